@@ -1,0 +1,2 @@
+/* strata-database.c: being written. */
+#include "strata-database.h"

@@ -1,0 +1,2 @@
+/* strata-migration.c: being written. */
+#include "strata-migration.h"

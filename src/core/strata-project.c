@@ -1,0 +1,2 @@
+/* strata-project.c: being written. */
+#include "strata-project.h"

@@ -1,0 +1,91 @@
+/* strata-project.h: a project folder and its strata.ini
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-types.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_PROJECT (strata_project_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataProject, strata_project, STRATA, PROJECT, GObject)
+
+/* Reads @directory/strata.ini (see docs/project-format.md). STRATA_DATABASE in
+ * the environment overrides the configured database; strata_project_set_database_file()
+ * overrides both. Unknown keys are not errors: see strata_project_get_warnings(). */
+StrataProject       *strata_project_new                     (GFile               *directory,
+                                                             GError             **error);
+/* The nearest folder upwards from @start holding strata.ini, as git finds its
+ * repository. */
+StrataProject       *strata_project_discover                (GFile               *start,
+                                                             GError             **error);
+/* Creates strata.ini, the versions folder and its revision template in
+ * @directory (created if needed). Refuses a folder that already has strata.ini. */
+StrataProject       *strata_project_init                    (GFile               *directory,
+                                                             const char          *database,
+                                                             GError             **error);
+
+GFile               *strata_project_get_directory           (StrataProject       *self);
+GFile               *strata_project_get_config_file         (StrataProject       *self);
+GFile               *strata_project_get_database_file       (StrataProject       *self);
+void                 strata_project_set_database_file       (StrataProject       *self,
+                                                             GFile               *file);
+GFile               *strata_project_get_versions_directory  (StrataProject       *self);
+const char          *strata_project_get_version_table       (StrataProject       *self);
+/* Human-readable lines: "strata.ini:4: unknown key “foo”; it is ignored". */
+const char * const  *strata_project_get_warnings            (StrataProject       *self);
+/* @file relative to the project folder when inside it, else its path. */
+char                *strata_project_get_display_path        (StrataProject       *self,
+                                                             GFile               *file);
+
+/* Parses every *.sql file of the versions folder and builds the graph. */
+StrataRevisionGraph *strata_project_load_graph              (StrataProject       *self,
+                                                             GCancellable        *cancellable,
+                                                             GError             **error);
+void                 strata_project_load_graph_async        (StrataProject       *self,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+StrataRevisionGraph *strata_project_load_graph_finish       (StrataProject       *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
+/* Reads the version table and strata_history through a read-only connection.
+ * A database that does not exist yet gives an empty status, not an error. */
+StrataStatus        *strata_project_read_status             (StrataProject       *self,
+                                                             GCancellable        *cancellable,
+                                                             GError             **error);
+void                 strata_project_read_status_async       (StrataProject       *self,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+StrataStatus        *strata_project_read_status_finish      (StrataProject       *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
+
+/* Writes a new revision file into the versions folder, as `alembic revision`
+ * does: @heads (NULL: the single head; "base" for a new base) become its Revises;
+ * @rev_id (NULL: 12 random hex digits). With @splice a head that is not a
+ * current head of the graph may be revised, starting a branch. */
+StrataRevision      *strata_project_create_revision         (StrataProject       *self,
+                                                             StrataRevisionGraph *graph,
+                                                             const char          *message,
+                                                             const char * const  *heads,
+                                                             const char          *branch_label,
+                                                             const char * const  *depends_on,
+                                                             const char          *rev_id,
+                                                             gboolean             splice,
+                                                             GError             **error);
+/* `alembic merge`: a revision whose Revises are @revisions (ids, prefixes,
+ * labels or "heads"). */
+StrataRevision      *strata_project_create_merge            (StrataProject       *self,
+                                                             StrataRevisionGraph *graph,
+                                                             const char          *message,
+                                                             const char * const  *revisions,
+                                                             GError             **error);
+
+G_END_DECLS

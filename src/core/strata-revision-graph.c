@@ -1,0 +1,2 @@
+/* strata-revision-graph.c: being written. */
+#include "strata-revision-graph.h"

@@ -1,0 +1,2 @@
+/* strata-status.c: being written. */
+#include "strata-status.h"

@@ -1,0 +1,2 @@
+/* strata-step.c: being written. */
+#include "strata-step.h"

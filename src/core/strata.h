@@ -1,0 +1,16 @@
+/* strata.h: the migration core, for the app and the CLI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-types.h"
+#include "strata-error.h"
+#include "strata-revision.h"
+#include "strata-revision-graph.h"
+#include "strata-step.h"
+#include "strata-project.h"
+#include "strata-database.h"
+#include "strata-status.h"
+#include "strata-migration.h"
+#include "strata-sql.h"

@@ -1,0 +1,164 @@
+/* test-revision.c: reading and writing revision files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <strata.h>
+
+static const char *example =
+  "-- Create maker-hub parts table\n"
+  "--\n"
+  "-- Revision ID: df07dde39ce9\n"
+  "-- Revises:\n"
+  "-- Create Date: 2021-05-29 21:12:31.941787\n"
+  "-- Branch Labels: parts\n"
+  "-- Depends On: ab12cd34ef56\n"
+  "\n"
+  "-- migrate:upgrade\n"
+  "CREATE TABLE part (id INTEGER PRIMARY KEY, name TEXT);\n"
+  "\n"
+  "-- migrate:downgrade transaction:false\n"
+  "DROP TABLE part;\n";
+
+static void
+test_parse_header (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataRevision) rev = strata_revision_new_from_data ("x.sql", example, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_revision_get_id (rev), ==, "df07dde39ce9");
+  g_assert_cmpstr (strata_revision_get_message (rev), ==, "Create maker-hub parts table");
+  g_assert_true (strata_revision_is_base (rev));
+  g_assert_cmpstrv (strata_revision_get_branch_labels (rev), ((const char *[]) { "parts", NULL }));
+  g_assert_cmpstrv (strata_revision_get_depends_on (rev),
+                    ((const char *[]) { "ab12cd34ef56", NULL }));
+  g_assert_cmpstr (strata_revision_get_create_date (rev), ==, "2021-05-29 21:12:31.941787");
+  g_assert_cmpstr (strata_revision_get_sql (rev, STRATA_DIRECTION_UPGRADE), ==,
+                   "CREATE TABLE part (id INTEGER PRIMARY KEY, name TEXT);\n\n");
+  g_assert_cmpuint (strata_revision_get_sql_line (rev, STRATA_DIRECTION_UPGRADE), ==, 10);
+  g_assert_cmpuint (strata_revision_get_sql_line (rev, STRATA_DIRECTION_DOWNGRADE), ==, 13);
+  g_assert_true (strata_revision_get_transactional (rev, STRATA_DIRECTION_UPGRADE));
+  g_assert_false (strata_revision_get_transactional (rev, STRATA_DIRECTION_DOWNGRADE));
+}
+
+static void
+test_keys_ignore_case (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataRevision) rev =
+    strata_revision_new_from_data ("x.sql",
+                                   "-- merge\n--\n-- REVISION id: aaaa11112222\n"
+                                   "-- revises: bbbb, cccc ,\n", -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_revision_get_id (rev), ==, "aaaa11112222");
+  g_assert_true (strata_revision_is_merge (rev));
+  g_assert_cmpstrv (strata_revision_get_down_revisions (rev),
+                    ((const char *[]) { "bbbb", "cccc", NULL }));
+}
+
+static void
+test_round_trip_keeps_everything (void)
+{
+  const char *text =
+    "-- Move manufacturers\n"
+    "--\n"
+    "-- A note the author wrote.\n"
+    "-- Revision ID: 5e2f7a9c3b81\n"
+    "-- Revises: 4d0e8f6b2a17\n"
+    "-- Create Date: 2021-08-09 15:30:22.615940\n"
+    "-- Reviewed-By: Ada\n"
+    "\n"
+    "-- migrate:upgrade\n"
+    "UPDATE part SET x = 1; -- trailing comment\n"
+    "\n"
+    "-- migrate:downgrade\n"
+    "UPDATE part SET x = 0;\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataRevision) rev = strata_revision_new_from_data ("x.sql", text, -1, &error);
+  g_autofree char *written = NULL;
+
+  g_assert_no_error (error);
+  written = strata_revision_to_data (rev);
+  g_assert_cmpstr (written, ==, text);
+}
+
+static void
+test_errors_name_file_and_line (void)
+{
+  struct { const char *text; const char *needle; } cases[] = {
+    { "-- no id\n\n-- migrate:upgrade\nSELECT 1;\n", "bad.sql:1: no “Revision ID:”" },
+    { "-- m\n-- Revision ID: has space\n", "bad.sql:2:" },
+    { "-- m\n-- Revision ID: abcd\nSELECT 1;\n", "bad.sql:3: SQL before" },
+    { "-- m\n-- Revision ID: abcd\n-- migrate:sideways\n", "bad.sql:3: unknown section" },
+    { "-- m\n-- Revision ID: abcd\n-- migrate:upgrade transaction:maybe\n",
+      "bad.sql:3: unknown option" },
+    { "-- m\n-- Revision ID: abcd\n-- migrate:upgrade\n-- migrate:upgrade\n",
+      "bad.sql:4: a second" },
+    { "-- m\n-- Revision ID: abcd\n-- Revises: a b\n", "bad.sql:3:" },
+    { "\xff\xfe", "bad.sql: not a text file" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StrataRevision) rev =
+        strata_revision_new_from_data ("bad.sql", cases[i].text, -1, &error);
+
+      g_assert_null (rev);
+      g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+      if (!g_str_has_prefix (error->message, cases[i].needle))
+        g_error ("case %u: “%s” does not start with “%s”", i, error->message, cases[i].needle);
+    }
+}
+
+static void
+test_split_keeps_triggers_and_strings (void)
+{
+  const char *sql =
+    "CREATE TABLE t (a TEXT); -- one\n"
+    "INSERT INTO t VALUES ('a;b');\n"
+    "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
+    "  UPDATE t SET a = 'x;y';\n"
+    "  DELETE FROM t WHERE a = ';';\n"
+    "END;\n"
+    "/* only a comment; */\n";
+  g_autoptr(GPtrArray) statements = strata_sql_split (sql);
+  StrataStatement *trigger;
+
+  g_assert_cmpuint (statements->len, ==, 3);
+  trigger = g_ptr_array_index (statements, 2);
+  g_assert_cmpuint (trigger->line, ==, 3);
+  g_assert_true (g_str_has_prefix (trigger->text, "CREATE TRIGGER"));
+  g_assert_true (g_str_has_suffix (trigger->text, "END;"));
+}
+
+static void
+test_file_name_and_id (void)
+{
+  g_autofree char *id = strata_revision_generate_id ();
+  g_autofree char *name = strata_revision_make_file_name ("ab12", "Add supplier table!");
+  g_autofree char *quoted = strata_sql_quote_identifier ("we\"ird");
+
+  g_assert_cmpuint (strlen (id), ==, 12);
+  for (const char *p = id; *p; p++)
+    g_assert_true (g_ascii_isxdigit (*p) && !g_ascii_isupper (*p));
+  g_assert_cmpstr (name, ==, "ab12_add_supplier_table.sql");
+  g_assert_cmpstr (quoted, ==, "\"we\"\"ird\"");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/revision/parse-header", test_parse_header);
+  g_test_add_func ("/core/revision/keys-ignore-case", test_keys_ignore_case);
+  g_test_add_func ("/core/revision/round-trip", test_round_trip_keeps_everything);
+  g_test_add_func ("/core/revision/errors", test_errors_name_file_and_line);
+  g_test_add_func ("/core/revision/split", test_split_keeps_triggers_and_strings);
+  g_test_add_func ("/core/revision/file-name", test_file_name_and_id);
+
+  return g_test_run ();
+}
