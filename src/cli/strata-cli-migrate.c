@@ -1,0 +1,412 @@
+/* strata-cli-migrate.c: upgrade, downgrade and stamp, online or as SQL
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "strata-cli-private.h"
+
+/* One online run, driven by a main loop so that progress and ^C reach us
+ * while the core works on its thread. */
+typedef struct
+{
+  StrataCli       *cli;
+  StrataMigration *migration;
+  GMainLoop       *loop;
+  GCancellable    *cancellable;
+  GError          *error;
+  gboolean         progress_shown;
+  gboolean         succeeded;
+} Run;
+
+/* What a command's options said. */
+typedef struct
+{
+  StrataDirection  direction;
+  char            *start;  /* the left side of "a:b", offline only */
+  char            *target;
+  gboolean         sql;
+  gboolean         purge;
+} Request;
+
+static void
+request_clear (Request *request)
+{
+  g_clear_pointer (&request->start, g_free);
+  g_clear_pointer (&request->target, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Request, request_clear)
+
+static guint
+terminal_width (void)
+{
+  struct winsize size;
+
+  if (ioctl (STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 10)
+    return size.ws_col;
+
+  return 80;
+}
+
+static void
+clear_progress (Run *run)
+{
+  if (!run->progress_shown)
+    return;
+
+  g_printerr ("\r\033[K");
+  run->progress_shown = FALSE;
+}
+
+/* One line, cut to the terminal's width so that "\r" can rewrite it. */
+static void
+draw_progress (Run *run)
+{
+  const char *message = strata_migration_get_message (run->migration);
+  double fraction = strata_migration_get_fraction (run->migration);
+  g_autofree char *line = NULL;
+  g_autofree char *cut = NULL;
+
+  line = g_strdup_printf ("[%3.0f%%] %s", CLAMP (fraction, 0.0, 1.0) * 100.0,
+                          message != NULL ? message : "");
+  cut = g_utf8_substring (line, 0, MIN (g_utf8_strlen (line, -1), terminal_width () - 1));
+  g_printerr ("\r\033[K%s", cut);
+  run->progress_shown = TRUE;
+}
+
+static void
+progress_changed_cb (StrataMigration *migration,
+                     GParamSpec      *pspec,
+                     Run             *run)
+{
+  g_assert (STRATA_IS_MIGRATION (migration));
+
+  draw_progress (run);
+}
+
+static void
+step_finished_cb (StrataMigration *migration,
+                  StrataStep      *step,
+                  Run             *run)
+{
+  g_autofree char *description = NULL;
+
+  g_assert (STRATA_IS_MIGRATION (migration));
+  g_assert (STRATA_IS_STEP (step));
+
+  description = strata_step_describe (step);
+  clear_progress (run);
+  g_print ("%s\n", description);
+  fflush (stdout);
+
+  if (run->cli->interactive)
+    draw_progress (run);
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_cancellable_cancel (run->cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Run *run = user_data;
+
+  g_assert (STRATA_IS_MIGRATION (object));
+
+  run->succeeded = strata_migration_run_finish (STRATA_MIGRATION (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+connect_progress (Run *run)
+{
+  g_signal_connect (run->migration, "step-finished", G_CALLBACK (step_finished_cb), run);
+
+  if (!run->cli->interactive)
+    return;
+
+  g_signal_connect (run->migration, "notify::fraction", G_CALLBACK (progress_changed_cb), run);
+  g_signal_connect (run->migration, "notify::message", G_CALLBACK (progress_changed_cb), run);
+}
+
+static void
+run_until_done (Run *run)
+{
+  guint sigint_id;
+  guint sigterm_id;
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, run);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, run);
+
+  strata_migration_run_async (run->migration, run->cancellable, run_cb, run);
+  g_main_loop_run (run->loop);
+
+  g_clear_handle_id (&sigint_id, g_source_remove);
+  g_clear_handle_id (&sigterm_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (run->migration, run);
+  clear_progress (run);
+}
+
+/* After a cancel, say where the database stands: the revision in progress
+ * was rolled back, the ones before it stay. */
+static int
+report_cancel (StrataProject *project)
+{
+  g_autoptr(StrataStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+
+  if (!(status = strata_project_read_status (project, NULL, &error)))
+    return strata_cli_fail (error);
+
+  heads = strata_cli_format_heads (strata_status_get_heads (status));
+  g_printerr (_("strata-cli: cancelled; the database stays at %s\n"), heads);
+
+  return STRATA_CLI_EXIT_ERROR;
+}
+
+/* The core's message names the file and line of the failing statement; when
+ * it does not, they are added from what the migration knows. */
+static int
+report_failure (StrataMigration *migration,
+                const GError    *error)
+{
+  StrataRevision *failed = strata_migration_get_failed_revision (migration);
+  const char *path;
+  guint line;
+
+  if (failed == NULL)
+    return strata_cli_fail (error);
+
+  path = strata_revision_get_display_path (failed);
+  line = strata_migration_get_failed_line (migration);
+  if (path == NULL || strstr (error->message, path) != NULL)
+    return strata_cli_fail (error);
+
+  if (line > 0)
+    g_printerr ("strata-cli: %s:%u: %s\n", path, line, error->message);
+  else
+    g_printerr ("strata-cli: %s: %s\n", path, error->message);
+
+  return STRATA_CLI_EXIT_ERROR;
+}
+
+static int
+run_online (StrataCli     *cli,
+            StrataProject *project,
+            Request       *request)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+
+  migration = strata_migration_new (project, request->direction, request->target);
+  strata_migration_set_purge (migration, request->purge);
+
+  run.cli = cli;
+  run.migration = migration;
+  run.loop = loop;
+  run.cancellable = cancellable;
+  connect_progress (&run);
+  run_until_done (&run);
+  error = g_steal_pointer (&run.error);
+
+  if (run.succeeded)
+    return STRATA_CLI_EXIT_OK;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return report_cancel (project);
+
+  return report_failure (migration, error);
+}
+
+static int
+render_offline (StrataCli     *cli,
+                StrataProject *project,
+                Request       *request)
+{
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) start_heads = NULL;
+  g_autofree char *sql = NULL;
+
+  if (!(graph = strata_cli_load_graph (cli, project, &error)))
+    return strata_cli_fail (error);
+
+  if (request->start != NULL &&
+      !(start_heads = strata_cli_resolve_ids (graph, request->start, &error)))
+    return strata_cli_fail (error);
+
+  migration = strata_migration_new (project, request->direction, request->target);
+  strata_migration_set_graph (migration, graph);
+  strata_migration_set_purge (migration, request->purge);
+
+  if (!(sql = strata_migration_render_sql (migration, (const char * const *)start_heads,
+                                           NULL, &error)))
+    return strata_cli_fail (error);
+
+  g_print ("%s%s", sql, g_str_has_suffix (sql, "\n") || sql[0] == '\0' ? "" : "\n");
+
+  return STRATA_CLI_EXIT_OK;
+}
+
+/* "a:b" is Alembic's offline range: start from the rows "a" without reading
+ * the database. Online it makes no sense. */
+static int
+split_target (Request    *request,
+              const char *argument)
+{
+  const char *colon = strchr (argument, ':');
+
+  if (colon == NULL)
+    {
+      request->target = g_strdup (argument);
+      return STRATA_CLI_EXIT_OK;
+    }
+
+  if (!request->sql)
+    return strata_cli_usage_error (_("Range revision not allowed without --sql: “%s”"),
+                                   argument);
+
+  request->start = g_strndup (argument, colon - argument);
+  request->target = g_strdup (colon + 1);
+
+  if (request->target[0] == '\0')
+    return strata_cli_usage_error (_("the range “%s” has no end revision"), argument);
+
+  return STRATA_CLI_EXIT_OK;
+}
+
+static int
+execute (StrataCli  *cli,
+         Request    *request,
+         int         argc,
+         char      **argv)
+{
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = strata_direction_to_string (request->direction);
+  int status;
+
+  if (argc != 2)
+    return strata_cli_usage_error (_("%s needs exactly one TARGET"), name);
+
+  if ((status = split_target (request, argv[1])) != STRATA_CLI_EXIT_OK)
+    return status;
+
+  if (!(project = strata_cli_load_project (cli, &error)))
+    return strata_cli_fail (error);
+
+  if (request->sql)
+    return render_offline (cli, project, request);
+
+  return run_online (cli, project, request);
+}
+
+int
+strata_cli_upgrade (StrataCli  *cli,
+                    int         argc,
+                    char      **argv)
+{
+  g_auto(Request) request = { STRATA_DIRECTION_UPGRADE };
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
+      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
+    { NULL }
+  };
+
+  if (!strata_cli_parse_options (cli, "upgrade", _("TARGET"),
+                                 _("Upgrade the database to a later revision."),
+                                 _("TARGET is head, heads, an id or prefix, a label, label@head, "
+                                   "+N, REV+N or label@+N. Each revision runs in one "
+                                   "transaction with its version-table update: it lands whole "
+                                   "or not at all. ^C rolls back the revision in progress.\n\n"
+                                   "Examples:\n"
+                                   "  strata-cli upgrade head\n"
+                                   "  strata-cli upgrade +1\n"
+                                   "  strata-cli upgrade pricing@head\n"
+                                   "  strata-cli upgrade --sql base:head > upgrade.sql"),
+                                 entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  return execute (cli, &request, argc, argv);
+}
+
+int
+strata_cli_downgrade (StrataCli  *cli,
+                      int         argc,
+                      char      **argv)
+{
+  g_auto(Request) request = { STRATA_DIRECTION_DOWNGRADE };
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
+      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
+    { NULL }
+  };
+
+  if (!strata_cli_parse_options (cli, "downgrade", _("TARGET"),
+                                 _("Revert the database to an earlier revision."),
+                                 _("TARGET is base, an id or prefix, a label, label@base, -N, "
+                                   "REV-N or label@-N. With several heads, -N is refused: name "
+                                   "the head to step back from.\n\n"
+                                   "Examples:\n"
+                                   "  strata-cli downgrade -1\n"
+                                   "  strata-cli downgrade base\n"
+                                   "  strata-cli downgrade --sql head:base > downgrade.sql"),
+                                 entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  return execute (cli, &request, argc, argv);
+}
+
+int
+strata_cli_stamp (StrataCli  *cli,
+                  int         argc,
+                  char      **argv)
+{
+  g_auto(Request) request = { STRATA_DIRECTION_STAMP };
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "purge", 0, 0, G_OPTION_ARG_NONE, &request.purge,
+      N_("Delete every row of the version table first"), NULL },
+    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
+      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
+    { NULL }
+  };
+
+  if (!strata_cli_parse_options (cli, "stamp", _("TARGET"),
+                                 _("Set the version table to TARGET without running any SQL."),
+                                 _("For a database whose schema is already at TARGET, made by "
+                                   "hand or by another tool.\n\n"
+                                   "Examples:\n"
+                                   "  strata-cli stamp head\n"
+                                   "  strata-cli stamp --purge 27c6a30d7c24"),
+                                 entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  return execute (cli, &request, argc, argv);
+}

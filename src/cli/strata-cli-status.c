@@ -1,0 +1,499 @@
+/* strata-cli-status.c: the commands that read the database: current, history, check
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-cli-private.h"
+
+/* The project, the graph completed with the revisions only strata_history
+ * knows, and what the database says. */
+typedef struct
+{
+  StrataProject       *project;
+  StrataRevisionGraph *disk_graph;
+  StrataRevisionGraph *graph;
+  StrataStatus        *status;
+} Snapshot;
+
+static void
+snapshot_clear (Snapshot *snapshot)
+{
+  g_clear_object (&snapshot->status);
+  g_clear_object (&snapshot->graph);
+  g_clear_object (&snapshot->disk_graph);
+  g_clear_object (&snapshot->project);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Snapshot, snapshot_clear)
+
+static gboolean
+take_snapshot (StrataCli  *cli,
+               Snapshot   *snapshot,
+               GError    **error)
+{
+  g_assert (cli != NULL);
+
+  if (!(snapshot->project = strata_cli_load_project (cli, error)) ||
+      !(snapshot->disk_graph = strata_cli_load_graph (cli, snapshot->project, error)) ||
+      !(snapshot->status = strata_project_read_status (snapshot->project, NULL, error)))
+    return FALSE;
+
+  snapshot->graph = strata_status_complete_graph (snapshot->status, snapshot->disk_graph, error);
+
+  return snapshot->graph != NULL;
+}
+
+static char *
+database_path (Snapshot *snapshot)
+{
+  GFile *database = strata_project_get_database_file (snapshot->project);
+
+  return g_file_get_path (database);
+}
+
+/* A version-table row that names nothing we know is bad input: say so rather
+ * than print a partial answer. */
+static gboolean
+check_unknown_heads (Snapshot  *snapshot,
+                     GError   **error)
+{
+  g_auto(GStrv) unknown = strata_status_get_unknown_heads (snapshot->status, snapshot->graph);
+  g_autofree char *path = NULL;
+  g_autofree char *joined = NULL;
+
+  if (unknown == NULL || unknown[0] == NULL)
+    return TRUE;
+
+  path = database_path (snapshot);
+  joined = g_strjoinv ("’, ‘", unknown);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL,
+               _("%s: the version table names ‘%s’, which is neither a revision file "
+                 "nor in strata_history (Can’t locate revision)"),
+               path, joined);
+
+  return FALSE;
+}
+
+int
+strata_cli_current (StrataCli  *cli,
+                    int         argc,
+                    char      **argv)
+{
+  g_auto(Snapshot) snapshot = { 0 };
+  g_autoptr(StrataCliPrinter) printer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const char * const *heads;
+  gboolean verbose = FALSE;
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  if (!strata_cli_parse_options (cli, "current", NULL,
+                                 _("Show the current revision(s) of the database."),
+                                 _("Prints one line per row of the version table; nothing for "
+                                   "a database at base or not created yet.\n\n"
+                                   "Example:\n  strata-cli current --verbose"),
+                                 entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (argc != 1)
+    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
+
+  if (!take_snapshot (cli, &snapshot, &error) ||
+      !check_unknown_heads (&snapshot, &error))
+    return strata_cli_fail (error);
+
+  path = database_path (&snapshot);
+  heads = strata_status_get_heads (snapshot.status);
+  printer = strata_cli_printer_new (snapshot.graph, cli->json);
+  strata_cli_printer_set_member (printer, "database", path);
+  if (verbose && !cli->json)
+    g_print (_("Current revision(s) for %s:\n"), path);
+
+  strata_cli_printer_begin_list (printer, "current");
+  for (guint i = 0; heads[i] != NULL; i++)
+    strata_cli_printer_add (printer, strata_revision_graph_lookup (snapshot.graph, heads[i]),
+                            verbose ? STRATA_CLI_FORMAT_VERBOSE : STRATA_CLI_FORMAT_TREE);
+  strata_cli_printer_end_list (printer);
+  strata_cli_printer_finish (printer);
+
+  return STRATA_CLI_EXIT_OK;
+}
+
+/* Several ends (two current heads) give the union of the walks, newest first
+ * in the graph's order. An empty list of ends stands for base or heads. */
+static GPtrArray *
+walk_union (StrataRevisionGraph  *graph,
+            const char * const   *lowers,
+            const char * const   *uppers,
+            GError              **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GPtrArray *all = strata_revision_graph_get_revisions (graph);
+  guint n_lowers = MAX (1, g_strv_length ((char **)lowers));
+  guint n_uppers = MAX (1, g_strv_length ((char **)uppers));
+  GPtrArray *result;
+
+  for (guint i = 0; i < n_lowers; i++)
+    for (guint j = 0; j < n_uppers; j++)
+      {
+        g_autoptr(GPtrArray) walk = NULL;
+
+        if (!(walk = strata_revision_graph_walk (graph, lowers[i], uppers[j], error)))
+          return NULL;
+
+        for (guint k = 0; k < walk->len; k++)
+          g_hash_table_add (seen, g_ptr_array_index (walk, k));
+      }
+
+  result = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = all->len; i > 0; i--)
+    {
+      if (g_hash_table_contains (seen, g_ptr_array_index (all, i - 1)))
+        g_ptr_array_add (result, g_object_ref (g_ptr_array_index (all, i - 1)));
+    }
+
+  return result;
+}
+
+typedef struct
+{
+  char *lower;
+  char *upper;
+} Range;
+
+static gboolean
+parse_range (const char *text,
+             Range      *range)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (text == NULL)
+    return TRUE;
+
+  parts = g_strsplit (g_strstrip ((char *)text), ":", -1);
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+
+  range->lower = parts[0][0] != '\0' ? g_strdup (parts[0]) : NULL;
+  range->upper = parts[1][0] != '\0' ? g_strdup (parts[1]) : NULL;
+
+  return TRUE;
+}
+
+static GPtrArray *
+walk_history (Snapshot  *snapshot,
+              Range     *range,
+              GError   **error)
+{
+  const char * const *current = strata_status_get_heads (snapshot->status);
+  const char *lower[] = { range->lower, NULL };
+  const char *upper[] = { range->upper, NULL };
+  gboolean lower_current = g_strcmp0 (range->lower, "current") == 0;
+  gboolean upper_current = g_strcmp0 (range->upper, "current") == 0;
+
+  /* Up to a database at base there is nothing to list. */
+  if (upper_current && current[0] == NULL)
+    return g_ptr_array_new ();
+
+  return walk_union (snapshot->graph,
+                     lower_current ? current : lower,
+                     upper_current ? current : upper,
+                     error);
+}
+
+static void
+print_history (StrataCli  *cli,
+               Snapshot   *snapshot,
+               GPtrArray  *revisions,
+               gboolean    verbose,
+               gboolean    indicate_current)
+{
+  g_autoptr(StrataCliPrinter) printer = strata_cli_printer_new (snapshot->graph, cli->json);
+  StrataCliFormat format = STRATA_CLI_FORMAT_PARENTS | STRATA_CLI_FORMAT_BRANCHES |
+                           STRATA_CLI_FORMAT_DOC | STRATA_CLI_FORMAT_TREE;
+
+  if (indicate_current)
+    strata_cli_printer_set_current (printer, strata_status_get_heads (snapshot->status));
+
+  strata_cli_printer_begin_list (printer, "revisions");
+  for (guint i = 0; i < revisions->len; i++)
+    strata_cli_printer_add (printer, g_ptr_array_index (revisions, i),
+                            verbose ? STRATA_CLI_FORMAT_VERBOSE : format);
+  strata_cli_printer_end_list (printer);
+  strata_cli_printer_finish (printer);
+}
+
+static gboolean
+needs_database (Range    *range,
+                gboolean  indicate_current)
+{
+  return indicate_current ||
+         g_strcmp0 (range->lower, "current") == 0 ||
+         g_strcmp0 (range->upper, "current") == 0;
+}
+
+int
+strata_cli_history (StrataCli  *cli,
+                    int         argc,
+                    char      **argv)
+{
+  g_auto(Snapshot) snapshot = { 0 };
+  g_autoptr(GPtrArray) revisions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev_range = NULL;
+  Range range = { 0 };
+  gboolean verbose = FALSE;
+  gboolean indicate_current = FALSE;
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &rev_range,
+      N_("Only revisions in [start]:[end], [start]: or :[end]; “current” allowed"),
+      N_("RANGE") },
+    { "indicate-current", 'i', 0, G_OPTION_ARG_NONE, &indicate_current,
+      N_("Mark the database’s current revision(s)"), NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  if (!strata_cli_parse_options (cli, "history", NULL,
+                                 _("List revisions, newest first."),
+                                 _("Examples:\n"
+                                   "  strata-cli history --indicate-current\n"
+                                   "  strata-cli history -r 27c6:head\n"
+                                   "  strata-cli history -r current:"),
+                                 entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (argc != 1)
+    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
+  if (!parse_range (rev_range, &range))
+    return strata_cli_usage_error (_("History range requires [start]:[end], [start]:, or :[end]"));
+
+  /* Without a database to consult, history never opens it: the graph alone. */
+  if (!needs_database (&range, indicate_current))
+    {
+      if ((snapshot.project = strata_cli_load_project (cli, &error)) &&
+          (snapshot.graph = strata_cli_load_graph (cli, snapshot.project, &error)))
+        snapshot.status = strata_status_new_empty ();
+    }
+  else
+    take_snapshot (cli, &snapshot, &error);
+
+  if (error == NULL)
+    revisions = walk_history (&snapshot, &range, &error);
+
+  if (revisions != NULL)
+    print_history (cli, &snapshot, revisions, verbose, indicate_current);
+
+  g_free (range.lower);
+  g_free (range.upper);
+
+  return error != NULL ? strata_cli_fail (error) : STRATA_CLI_EXIT_OK;
+}
+
+typedef struct
+{
+  GPtrArray *pending;
+  GPtrArray *edited;
+  GStrv      unknown;
+} Findings;
+
+static void
+findings_clear (Findings *findings)
+{
+  g_clear_pointer (&findings->pending, g_ptr_array_unref);
+  g_clear_pointer (&findings->edited, g_ptr_array_unref);
+  g_clear_pointer (&findings->unknown, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Findings, findings_clear)
+
+static void
+find_problems (Snapshot *snapshot,
+               Findings *findings)
+{
+  GPtrArray *revisions = strata_revision_graph_get_revisions (snapshot->disk_graph);
+
+  findings->pending = g_ptr_array_new ();
+  findings->edited = g_ptr_array_new ();
+  findings->unknown = strata_status_get_unknown_heads (snapshot->status, snapshot->graph);
+
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      StrataRevision *revision = g_ptr_array_index (revisions, i);
+      StrataRevisionState state;
+
+      state = strata_status_get_state (snapshot->status, snapshot->disk_graph, revision);
+      if (state & STRATA_REVISION_STATE_PENDING)
+        g_ptr_array_add (findings->pending, revision);
+      if (state & STRATA_REVISION_STATE_EDITED)
+        g_ptr_array_add (findings->edited, revision);
+    }
+}
+
+static gboolean
+findings_clean (Findings *findings)
+{
+  return findings->pending->len == 0 &&
+         findings->edited->len == 0 &&
+         (findings->unknown == NULL || findings->unknown[0] == NULL);
+}
+
+static void
+print_findings_text (StrataCliPrinter *printer,
+                     Findings         *findings)
+{
+  StrataCliFormat format = STRATA_CLI_FORMAT_PARENTS | STRATA_CLI_FORMAT_DOC;
+
+  for (guint i = 0; i < findings->pending->len; i++)
+    {
+      g_autofree char *line = NULL;
+
+      line = strata_cli_printer_format (printer, g_ptr_array_index (findings->pending, i), format);
+      g_print (_("Pending: %s\n"), line);
+    }
+
+  for (guint i = 0; i < findings->edited->len; i++)
+    {
+      StrataRevision *revision = g_ptr_array_index (findings->edited, i);
+
+      g_print (_("Edited after it was applied: %s (%s)\n"),
+               strata_revision_get_id (revision),
+               strata_revision_get_display_path (revision));
+    }
+
+  for (guint i = 0; findings->unknown != NULL && findings->unknown[i] != NULL; i++)
+    g_print (_("Unknown revision in the version table: %s\n"), findings->unknown[i]);
+}
+
+static void
+add_ids (JsonBuilder *builder,
+         const char  *name,
+         GPtrArray   *revisions)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < revisions->len; i++)
+    json_builder_add_string_value (builder,
+                                   strata_revision_get_id (g_ptr_array_index (revisions, i)));
+  json_builder_end_array (builder);
+}
+
+static void
+print_findings_json (StrataCliPrinter *printer,
+                     Findings         *findings)
+{
+  JsonBuilder *builder = strata_cli_printer_get_builder (printer);
+
+  json_builder_set_member_name (builder, "up_to_date");
+  json_builder_add_boolean_value (builder, findings_clean (findings));
+  add_ids (builder, "pending", findings->pending);
+  add_ids (builder, "edited", findings->edited);
+  strata_cli_printer_begin_list (printer, "unknown");
+  for (guint i = 0; findings->unknown != NULL && findings->unknown[i] != NULL; i++)
+    strata_cli_printer_add_string (printer, findings->unknown[i]);
+  strata_cli_printer_end_list (printer);
+}
+
+static char *
+summarize (Findings *findings)
+{
+  GString *text = g_string_new (_("New upgrade operations detected: "));
+  guint n_unknown = findings->unknown != NULL ? g_strv_length (findings->unknown) : 0;
+  const char *separator = "";
+
+  if (findings->pending->len > 0)
+    {
+      g_string_append_printf (text, ngettext ("%u pending revision", "%u pending revisions",
+                                              findings->pending->len),
+                              findings->pending->len);
+      separator = ", ";
+    }
+  if (findings->edited->len > 0)
+    {
+      g_string_append (text, separator);
+      g_string_append_printf (text, ngettext ("%u revision edited after it was applied",
+                                              "%u revisions edited after they were applied",
+                                              findings->edited->len),
+                              findings->edited->len);
+      separator = ", ";
+    }
+  if (n_unknown > 0)
+    {
+      g_string_append (text, separator);
+      g_string_append_printf (text, ngettext ("%u unknown revision in the version table",
+                                              "%u unknown revisions in the version table",
+                                              n_unknown),
+                              n_unknown);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+int
+strata_cli_check (StrataCli  *cli,
+                  int         argc,
+                  char      **argv)
+{
+  g_auto(Snapshot) snapshot = { 0 };
+  g_auto(Findings) findings = { 0 };
+  g_autoptr(StrataCliPrinter) printer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int exit_code;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  if (!strata_cli_parse_options (cli, "check", NULL,
+                                 _("Check that the database is up to date."),
+                                 _("Exits 1 when revisions are pending, when an applied "
+                                   "revision’s file was edited afterwards, or when the version "
+                                   "table names an unknown revision; 0 otherwise.\n\n"
+                                   "Example:\n  strata-cli check && echo up to date"),
+                                 entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (argc != 1)
+    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
+
+  if (!take_snapshot (cli, &snapshot, &error))
+    return strata_cli_fail (error);
+
+  find_problems (&snapshot, &findings);
+  path = database_path (&snapshot);
+  printer = strata_cli_printer_new (snapshot.graph, cli->json);
+  strata_cli_printer_set_member (printer, "database", path);
+
+  if (cli->json)
+    print_findings_json (printer, &findings);
+  else
+    print_findings_text (printer, &findings);
+  strata_cli_printer_finish (printer);
+
+  if (findings_clean (&findings))
+    {
+      if (!cli->json)
+        g_print (_("No new upgrade operations detected.\n"));
+      return STRATA_CLI_EXIT_OK;
+    }
+
+  {
+    g_autofree char *summary = summarize (&findings);
+
+    g_printerr ("strata-cli: %s\n", summary);
+  }
+
+  return STRATA_CLI_EXIT_ERROR;
+}
