@@ -20,10 +20,19 @@ G_DECLARE_FINAL_TYPE (StrataMigration, strata_migration, STRATA, MIGRATION, GObj
  * it lands whole or not at all.
  *
  * Properties "fraction" (0..1), "message" ("Applying 3 of 12: add supplier
- * table"), "n-steps" and "step" change on the main context that was the
- * thread-default when the run started, coalesced into one idle, so a window may
- * bind them to a progress bar. "step-finished" is emitted there after each step
- * commits, in order. */
+ * table"), "statement" (first line of the statement running), "n-steps" and
+ * "step" change on the main context that was the thread-default when the run
+ * started, coalesced into one idle, so a window may bind them to a progress
+ * bar. "step-finished" (one StrataStep argument) is emitted there after each
+ * step commits, once per step, in order. By the time a _finish() returns,
+ * everything has been delivered.
+ *
+ * The synchronous twins run on the calling thread and update the properties
+ * and emit "step-finished" directly on it, as each step goes, without waiting
+ * for a main loop (the CLI prints progress that way).
+ *
+ * Tests may shorten the wait for a locked database (5 s) with the environment
+ * variable STRATA_BUSY_TIMEOUT_MS. */
 StrataMigration *strata_migration_new                    (StrataProject       *project,
                                                           StrataDirection      direction,
                                                           const char          *target);
@@ -69,6 +78,7 @@ char            *strata_migration_render_sql_finish      (StrataMigration     *s
 GPtrArray       *strata_migration_get_steps              (StrataMigration     *self);
 double           strata_migration_get_fraction           (StrataMigration     *self);
 const char      *strata_migration_get_message            (StrataMigration     *self);
+const char      *strata_migration_get_statement          (StrataMigration     *self);
 guint            strata_migration_get_n_steps            (StrataMigration     *self);
 guint            strata_migration_get_step               (StrataMigration     *self);
 

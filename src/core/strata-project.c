@@ -1,2 +1,1092 @@
-/* strata-project.c: being written. */
+/* strata-project.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "strata-database.h"
+#include "strata-error.h"
 #include "strata-project.h"
+#include "strata-revision.h"
+#include "strata-revision-graph.h"
+#include "strata-status.h"
+
+#define CONFIG_NAME   "strata.ini"
+#define GROUP         "strata"
+#define TEMPLATE_NAME "script.sql.template"
+
+struct _StrataProject
+{
+  GObject  parent_instance;
+
+  GFile   *directory;
+  GFile   *config_file;
+  GFile   *template_file;
+  /* As configured (strata.ini, then STRATA_DATABASE), and as overridden. */
+  GFile   *configured_database;
+  GFile   *database_file;
+  GFile   *versions_directory;
+  char    *version_table;
+  GStrv    warnings;
+};
+
+/* The public strata_project_init() (like `strata-cli init`) takes the name
+ * G_DEFINE_FINAL_TYPE gives the instance initializer; rename the latter. */
+#define strata_project_init strata_project_instance_init
+G_DEFINE_FINAL_TYPE (StrataProject, strata_project, G_TYPE_OBJECT)
+#undef strata_project_init
+
+enum {
+  PROP_0,
+  PROP_DIRECTORY,
+  PROP_DATABASE_FILE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *default_template =
+  "-- ${message}\n"
+  "--\n"
+  "-- Revision ID: ${revision}\n"
+  "-- Revises: ${down_revisions}\n"
+  "-- Create Date: ${create_date}\n"
+  "\n"
+  "-- migrate:upgrade\n"
+  "\n"
+  "\n"
+  "-- migrate:downgrade\n"
+  "\n";
+
+static void
+strata_project_finalize (GObject *object)
+{
+  StrataProject *self = (StrataProject *)object;
+
+  g_clear_object (&self->directory);
+  g_clear_object (&self->config_file);
+  g_clear_object (&self->template_file);
+  g_clear_object (&self->configured_database);
+  g_clear_object (&self->database_file);
+  g_clear_object (&self->versions_directory);
+  g_clear_pointer (&self->version_table, g_free);
+  g_clear_pointer (&self->warnings, g_strfreev);
+
+  G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
+}
+
+static void
+strata_project_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  StrataProject *self = STRATA_PROJECT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTORY:
+      g_value_set_object (value, self->directory);
+      break;
+    case PROP_DATABASE_FILE:
+      g_value_set_object (value, self->database_file);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_project_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  StrataProject *self = STRATA_PROJECT (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATABASE_FILE:
+      strata_project_set_database_file (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_project_class_init (StrataProjectClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = strata_project_finalize;
+  object_class->get_property = strata_project_get_property;
+  object_class->set_property = strata_project_set_property;
+
+  properties[PROP_DIRECTORY] =
+    g_param_spec_object ("directory", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DATABASE_FILE] =
+    g_param_spec_object ("database-file", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+strata_project_instance_init (StrataProject *self)
+{
+}
+
+/* Reading strata.ini ----------------------------------------------------------- */
+
+/* GKeyFile does not say on which line it stumbled, but it quotes the line or
+ * key; the first line of the file that the message quotes is the culprit. */
+static guint
+find_quoted_line (const char *contents,
+                  const char *message)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (lines[i][0] != '\0' && strstr (message, lines[i]) != NULL)
+        return i + 1;
+    }
+  return 0;
+}
+
+/* The line of @key in [@group], for warnings that point at it. */
+static guint
+find_key_line (const char *contents,
+               const char *group,
+               const char *key)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  gboolean in_group = group == NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+      gsize len = strlen (key);
+
+      if (line[0] == '[')
+        in_group = group != NULL && g_str_has_prefix (line + 1, group) &&
+                   line[1 + strlen (group)] == ']';
+      if (group == NULL && line[0] == '[' && strncmp (line + 1, key, len) == 0)
+        return i + 1;
+      if (in_group && strncmp (line, key, len) == 0 &&
+          (line[len] == '=' || line[len] == ' ' || line[len] == '\t' || line[len] == '['))
+        return i + 1;
+    }
+  return 0;
+}
+
+static char *
+config_display_name (StrataProject *self)
+{
+  return g_file_get_parse_name (self->config_file);
+}
+
+/* "maker_hub.db   # a note" is how people write ini files, though GKeyFile
+ * keeps everything after the "=". A "#" after blank space starts a comment. */
+static char *
+strip_inline_comment (char *value)
+{
+  for (char *p = value; *p != '\0'; p++)
+    if (*p == '#' && p > value && g_ascii_isspace (p[-1]))
+      {
+        *p = '\0';
+        break;
+      }
+  return g_strstrip (value);
+}
+
+static char *
+get_value (GKeyFile   *key_file,
+           const char *key,
+           const char *fallback)
+{
+  g_autofree char *value = g_key_file_get_string (key_file, GROUP, key, NULL);
+
+  if (value == NULL)
+    return g_strdup (fallback);
+  strip_inline_comment (value);
+  if (value[0] == '\0')
+    return g_strdup (fallback);
+  return g_steal_pointer (&value);
+}
+
+static void
+collect_warnings (StrataProject *self,
+                  GKeyFile      *key_file,
+                  const char    *contents)
+{
+  static const char *known[] = { "database", "versions", "version_table", NULL };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
+
+  for (guint g = 0; groups[g] != NULL; g++)
+    {
+      g_auto(GStrv) keys = NULL;
+
+      if (g_strcmp0 (groups[g], GROUP) != 0)
+        {
+          g_autofree char *warning =
+            g_strdup_printf (_("%s:%u: unknown group “[%s]”; it is ignored"),
+                             CONFIG_NAME, find_key_line (contents, NULL, groups[g]), groups[g]);
+          g_strv_builder_add (builder, warning);
+          continue;
+        }
+      keys = g_key_file_get_keys (key_file, GROUP, NULL, NULL);
+      for (guint k = 0; keys != NULL && keys[k] != NULL; k++)
+        if (!g_strv_contains (known, keys[k]))
+          {
+            g_autofree char *warning =
+              g_strdup_printf (_("%s:%u: unknown key “%s”; it is ignored"),
+                               CONFIG_NAME, find_key_line (contents, GROUP, keys[k]), keys[k]);
+            g_strv_builder_add (builder, warning);
+          }
+    }
+  self->warnings = g_strv_builder_end (builder);
+}
+
+static GFile *
+resolve_database (StrataProject *self,
+                  const char    *configured)
+{
+  const char *env = g_getenv ("STRATA_DATABASE");
+
+  /* Like --database, the variable is a path as typed in a shell. */
+  if (env != NULL && env[0] != '\0')
+    return g_file_new_for_commandline_arg (env);
+  return g_file_resolve_relative_path (self->directory, configured);
+}
+
+static gboolean
+apply_config (StrataProject  *self,
+              GKeyFile       *key_file,
+              const char     *contents,
+              GError        **error)
+{
+  g_autofree char *name = config_display_name (self);
+  g_autofree char *database = NULL;
+  g_autofree char *versions = NULL;
+
+  if (!g_key_file_has_group (key_file, GROUP))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                   _("%s: no [strata] group; add one with a line such as "
+                     "“database = app.db”"), name);
+      return FALSE;
+    }
+  if (!(database = get_value (key_file, "database", NULL)))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                   _("%s: no “database” in [strata]; add a line such as "
+                     "“database = app.db”"), name);
+      return FALSE;
+    }
+
+  versions = get_value (key_file, "versions", "versions");
+  self->version_table = get_value (key_file, "version_table", "alembic_version");
+  self->versions_directory = g_file_resolve_relative_path (self->directory, versions);
+  self->template_file = g_file_get_child (self->directory, TEMPLATE_NAME);
+  self->configured_database = resolve_database (self, database);
+  self->database_file = g_object_ref (self->configured_database);
+  collect_warnings (self, key_file, contents);
+  return TRUE;
+}
+
+static gboolean
+load_config (StrataProject  *self,
+             GError        **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = config_display_name (self);
+  gsize length = 0;
+
+  if (!g_file_load_contents (self->config_file, NULL, &contents, &length, NULL, &local_error))
+    {
+      g_autofree char *folder = g_file_get_parse_name (self->directory);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                     _("%s does not exist: %s is not a Strata project; run “strata-cli init "
+                       "%s” to make it one"), name, folder, folder);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                     _("%s cannot be read: %s"), name, local_error->message);
+      return FALSE;
+    }
+
+  if (!g_key_file_load_from_data (key_file, contents, length, G_KEY_FILE_NONE, &local_error))
+    {
+      guint line = find_quoted_line (contents, local_error->message);
+
+      if (line > 0)
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                     _("%s:%u: %s; write “key = value” lines under a “[strata]” line"),
+                     name, line, local_error->message);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                     _("%s: %s; write “key = value” lines under a “[strata]” line"),
+                     name, local_error->message);
+      return FALSE;
+    }
+
+  return apply_config (self, key_file, contents, error);
+}
+
+StrataProject *
+strata_project_new (GFile   *directory,
+                    GError **error)
+{
+  g_autoptr(StrataProject) self = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (STRATA_TYPE_PROJECT, NULL);
+  self->directory = g_object_ref (directory);
+  self->config_file = g_file_get_child (directory, CONFIG_NAME);
+  if (!load_config (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+StrataProject *
+strata_project_discover (GFile   *start,
+                         GError **error)
+{
+  g_autoptr(GFile) directory = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (start), NULL);
+
+  for (directory = g_object_ref (start); directory != NULL;)
+    {
+      g_autoptr(GFile) config = g_file_get_child (directory, CONFIG_NAME);
+      GFile *parent;
+
+      if (g_file_query_exists (config, NULL))
+        return strata_project_new (directory, error);
+      parent = g_file_get_parent (directory);
+      g_object_unref (directory);
+      directory = parent;
+    }
+
+  name = g_file_get_parse_name (start);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+               _("no %s in %s or any folder above it; pass the project folder with -C, "
+                 "or run “strata-cli init” to make a project"), CONFIG_NAME, name);
+  return NULL;
+}
+
+/* strata-cli init -------------------------------------------------------------- */
+
+static gboolean
+make_directory (GFile   *directory,
+                GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_file_make_directory_with_parents (directory, NULL, &local_error) ||
+      g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    return TRUE;
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s", local_error->message);
+  return FALSE;
+}
+
+static gboolean
+write_new_file (GFile       *file,
+                const char  *contents,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+
+  /* g_file_create() fails on an existing file: init never overwrites. */
+  stream = g_file_create (file, G_FILE_CREATE_NONE, NULL, &local_error);
+  if (stream != NULL &&
+      g_output_stream_write_all (G_OUTPUT_STREAM (stream), contents, strlen (contents),
+                                 NULL, NULL, &local_error) &&
+      g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
+    return TRUE;
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s", local_error->message);
+  return FALSE;
+}
+
+static char *
+make_config (const char *database)
+{
+  return g_strdup_printf ("# A Strata project; docs/project-format.md describes every key.\n"
+                          "[strata]\n"
+                          "# The SQLite database, relative to this folder.\n"
+                          "# --database and STRATA_DATABASE override it.\n"
+                          "database = %s\n"
+                          "# The folder of revision files.\n"
+                          "versions = versions\n"
+                          "# The table of applied revisions; Alembic's name, so Alembic "
+                          "reads it too.\n"
+                          "version_table = alembic_version\n",
+                          database);
+}
+
+StrataProject *
+strata_project_init (GFile       *directory,
+                     const char  *database,
+                     GError     **error)
+{
+  g_autoptr(GFile) config = NULL;
+  g_autoptr(GFile) versions = NULL;
+  g_autoptr(GFile) template = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *default_database = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+
+  config = g_file_get_child (directory, CONFIG_NAME);
+  if (g_file_query_exists (config, NULL))
+    {
+      g_autofree char *name = g_file_get_parse_name (config);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                   _("%s already exists; this folder is a project already"), name);
+      return NULL;
+    }
+
+  if (database == NULL || database[0] == '\0')
+    {
+      g_autofree char *base = g_file_get_basename (directory);
+      database = default_database = g_strconcat (base, ".db", NULL);
+    }
+
+  versions = g_file_get_child (directory, "versions");
+  template = g_file_get_child (directory, TEMPLATE_NAME);
+  contents = make_config (database);
+  if (!make_directory (directory, error) ||
+      !make_directory (versions, error) ||
+      !write_new_file (template, default_template, error) ||
+      !write_new_file (config, contents, error))
+    return NULL;
+
+  return strata_project_new (directory, error);
+}
+
+/* Accessors -------------------------------------------------------------------- */
+
+GFile *
+strata_project_get_directory (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->directory;
+}
+
+GFile *
+strata_project_get_config_file (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->config_file;
+}
+
+GFile *
+strata_project_get_template_file (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->template_file;
+}
+
+GFile *
+strata_project_get_database_file (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->database_file;
+}
+
+void
+strata_project_set_database_file (StrataProject *self,
+                                  GFile         *file)
+{
+  g_return_if_fail (STRATA_IS_PROJECT (self));
+  g_return_if_fail (!file || G_IS_FILE (file));
+
+  /* NULL goes back to what strata.ini and the environment say. */
+  if (file == NULL)
+    file = self->configured_database;
+  if (g_file_equal (file, self->database_file))
+    return;
+  g_set_object (&self->database_file, file);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_FILE]);
+}
+
+GFile *
+strata_project_get_versions_directory (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->versions_directory;
+}
+
+const char *
+strata_project_get_version_table (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->version_table;
+}
+
+const char * const *
+strata_project_get_warnings (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return (const char * const *)self->warnings;
+}
+
+char *
+strata_project_get_display_path (StrataProject *self,
+                                 GFile         *file)
+{
+  char *relative;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if ((relative = g_file_get_relative_path (self->directory, file)))
+    return relative;
+  return g_file_get_parse_name (file);
+}
+
+/* Loading the graph ------------------------------------------------------------ */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* The *.sql file names of the versions folder, sorted, so that ties in the
+ * graph's order are the same on every machine. */
+static GPtrArray *
+list_revision_files (StrataProject  *self,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  GFileInfo *info;
+
+  enumerator = g_file_enumerate_children (self->versions_directory,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (enumerator == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (self->versions_directory);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                   _("the versions folder %s cannot be read (%s); create it, or fix "
+                     "“versions” in strata.ini"), name, local_error->message);
+      return NULL;
+    }
+
+  while ((info = g_file_enumerator_next_file (enumerator, cancellable, &local_error)))
+    {
+      const char *name = g_file_info_get_name (info);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR &&
+          g_str_has_suffix (name, ".sql") && name[0] != '.')
+        g_ptr_array_add (names, g_strdup (name));
+      g_object_unref (info);
+    }
+  if (local_error != NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+
+  g_ptr_array_sort (names, compare_names);
+  return g_steal_pointer (&names);
+}
+
+StrataRevisionGraph *
+strata_project_load_graph (StrataProject  *self,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) revisions = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+
+  if (!(names = list_revision_files (self, cancellable, error)))
+    return NULL;
+
+  revisions = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(GFile) file = g_file_get_child (self->versions_directory,
+                                                g_ptr_array_index (names, i));
+      g_autofree char *display = strata_project_get_display_path (self, file);
+      g_autofree char *contents = NULL;
+      StrataRevision *revision;
+      gsize length = 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, error))
+        return NULL;
+      if (!(revision = strata_revision_new_from_data (display, contents, length, error)))
+        return NULL;
+      strata_revision_set_file (revision, file);
+      g_ptr_array_add (revisions, revision);
+    }
+
+  return strata_revision_graph_new (revisions, error);
+}
+
+static void
+load_graph_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  StrataRevisionGraph *graph;
+
+  if ((graph = strata_project_load_graph (source_object, cancellable, &error)))
+    g_task_return_pointer (task, graph, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+strata_project_load_graph_async (StrataProject       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STRATA_IS_PROJECT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_project_load_graph_async);
+  g_task_run_in_thread (task, load_graph_worker);
+}
+
+StrataRevisionGraph *
+strata_project_load_graph_finish (StrataProject  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Reading the status ----------------------------------------------------------- */
+
+static StrataStatus *
+read_status_of (GFile         *database_file,
+                const char    *version_table,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(StrataDatabase) database = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  /* Nothing was applied to a database that does not exist yet. */
+  if (!g_file_query_exists (database_file, cancellable))
+    return strata_status_new_empty ();
+  if (!(database = strata_database_open (database_file, STRATA_DATABASE_FLAGS_READ_ONLY, error)))
+    return NULL;
+  return strata_status_read (database, version_table, error);
+}
+
+StrataStatus *
+strata_project_read_status (StrataProject  *self,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return read_status_of (self->database_file, self->version_table, cancellable, error);
+}
+
+static void
+read_status_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  StrataProject *self = source_object;
+  GError *error = NULL;
+  StrataStatus *status;
+
+  /* The database file was captured when the call was made, on the caller's
+   * thread; the project's own field may change meanwhile. */
+  status = read_status_of (task_data, self->version_table, cancellable, &error);
+  if (status != NULL)
+    g_task_return_pointer (task, status, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+strata_project_read_status_async (StrataProject       *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (STRATA_IS_PROJECT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_project_read_status_async);
+  g_task_set_task_data (task, g_object_ref (self->database_file), g_object_unref);
+  g_task_run_in_thread (task, read_status_worker);
+}
+
+StrataStatus *
+strata_project_read_status_finish (StrataProject  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* New revisions ---------------------------------------------------------------- */
+
+static char *
+join_ids (const char * const *ids)
+{
+  return g_strjoinv (", ", (char **)ids);
+}
+
+/* ${name} placeholders of the template; an unknown one is kept as written. */
+static char *
+expand_template (const char     *text,
+                 StrataRevision *revision)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *down = join_ids (strata_revision_get_down_revisions (revision));
+  g_autofree char *labels = join_ids (strata_revision_get_branch_labels (revision));
+  g_autofree char *depends = join_ids (strata_revision_get_depends_on (revision));
+  const char *names[] = { "message", "revision", "down_revisions", "create_date",
+                          "branch_labels", "depends_on" };
+  const char *values[] = { strata_revision_get_message (revision),
+                           strata_revision_get_id (revision), down,
+                           strata_revision_get_create_date (revision), labels, depends };
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *end;
+      gboolean replaced = FALSE;
+
+      if (p[0] != '$' || p[1] != '{' || !(end = strchr (p, '}')))
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (names) && !replaced; i++)
+        if (strlen (names[i]) == (gsize)(end - p - 2) &&
+            strncmp (p + 2, names[i], end - p - 2) == 0)
+          {
+            g_string_append (out, values[i]);
+            replaced = TRUE;
+          }
+      if (!replaced)
+        g_string_append_len (out, p, end - p + 1);
+      p = end + 1;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Gives @revision the sections and extra header lines of the project's
+ * template, as Alembic renders script.py.mako; a project without one gets
+ * empty sections. */
+static StrataRevision *
+apply_template (StrataProject   *self,
+                StrataRevision  *revision,
+                GError         **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *expanded = NULL;
+  g_autofree char *display = NULL;
+  g_autoptr(StrataRevision) templated = NULL;
+
+  if (!g_file_load_contents (self->template_file, NULL, &contents, NULL, NULL, NULL))
+    return g_object_ref (revision);
+
+  display = strata_project_get_display_path (self, self->template_file);
+  expanded = expand_template (contents, revision);
+  if (!(templated = strata_revision_new_from_data (display, expanded, -1, error)))
+    return NULL;
+
+  /* What the caller asked for wins over whatever the template wrote. */
+  strata_revision_set_id (templated, strata_revision_get_id (revision));
+  strata_revision_set_message (templated, strata_revision_get_message (revision));
+  strata_revision_set_create_date (templated, strata_revision_get_create_date (revision));
+  strata_revision_set_down_revisions (templated, strata_revision_get_down_revisions (revision));
+  strata_revision_set_branch_labels (templated, strata_revision_get_branch_labels (revision));
+  strata_revision_set_depends_on (templated, strata_revision_get_depends_on (revision));
+  strata_revision_set_display_path (templated, NULL);
+  return g_steal_pointer (&templated);
+}
+
+static char *
+now_as_create_date (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  /* Alembic's format: str(datetime.now()). */
+  return g_date_time_format (now, "%Y-%m-%d %H:%M:%S.%f");
+}
+
+/* Checks the new revision against the graph (duplicate id or label, a
+ * Depends On naming nothing) before anything is written. */
+static gboolean
+validate_in_graph (StrataRevisionGraph  *graph,
+                   StrataRevision       *revision,
+                   GError              **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(StrataRevisionGraph) extended = NULL;
+  g_autoptr(GPtrArray) revisions = NULL;
+
+  if (graph != NULL)
+    {
+      revisions = strata_revision_graph_get_revisions (graph);
+      for (guint i = 0; i < revisions->len; i++)
+        g_ptr_array_add (all, g_object_ref (g_ptr_array_index (revisions, i)));
+    }
+  g_ptr_array_add (all, g_object_ref (revision));
+  extended = strata_revision_graph_new (all, error);
+  return extended != NULL;
+}
+
+static StrataRevision *
+write_revision (StrataProject        *self,
+                StrataRevisionGraph  *graph,
+                StrataRevision       *revision,
+                GError              **error)
+{
+  g_autoptr(StrataRevision) templated = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *create_date = now_as_create_date ();
+  g_autoptr(GFile) file = NULL;
+
+  strata_revision_set_create_date (revision, create_date);
+  if (!validate_in_graph (graph, revision, error))
+    return NULL;
+  if (!(templated = apply_template (self, revision, error)))
+    return NULL;
+
+  file_name = strata_revision_make_file_name (strata_revision_get_id (templated),
+                                              strata_revision_get_message (templated));
+  file = g_file_get_child (self->versions_directory, file_name);
+  if (g_file_query_exists (file, NULL))
+    {
+      g_autofree char *display = strata_project_get_display_path (self, file);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_DUPLICATE,
+                   _("%s already exists; choose another revision id"), display);
+      return NULL;
+    }
+  if (!strata_revision_save (templated, file, NULL, error))
+    return NULL;
+  {
+    g_autofree char *display = strata_project_get_display_path (self, file);
+    strata_revision_set_display_path (templated, display);
+  }
+  return g_steal_pointer (&templated);
+}
+
+/* Alembic's default: the single head, or an error naming the heads. */
+static GStrv
+default_heads (StrataRevisionGraph  *graph,
+               GError              **error)
+{
+  g_autoptr(GPtrArray) heads = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (graph == NULL || strata_revision_graph_get_n_revisions (graph) == 0)
+    return g_new0 (char *, 1);
+
+  heads = strata_revision_graph_get_heads (graph);
+  if (heads->len > 1)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_MULTIPLE_HEADS,
+                   _("Multiple heads are present; please specify the head revision on which "
+                     "the new revision should be based, or perform a merge."));
+      return NULL;
+    }
+  g_strv_builder_add (builder, strata_revision_get_id (g_ptr_array_index (heads, 0)));
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+is_head (StrataRevisionGraph *graph,
+         StrataRevision      *revision)
+{
+  g_autoptr(GPtrArray) children = strata_revision_graph_get_children (graph, revision);
+  return children->len == 0;
+}
+
+/* The ids that @specs name; with @heads_only each must be a head, unless the
+ * caller splices a new branch. */
+static GStrv
+resolve_ids (StrataRevisionGraph  *graph,
+             const char * const   *specs,
+             gboolean              heads_only,
+             GError              **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; specs[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) resolved = NULL;
+
+      if (g_strcmp0 (specs[i], "base") == 0)
+        continue;
+      if (graph == NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION,
+                       _("No such revision or branch '%s'"), specs[i]);
+          return NULL;
+        }
+      if (!(resolved = strata_revision_graph_resolve (graph, specs[i], error)))
+        return NULL;
+      for (guint j = 0; j < resolved->len; j++)
+        {
+          StrataRevision *revision = g_ptr_array_index (resolved, j);
+          const char *id = strata_revision_get_id (revision);
+
+          if (heads_only && !is_head (graph, revision))
+            {
+              g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                           _("Revision %s is not a head revision; please specify --splice "
+                             "to create a new branch from this revision"), id);
+              return NULL;
+            }
+          if (g_hash_table_add (seen, (gpointer)id))
+            g_strv_builder_add (builder, id);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Alembic keeps a branch label in Depends On as written, and completes a
+ * prefix to the full id. */
+static GStrv
+resolve_depends_on (StrataRevisionGraph  *graph,
+                    const char * const   *specs,
+                    GError              **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) resolved = NULL;
+      StrataRevision *revision;
+
+      if (graph == NULL || !(resolved = strata_revision_graph_resolve (graph, specs[i], error)))
+        {
+          if (graph == NULL)
+            g_set_error (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION,
+                         _("No such revision or branch '%s'"), specs[i]);
+          return NULL;
+        }
+      if (resolved->len != 1)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                       _("“%s” names %u revisions; a dependency names one"),
+                       specs[i], resolved->len);
+          return NULL;
+        }
+      revision = g_ptr_array_index (resolved, 0);
+      if (g_strv_contains (strata_revision_get_branch_labels (revision), specs[i]))
+        g_strv_builder_add (builder, specs[i]);
+      else
+        g_strv_builder_add (builder, strata_revision_get_id (revision));
+    }
+  return g_strv_builder_end (builder);
+}
+
+StrataRevision *
+strata_project_create_revision (StrataProject        *self,
+                                StrataRevisionGraph  *graph,
+                                const char           *message,
+                                const char * const   *heads,
+                                const char           *branch_label,
+                                const char * const   *depends_on,
+                                const char           *rev_id,
+                                gboolean              splice,
+                                GError              **error)
+{
+  g_autoptr(StrataRevision) revision = NULL;
+  g_autofree char *id = NULL;
+  g_auto(GStrv) down = NULL;
+  g_auto(GStrv) depends = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph), NULL);
+
+  if (heads == NULL)
+    down = default_heads (graph, error);
+  else
+    down = resolve_ids (graph, heads, !splice, error);
+  if (down == NULL || !(depends = resolve_depends_on (graph, depends_on, error)))
+    return NULL;
+
+  id = rev_id != NULL ? g_strdup (rev_id) : strata_revision_generate_id ();
+  revision = strata_revision_new (id, message);
+  strata_revision_set_down_revisions (revision, (const char * const *)down);
+  strata_revision_set_depends_on (revision, (const char * const *)depends);
+  if (branch_label != NULL && branch_label[0] != '\0')
+    strata_revision_set_branch_labels (revision, (const char *[]) { branch_label, NULL });
+
+  return write_revision (self, graph, revision, error);
+}
+
+StrataRevision *
+strata_project_create_merge (StrataProject        *self,
+                             StrataRevisionGraph  *graph,
+                             const char           *message,
+                             const char * const   *revisions,
+                             GError              **error)
+{
+  g_autoptr(StrataRevision) revision = NULL;
+  g_autofree char *id = NULL;
+  g_auto(GStrv) down = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), NULL);
+  g_return_val_if_fail (revisions != NULL, NULL);
+
+  if (!(down = resolve_ids (graph, revisions, FALSE, error)))
+    return NULL;
+  if (g_strv_length (down) < 2)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                   _("a merge needs at least two revisions, and “%s” names %u"),
+                   revisions[0] != NULL ? revisions[0] : "", g_strv_length (down));
+      return NULL;
+    }
+
+  id = strata_revision_generate_id ();
+  revision = strata_revision_new (id, message);
+  strata_revision_set_down_revisions (revision, (const char * const *)down);
+  return write_revision (self, graph, revision, error);
+}

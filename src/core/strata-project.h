@@ -35,6 +35,11 @@ GFile               *strata_project_get_database_file       (StrataProject      
 void                 strata_project_set_database_file       (StrataProject       *self,
                                                              GFile               *file);
 GFile               *strata_project_get_versions_directory  (StrataProject       *self);
+/* script.sql.template in the project folder: the text of every new revision,
+ * with ${message}, ${revision}, ${down_revisions}, ${create_date},
+ * ${branch_labels} and ${depends_on} filled in (see docs/project-format.md).
+ * Without that file new revisions get empty sections. */
+GFile               *strata_project_get_template_file       (StrataProject       *self);
 const char          *strata_project_get_version_table       (StrataProject       *self);
 /* Human-readable lines: "strata.ini:4: unknown key “foo”; it is ignored". */
 const char * const  *strata_project_get_warnings            (StrataProject       *self);

@@ -1,0 +1,1163 @@
+/* strata-migration-run.c: a run's steps, each all or nothing, on one connection
+ *
+ * Everything here runs on the worker (or, for the synchronous twin, on the
+ * caller's thread) and owns its own connection.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strata-database-private.h"
+#include "strata-error.h"
+#include "strata-migration-private.h"
+#include "strata-project.h"
+#include "strata-revision.h"
+#include "strata-revision-graph.h"
+#include "strata-sql.h"
+#include "strata-status-private.h"
+#include "strata-step.h"
+
+/* SQLite virtual machine instructions between two looks at the cancellable. */
+#define PROGRESS_INTERVAL 1000
+
+typedef struct
+{
+  _StrataRunRequest   *request;
+  StrataMigration     *migration;
+  GCancellable        *cancellable;
+  StrataRevisionGraph *graph;
+  StrataStatus        *status;
+  StrataDatabase      *database;
+  sqlite3             *db;
+  GPtrArray           *steps;
+  /* The version table's rows as this run expects them, sorted. */
+  GPtrArray           *heads;
+  gboolean             tables_ready;
+  int                  foreign_keys;
+  gboolean             restore_journal;
+  char                *lock_path;
+  gboolean             lock_written;
+} Run;
+
+typedef struct
+{
+  char   *started_at;
+  gint64  started_us;
+} Clock;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_object (&run->graph);
+  g_clear_object (&run->status);
+  g_clear_object (&run->database);
+  g_clear_pointer (&run->steps, g_ptr_array_unref);
+  g_clear_pointer (&run->heads, g_ptr_array_unref);
+  g_clear_pointer (&run->lock_path, g_free);
+}
+
+static char *
+now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_format_iso8601 (now);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+static GPtrArray *
+strv_to_array (const char * const *strv)
+{
+  GPtrArray *array = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    g_ptr_array_add (array, g_strdup (strv[i]));
+  g_ptr_array_sort (array, compare_strings);
+  return array;
+}
+
+/* "base (no revision)" or "a1b2c3d4e5f6, 0f9e8d7c6b5a", for messages. */
+static char *
+describe_heads (GPtrArray *heads)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (heads->len == 0)
+    return g_strdup (_("base (no revision applied)"));
+  for (guint i = 0; i < heads->len; i++)
+    {
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, g_ptr_array_index (heads, i));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static const char *
+revision_name (StrataStep *step)
+{
+  StrataRevision *revision = strata_step_get_revision (step);
+  return revision != NULL ? strata_revision_get_display_path (revision) : _("the stamp");
+}
+
+/* Planning --------------------------------------------------------------------- */
+
+static gboolean
+check_unknown_heads (Run     *run,
+                     GError **error)
+{
+  g_auto(GStrv) unknown = strata_status_get_unknown_heads (run->status, run->graph);
+  g_autofree char *list = NULL;
+  g_autofree char *db_name = NULL;
+
+  /* A purging stamp exists precisely to get out of this state. */
+  if (unknown[0] == NULL ||
+      (run->request->direction == STRATA_DIRECTION_STAMP && run->request->purge))
+    return TRUE;
+
+  list = g_strjoinv (", ", unknown);
+  db_name = g_file_get_parse_name (run->request->database_file);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL,
+               _("the version table of %s names %s, which is neither in the versions folder "
+                 "nor in %s; restore its file (check out the branch that has it), or reset the "
+                 "table with “strata-cli stamp --purge REVISION”"),
+               db_name, list, STRATA_HISTORY_TABLE);
+  return FALSE;
+}
+
+static gboolean
+plan (Run     *run,
+      GError **error)
+{
+  _StrataRunRequest *request = run->request;
+  g_autoptr(StrataRevisionGraph) complete = NULL;
+  const char * const *heads;
+
+  if (!(complete = strata_status_complete_graph (run->status, run->graph, error)))
+    return FALSE;
+  g_set_object (&run->graph, complete);
+
+  heads = request->start_heads != NULL ? (const char * const *)request->start_heads
+                                       : strata_status_get_heads (run->status);
+  if (request->start_heads == NULL && !check_unknown_heads (run, error))
+    return FALSE;
+
+  run->heads = strv_to_array (heads);
+  if (request->direction == STRATA_DIRECTION_STAMP)
+    run->steps = strata_revision_graph_plan_stamp (run->graph, heads, request->target,
+                                                   request->purge, error);
+  else
+    run->steps = strata_revision_graph_plan (run->graph, request->direction, heads,
+                                             request->target, error);
+  return run->steps != NULL;
+}
+
+/* Loads the graph and the database's status and plans. A database that does
+ * not exist yet is not created here: a run that fails to plan leaves no file. */
+static gboolean
+load_and_plan (Run       *run,
+               gboolean   offline,
+               GError   **error)
+{
+  _StrataRunRequest *request = run->request;
+  gboolean exists;
+
+  if (request->graph != NULL)
+    run->graph = g_object_ref (request->graph);
+  else if (!(run->graph = strata_project_load_graph (request->project, run->cancellable, error)))
+    return FALSE;
+
+  exists = g_file_query_exists (request->database_file, NULL);
+  if (!exists || (offline && request->start_heads != NULL))
+    run->status = strata_status_new_empty ();
+  else
+    {
+      StrataDatabaseFlags flags = offline ? STRATA_DATABASE_FLAGS_READ_ONLY
+                                          : STRATA_DATABASE_FLAGS_NONE;
+
+      if (!(run->database = strata_database_open (request->database_file, flags, error)) ||
+          !(run->status = strata_status_read (run->database, request->version_table, error)))
+        return FALSE;
+    }
+
+  if (!plan (run, error))
+    return FALSE;
+  _strata_migration_set_plan (run->migration, run->steps);
+  return TRUE;
+}
+
+/* Who holds the lock ----------------------------------------------------------- */
+
+static void
+write_lock_note (Run *run)
+{
+  _StrataRunRequest *request = run->request;
+  g_autoptr(GKeyFile) note = g_key_file_new ();
+  g_autofree char *command = NULL;
+  g_autofree char *started = now_iso8601 ();
+  g_autofree char *data = NULL;
+
+  if (run->lock_written)
+    return;
+
+  /* Only a hint for a second process that finds the database busy, so a
+   * failure to write it changes nothing. */
+  command = g_strdup_printf ("%s %s %s", g_get_prgname () ? g_get_prgname () : "strata",
+                             strata_direction_to_string (request->direction), request->target);
+  g_key_file_set_int64 (note, "lock", "pid", getpid ());
+  g_key_file_set_string (note, "lock", "host", g_get_host_name ());
+  g_key_file_set_string (note, "lock", "command", command);
+  g_key_file_set_string (note, "lock", "started", started);
+  data = g_key_file_to_data (note, NULL, NULL);
+  run->lock_written = g_file_set_contents (run->lock_path, data, -1, NULL);
+}
+
+static void
+remove_lock_note (Run *run)
+{
+  g_autoptr(GKeyFile) note = g_key_file_new ();
+
+  if (!run->lock_written)
+    return;
+  /* Another run may have replaced ours since; its note stays. */
+  if (g_key_file_load_from_file (note, run->lock_path, G_KEY_FILE_NONE, NULL) &&
+      g_key_file_get_int64 (note, "lock", "pid", NULL) == getpid ())
+    g_unlink (run->lock_path);
+  run->lock_written = FALSE;
+}
+
+/* "strata-cli upgrade head (pid 1234, since …)", or NULL when no live strata
+ * process left a note. */
+static char *
+read_lock_holder (Run *run)
+{
+  g_autoptr(GKeyFile) note = g_key_file_new ();
+  g_autofree char *host = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *started = NULL;
+  gint64 pid;
+
+  if (!g_key_file_load_from_file (note, run->lock_path, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  pid = g_key_file_get_int64 (note, "lock", "pid", NULL);
+  host = g_key_file_get_string (note, "lock", "host", NULL);
+  command = g_key_file_get_string (note, "lock", "command", NULL);
+  started = g_key_file_get_string (note, "lock", "started", NULL);
+
+  /* A note from a process that died (kill -9) or from another machine is stale. */
+  if (pid <= 0 || g_strcmp0 (host, g_get_host_name ()) != 0 ||
+      (kill ((pid_t)pid, 0) != 0 && errno == ESRCH))
+    return NULL;
+  return g_strdup_printf (_("“%s” (pid %" G_GINT64_FORMAT ", since %s)"),
+                          command != NULL ? command : "strata", pid,
+                          started != NULL ? started : "?");
+}
+
+static void
+set_busy_error (Run     *run,
+                GError **error)
+{
+  g_autofree char *holder = read_lock_holder (run);
+  const char *name = _strata_database_get_display_name (run->database);
+  double seconds = _strata_database_get_busy_timeout () / 1000.0;
+
+  if (holder != NULL)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
+                 _("database is busy: %s is being migrated by %s; wait for it to finish"),
+                 name, holder);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
+                 _("database is busy: another connection has held the write lock on %s for "
+                   "more than %.1f s; close the program that has it open for writing and try "
+                   "again"),
+                 name, seconds);
+}
+
+/* Statements ------------------------------------------------------------------- */
+
+static gboolean
+exec_sql (Run         *run,
+          const char  *sql,
+          GError     **error)
+{
+  int rc = sqlite3_exec (run->db, sql, NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    return TRUE;
+  if ((rc & 0xff) == SQLITE_BUSY)
+    set_busy_error (run, error);
+  else
+    strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
+  return FALSE;
+}
+
+static gboolean
+begin_immediate (Run     *run,
+                 GError **error)
+{
+  if (!exec_sql (run, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+  write_lock_note (run);
+  return TRUE;
+}
+
+static void
+rollback (Run *run)
+{
+  /* SQLite already rolled back after some errors (an interrupt, a full disk). */
+  if (!sqlite3_get_autocommit (run->db))
+    sqlite3_exec (run->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+static gboolean
+ensure_tables (Run     *run,
+               GError **error)
+{
+  g_autofree char *version_table = NULL;
+
+  if (run->tables_ready)
+    return TRUE;
+  version_table = _strata_version_table_create_sql (run->request->version_table);
+  if (!exec_sql (run, version_table, error) ||
+      !exec_sql (run, _strata_history_create_sql (), error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_heads (Run     *run,
+             GError **error)
+{
+  g_auto(GStrv) actual = NULL;
+  g_autoptr(GPtrArray) sorted = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autofree char *actual_text = NULL;
+  gboolean same;
+
+  if (!(actual = strata_database_read_heads (run->database, run->request->version_table, error)))
+    return FALSE;
+  sorted = strv_to_array ((const char * const *)actual);
+
+  same = sorted->len == run->heads->len;
+  for (guint i = 0; same && i < sorted->len; i++)
+    same = strcmp (g_ptr_array_index (sorted, i), g_ptr_array_index (run->heads, i)) == 0;
+  if (same)
+    return TRUE;
+
+  expected_text = describe_heads (run->heads);
+  actual_text = describe_heads (sorted);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT,
+               _("another process migrated %s meanwhile: its version table holds %s where %s "
+                 "was expected; nothing more was done, run the command again"),
+               _strata_database_get_display_name (run->database), actual_text, expected_text);
+  return FALSE;
+}
+
+static void
+advance_heads (Run        *run,
+               StrataStep *step)
+{
+  const char * const *from = strata_step_get_from_heads (step);
+  const char * const *to = strata_step_get_to_heads (step);
+
+  for (guint i = 0; from[i] != NULL; i++)
+    for (guint j = 0; j < run->heads->len; j++)
+      if (strcmp (g_ptr_array_index (run->heads, j), from[i]) == 0)
+        {
+          g_ptr_array_remove_index (run->heads, j);
+          break;
+        }
+  for (guint i = 0; to[i] != NULL; i++)
+    g_ptr_array_add (run->heads, g_strdup (to[i]));
+  g_ptr_array_sort (run->heads, compare_strings);
+}
+
+static gboolean
+apply_version_sql (Run         *run,
+                   StrataStep  *step,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) statements = strata_step_get_version_sql (step, run->request->version_table);
+
+  for (guint i = 0; i < statements->len; i++)
+    if (!exec_sql (run, g_ptr_array_index (statements, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/* PRAGMA foreign_key_check lists every row that points at nothing; the
+ * message names the first table at fault and how many of its rows. */
+static gboolean
+check_foreign_keys (Run         *run,
+                    StrataStep  *step,
+                    GError     **error)
+{
+  g_autofree char *table = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *heads = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint count = 0;
+  guint total = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (run->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *row_table = (const char *)sqlite3_column_text (stmt, 0);
+
+      total++;
+      if (table == NULL)
+        {
+          table = g_strdup (row_table);
+          parent = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+        }
+      if (g_strcmp0 (table, row_table) == 0)
+        count++;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
+      return FALSE;
+    }
+  if (total == 0)
+    return TRUE;
+
+  heads = describe_heads (run->heads);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY,
+               _("%s: the revision leaves %u rows of table “%s” pointing at missing rows of "
+                 "“%s” (%u foreign key violations in all); it was rolled back and the "
+                 "database stays at %s"),
+               revision_name (step), count, table, parent, total, heads);
+  return FALSE;
+}
+
+/* strata_history --------------------------------------------------------------- */
+
+static void
+bind_text (sqlite3_stmt        *stmt,
+           StrataHistoryColumn  column,
+           const char          *text)
+{
+  sqlite3_bind_text (stmt, column, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_list (sqlite3_stmt        *stmt,
+           StrataHistoryColumn  column,
+           const char * const  *list)
+{
+  g_autofree char *joined = g_strjoinv (",", (char **)list);
+  bind_text (stmt, column, joined);
+}
+
+static void
+bind_revision (sqlite3_stmt    *stmt,
+               StrataRevision  *revision,
+               StrataDirection  direction)
+{
+  g_autofree char *checksum = NULL;
+
+  if (direction != STRATA_DIRECTION_STAMP)
+    checksum = strata_revision_get_checksum (revision, direction);
+  bind_text (stmt, STRATA_HISTORY_CHECKSUM, checksum);
+  bind_text (stmt, STRATA_HISTORY_MESSAGE, strata_revision_get_message (revision));
+  bind_list (stmt, STRATA_HISTORY_DOWN_REVISIONS, strata_revision_get_down_revisions (revision));
+  bind_list (stmt, STRATA_HISTORY_BRANCH_LABELS, strata_revision_get_branch_labels (revision));
+  bind_list (stmt, STRATA_HISTORY_DEPENDS_ON, strata_revision_get_depends_on (revision));
+  bind_text (stmt, STRATA_HISTORY_CREATE_DATE, strata_revision_get_create_date (revision));
+  bind_text (stmt, STRATA_HISTORY_FILE, strata_revision_get_display_path (revision));
+  bind_text (stmt, STRATA_HISTORY_UPGRADE_SQL,
+             strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE));
+  bind_text (stmt, STRATA_HISTORY_DOWNGRADE_SQL,
+             strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE));
+  sqlite3_bind_int (stmt, STRATA_HISTORY_UPGRADE_TRANSACTIONAL,
+                    strata_revision_get_transactional (revision, STRATA_DIRECTION_UPGRADE));
+  sqlite3_bind_int (stmt, STRATA_HISTORY_DOWNGRADE_TRANSACTIONAL,
+                    strata_revision_get_transactional (revision, STRATA_DIRECTION_DOWNGRADE));
+}
+
+static char *
+history_insert_sql (void)
+{
+  g_autoptr(GString) sql = g_string_new (_strata_history_insert_prefix ());
+
+  g_string_append_c (sql, '(');
+  for (guint i = 1; i <= STRATA_HISTORY_N_COLUMNS; i++)
+    g_string_append_printf (sql, i > 1 ? ", ?%u" : "?%u", i);
+  g_string_append (sql, ");");
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* A stamp records each revision it stamps (with its SQL, so that a later
+ * downgrade can run even if the file goes), or one row for a stamp to base. */
+static GPtrArray *
+history_subjects (Run        *run,
+                  StrataStep *step)
+{
+  GPtrArray *subjects = g_ptr_array_new_with_free_func (g_free);
+  const char * const *to = strata_step_get_to_heads (step);
+
+  if (strata_step_get_revision (step) != NULL)
+    g_ptr_array_add (subjects, g_strdup (strata_revision_get_id (strata_step_get_revision (step))));
+  else
+    for (guint i = 0; to[i] != NULL; i++)
+      g_ptr_array_add (subjects, g_strdup (to[i]));
+  if (subjects->len == 0)
+    g_ptr_array_add (subjects, g_strdup (""));
+  return subjects;
+}
+
+static gboolean
+insert_history_row (Run         *run,
+                    StrataStep  *step,
+                    const char  *id,
+                    Clock       *clock,
+                    const char  *outcome,
+                    const char  *error_text,
+                    GError     **error)
+{
+  g_autofree char *sql = history_insert_sql ();
+  g_autofree char *finished_at = now_iso8601 ();
+  StrataDirection direction = strata_step_get_direction (step);
+  StrataRevision *revision = strata_step_get_revision (step);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (revision == NULL && id[0] != '\0')
+    revision = strata_revision_graph_lookup (run->graph, id);
+
+  if (sqlite3_prepare_v2 (run->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
+      return FALSE;
+    }
+  bind_text (stmt, STRATA_HISTORY_REVISION, id);
+  bind_text (stmt, STRATA_HISTORY_DIRECTION, strata_direction_to_string (direction));
+  if (revision != NULL)
+    bind_revision (stmt, revision, direction);
+  bind_list (stmt, STRATA_HISTORY_FROM_HEADS, strata_step_get_from_heads (step));
+  bind_list (stmt, STRATA_HISTORY_TO_HEADS, strata_step_get_to_heads (step));
+  bind_text (stmt, STRATA_HISTORY_STARTED_AT, clock->started_at);
+  bind_text (stmt, STRATA_HISTORY_FINISHED_AT, finished_at);
+  sqlite3_bind_int64 (stmt, STRATA_HISTORY_DURATION_MS,
+                      (g_get_monotonic_time () - clock->started_us) / 1000);
+  bind_text (stmt, STRATA_HISTORY_OUTCOME, outcome);
+  bind_text (stmt, STRATA_HISTORY_ERROR, error_text);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, STRATA_HISTORY_TABLE);
+  return FALSE;
+}
+
+static gboolean
+insert_history (Run         *run,
+                StrataStep  *step,
+                Clock       *clock,
+                const char  *outcome,
+                const char  *error_text,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) subjects = history_subjects (run, step);
+
+  for (guint i = 0; i < subjects->len; i++)
+    if (!insert_history_row (run, step, g_ptr_array_index (subjects, i), clock, outcome,
+                             error_text, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* After the rollback, in a transaction of its own: the failure is part of the
+ * history even though the revision is not. Failing to record it must not hide
+ * the error that matters, so this one is only logged. */
+static void
+record_failure (Run          *run,
+                StrataStep   *step,
+                Clock        *clock,
+                const GError *failure)
+{
+  g_autoptr(GError) error = NULL;
+  const char *outcome;
+
+  outcome = g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed";
+  rollback (run);
+  if (begin_immediate (run, &error) &&
+      ensure_tables (run, &error) &&
+      insert_history (run, step, clock, outcome, failure->message, &error) &&
+      exec_sql (run, "COMMIT;", &error))
+    return;
+  rollback (run);
+  g_debug ("Could not record the failed step in %s: %s", STRATA_HISTORY_TABLE, error->message);
+}
+
+/* Running a section ------------------------------------------------------------ */
+
+static int
+progress_cb (void *data)
+{
+  /* Non-zero interrupts the statement; SQLite then returns SQLITE_INTERRUPT. */
+  return g_cancellable_is_cancelled (data);
+}
+
+/* Whitespace and comments before a statement, so that its line is the line
+ * of its first word. */
+static const char *
+skip_blank (const char *sql)
+{
+  const char *p = sql;
+
+  for (;;)
+    {
+      while (g_ascii_isspace (*p))
+        p++;
+      if (p[0] == '-' && p[1] == '-')
+        {
+          while (*p != '\0' && *p != '\n')
+            p++;
+        }
+      else if (p[0] == '/' && p[1] == '*')
+        {
+          const char *end = strstr (p + 2, "*/");
+          p = end != NULL ? end + 2 : p + strlen (p);
+        }
+      else
+        return p;
+    }
+}
+
+static guint
+count_lines (const char *start,
+             const char *end)
+{
+  guint lines = 0;
+
+  for (const char *p = start; p < end; p++)
+    if (*p == '\n')
+      lines++;
+  return lines;
+}
+
+static gboolean
+word_is (const char *p,
+         const char *word)
+{
+  gsize len = strlen (word);
+  return g_ascii_strncasecmp (p, word, len) == 0 && !g_ascii_isalnum (p[len]) && p[len] != '_';
+}
+
+/* BEGIN, COMMIT, END and a ROLLBACK that is not "ROLLBACK TO" would end the
+ * revision's own transaction half-way, and the version table with it. */
+static gboolean
+ends_transaction (sqlite3_stmt *stmt)
+{
+  const char *sql = sqlite3_sql (stmt);
+
+  if (word_is (sql, "BEGIN") || word_is (sql, "COMMIT") || word_is (sql, "END"))
+    return TRUE;
+  if (!word_is (sql, "ROLLBACK"))
+    return FALSE;
+  for (const char *p = sql; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) && word_is (p + 1, "TO"))
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  StrataStep     *step;
+  StrataRevision *revision;
+  StrataDirection direction;
+  gboolean        transactional;
+} Section;
+
+static void
+set_statement_error (Run          *run,
+                     Section      *section,
+                     guint         line,
+                     const char   *statement,
+                     const char   *message,
+                     GError      **error)
+{
+  g_autofree char *heads = describe_heads (run->heads);
+  const char *path = strata_revision_get_display_path (section->revision);
+  const char *id = strata_revision_get_id (section->revision);
+
+  _strata_migration_set_failure (run->migration, section->revision, line, statement);
+  if (section->transactional)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                 _("%s:%u: %s; revision %s was rolled back and the database stays at %s"),
+                 path, line, message, id, heads);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                 _("%s:%u: %s; this section runs outside a transaction, so the statements "
+                   "before it stay applied, and the version table stays at %s"),
+                 path, line, message, heads);
+}
+
+static gboolean
+step_statement (Run           *run,
+                Section       *section,
+                sqlite3_stmt  *stmt,
+                guint          line,
+                GError       **error)
+{
+  int rc;
+
+  if (section->transactional && ends_transaction (stmt))
+    {
+      set_statement_error (run, section, line, sqlite3_sql (stmt),
+                           _("a revision may not begin or end a transaction (every revision "
+                             "already runs in one); remove the statement, or mark the section "
+                             "“transaction:false”"), error);
+      return FALSE;
+    }
+
+  _strata_migration_statement_started (run->migration, sqlite3_sql (stmt));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  if ((rc & 0xff) == SQLITE_INTERRUPT && g_cancellable_is_cancelled (run->cancellable))
+    {
+      _strata_migration_set_failure (run->migration, section->revision, line, sqlite3_sql (stmt));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   _("Cancelled; revision %s was rolled back"),
+                   strata_revision_get_id (section->revision));
+      return FALSE;
+    }
+  set_statement_error (run, section, line, sqlite3_sql (stmt), sqlite3_errmsg (run->db), error);
+  return FALSE;
+}
+
+/* Runs the section statement by statement, splitting with SQLite's own
+ * parser (sqlite3_prepare_v2() and its tail), so that each error names the
+ * line of its statement in the file. */
+static gboolean
+run_section (Run      *run,
+             Section  *section,
+             GError  **error)
+{
+  const char *sql = strata_revision_get_sql (section->revision, section->direction);
+  guint first_line = MAX (1, strata_revision_get_sql_line (section->revision, section->direction));
+  const char *tail = sql;
+  gboolean ok = TRUE;
+
+  sqlite3_progress_handler (run->db, PROGRESS_INTERVAL, progress_cb, run->cancellable);
+  while (ok)
+    {
+      const char *start = skip_blank (tail);
+      guint line = first_line + count_lines (sql, start);
+      sqlite3_stmt *stmt = NULL;
+
+      if (*start == '\0')
+        break;
+      if (g_cancellable_is_cancelled (run->cancellable))
+        {
+          _strata_migration_set_failure (run->migration, section->revision, line, NULL);
+          ok = !g_cancellable_set_error_if_cancelled (run->cancellable, error);
+          break;
+        }
+      if (sqlite3_prepare_v2 (run->db, start, -1, &stmt, &tail) != SQLITE_OK)
+        {
+          g_autofree char *text = g_strndup (start, strcspn (start, "\n"));
+          set_statement_error (run, section, line, text, sqlite3_errmsg (run->db), error);
+          ok = FALSE;
+        }
+      else if (stmt != NULL)
+        ok = step_statement (run, section, stmt, line, error);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_progress_handler (run->db, 0, NULL, NULL);
+  return ok;
+}
+
+/* One step --------------------------------------------------------------------- */
+
+static gboolean
+should_record (const GError *error)
+{
+  return g_error_matches (error, STRATA_ERROR, STRATA_ERROR_SQL) ||
+         g_error_matches (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The bookkeeping of a step: its version-table rows and its history row. */
+static gboolean
+finish_in_transaction (Run         *run,
+                       StrataStep  *step,
+                       Clock       *clock,
+                       GError     **error)
+{
+  return apply_version_sql (run, step, error) &&
+         check_foreign_keys (run, step, error) &&
+         insert_history (run, step, clock, "success", NULL, error) &&
+         exec_sql (run, "COMMIT;", error);
+}
+
+static gboolean
+run_transactional (Run      *run,
+                   Section  *section,
+                   Clock    *clock,
+                   GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!begin_immediate (run, error))
+    return FALSE;
+  if (ensure_tables (run, &local_error) &&
+      check_heads (run, &local_error) &&
+      (section->revision == NULL || run_section (run, section, &local_error)) &&
+      finish_in_transaction (run, section->step, clock, &local_error))
+    return TRUE;
+
+  rollback (run);
+  if (should_record (local_error))
+    record_failure (run, section->step, clock, local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* A transaction:false section (VACUUM, journal_mode) runs on its own; its
+ * bookkeeping then commits in a transaction of its own. */
+static gboolean
+run_outside_transaction (Run      *run,
+                         Section  *section,
+                         Clock    *clock,
+                         GError  **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!check_heads (run, error))
+    return FALSE;
+  if (run_section (run, section, &local_error) &&
+      begin_immediate (run, &local_error) &&
+      ensure_tables (run, &local_error) &&
+      check_heads (run, &local_error) &&
+      finish_in_transaction (run, section->step, clock, &local_error))
+    return TRUE;
+
+  rollback (run);
+  if (should_record (local_error))
+    record_failure (run, section->step, clock, local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static gboolean
+execute_step (Run         *run,
+              StrataStep  *step,
+              GError     **error)
+{
+  Section section = { step, strata_step_get_revision (step), strata_step_get_direction (step) };
+  g_autofree char *started_at = now_iso8601 ();
+  Clock clock = { started_at, g_get_monotonic_time () };
+  gboolean ok;
+
+  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return FALSE;
+
+  /* A stamp moves the version table and runs no SQL. */
+  if (section.direction == STRATA_DIRECTION_STAMP)
+    section.revision = NULL;
+  section.transactional = section.revision == NULL ||
+                          strata_revision_get_transactional (section.revision, section.direction);
+
+  if (section.transactional)
+    ok = run_transactional (run, &section, &clock, error);
+  else
+    ok = run_outside_transaction (run, &section, &clock, error);
+  if (ok)
+    {
+      run->tables_ready = TRUE;
+      advance_heads (run, step);
+    }
+  return ok;
+}
+
+/* The connection --------------------------------------------------------------- */
+
+static int
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  int value = 0;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static gboolean
+journal_mode_is (sqlite3    *db,
+                 const char *mode)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean is = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    is = g_ascii_strcasecmp ((const char *)sqlite3_column_text (stmt, 0), mode) == 0;
+  sqlite3_finalize (stmt);
+  return is;
+}
+
+static gboolean
+open_for_writing (Run     *run,
+                  GError **error)
+{
+  g_autofree char *path = NULL;
+
+  if (run->database == NULL &&
+      !(run->database = strata_database_open (run->request->database_file,
+                                              STRATA_DATABASE_FLAGS_CREATE, error)))
+    return FALSE;
+  run->db = strata_database_get_handle (run->database);
+  path = g_file_get_path (run->request->database_file);
+  run->lock_path = g_strconcat (path, "-strata.lock", NULL);
+
+  /* Enforcement is a no-op inside a transaction, so it goes off here; with it
+   * on, a DROP TABLE would fire ON DELETE CASCADE in other tables. */
+  run->foreign_keys = query_int (run->db, "PRAGMA foreign_keys");
+  if (!exec_sql (run, "PRAGMA foreign_keys = OFF;", error))
+    return FALSE;
+
+  /* PERSIST zeroes the journal's header at commit instead of deleting the
+   * file: one create and one unlink less per revision, and exactly as safe,
+   * because a journal with a zeroed header is never replayed. WAL databases
+   * keep their mode. synchronous stays FULL: nothing a crash could lose. */
+  if (journal_mode_is (run->db, "delete"))
+    run->restore_journal = sqlite3_exec (run->db, "PRAGMA journal_mode = PERSIST;",
+                                         NULL, NULL, NULL) == SQLITE_OK;
+  return TRUE;
+}
+
+static void
+close_for_writing (Run *run)
+{
+  if (run->db == NULL)
+    return;
+  sqlite3_progress_handler (run->db, 0, NULL, NULL);
+  rollback (run);
+  /* Back to DELETE, which also removes the persisted journal file. */
+  if (run->restore_journal)
+    sqlite3_exec (run->db, "PRAGMA journal_mode = DELETE;", NULL, NULL, NULL);
+  if (run->foreign_keys)
+    sqlite3_exec (run->db, "PRAGMA foreign_keys = ON;", NULL, NULL, NULL);
+  remove_lock_note (run);
+}
+
+static gboolean
+execute_steps (Run     *run,
+               GError **error)
+{
+  for (guint i = 0; i < run->steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (run->steps, i);
+
+      _strata_migration_step_started (run->migration, step, i);
+      if (!execute_step (run, step, error))
+        return FALSE;
+      _strata_migration_step_finished (run->migration, step, i);
+    }
+  return TRUE;
+}
+
+gboolean
+_strata_migration_execute (_StrataRunRequest  *request,
+                           GCancellable       *cancellable,
+                           GError            **error)
+{
+  Run run = { request, request->migration, cancellable };
+  gboolean ok;
+
+  ok = load_and_plan (&run, FALSE, error);
+  if (ok && run.steps->len > 0)
+    {
+      ok = open_for_writing (&run, error) && execute_steps (&run, error);
+      close_for_writing (&run);
+    }
+  run_clear (&run);
+  return ok;
+}
+
+/* Offline SQL ------------------------------------------------------------------ */
+
+static void
+append_section (GString        *script,
+                StrataRevision *revision,
+                StrataDirection direction)
+{
+  g_autoptr(GPtrArray) statements = NULL;
+  g_autofree char *sql = g_strdup (strata_revision_get_sql (revision, direction));
+
+  g_strstrip (sql);
+  if (sql[0] == '\0')
+    return;
+  g_string_append (script, sql);
+  /* A last statement without its ";" runs live, and must in a script too. */
+  statements = strata_sql_split (sql);
+  if (statements->len > 0)
+    {
+      StrataStatement *last = g_ptr_array_index (statements, statements->len - 1);
+      if (!g_str_has_suffix (last->text, ";"))
+        g_string_append_c (script, ';');
+    }
+  g_string_append_c (script, '\n');
+}
+
+static char *
+literal_list (const char * const *list)
+{
+  g_autofree char *joined = g_strjoinv (",", (char **)list);
+  return strata_sql_quote_literal (joined);
+}
+
+static void
+append_history_row (GString        *script,
+                    StrataStep     *step,
+                    const char     *id,
+                    StrataRevision *revision)
+{
+  StrataDirection direction = strata_step_get_direction (step);
+  g_autofree char *q_id = strata_sql_quote_literal (id);
+  g_autofree char *checksum = NULL;
+  g_autofree char *from = literal_list (strata_step_get_from_heads (step));
+  g_autofree char *to = literal_list (strata_step_get_to_heads (step));
+  const char *now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+  char *q[9] = { NULL };
+
+  if (revision != NULL && direction != STRATA_DIRECTION_STAMP)
+    checksum = strata_revision_get_checksum (revision, direction);
+  q[0] = strata_sql_quote_literal (checksum);
+  q[1] = strata_sql_quote_literal (revision ? strata_revision_get_message (revision) : "");
+  q[2] = literal_list (revision ? strata_revision_get_down_revisions (revision) : NULL);
+  q[3] = literal_list (revision ? strata_revision_get_branch_labels (revision) : NULL);
+  q[4] = literal_list (revision ? strata_revision_get_depends_on (revision) : NULL);
+  q[5] = strata_sql_quote_literal (revision ? strata_revision_get_create_date (revision) : NULL);
+  q[6] = strata_sql_quote_literal (revision ? strata_revision_get_display_path (revision) : NULL);
+  q[7] = strata_sql_quote_literal (revision ? strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE) : NULL);
+  q[8] = strata_sql_quote_literal (revision ? strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE) : NULL);
+
+  g_string_append_printf (script,
+                          "%s(%s, '%s', %s, %s, %s, %s, %s, %s, %s, %s, %s, %d, %d, %s, %s, "
+                          "%s, %s, 0, 'success', NULL);\n",
+                          _strata_history_insert_prefix (), q_id,
+                          strata_direction_to_string (direction),
+                          q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8],
+                          revision ? strata_revision_get_transactional (revision, STRATA_DIRECTION_UPGRADE) : 1,
+                          revision ? strata_revision_get_transactional (revision, STRATA_DIRECTION_DOWNGRADE) : 1,
+                          from, to, now, now);
+  for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+    g_free (q[i]);
+}
+
+static void
+append_bookkeeping (Run        *run,
+                    GString    *script,
+                    StrataStep *step,
+                    gboolean    first)
+{
+  g_autoptr(GPtrArray) version_sql = strata_step_get_version_sql (step, run->request->version_table);
+  g_autoptr(GPtrArray) subjects = history_subjects (run, step);
+
+  if (first)
+    {
+      g_autofree char *create = _strata_version_table_create_sql (run->request->version_table);
+      g_string_append_printf (script, "%s\n%s\n", create, _strata_history_create_sql ());
+    }
+  for (guint i = 0; i < version_sql->len; i++)
+    g_string_append_printf (script, "%s\n", (const char *)g_ptr_array_index (version_sql, i));
+  for (guint i = 0; i < subjects->len; i++)
+    {
+      const char *id = g_ptr_array_index (subjects, i);
+      StrataRevision *revision = strata_step_get_revision (step);
+
+      if (revision == NULL && id[0] != '\0')
+        revision = strata_revision_graph_lookup (run->graph, id);
+      append_history_row (script, step, id, revision);
+    }
+  g_string_append (script, "PRAGMA foreign_key_check;\nCOMMIT;\n\n");
+}
+
+static void
+append_step (Run        *run,
+             GString    *script,
+             StrataStep *step,
+             gboolean    first)
+{
+  g_autofree char *description = strata_step_describe (step);
+  StrataDirection direction = strata_step_get_direction (step);
+  StrataRevision *revision = direction == STRATA_DIRECTION_STAMP
+                             ? NULL : strata_step_get_revision (step);
+  gboolean transactional = revision == NULL ||
+                           strata_revision_get_transactional (revision, direction);
+
+  g_string_append_printf (script, "-- %s\n", description);
+  if (!transactional)
+    append_section (script, revision, direction);
+  g_string_append (script, "BEGIN IMMEDIATE;\n");
+  if (transactional && revision != NULL)
+    {
+      if (first)
+        {
+          /* The tables come first, in the same transaction, as in a live run. */
+          g_autofree char *create = _strata_version_table_create_sql (run->request->version_table);
+          g_string_append_printf (script, "%s\n%s\n", create, _strata_history_create_sql ());
+          first = FALSE;
+        }
+      append_section (script, revision, direction);
+    }
+  append_bookkeeping (run, script, step, first);
+}
+
+char *
+_strata_migration_render (_StrataRunRequest  *request,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
+  Run run = { request, request->migration, cancellable };
+  g_autoptr(GString) script = NULL;
+  g_autofree char *db_name = NULL;
+
+  if (!load_and_plan (&run, TRUE, error))
+    {
+      run_clear (&run);
+      return NULL;
+    }
+
+  db_name = g_file_get_parse_name (request->database_file);
+  script = g_string_new (NULL);
+  g_string_append_printf (script, "-- Strata: %s %s on %s\n",
+                          strata_direction_to_string (request->direction), request->target,
+                          db_name);
+  if (run.steps->len > 0)
+    g_string_append (script, "PRAGMA foreign_keys = OFF;\n\n");
+  for (guint i = 0; i < run.steps->len; i++)
+    append_step (&run, script, g_ptr_array_index (run.steps, i), i == 0);
+
+  run_clear (&run);
+  return g_string_free (g_steal_pointer (&script), FALSE);
+}
