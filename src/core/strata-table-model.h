@@ -1,0 +1,78 @@
+/* strata-table-model.h: the rows of a table as a lazy GListModel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_TABLE_MODEL (strata_table_model_get_type ())
+#define STRATA_TYPE_TABLE_ROW   (strata_table_row_get_type ())
+
+/* The model's item type lives beside it, as GtkStringObject beside GtkStringList. */
+G_DECLARE_FINAL_TYPE (StrataTableModel, strata_table_model, STRATA, TABLE_MODEL, GObject)
+G_DECLARE_FINAL_TYPE (StrataTableRow, strata_table_row, STRATA, TABLE_ROW, GObject)
+
+typedef enum
+{
+  STRATA_FILTER_LIKE,
+  STRATA_FILTER_EQUAL,
+  STRATA_FILTER_NOT_EQUAL,
+  STRATA_FILTER_LESS,
+  STRATA_FILTER_LESS_OR_EQUAL,
+  STRATA_FILTER_GREATER,
+  STRATA_FILTER_GREATER_OR_EQUAL,
+  STRATA_FILTER_IS_NULL,
+  STRATA_FILTER_IS_NOT_NULL,
+} StrataFilterOperator;
+
+/* How many rows one worker query loads, and how many such pages stay cached. */
+#define STRATA_TABLE_MODEL_PAGE_SIZE 256
+#define STRATA_TABLE_MODEL_MAX_PAGES 32
+
+/* A GListModel of StrataTableRow over @table of the database in @file. A
+ * worker thread with its own read-only connection pages rows by key (rowid, or
+ * the primary key of a WITHOUT ROWID table), never by OFFSET, and only a
+ * bounded cache of pages is kept. Rows not loaded yet are placeholders
+ * (strata_table_row_get_loaded() is FALSE); when their page arrives the model
+ * emits one items-changed for the whole page. The count (and so n-items)
+ * arrives asynchronously: until then the model is empty and "loading". */
+StrataTableModel   *strata_table_model_new              (GFile                 *file,
+                                                         const char            *table);
+GFile              *strata_table_model_get_file         (StrataTableModel      *self);
+const char         *strata_table_model_get_table        (StrataTableModel      *self);
+/* The column names, once loaded (notify::columns); NULL before. */
+const char * const *strata_table_model_get_columns      (StrataTableModel      *self);
+gboolean            strata_table_model_get_loading      (StrataTableModel      *self);
+/* Why the rows could not be read (notify::error-message); NULL when they could. */
+const char         *strata_table_model_get_error_message (StrataTableModel     *self);
+
+/* Sets the filter of @column (replacing its previous one); a NULL @value with a
+ * comparison clears it. Identifiers are quoted and values bound as parameters.
+ * The model reloads: n-items changes once the new count is known. */
+void                strata_table_model_set_filter       (StrataTableModel      *self,
+                                                         const char            *column,
+                                                         StrataFilterOperator   op,
+                                                         const char            *value);
+void                strata_table_model_clear_filters    (StrataTableModel      *self);
+/* Drops every cached page and reads the table again (after a migration). */
+void                strata_table_model_reload           (StrataTableModel      *self);
+
+/* Reads what a person types in a filter field: "> 5", "<= 2021", "= abc",
+ * "!= x", "null", "not null", or text to find (LIKE %text%, or the text as a
+ * pattern when it holds % or _). FALSE for empty text (no filter). */
+gboolean            strata_table_model_parse_filter     (const char            *text,
+                                                         StrataFilterOperator  *op,
+                                                         char                 **value);
+
+guint               strata_table_row_get_position       (StrataTableRow        *self);
+gboolean            strata_table_row_get_loaded         (StrataTableRow        *self);
+guint               strata_table_row_get_n_values       (StrataTableRow        *self);
+/* The value of column @column as text; NULL for SQL NULL (and before loading).
+ * A blob reads as "BLOB (N bytes)". */
+const char         *strata_table_row_get_value          (StrataTableRow        *self,
+                                                         guint                  column);
+
+G_END_DECLS
