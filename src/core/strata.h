@@ -14,3 +14,5 @@
 #include "strata-status.h"
 #include "strata-migration.h"
 #include "strata-sql.h"
+#include "strata-schema.h"
+#include "strata-table-model.h"
