@@ -117,21 +117,40 @@ test_not_sqlite (CliFixture    *fixture,
   assert_upgrade_refused (fixture, "maker_hub.db");
 }
 
+static gboolean
+set_immutable (const char *path,
+               gboolean    immutable)
+{
+  const char *argv[] = { "chattr", immutable ? "+i" : "-i", path, NULL };
+  g_autoptr(CliResult) result = cli_run_program ("/", argv);
+
+  return result->status == 0;
+}
+
+/* File modes do not stop root, so as root the file is made immutable, which
+ * SQLite sees the same way: it can only open it read-only. */
 static void
 test_read_only (CliFixture    *fixture,
                 gconstpointer  data)
 {
-  if (geteuid () == 0)
+  upgrade_to (fixture, QUANTITY);
+
+  if (geteuid () != 0)
     {
-      /* File modes do not stop root, so there is nothing read-only to test. */
-      g_test_skip ("running as root: file modes cannot make the database read-only");
+      g_assert_cmpint (g_chmod (fixture->database, 0444), ==, 0);
+      assert_upgrade_refused (fixture, "maker_hub.db");
       return;
     }
 
-  upgrade_to (fixture, QUANTITY);
-  g_assert_cmpint (g_chmod (fixture->database, 0444), ==, 0);
+  if (!set_immutable (fixture->database, TRUE))
+    {
+      g_test_skip ("running as root and chattr +i is not allowed here: "
+                   "nothing can make the database read-only");
+      return;
+    }
+
   assert_upgrade_refused (fixture, "maker_hub.db");
-  g_assert_cmpint (g_chmod (fixture->database, 0644), ==, 0);
+  g_assert_true (set_immutable (fixture->database, FALSE));
 }
 
 static void
