@@ -1,0 +1,236 @@
+/* strata-revision-graph-private.h: Alembic's RevisionMap internals, for tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-revision-graph.h"
+
+G_BEGIN_DECLS
+
+/* Shared by strata-revision-graph.c (building) and
+ * strata-revision-graph-plan.c (resolving and planning). */
+/* Nodes are numbered in file-name order, which is Alembic's map order. Lists
+ * of nodes hold gint so that the two symbols Alembic mixes into its revision
+ * tuples fit beside them. */
+#define REV_NONE (-1) /* Python's None: base, or a walk that went too far */
+#define REV_BASE (-2) /* the string "base" that a downward walk ends on */
+
+/* Errors whose final wording depends on the command that met them, as
+ * Alembic's _catch_revision_errors() rewords them. */
+#define GRAPH_ERROR (_strata_revision_graph_error_quark ())
+GQuark _strata_revision_graph_error_quark (void);
+
+typedef enum
+{
+  GRAPH_ERROR_NOT_ANCESTOR,   /* RangeNotAncestorError, message as RevisionMap words it */
+  GRAPH_ERROR_MULTIPLE_HEADS, /* MultipleHeads, message is the argument */
+} GraphErrorCode;
+
+/* Small vectors and bitsets ------------------------------------------------------- */
+
+typedef struct
+{
+  gint  *v;
+  guint  len;
+  guint  cap;
+} Vec;
+
+static inline void
+vec_add (Vec  *vec,
+         gint  value)
+{
+  if (vec->len == vec->cap)
+    {
+      vec->cap = MAX (4, vec->cap * 2);
+      vec->v = g_renew (gint, vec->v, vec->cap);
+    }
+  vec->v[vec->len++] = value;
+}
+
+static inline gboolean
+vec_has (const Vec *vec,
+         gint       value)
+{
+  for (guint i = 0; i < vec->len; i++)
+    if (vec->v[i] == value)
+      return TRUE;
+  return FALSE;
+}
+
+static inline void
+vec_add_unique (Vec  *vec,
+                gint  value)
+{
+  if (!vec_has (vec, value))
+    vec_add (vec, value);
+}
+
+static inline gboolean
+vec_remove (Vec  *vec,
+            gint  value)
+{
+  for (guint i = 0; i < vec->len; i++)
+    if (vec->v[i] == value)
+      {
+        memmove (&vec->v[i], &vec->v[i + 1], (vec->len - i - 1) * sizeof (gint));
+        vec->len--;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static inline void
+vec_copy (Vec       *dest,
+          const Vec *src)
+{
+  for (guint i = 0; i < src->len; i++)
+    vec_add (dest, src->v[i]);
+}
+
+static inline void
+vec_clear (Vec *vec)
+{
+  g_clear_pointer (&vec->v, g_free);
+  vec->len = vec->cap = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Vec, vec_clear)
+
+typedef guint64 Bits;
+
+static inline Bits *
+bits_new (guint n)
+{
+  return g_new0 (Bits, n / 64 + 1);
+}
+
+static inline gboolean
+bits_get (const Bits *bits,
+          gint        i)
+{
+  return (bits[(guint)i / 64] >> ((guint)i % 64)) & 1;
+}
+
+static inline void
+bits_set (Bits *bits,
+          gint  i)
+{
+  bits[(guint)i / 64] |= G_GUINT64_CONSTANT (1) << ((guint)i % 64);
+}
+
+static inline void
+bits_unset (Bits *bits,
+            gint  i)
+{
+  bits[(guint)i / 64] &= ~(G_GUINT64_CONSTANT (1) << ((guint)i % 64));
+}
+
+/* The graph ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  StrataRevision *revision;
+  const char     *id;
+  Vec             down;      /* Revises */
+  Vec             deps;      /* Depends On, resolved */
+  Vec             norm_down; /* Revises, then the dependencies no ancestor has */
+  Vec             all_down;  /* Revises, then every dependency */
+  Vec             next;      /* revisions whose Revises names this one */
+  Vec             all_next;  /* ... whose Revises or Depends On names it */
+  GPtrArray      *labels;    /* own and inherited branch labels, borrowed */
+  guint           topo;      /* position in the topological order */
+  gboolean        has_norm_deps;
+} Node;
+
+typedef enum
+{
+  REL_DOWN,      /* through Revises */
+  REL_NORM_DOWN, /* Alembic's ancestors: Revises and dependencies */
+  REL_ALL_DOWN,
+  REL_NEXT,      /* Alembic's descendants without dependencies */
+  REL_ALL_NEXT,  /* ... and with them */
+} Rel;
+
+struct _StrataRevisionGraph
+{
+  GObject      parent_instance;
+
+  GPtrArray   *owned;      /* the revisions, in file-name order */
+  GPtrArray   *sorted;     /* topological order, bases first */
+  Node        *nodes;
+  guint        n_nodes;
+  GHashTable  *ids;        /* id → node + 1 */
+  GHashTable  *keys;       /* id or branch label → node + 1: Alembic's map */
+  GPtrArray   *key_names;  /* the keys in map order, for prefix matches */
+  Vec          heads;      /* no revision's Revises names them */
+  Vec          real_heads; /* nor any Depends On */
+  Vec          bases;      /* empty Revises */
+
+  GMutex       cache_lock;
+  GHashTable  *ancestors;  /* node + 1 → Bits, for is_ancestor() */
+};
+
+
+/* Node of an id or label in one of the graph's tables, or -1. */
+static inline gint
+lookup_key (GHashTable *table,
+            const char *key)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (table, key)) - 1;
+}
+
+void       _strata_revision_graph_collect          (StrataRevisionGraph  *self,
+                                                    Rel                   rel,
+                                                    const Vec            *targets,
+                                                    Bits                 *seen,
+                                                    gint                 *last);
+gboolean   _strata_revision_graph_collect_checked  (StrataRevisionGraph  *self,
+                                                    Rel                   rel,
+                                                    const Vec            *targets,
+                                                    Bits                 *seen,
+                                                    GError              **error);
+Bits      *_strata_revision_graph_reach            (StrataRevisionGraph  *self,
+                                                    Rel                   rel,
+                                                    const Vec            *targets);
+Bits      *_strata_revision_graph_reach_one        (StrataRevisionGraph  *self,
+                                                    Rel                   rel,
+                                                    gint                  node);
+Bits      *_strata_revision_graph_lineage_bits     (StrataRevisionGraph  *self,
+                                                    const Vec            *shares,
+                                                    gboolean              include_deps);
+GPtrArray *_strata_revision_graph_match_prefix     (StrataRevisionGraph  *self,
+                                                    const char           *prefix);
+char      *_strata_revision_graph_quote_matches    (GPtrArray            *matches);
+char      *_strata_revision_graph_join_nodes       (StrataRevisionGraph  *self,
+                                                    const Vec            *nodes,
+                                                    const char           *separator);
+
+typedef enum
+{
+  STRATA_ITERATE_NONE              = 0,
+  STRATA_ITERATE_INCLUSIVE         = 1 << 0,
+  STRATA_ITERATE_IMPLICIT_BASE     = 1 << 1,
+  STRATA_ITERATE_DOWNGRADE         = 1 << 2, /* select_for_downgrade */
+  STRATA_ITERATE_NO_ASSERT_LENGTH  = 1 << 3, /* assert_relative_length=False */
+} StrataIterateFlags;
+
+/* Alembic's RevisionMap.iterate_revisions(): @upper and @lower are NULL for
+ * None, or a vector of specs (one spec behaves as a string, several as a
+ * tuple). Revisions come newest first; errors keep RevisionMap's wording. */
+GPtrArray *_strata_revision_graph_iterate          (StrataRevisionGraph *self,
+                                                    const char * const  *upper,
+                                                    const char * const  *lower,
+                                                    StrataIterateFlags   flags,
+                                                    GError             **error);
+/* Revises plus those Depends On that no ancestor already depends on
+ * (Alembic's _normalized_down_revisions), or with every dependency
+ * (_all_down_revisions). */
+GStrv      _strata_revision_graph_get_down_ids     (StrataRevisionGraph *self,
+                                                    StrataRevision      *revision,
+                                                    gboolean             normalized);
+/* The branch labels @revision carries, its own and those it inherits. */
+GStrv      _strata_revision_graph_get_labels       (StrataRevisionGraph *self,
+                                                    StrataRevision      *revision);
+
+G_END_DECLS
