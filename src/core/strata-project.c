@@ -143,20 +143,27 @@ strata_project_instance_init (StrataProject *self)
 /* Reading strata.ini ----------------------------------------------------------- */
 
 /* GKeyFile does not say on which line it stumbled, but it quotes the line or
- * key; the first line of the file that the message quotes is the culprit. */
+ * key; the first line of the file that the message quotes is the culprit.
+ * Without a quote ("does not start with a group") it is the first line that
+ * is not a comment. */
 static guint
 find_quoted_line (const char *contents,
                   const char *message)
 {
   g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  guint first_content = 0;
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_strstrip (lines[i]);
-      if (lines[i][0] != '\0' && strstr (message, lines[i]) != NULL)
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      if (strstr (message, lines[i]) != NULL)
         return i + 1;
+      if (first_content == 0)
+        first_content = i + 1;
     }
-  return 0;
+  return first_content;
 }
 
 /* The line of @key in [@group], for warnings that point at it. */
@@ -693,6 +700,29 @@ strata_project_load_graph_finish (StrataProject  *self,
 
 /* Reading the status ----------------------------------------------------------- */
 
+/* After a crash the file has a hot journal, which only a connection that may
+ * write can roll back; SQLite does that on open, as any later writer would. */
+static StrataDatabase *
+open_for_reading (GFile   *database_file,
+                  GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  StrataDatabase *database;
+
+  database = strata_database_open (database_file, STRATA_DATABASE_FLAGS_READ_ONLY, &local_error);
+  if (database != NULL ||
+      !g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_READ_ONLY))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return database;
+    }
+  if ((database = strata_database_open (database_file, STRATA_DATABASE_FLAGS_NONE, NULL)))
+    return database;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
 static StrataStatus *
 read_status_of (GFile         *database_file,
                 const char    *version_table,
@@ -706,7 +736,7 @@ read_status_of (GFile         *database_file,
   /* Nothing was applied to a database that does not exist yet. */
   if (!g_file_query_exists (database_file, cancellable))
     return strata_status_new_empty ();
-  if (!(database = strata_database_open (database_file, STRATA_DATABASE_FLAGS_READ_ONLY, error)))
+  if (!(database = open_for_reading (database_file, error)))
     return NULL;
   return strata_status_read (database, version_table, error);
 }
@@ -863,11 +893,11 @@ validate_in_graph (StrataRevisionGraph  *graph,
 {
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(StrataRevisionGraph) extended = NULL;
-  g_autoptr(GPtrArray) revisions = NULL;
 
   if (graph != NULL)
     {
-      revisions = strata_revision_graph_get_revisions (graph);
+      GPtrArray *revisions = strata_revision_graph_get_revisions (graph);
+
       for (guint i = 0; i < revisions->len; i++)
         g_ptr_array_add (all, g_object_ref (g_ptr_array_index (revisions, i)));
     }

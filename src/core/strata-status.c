@@ -73,12 +73,23 @@ strata_status_new_empty (void)
 
 /* The tables ------------------------------------------------------------------- */
 
+/* Plain names stay bare, so the schema reads exactly as Alembic writes it. */
+static char *
+identifier (const char *name)
+{
+  gboolean plain = g_ascii_isalpha (name[0]) || name[0] == '_';
+
+  for (const char *p = name; plain && *p != '\0'; p++)
+    plain = g_ascii_isalnum (*p) || *p == '_';
+  return plain ? g_strdup (name) : strata_sql_quote_identifier (name);
+}
+
 char *
 _strata_version_table_create_sql (const char *version_table)
 {
-  g_autofree char *table = strata_sql_quote_identifier (version_table);
+  g_autofree char *table = identifier (version_table);
   g_autofree char *constraint_name = g_strdup_printf ("%s_pkc", version_table);
-  g_autofree char *constraint = strata_sql_quote_identifier (constraint_name);
+  g_autofree char *constraint = identifier (constraint_name);
 
   /* Alembic's own DDL, so that Alembic reads our databases and we read its. */
   return g_strdup_printf ("CREATE TABLE IF NOT EXISTS %s (version_num VARCHAR(32) NOT NULL, "

@@ -1,0 +1,575 @@
+/* test-migration.c: upgrades, downgrades, failures, cancels and progress
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "core-test.h"
+
+typedef struct
+{
+  char          *tmp;
+  char          *dir;
+  char          *db;
+  StrataProject *project;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->tmp = ct_make_tmp ();
+  if (data != NULL)
+    f->dir = ct_copy_example (f->tmp);
+  else
+    {
+      f->dir = g_strdup (f->tmp);
+      ct_write_config (f->dir);
+    }
+}
+
+static void
+fixture_open (Fixture *f)
+{
+  g_clear_object (&f->project);
+  f->project = ct_open_project (f->dir);
+  g_free (f->db);
+  f->db = g_file_get_path (strata_project_get_database_file (f->project));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->project);
+  ct_remove_tree (f->tmp);
+  g_free (f->tmp);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static gboolean
+run_migration (Fixture          *f,
+               StrataDirection   direction,
+               const char       *target,
+               StrataMigration **out,
+               GError          **error)
+{
+  g_autoptr(StrataMigration) migration = strata_migration_new (f->project, direction, target);
+  gboolean ok = strata_migration_run (migration, NULL, error);
+
+  if (out != NULL)
+    *out = g_steal_pointer (&migration);
+  return ok;
+}
+
+/* Five revisions, each creating table tN with one row; @bad_upgrade replaces
+ * one of them. */
+static void
+write_chain (Fixture    *f,
+             guint       bad_index,
+             const char *bad_upgrade)
+{
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+      g_autofree char *down = i > 1 ? g_strdup_printf ("r%u", i - 1) : NULL;
+      g_autofree char *message = g_strdup_printf ("create t%u", i);
+      g_autofree char *up = g_strdup_printf ("CREATE TABLE t%u (x);\nINSERT INTO t%u VALUES (%u);\n",
+                                             i, i, i);
+      g_autofree char *downgrade = g_strdup_printf ("DROP TABLE t%u;\n", i);
+
+      ct_write_revision (f->dir, id, down, message, i == bad_index ? bad_upgrade : up, downgrade);
+    }
+}
+
+/* The example project ---------------------------------------------------------- */
+
+static void
+test_upgrade_example (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+  GPtrArray *revisions;
+
+  fixture_open (f);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "head");
+
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "8c6e3a0f1b25");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM part"), ==, 8);
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
+                                        "('part', 'supplier', 'part_price', 'part_stock')"), ==, 4);
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history "
+                                        "WHERE outcome = 'success' AND direction = 'upgrade'"), ==, 9);
+  g_assert_cmpint (ct_query_int (f->db, "PRAGMA foreign_keys"), ==, 0);
+
+  /* Every revision now reads as applied, and only the merge as current. */
+  graph = strata_project_load_graph (f->project, NULL, &error);
+  g_assert_no_error (error);
+  status = strata_project_read_status (f->project, NULL, &error);
+  g_assert_no_error (error);
+  revisions = strata_revision_graph_get_revisions (graph);
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      StrataRevision *revision = g_ptr_array_index (revisions, i);
+      StrataRevisionState state = strata_status_get_state (status, graph, revision);
+      gboolean is_merge = g_str_equal (strata_revision_get_id (revision), "8c6e3a0f1b25");
+
+      g_assert_true (state & STRATA_REVISION_STATE_APPLIED);
+      g_assert_false (state & (STRATA_REVISION_STATE_PENDING | STRATA_REVISION_STATE_EDITED |
+                               STRATA_REVISION_STATE_MISSING));
+      g_assert_cmpint (!!(state & STRATA_REVISION_STATE_CURRENT), ==, is_merge);
+    }
+
+  /* Nothing left to do is not an error and changes nothing. */
+  {
+    g_autofree char *before = ct_file_checksum (f->db);
+    g_autofree char *after = NULL;
+
+    ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "head");
+    after = ct_file_checksum (f->db);
+    g_assert_cmpstr (before, ==, after);
+  }
+}
+
+static void
+test_downgrade_merge (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  fixture_open (f);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "head");
+
+  /* As in Alembic, a relative step down from a merge cannot choose a branch. */
+  before = ct_file_checksum (f->db);
+  g_assert_false (run_migration (f, STRATA_DIRECTION_DOWNGRADE, "-1", NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_TARGET);
+  g_assert_cmpstr (error->message, ==, "Ambiguous walk");
+  after = ct_file_checksum (f->db);
+  g_assert_cmpstr (before, ==, after);
+
+  /* Naming where to go steps back over the merge: two heads again. */
+  ct_migrate (f->project, STRATA_DIRECTION_DOWNGRADE, "6a4c1e8d9f03");
+
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "6a4c1e8d9f03,7b5d2f9e0a14");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema "
+                                        "WHERE name = 'part_stock'"), ==, 0);
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history "
+                                        "WHERE direction = 'downgrade'"), ==, 1);
+
+  ct_migrate (f->project, STRATA_DIRECTION_DOWNGRADE, "base");
+  g_clear_pointer (&heads, g_free);
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema WHERE name NOT IN "
+                                        "('alembic_version', 'strata_history') "
+                                        "AND name NOT LIKE 'sqlite_%'"), ==, 0);
+}
+
+/* Failures --------------------------------------------------------------------- */
+
+static void
+test_failing_statement (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+  g_autofree char *after_two = NULL;
+  g_autofree char *after_failure = NULL;
+  g_autofree char *outcome = NULL;
+  g_autofree char *recorded = NULL;
+
+  /* Line 8 is the first line of the upgrade section; the INSERT is on 11. */
+  write_chain (f, 3, "CREATE TABLE t3 (x);\n\n-- the next table does not exist\n"
+                     "INSERT INTO nosuch VALUES (1);\n");
+  fixture_open (f);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "r2");
+  after_two = ct_dump (f->db);
+  ct_migrate (f->project, STRATA_DIRECTION_DOWNGRADE, "base");
+
+  g_assert_false (run_migration (f, STRATA_DIRECTION_UPGRADE, "head", &migration, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_SQL);
+  g_assert_nonnull (strstr (error->message, "versions/r3.sql:11: no such table: nosuch"));
+  g_assert_nonnull (strstr (error->message, "stays at r2"));
+  g_assert_cmpstr (strata_revision_get_id (strata_migration_get_failed_revision (migration)), ==,
+                   "r3");
+  g_assert_cmpuint (strata_migration_get_failed_line (migration), ==, 11);
+  g_assert_nonnull (strstr (strata_migration_get_failed_statement (migration), "INSERT INTO nosuch"));
+
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r2");
+  after_failure = ct_dump (f->db);
+  g_assert_cmpstr (after_failure, ==, after_two);
+
+  outcome = ct_query (f->db, "SELECT outcome FROM strata_history ORDER BY id DESC LIMIT 1");
+  recorded = ct_query (f->db, "SELECT revision || ' ' || error FROM strata_history "
+                              "ORDER BY id DESC LIMIT 1");
+  g_assert_cmpstr (outcome, ==, "failed");
+  g_assert_true (g_str_has_prefix (recorded, "r3 versions/r3.sql:11: "));
+}
+
+static void
+test_foreign_key_check (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+
+  ct_write_revision (f->dir, "r1", NULL, "tables",
+                     "CREATE TABLE parent (id INTEGER PRIMARY KEY);\n"
+                     "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+                     "parent_id INTEGER REFERENCES parent (id));\n",
+                     "DROP TABLE child;\nDROP TABLE parent;\n");
+  ct_write_revision (f->dir, "r2", "r1", "orphan",
+                     "INSERT INTO child VALUES (1, 42);\n", "DELETE FROM child;\n");
+  fixture_open (f);
+
+  g_assert_false (run_migration (f, STRATA_DIRECTION_UPGRADE, "head", NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY);
+  g_assert_nonnull (strstr (error->message, "1 rows of table “child”"));
+  g_assert_nonnull (strstr (error->message, "“parent”"));
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r1");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM child"), ==, 0);
+}
+
+static void
+test_drop_does_not_cascade (Fixture       *f,
+                            gconstpointer  data)
+{
+  ct_write_revision (f->dir, "r1", NULL, "tables",
+                     "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);\n"
+                     "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+                     "parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);\n"
+                     "INSERT INTO parent VALUES (1, 'a');\nINSERT INTO child VALUES (1, 1);\n",
+                     "DROP TABLE child;\nDROP TABLE parent;\n");
+  /* SQLite's documented way to change a table: build a new one and swap. */
+  ct_write_revision (f->dir, "r2", "r1", "rebuild parent",
+                     "CREATE TABLE parent_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+                     "INSERT INTO parent_new SELECT * FROM parent;\n"
+                     "DROP TABLE parent;\n"
+                     "ALTER TABLE parent_new RENAME TO parent;\n",
+                     "");
+  fixture_open (f);
+
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "head");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM child"), ==, 1);
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM parent"), ==, 1);
+}
+
+/* Cancelling ------------------------------------------------------------------- */
+
+typedef struct
+{
+  GCancellable *cancellable;
+  GThread      *thread;
+} Canceller;
+
+static gpointer
+cancel_later (gpointer data)
+{
+  g_usleep (150 * G_TIME_SPAN_MILLISECOND);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+static void
+statement_cb (StrataMigration *migration,
+              GParamSpec      *pspec,
+              Canceller       *canceller)
+{
+  const char *statement = strata_migration_get_statement (migration);
+
+  /* Cancel from another thread once the slow statement is running. */
+  if (canceller->thread == NULL && statement != NULL && strstr (statement, "big") != NULL)
+    canceller->thread = g_thread_new ("canceller", cancel_later, canceller->cancellable);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+  g_autofree char *outcome = NULL;
+  Canceller canceller = { cancellable, NULL };
+  gint64 started;
+
+  ct_write_revision (f->dir, "r1", NULL, "one", "CREATE TABLE t1 (x);\n", "DROP TABLE t1;\n");
+  ct_write_revision (f->dir, "r2", "r1", "slow",
+                     "CREATE TABLE t2 (x);\n"
+                     "CREATE TABLE big AS WITH RECURSIVE c(x) AS "
+                     "(SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c LIMIT 500000000;\n",
+                     "DROP TABLE big;\nDROP TABLE t2;\n");
+  fixture_open (f);
+
+  migration = strata_migration_new (f->project, STRATA_DIRECTION_UPGRADE, "head");
+  g_signal_connect (migration, "notify::statement", G_CALLBACK (statement_cb), &canceller);
+  started = g_get_monotonic_time ();
+  g_assert_false (strata_migration_run (migration, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (canceller.thread);
+  g_thread_join (canceller.thread);
+  /* The statement was interrupted, not run to its end. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_TIME_SPAN_SECOND);
+
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r1");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema "
+                                        "WHERE name IN ('t2', 'big')"), ==, 0);
+  outcome = ct_query (f->db, "SELECT revision || ' ' || outcome FROM strata_history "
+                             "ORDER BY id DESC LIMIT 1");
+  g_assert_cmpstr (outcome, ==, "r2 cancelled");
+}
+
+/* History ---------------------------------------------------------------------- */
+
+static void
+test_missing_file_downgrades (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataRevisionGraph) complete = NULL;
+  g_autoptr(StrataStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "versions", "r2.sql", NULL);
+  g_autofree char *heads = NULL;
+  StrataRevision *missing;
+
+  write_chain (f, 0, NULL);
+  fixture_open (f);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "r2");
+
+  /* As after switching to a git branch that lacks r2 and everything after. */
+  for (guint i = 2; i <= 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("r%u.sql", i);
+      g_autofree char *file = g_build_filename (f->dir, "versions", name, NULL);
+      g_assert_cmpint (g_unlink (file), ==, 0);
+    }
+
+  graph = strata_project_load_graph (f->project, NULL, &error);
+  g_assert_no_error (error);
+  status = strata_project_read_status (f->project, NULL, &error);
+  g_assert_no_error (error);
+  complete = strata_status_complete_graph (status, graph, &error);
+  g_assert_no_error (error);
+  missing = strata_revision_graph_lookup (complete, "r2");
+  g_assert_nonnull (missing);
+  g_assert_cmpint (strata_status_get_state (status, complete, missing), ==,
+                   STRATA_REVISION_STATE_APPLIED | STRATA_REVISION_STATE_CURRENT |
+                   STRATA_REVISION_STATE_MISSING);
+
+  ct_migrate (f->project, STRATA_DIRECTION_DOWNGRADE, "-1");
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r1");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema "
+                                        "WHERE name = 't2'"), ==, 0);
+}
+
+static void
+test_edited_after_apply (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataRevisionState state;
+
+  write_chain (f, 0, NULL);
+  fixture_open (f);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "r2");
+  ct_write_revision (f->dir, "r1", NULL, "create t1",
+                     "CREATE TABLE t1 (x, y);\nINSERT INTO t1 VALUES (1, 2);\n",
+                     "DROP TABLE t1;\n");
+
+  graph = strata_project_load_graph (f->project, NULL, &error);
+  g_assert_no_error (error);
+  status = strata_project_read_status (f->project, NULL, &error);
+  g_assert_no_error (error);
+  state = strata_status_get_state (status, graph, strata_revision_graph_lookup (graph, "r1"));
+  g_assert_cmpint (state, ==, STRATA_REVISION_STATE_APPLIED | STRATA_REVISION_STATE_EDITED);
+  state = strata_status_get_state (status, graph, strata_revision_graph_lookup (graph, "r2"));
+  g_assert_cmpint (state, ==, STRATA_REVISION_STATE_APPLIED | STRATA_REVISION_STATE_CURRENT);
+  state = strata_status_get_state (status, graph, strata_revision_graph_lookup (graph, "r3"));
+  g_assert_cmpint (state, ==, STRATA_REVISION_STATE_PENDING);
+}
+
+static void
+test_stamp (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *heads = NULL;
+
+  write_chain (f, 0, NULL);
+  fixture_open (f);
+  ct_migrate (f->project, STRATA_DIRECTION_STAMP, "r3");
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r3");
+  /* A stamp runs no SQL. */
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema "
+                                        "WHERE name LIKE 't_'"), ==, 0);
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history "
+                                        "WHERE direction = 'stamp'"), ==, 1);
+}
+
+/* Offline SQL ------------------------------------------------------------------ */
+
+static void
+test_render_sql (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *heads = NULL;
+  sqlite3 *db = NULL;
+
+  fixture_open (f);
+  migration = strata_migration_new (f->project, STRATA_DIRECTION_UPGRADE, "head");
+  script = strata_migration_render_sql (migration, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (f->db, G_FILE_TEST_EXISTS));
+
+  g_assert_nonnull (strstr (script, "CREATE TABLE IF NOT EXISTS alembic_version "
+                                    "(version_num VARCHAR(32) NOT NULL, CONSTRAINT "
+                                    "alembic_version_pkc PRIMARY KEY (version_num));"));
+  g_assert_nonnull (strstr (script, "-- Running upgrade  -> 1975ea83b712, "));
+  g_assert_nonnull (strstr (script, "BEGIN IMMEDIATE;"));
+  g_assert_nonnull (strstr (script, "INSERT INTO strata_history"));
+  g_assert_cmpuint (strata_migration_get_n_steps (migration), ==, 9);
+
+  /* Run by hand, the script leaves what a live run leaves. */
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, script, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "8c6e3a0f1b25");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM part"), ==, 8);
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history"), ==, 9);
+}
+
+/* Progress --------------------------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  GThread   *main_thread;
+  GPtrArray *finished;
+  guint      last_step;
+  double     last_fraction;
+  guint      notifications;
+  gboolean   done;
+} Watch;
+
+static void
+progress_cb (StrataMigration *migration,
+             GParamSpec      *pspec,
+             Watch           *watch)
+{
+  g_assert_true (g_thread_self () == watch->main_thread);
+  g_assert_cmpuint (strata_migration_get_step (migration), >=, watch->last_step);
+  g_assert_cmpfloat (strata_migration_get_fraction (migration), >=, watch->last_fraction);
+  watch->last_step = strata_migration_get_step (migration);
+  watch->last_fraction = strata_migration_get_fraction (migration);
+  watch->notifications++;
+}
+
+static void
+step_finished_cb (StrataMigration *migration,
+                  StrataStep      *step,
+                  Watch           *watch)
+{
+  g_assert_true (g_thread_self () == watch->main_thread);
+  g_assert_true (STRATA_IS_STEP (step));
+  g_ptr_array_add (watch->finished, g_object_ref (step));
+}
+
+static void
+run_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Watch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (strata_migration_run_finish (STRATA_MIGRATION (object), result, &error));
+  g_assert_no_error (error);
+  watch->done = TRUE;
+  g_main_loop_quit (watch->loop);
+}
+
+static void
+test_async_progress (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GPtrArray) finished = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *heads = NULL;
+  Watch watch = { loop, g_thread_self (), finished };
+  GPtrArray *steps;
+
+  fixture_open (f);
+  migration = strata_migration_new (f->project, STRATA_DIRECTION_UPGRADE, "heads");
+  g_signal_connect (migration, "notify::step", G_CALLBACK (progress_cb), &watch);
+  g_signal_connect (migration, "notify::fraction", G_CALLBACK (progress_cb), &watch);
+  g_signal_connect (migration, "notify::message", G_CALLBACK (progress_cb), &watch);
+  g_signal_connect (migration, "step-finished", G_CALLBACK (step_finished_cb), &watch);
+  strata_migration_run_async (migration, NULL, run_done_cb, &watch);
+  g_main_loop_run (loop);
+
+  g_assert_true (watch.done);
+  steps = strata_migration_get_steps (migration);
+  g_assert_nonnull (steps);
+  g_assert_cmpuint (steps->len, ==, 9);
+  g_assert_cmpuint (strata_migration_get_n_steps (migration), ==, 9);
+  g_assert_cmpuint (strata_migration_get_step (migration), ==, 9);
+  g_assert_cmpfloat (strata_migration_get_fraction (migration), ==, 1.0);
+  g_assert_cmpuint (watch.notifications, >, 0);
+  g_assert_cmpuint (finished->len, ==, steps->len);
+  for (guint i = 0; i < steps->len; i++)
+    g_assert_true (g_ptr_array_index (finished, i) == g_ptr_array_index (steps, i));
+  g_assert_nonnull (strstr (strata_migration_get_message (migration), "9 of 9"));
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "8c6e3a0f1b25");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, example) \
+  g_test_add (path, Fixture, example, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/core/migration/upgrade-example", test_upgrade_example, "example");
+  ADD ("/core/migration/downgrade-merge", test_downgrade_merge, "example");
+  ADD ("/core/migration/failing-statement", test_failing_statement, NULL);
+  ADD ("/core/migration/foreign-key-check", test_foreign_key_check, NULL);
+  ADD ("/core/migration/drop-does-not-cascade", test_drop_does_not_cascade, NULL);
+  ADD ("/core/migration/cancel", test_cancel, NULL);
+  ADD ("/core/migration/missing-file-downgrades", test_missing_file_downgrades, NULL);
+  ADD ("/core/migration/edited-after-apply", test_edited_after_apply, NULL);
+  ADD ("/core/migration/stamp", test_stamp, NULL);
+  ADD ("/core/migration/render-sql", test_render_sql, "example");
+  ADD ("/core/migration/async-progress", test_async_progress, "example");
+
+#undef ADD
+
+  return g_test_run ();
+}
