@@ -875,6 +875,11 @@ execute_step (Run         *run,
 
   if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
     return FALSE;
+  /* Enforcement is a no-op inside a transaction, so it goes off before each
+   * one (a transaction:false section may have switched it on); with it on, a
+   * DROP TABLE would fire ON DELETE CASCADE in other tables. */
+  if (!exec_sql (run, "PRAGMA foreign_keys = OFF;", error))
+    return FALSE;
 
   /* A stamp moves the version table and runs no SQL. */
   if (section.direction == STRATA_DIRECTION_STAMP)
@@ -938,11 +943,8 @@ open_for_writing (Run     *run,
   path = g_file_get_path (run->request->database_file);
   run->lock_path = g_strconcat (path, "-strata.lock", NULL);
 
-  /* Enforcement is a no-op inside a transaction, so it goes off here; with it
-   * on, a DROP TABLE would fire ON DELETE CASCADE in other tables. */
+  /* Restored when the run ends; each step switches enforcement off itself. */
   run->foreign_keys = query_int (run->db, "PRAGMA foreign_keys");
-  if (!exec_sql (run, "PRAGMA foreign_keys = OFF;", error))
-    return FALSE;
 
   /* PERSIST zeroes the journal's header at commit instead of deleting the
    * file: one create and one unlink less per revision, and exactly as safe,
@@ -961,8 +963,9 @@ close_for_writing (Run *run)
     return;
   sqlite3_progress_handler (run->db, 0, NULL, NULL);
   rollback (run);
-  /* Back to DELETE, which also removes the persisted journal file. */
-  if (run->restore_journal)
+  /* Back to DELETE, which also removes the persisted journal file; unless a
+   * revision chose a mode of its own (PRAGMA journal_mode=WAL). */
+  if (run->restore_journal && journal_mode_is (run->db, "persist"))
     sqlite3_exec (run->db, "PRAGMA journal_mode = DELETE;", NULL, NULL, NULL);
   if (run->foreign_keys)
     sqlite3_exec (run->db, "PRAGMA foreign_keys = ON;", NULL, NULL, NULL);

@@ -248,7 +248,16 @@ static void
 test_drop_does_not_cascade (Fixture       *f,
                             gconstpointer  data)
 {
-  ct_write_revision (f->dir, "r1", NULL, "tables",
+  g_autofree char *path = g_build_filename (f->dir, "versions", "r0.sql", NULL);
+
+  /* A section outside any transaction switches enforcement on for the
+   * connection; the steps after it must still run without it. */
+  g_assert_true (g_file_set_contents (path,
+                                      "-- enforce\n--\n-- Revision ID: r0\n-- Revises:\n\n"
+                                      "-- migrate:upgrade transaction:false\n"
+                                      "PRAGMA foreign_keys = ON;\n\n"
+                                      "-- migrate:downgrade\n", -1, NULL));
+  ct_write_revision (f->dir, "r1", "r0", "tables",
                      "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);\n"
                      "CREATE TABLE child (id INTEGER PRIMARY KEY, "
                      "parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE);\n"
@@ -266,6 +275,85 @@ test_drop_does_not_cascade (Fixture       *f,
   ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "head");
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM child"), ==, 1);
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM parent"), ==, 1);
+}
+
+typedef struct
+{
+  const char *db;
+  gboolean    moved;
+} Intruder;
+
+static void
+intrude_cb (StrataMigration *migration,
+            StrataStep      *step,
+            Intruder        *intruder)
+{
+  sqlite3 *other = NULL;
+
+  /* Between two steps, another process applies r2 behind this run's back. */
+  if (intruder->moved)
+    return;
+  g_assert_cmpint (sqlite3_open (intruder->db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "CREATE TABLE t2 (x); INSERT INTO t2 VALUES ('theirs');"
+                                        "UPDATE alembic_version SET version_num = 'r2';",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  intruder->moved = TRUE;
+}
+
+static void
+test_conflict (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+  g_autofree char *theirs = NULL;
+  Intruder intruder = { NULL, FALSE };
+
+  write_chain (f, 0, NULL);
+  fixture_open (f);
+  intruder.db = f->db;
+  migration = strata_migration_new (f->project, STRATA_DIRECTION_UPGRADE, "head");
+  g_signal_connect (migration, "step-finished", G_CALLBACK (intrude_cb), &intruder);
+
+  g_assert_false (strata_migration_run (migration, NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "holds r2 where r1 was expected"));
+  /* r2 ran once, theirs; this run did not apply it again. */
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r2");
+  theirs = ct_query (f->db, "SELECT group_concat(x) FROM t2");
+  g_assert_cmpstr (theirs, ==, "theirs");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history "
+                                        "WHERE revision = 'r2'"), ==, 0);
+}
+
+static void
+test_outside_transaction (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "versions", "r2.sql", NULL);
+  g_autofree char *mode = NULL;
+  g_autofree char *heads = NULL;
+
+  ct_write_revision (f->dir, "r1", NULL, "one", "CREATE TABLE t1 (x);\n", "DROP TABLE t1;\n");
+  /* SQLite refuses both inside a transaction. */
+  g_assert_true (g_file_set_contents (path,
+                                      "-- wal\n--\n-- Revision ID: r2\n-- Revises: r1\n\n"
+                                      "-- migrate:upgrade transaction:false\n"
+                                      "VACUUM;\nPRAGMA journal_mode = WAL;\n\n"
+                                      "-- migrate:downgrade transaction:false\n"
+                                      "PRAGMA journal_mode = DELETE;\n", -1, NULL));
+  fixture_open (f);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "head");
+
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r2");
+  mode = ct_query (f->db, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT upgrade_transactional FROM strata_history "
+                                        "WHERE revision = 'r2'"), ==, 0);
 }
 
 /* Cancelling ------------------------------------------------------------------- */
@@ -562,6 +650,8 @@ main (int   argc,
   ADD ("/core/migration/failing-statement", test_failing_statement, NULL);
   ADD ("/core/migration/foreign-key-check", test_foreign_key_check, NULL);
   ADD ("/core/migration/drop-does-not-cascade", test_drop_does_not_cascade, NULL);
+  ADD ("/core/migration/conflict", test_conflict, NULL);
+  ADD ("/core/migration/outside-transaction", test_outside_transaction, NULL);
   ADD ("/core/migration/cancel", test_cancel, NULL);
   ADD ("/core/migration/missing-file-downgrades", test_missing_file_downgrades, NULL);
   ADD ("/core/migration/edited-after-apply", test_edited_after_apply, NULL);
