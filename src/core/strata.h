@@ -16,3 +16,4 @@
 #include "strata-sql.h"
 #include "strata-schema.h"
 #include "strata-table-model.h"
+#include "strata-schema-snapshot.h"
