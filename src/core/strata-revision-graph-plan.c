@@ -473,6 +473,17 @@ all_current (StrataRevisionGraph *self,
     }
 }
 
+static void
+drop_symbols (Vec *nodes)
+{
+  guint kept = 0;
+
+  for (guint i = 0; i < nodes->len; i++)
+    if (nodes->v[i] >= 0)
+      nodes->v[kept++] = nodes->v[i];
+  nodes->len = kept;
+}
+
 /* Relative targets ----------------------------------------------------------------- */
 
 typedef struct
@@ -719,6 +730,7 @@ upgrade_origin (StrataRevisionGraph  *self,
 {
   g_auto(Vec) heads = { 0 };
   g_auto(Vec) active = { 0 };
+  g_auto(Vec) on_branch = { 0 };
   g_autofree Bits *applied = NULL;
   g_autofree Bits *below = NULL;
 
@@ -728,19 +740,21 @@ upgrade_origin (StrataRevisionGraph  *self,
   if (out->len > 0)
     return TRUE;
 
+  drop_symbols (&heads);
   applied = _strata_revision_graph_reach (self, REL_NORM_DOWN, &heads);
-  below = bits_new (self->n_nodes);
   for (guint i = 0; i < self->n_nodes; i++)
     if (bits_get (applied, i))
       vec_add (&active, i);
-  if (!filter_for_lineage (self, &active, label, FALSE, &heads, error))
+  if (!filter_for_lineage (self, &active, label, FALSE, &on_branch, error))
     return FALSE;
-  for (guint i = active.len; i < heads.len; i++)
-    for (guint j = 0; j < self->nodes[heads.v[i]].norm_down.len; j++)
-      bits_set (below, self->nodes[heads.v[i]].norm_down.v[j]);
-  for (guint i = active.len; i < heads.len; i++)
-    if (!bits_get (below, heads.v[i]))
-      vec_add (out, heads.v[i]);
+
+  below = bits_new (self->n_nodes);
+  for (guint i = 0; i < on_branch.len; i++)
+    for (guint j = 0; j < self->nodes[on_branch.v[i]].norm_down.len; j++)
+      bits_set (below, self->nodes[on_branch.v[i]].norm_down.v[j]);
+  for (guint i = 0; i < on_branch.len; i++)
+    if (!bits_get (below, on_branch.v[i]))
+      vec_add (out, on_branch.v[i]);
   if (out->len == 0)
     vec_add (out, REV_NONE);
   return TRUE;
@@ -870,17 +884,6 @@ set_not_ancestor (GError             **error,
 
   g_set_error (error, GRAPH_ERROR, GRAPH_ERROR_NOT_ANCESTOR,
                _("Revision %s is not an ancestor of revision %s"), from, to);
-}
-
-static void
-drop_symbols (Vec *nodes)
-{
-  guint kept = 0;
-
-  for (guint i = 0; i < nodes->len; i++)
-    if (nodes->v[i] >= 0)
-      nodes->v[kept++] = nodes->v[i];
-  nodes->len = kept;
 }
 
 static gboolean
