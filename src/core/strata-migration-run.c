@@ -40,6 +40,7 @@ typedef struct
   /* The version table's rows as this run expects them, sorted. */
   GPtrArray           *heads;
   gboolean             tables_ready;
+  gboolean             history_exists;
   int                  foreign_keys;
   gboolean             restore_journal;
   char                *lock_path;
@@ -112,6 +113,9 @@ revision_name (StrataStep *step)
   return revision != NULL ? strata_revision_get_display_path (revision) : _("the stamp");
 }
 
+static void set_busy_error (Run     *run,
+                            GError **error);
+
 /* Planning --------------------------------------------------------------------- */
 
 static gboolean
@@ -164,6 +168,30 @@ plan (Run     *run,
   return run->steps != NULL;
 }
 
+static gboolean
+read_status (Run       *run,
+             gboolean   offline,
+             GError   **error)
+{
+  _StrataRunRequest *request = run->request;
+  StrataDatabaseFlags flags = offline ? STRATA_DATABASE_FLAGS_READ_ONLY
+                                      : STRATA_DATABASE_FLAGS_NONE;
+  g_autoptr(GError) local_error = NULL;
+
+  if ((run->database = strata_database_open (request->database_file, flags, &local_error)) &&
+      (run->status = strata_status_read (run->database, request->version_table, &local_error)) &&
+      _strata_database_table_exists (run->database, STRATA_HISTORY_TABLE, &run->history_exists,
+                                     &local_error))
+    return TRUE;
+
+  /* A connection holding an exclusive lock keeps even readers out. */
+  if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))
+    set_busy_error (run, error);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /* Loads the graph and the database's status and plans. A database that does
  * not exist yet is not created here: a run that fails to plan leaves no file. */
 static gboolean
@@ -182,15 +210,8 @@ load_and_plan (Run       *run,
   exists = g_file_query_exists (request->database_file, NULL);
   if (!exists || (offline && request->start_heads != NULL))
     run->status = strata_status_new_empty ();
-  else
-    {
-      StrataDatabaseFlags flags = offline ? STRATA_DATABASE_FLAGS_READ_ONLY
-                                          : STRATA_DATABASE_FLAGS_NONE;
-
-      if (!(run->database = strata_database_open (request->database_file, flags, error)) ||
-          !(run->status = strata_status_read (run->database, request->version_table, error)))
-        return FALSE;
-    }
+  else if (!read_status (run, offline, error))
+    return FALSE;
 
   if (!plan (run, error))
     return FALSE;
@@ -270,7 +291,7 @@ set_busy_error (Run     *run,
                 GError **error)
 {
   g_autofree char *holder = read_lock_holder (run);
-  const char *name = _strata_database_get_display_name (run->database);
+  g_autofree char *name = g_file_get_parse_name (run->request->database_file);
   double seconds = _strata_database_get_busy_timeout () / 1000.0;
 
   if (holder != NULL)
@@ -550,6 +571,13 @@ insert_history_row (Run         *run,
     }
   bind_text (stmt, STRATA_HISTORY_REVISION, id);
   bind_text (stmt, STRATA_HISTORY_DIRECTION, strata_direction_to_string (direction));
+  /* A stamp to base has no revision to describe. */
+  bind_text (stmt, STRATA_HISTORY_MESSAGE, "");
+  bind_text (stmt, STRATA_HISTORY_DOWN_REVISIONS, "");
+  bind_text (stmt, STRATA_HISTORY_BRANCH_LABELS, "");
+  bind_text (stmt, STRATA_HISTORY_DEPENDS_ON, "");
+  sqlite3_bind_int (stmt, STRATA_HISTORY_UPGRADE_TRANSACTIONAL, 1);
+  sqlite3_bind_int (stmt, STRATA_HISTORY_DOWNGRADE_TRANSACTIONAL, 1);
   if (revision != NULL)
     bind_revision (stmt, revision, direction);
   bind_list (stmt, STRATA_HISTORY_FROM_HEADS, strata_step_get_from_heads (step));
@@ -933,15 +961,11 @@ static gboolean
 open_for_writing (Run     *run,
                   GError **error)
 {
-  g_autofree char *path = NULL;
-
   if (run->database == NULL &&
       !(run->database = strata_database_open (run->request->database_file,
                                               STRATA_DATABASE_FLAGS_CREATE, error)))
     return FALSE;
   run->db = strata_database_get_handle (run->database);
-  path = g_file_get_path (run->request->database_file);
-  run->lock_path = g_strconcat (path, "-strata.lock", NULL);
 
   /* Restored when the run ends; each step switches enforcement off itself. */
   run->foreign_keys = query_int (run->db, "PRAGMA foreign_keys");
@@ -994,7 +1018,10 @@ _strata_migration_execute (_StrataRunRequest  *request,
                            GError            **error)
 {
   Run run = { request, request->migration, cancellable };
+  g_autofree char *path = g_file_get_path (request->database_file);
   gboolean ok;
+
+  run.lock_path = g_strconcat (path != NULL ? path : "", "-strata.lock", NULL);
 
   ok = load_and_plan (&run, FALSE, error);
   if (ok && run.steps->len > 0)
@@ -1144,6 +1171,10 @@ _strata_migration_render (_StrataRunRequest  *request,
   Run run = { request, request->migration, cancellable };
   g_autoptr(GString) script = NULL;
   g_autofree char *db_name = NULL;
+  g_autofree char *path = g_file_get_path (request->database_file);
+  gboolean creates_tables;
+
+  run.lock_path = g_strconcat (path != NULL ? path : "", "-strata.lock", NULL);
 
   if (!load_and_plan (&run, TRUE, error))
     {
@@ -1158,8 +1189,11 @@ _strata_migration_render (_StrataRunRequest  *request,
                           db_name);
   if (run.steps->len > 0)
     g_string_append (script, "PRAGMA foreign_keys = OFF;\n\n");
+  /* Like Alembic, the script creates the tables when it starts from base,
+   * or when the database it read has none of Strata's history yet. */
+  creates_tables = run.heads->len == 0 || (run.database != NULL && !run.history_exists);
   for (guint i = 0; i < run.steps->len; i++)
-    append_step (&run, script, g_ptr_array_index (run.steps, i), i == 0);
+    append_step (&run, script, g_ptr_array_index (run.steps, i), i == 0 && creates_tables);
 
   run_clear (&run);
   return g_string_free (g_steal_pointer (&script), FALSE);

@@ -277,6 +277,13 @@ test_locked (void)
   write_note (db, dead_pid ());
   expect_busy (dir, db, "another connection has held the write lock");
 
+  /* An exclusive lock keeps even the reading of the version table out. */
+  g_unlink (our_note = g_strconcat (db, "-strata.lock", NULL));
+  g_clear_pointer (&our_note, g_free);
+  sqlite3_exec (holder, "ROLLBACK;", NULL, NULL, NULL);
+  g_assert_cmpint (sqlite3_exec (holder, "BEGIN EXCLUSIVE;", NULL, NULL, NULL), ==, SQLITE_OK);
+  expect_busy (dir, db, "another connection has held the write lock");
+
   sqlite3_exec (holder, "ROLLBACK;", NULL, NULL, NULL);
   sqlite3_close (holder);
   g_unsetenv ("STRATA_BUSY_TIMEOUT_MS");

@@ -512,6 +512,14 @@ test_stamp (Fixture       *f,
                                         "WHERE name LIKE 't_'"), ==, 0);
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history "
                                         "WHERE direction = 'stamp'"), ==, 1);
+
+  /* Stamping back to base leaves an empty version table, and says so. */
+  ct_migrate (f->project, STRATA_DIRECTION_STAMP, "base");
+  g_clear_pointer (&heads, g_free);
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "");
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history "
+                                        "WHERE direction = 'stamp' AND revision = ''"), ==, 1);
 }
 
 /* Offline SQL ------------------------------------------------------------------ */
