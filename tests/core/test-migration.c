@@ -558,6 +558,63 @@ test_render_sql (Fixture       *f,
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history"), ==, 9);
 }
 
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* The async twins give what the sync ones give, off the main thread. */
+static void
+test_async_twins (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataStatus) status = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sync_script = NULL;
+  g_autofree char *async_script = NULL;
+  g_autoptr(GPtrArray) applied = NULL;
+
+  fixture_open (f);
+  strata_project_load_graph_async (f->project, NULL, got_result_cb, &result);
+  graph = strata_project_load_graph_finish (f->project, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_revision_graph_get_n_revisions (graph), ==, 9);
+  g_clear_object (&result);
+
+  migration = strata_migration_new (f->project, STRATA_DIRECTION_UPGRADE, "heads");
+  strata_migration_set_graph (migration, graph);
+  sync_script = strata_migration_render_sql (migration, NULL, NULL, &error);
+  g_assert_no_error (error);
+  strata_migration_render_sql_async (migration, NULL, NULL, got_result_cb, &result);
+  async_script = strata_migration_render_sql_finish (migration, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sync_script, ==, async_script);
+  g_clear_object (&result);
+
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "heads");
+  strata_project_read_status_async (f->project, NULL, got_result_cb, &result);
+  status = strata_project_read_status_finish (f->project, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (strata_status_get_database_exists (status));
+  g_assert_cmpstrv (strata_status_get_heads (status), ((const char *[]) { "8c6e3a0f1b25", NULL }));
+  applied = strata_status_get_applied (status);
+  g_assert_cmpuint (applied->len, ==, 9);
+}
+
 /* Progress --------------------------------------------------------------------- */
 
 typedef struct
@@ -666,6 +723,7 @@ main (int   argc,
   ADD ("/core/migration/stamp", test_stamp, NULL);
   ADD ("/core/migration/render-sql", test_render_sql, "example");
   ADD ("/core/migration/async-progress", test_async_progress, "example");
+  ADD ("/core/migration/async-twins", test_async_twins, "example");
 
 #undef ADD
 
