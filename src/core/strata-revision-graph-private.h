@@ -215,6 +215,58 @@ typedef enum
   STRATA_ITERATE_NO_ASSERT_LENGTH  = 1 << 3, /* assert_relative_length=False */
 } StrataIterateFlags;
 
+/* strata-revision-graph-resolve.c: Alembic's RevisionMap name resolution. Node
+ * lists may hold REV_NONE and REV_BASE where Alembic's tuples hold None and "base". */
+void _strata_revision_graph_set_relative_error (GError     **error,
+                                                const char  *relative,
+                                                gint64       steps);
+gboolean _strata_revision_graph_filter_for_lineage (StrataRevisionGraph  *self,
+                                                    const Vec            *targets,
+                                                    const char           *check_against,
+                                                    gboolean              include_deps,
+                                                    Vec                  *out,
+                                                    GError              **error);
+gboolean _strata_revision_graph_resolve_branch (StrataRevisionGraph  *self,
+                                                const char           *label,
+                                                gint                 *out,
+                                                GError              **error);
+gboolean _strata_revision_graph_get_revisions (StrataRevisionGraph  *self,
+                                               const char           *spec,
+                                               Vec                  *out,
+                                               GError              **error);
+gboolean _strata_revision_graph_get_revisions_all (StrataRevisionGraph  *self,
+                                                   const char * const   *specs,
+                                                   Vec                  *out,
+                                                   GError              **error);
+gboolean _strata_revision_graph_get_revision (StrataRevisionGraph  *self,
+                                              const char           *spec,
+                                              gint                 *out,
+                                              GError              **error);
+gboolean _strata_revision_graph_parse_downgrade_target (StrataRevisionGraph  *self,
+                                                        const char * const   *current,
+                                                        const char           *target,
+                                                        gboolean              no_overwalk,
+                                                        char                **out_label,
+                                                        gint                 *out,
+                                                        GError              **error);
+gboolean _strata_revision_graph_parse_upgrade_target (StrataRevisionGraph  *self,
+                                                      const char * const   *current,
+                                                      const char           *target,
+                                                      gboolean              no_overwalk,
+                                                      Vec                  *out,
+                                                      GError              **error);
+
+static inline void
+drop_symbols (Vec *nodes)
+{
+  guint kept = 0;
+
+  for (guint i = 0; i < nodes->len; i++)
+    if (nodes->v[i] >= 0)
+      nodes->v[kept++] = nodes->v[i];
+  nodes->len = kept;
+}
+
 /* Alembic's RevisionMap.iterate_revisions(): @upper and @lower are NULL for
  * None, or a vector of specs (one spec behaves as a string, several as a
  * tuple). Revisions come newest first; errors keep RevisionMap's wording. */

@@ -106,8 +106,8 @@ related (StrataRevisionGraph *self,
 
 char *
 _strata_revision_graph_join_nodes (StrataRevisionGraph *self,
-            const Vec           *nodes,
-            const char          *separator)
+                                   const Vec           *nodes,
+                                   const char          *separator)
 {
   g_autoptr(GString) joined = g_string_new (NULL);
 
@@ -216,8 +216,8 @@ _strata_revision_graph_collect_checked (StrataRevisionGraph  *self,
 
 Bits *
 _strata_revision_graph_reach (StrataRevisionGraph *self,
-       Rel                  rel,
-       const Vec           *targets)
+                              Rel                  rel,
+                              const Vec           *targets)
 {
   Bits *seen = bits_new (self->n_nodes);
 
@@ -227,8 +227,8 @@ _strata_revision_graph_reach (StrataRevisionGraph *self,
 
 Bits *
 _strata_revision_graph_reach_one (StrataRevisionGraph *self,
-           Rel                  rel,
-           gint                 node)
+                                  Rel                  rel,
+                                  gint                 node)
 {
   Vec one = { &node, 1, 1 };
 
@@ -239,11 +239,13 @@ _strata_revision_graph_reach_one (StrataRevisionGraph *self,
  * descendants of any of @shares, so each candidate is one bit test. */
 Bits *
 _strata_revision_graph_lineage_bits (StrataRevisionGraph *self,
-              const Vec           *shares,
-              gboolean             include_deps)
+                                     const Vec           *shares,
+                                     gboolean             include_deps)
 {
   Bits *bits = _strata_revision_graph_reach (self, include_deps ? REL_NORM_DOWN : REL_DOWN, shares);
-  g_autofree Bits *below = _strata_revision_graph_reach (self, include_deps ? REL_ALL_NEXT : REL_NEXT, shares);
+  g_autofree Bits *below = _strata_revision_graph_reach (self,
+                                                         include_deps ? REL_ALL_NEXT : REL_NEXT,
+                                                         shares);
 
   for (guint i = 0; i <= self->n_nodes / 64; i++)
     bits[i] |= below[i];
@@ -382,7 +384,7 @@ resolve_down (StrataRevisionGraph  *self,
  * Alembic matches partial ids against labels too. */
 GPtrArray *
 _strata_revision_graph_match_prefix (StrataRevisionGraph *self,
-              const char          *prefix)
+                                     const char          *prefix)
 {
   GPtrArray *matches = g_ptr_array_new ();
 
@@ -720,7 +722,8 @@ normalize_dependencies (StrataRevisionGraph *self)
         {
           gint dep = node->deps.v[j];
 
-          if (inherited[i] != NULL && g_hash_table_contains (inherited[i], GINT_TO_POINTER (dep + 1)))
+          if (inherited[i] != NULL &&
+              g_hash_table_contains (inherited[i], GINT_TO_POINTER (dep + 1)))
             continue;
           node->has_norm_deps = TRUE;
           vec_add_unique (&node->norm_down, dep);

@@ -22,19 +22,23 @@ StrataRevisionGraph *strata_revision_graph_new              (GPtrArray          
                                                              GError             **error);
 
 /* Every revision, bases first, each after all of its down revisions and
- * dependencies; ties in file-name order, so the order is stable. */
+ * dependencies; ties in file-name order, so the order is stable. The array
+ * belongs to the graph (transfer none). Every other array below is new, with
+ * g_object_unref as its free func (transfer full). */
 GPtrArray           *strata_revision_graph_get_revisions    (StrataRevisionGraph *self);
 guint                strata_revision_graph_get_n_revisions  (StrataRevisionGraph *self);
 /* Exact id only; NULL when absent. */
 StrataRevision      *strata_revision_graph_lookup           (StrataRevisionGraph *self,
                                                              const char          *id);
-/* Alembic's heads (no revision lists it in Revises) and bases (empty Revises). */
+/* Alembic's heads (no revision lists it in Revises) and bases (empty Revises),
+ * in file-name order. */
 GPtrArray           *strata_revision_graph_get_heads        (StrataRevisionGraph *self);
 GPtrArray           *strata_revision_graph_get_bases        (StrataRevisionGraph *self);
 /* Revisions whose Revises names @revision. */
 GPtrArray           *strata_revision_graph_get_children     (StrataRevisionGraph *self,
                                                              StrataRevision      *revision);
-/* Revisions with more than one child (Alembic's branch points). */
+/* Revisions with more than one child (Alembic's branch points), newest first
+ * as `alembic branches` lists them. */
 GPtrArray           *strata_revision_graph_get_branch_points (StrataRevisionGraph *self);
 /* TRUE when @descendant is reachable from @ancestor through Revises and
  * Depends On, or they are the same revision. */
@@ -54,7 +58,10 @@ GPtrArray           *strata_revision_graph_resolve          (StrataRevisionGraph
  * @current_heads to @target, in the order they run, with Alembic's target
  * syntax: head, heads, base, ids, prefixes, labels, label@head, label@base,
  * +N, -N, rev+N, rev-N, label@+N, label@-N. Upgrading to a revision already
- * applied gives no steps; so does downgrading to one not applied. */
+ * applied gives no steps, as does downgrading to a current head; downgrading
+ * to a revision that is not applied is STRATA_ERROR_TARGET, "Destination X is
+ * not a valid downgrade target from current head(s)", as in Alembic. "-1"
+ * with several current heads is STRATA_ERROR_MULTIPLE_HEADS naming them. */
 GPtrArray           *strata_revision_graph_plan             (StrataRevisionGraph *self,
                                                              StrataDirection      direction,
                                                              const char * const  *current_heads,
