@@ -17,3 +17,4 @@
 #include "strata-schema.h"
 #include "strata-table-model.h"
 #include "strata-schema-snapshot.h"
+#include "strata-autogen.h"

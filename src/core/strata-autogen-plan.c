@@ -1,0 +1,887 @@
+/* strata-autogen-plan.c: the statements from one schema to another
+ *
+ * Every statement is run on a scratch database as it is written. The plan
+ * relies on the executor turning foreign keys off around each revision's
+ * transaction (so DROP TABLE fires no ON DELETE CASCADE) and running
+ * PRAGMA foreign_key_check before COMMIT (see strata-migration-run.c); the
+ * SQL written here therefore never touches PRAGMA foreign_keys itself.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "strata-autogen-private.h"
+#include "strata-error.h"
+#include "strata-schema-snapshot-private.h"
+#include "strata-sql-lexer-private.h"
+#include "strata-sql.h"
+
+typedef struct
+{
+  StrataDatabase       *scratch;
+  sqlite3              *db;
+  StrataSchemaSnapshot *target;
+  GPtrArray            *renames;
+  gboolean              allow_drop;
+  GString              *sql;
+  GStrvBuilder         *notes;
+  /* The schema of the scratch database, re-read after each change. */
+  StrataSchemaSnapshot *current;
+} Plan;
+
+void
+_strata_rename_free (StrataRename *rename)
+{
+  if (rename == NULL)
+    return;
+  g_free (rename->from_table);
+  g_free (rename->to_table);
+  g_free (rename->from_column);
+  g_free (rename->to_column);
+  g_free (rename);
+}
+
+StrataRename *
+_strata_rename_invert (StrataRename *rename)
+{
+  StrataRename *inverted = g_new0 (StrataRename, 1);
+
+  inverted->from_table = g_strdup (rename->to_table);
+  inverted->to_table = g_strdup (rename->from_table);
+  inverted->from_column = g_strdup (rename->to_column);
+  inverted->to_column = g_strdup (rename->from_column);
+  return inverted;
+}
+
+static void
+add_note (Plan *plan,
+          char *note)
+{
+  g_strv_builder_add (plan->notes, note);
+  g_free (note);
+}
+
+/* Running ----------------------------------------------------------------------- */
+
+static gboolean
+refresh (Plan    *plan,
+         GError **error)
+{
+  StrataSchemaSnapshot *current = strata_schema_snapshot_read (plan->scratch, NULL, error);
+
+  if (current == NULL)
+    return FALSE;
+  g_clear_object (&plan->current);
+  plan->current = current;
+  return TRUE;
+}
+
+static gboolean
+run (Plan        *plan,
+     const char  *statement,
+     GError     **error)
+{
+  if (sqlite3_exec (plan->db, statement, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+               _("the generated statement “%s” fails on the schema it was made for: %s"),
+               statement, sqlite3_errmsg (plan->db));
+  return FALSE;
+}
+
+/* Writes @statement into the revision and runs it on the scratch database. */
+static gboolean
+emit (Plan        *plan,
+      const char  *statement,
+      GError     **error)
+{
+  if (!run (plan, statement, error))
+    return FALSE;
+  g_string_append_printf (plan->sql, "%s;\n", statement);
+  return TRUE;
+}
+
+static gboolean
+emitf (Plan        *plan,
+       GError     **error,
+       const char  *format,
+       ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+emitf (Plan        *plan,
+       GError     **error,
+       const char  *format,
+       ...)
+{
+  g_autofree char *statement = NULL;
+  va_list args;
+
+  va_start (args, format);
+  statement = g_strdup_vprintf (format, args);
+  va_end (args);
+  return emit (plan, statement, error);
+}
+
+static char *
+ident (const char *name)
+{
+  return _strata_sql_identifier (name);
+}
+
+static StrataSnapshotEntry *
+current_table (Plan       *plan,
+               const char *name)
+{
+  return _strata_schema_snapshot_lookup (plan->current, STRATA_SCHEMA_KIND_TABLE, name);
+}
+
+static StrataSnapshotEntry *
+target_table (Plan       *plan,
+              const char *name)
+{
+  return _strata_schema_snapshot_lookup (plan->target, STRATA_SCHEMA_KIND_TABLE, name);
+}
+
+/* Renames ------------------------------------------------------------------------ */
+
+static StrataRename *
+find_table_rename (Plan       *plan,
+                   const char *from_table,
+                   const char *to_table)
+{
+  for (guint i = 0; i < plan->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (plan->renames, i);
+
+      if (rename->from_column != NULL)
+        continue;
+      if ((from_table != NULL && g_ascii_strcasecmp (rename->from_table, from_table) == 0) ||
+          (to_table != NULL && g_ascii_strcasecmp (rename->to_table, to_table) == 0))
+        return rename;
+    }
+  return NULL;
+}
+
+static gboolean
+rename_tables (Plan    *plan,
+               GError **error)
+{
+  for (guint i = 0; i < plan->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (plan->renames, i);
+      g_autofree char *from = ident (rename->from_table);
+      g_autofree char *to = ident (rename->to_table);
+
+      if (rename->from_column != NULL)
+        continue;
+      if (current_table (plan, rename->from_table) == NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                       _("cannot rename table “%s”: there is no such table"), rename->from_table);
+          return FALSE;
+        }
+      if (!emitf (plan, error, "ALTER TABLE %s RENAME TO %s", from, to) || !refresh (plan, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+rename_columns (Plan    *plan,
+                GError **error)
+{
+  for (guint i = 0; i < plan->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (plan->renames, i);
+      g_autofree char *table = ident (rename->to_table);
+      g_autofree char *from = NULL;
+      g_autofree char *to = NULL;
+      StrataSnapshotEntry *entry;
+
+      if (rename->from_column == NULL)
+        continue;
+      entry = current_table (plan, rename->to_table);
+      if (entry == NULL || entry->definition == NULL ||
+          _strata_table_definition_lookup (entry->definition, rename->from_column) == NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                       _("cannot rename column “%s” of table “%s”: there is no such column"),
+                       rename->from_column, rename->from_table);
+          return FALSE;
+        }
+      from = ident (rename->from_column);
+      to = ident (rename->to_column);
+      if (!emitf (plan, error, "ALTER TABLE %s RENAME COLUMN %s TO %s", table, from, to) ||
+          !refresh (plan, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* What goes: confirmation ---------------------------------------------------------- */
+
+static guint
+shared_columns (StrataTableDefinition *a,
+                StrataTableDefinition *b)
+{
+  guint shared = 0;
+
+  for (guint i = 0; i < a->columns->len; i++)
+    if (_strata_table_definition_lookup (b, ((StrataColumnDefinition *)
+                                             g_ptr_array_index (a->columns, i))->name))
+      shared++;
+  return shared;
+}
+
+/* A table that goes while one with mostly the same columns comes is likely
+ * the same table renamed. */
+static char *
+table_candidate (Plan                *plan,
+                 StrataSnapshotEntry *gone)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->target);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+      guint most;
+
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL ||
+          gone->definition == NULL || current_table (plan, entry->name) != NULL)
+        continue;
+      most = MAX (entry->definition->columns->len, gone->definition->columns->len);
+      if (2 * shared_columns (gone->definition, entry->definition) >= most)
+        return g_strdup (entry->name);
+    }
+  return NULL;
+}
+
+/* A column that goes while one of the same type comes in the same table. */
+static char *
+column_candidate (StrataTableDefinition  *from,
+                  StrataTableDefinition  *to,
+                  StrataColumnDefinition *gone)
+{
+  for (guint i = 0; i < to->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (to->columns, i);
+
+      if (_strata_table_definition_lookup (from, column->name) == NULL &&
+          g_ascii_strcasecmp (column->type, gone->type) == 0)
+        return g_strdup (column->name);
+    }
+  return NULL;
+}
+
+static gboolean
+confirm_drop (Plan        *plan,
+              const char  *what,
+              const char  *spec,
+              const char  *candidate,
+              GError     **error)
+{
+  if (plan->allow_drop)
+    {
+      if (candidate != NULL)
+        add_note (plan, g_strdup_printf (_("assumed %s was dropped and “%s” added, not renamed; "
+                                           "if it was renamed, say so with the rename %s:%s"),
+                                         what, candidate, spec, candidate));
+      else
+        add_note (plan, g_strdup_printf (_("%s is dropped, and its data with it"), what));
+      return TRUE;
+    }
+  if (candidate != NULL)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                 _("%s would be dropped, and its data with it, while “%s” is added: if it was "
+                   "renamed, give the rename %s:%s (strata-cli: --rename %s:%s); to drop it, "
+                   "confirm the drop (strata-cli: --allow-drop)"),
+                 what, candidate, spec, candidate, spec, candidate);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                 _("%s would be dropped, and its data with it; confirm the drop "
+                   "(strata-cli: --allow-drop)"), what);
+  return FALSE;
+}
+
+static gboolean
+confirm_table_drops (Plan    *plan,
+                     GError **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->current);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *what = NULL;
+      g_autofree char *candidate = NULL;
+
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || target_table (plan, entry->name) != NULL)
+        continue;
+      what = g_strdup_printf (_("table “%s”"), entry->name);
+      candidate = table_candidate (plan, entry);
+      if (!confirm_drop (plan, what, entry->name, candidate, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+confirm_column_drops (Plan    *plan,
+                      GError **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->current);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+      StrataSnapshotEntry *target = NULL;
+
+      if (entry->kind == STRATA_SCHEMA_KIND_TABLE)
+        target = target_table (plan, entry->name);
+      if (target == NULL || entry->definition == NULL || target->definition == NULL)
+        continue;
+      for (guint c = 0; c < entry->definition->columns->len; c++)
+        {
+          StrataColumnDefinition *column = g_ptr_array_index (entry->definition->columns, c);
+          g_autofree char *what = NULL;
+          g_autofree char *spec = NULL;
+          g_autofree char *candidate = NULL;
+
+          if (_strata_table_definition_lookup (target->definition, column->name) != NULL)
+            continue;
+          what = g_strdup_printf (_("column “%s” of table “%s”"), column->name, entry->name);
+          spec = g_strdup_printf ("%s.%s", entry->name, column->name);
+          candidate = column_candidate (entry->definition, target->definition, column);
+          if (!confirm_drop (plan, what, spec, candidate, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Views, triggers and indexes ------------------------------------------------------- */
+
+static const char *
+kind_keyword (StrataSchemaKind kind)
+{
+  switch (kind)
+    {
+    case STRATA_SCHEMA_KIND_VIEW:
+      return "VIEW";
+    case STRATA_SCHEMA_KIND_INDEX:
+      return "INDEX";
+    case STRATA_SCHEMA_KIND_TRIGGER:
+      return "TRIGGER";
+    case STRATA_SCHEMA_KIND_TABLE:
+    default:
+      return "TABLE";
+    }
+}
+
+static gboolean
+drop_entry (Plan                 *plan,
+            StrataSnapshotEntry  *entry,
+            GError              **error)
+{
+  g_autofree char *name = ident (entry->name);
+  return emitf (plan, error, "DROP %s %s", kind_keyword (entry->kind), name);
+}
+
+static gboolean
+mentions_any (StrataSnapshotEntry *entry,
+              GPtrArray           *names)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (_strata_sql_mentions (entry->sql, g_ptr_array_index (names, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Drops the views and triggers whose SQL names one of @names, and, since a
+ * view that names a dropped view would stop every later ALTER TABLE, those
+ * that name them in turn. The final reconciliation creates again whatever
+ * the target has. */
+static gboolean
+drop_dependents (Plan       *plan,
+                 GPtrArray  *names,
+                 GError    **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->current);
+  gboolean again = TRUE;
+  gboolean dropped = FALSE;
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+
+  while (again)
+    {
+      again = FALSE;
+      for (guint i = 0; i < entries->len; i++)
+        {
+          StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+
+          if ((entry->kind != STRATA_SCHEMA_KIND_VIEW && entry->kind != STRATA_SCHEMA_KIND_TRIGGER) ||
+              g_ptr_array_find (gone, entry, NULL) || !mentions_any (entry, names))
+            continue;
+          if (!drop_entry (plan, entry, error))
+            return FALSE;
+          g_ptr_array_add (gone, entry);
+          if (entry->kind == STRATA_SCHEMA_KIND_VIEW)
+            g_ptr_array_add (names, g_strdup (entry->name));
+          again = dropped = TRUE;
+        }
+    }
+  return !dropped || refresh (plan, error);
+}
+
+static gboolean
+differs_from_target (Plan                *plan,
+                     StrataSnapshotEntry *entry)
+{
+  StrataSnapshotEntry *target = _strata_schema_snapshot_lookup (plan->target, entry->kind,
+                                                                entry->name);
+  return target == NULL || strcmp (target->key, entry->key) != 0;
+}
+
+/* Indexes, views and triggers that will not survive as they are go first,
+ * so that no ALTER TABLE trips over them; the reconciliation at the end
+ * creates the target's. */
+static gboolean
+drop_changed_dependents (Plan    *plan,
+                         GError **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->current);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gboolean dropped = FALSE;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->kind == STRATA_SCHEMA_KIND_TABLE)
+        {
+          if (target_table (plan, entry->name) == NULL && !find_table_rename (plan, entry->name, NULL))
+            g_ptr_array_add (names, g_strdup (entry->name));
+          continue;
+        }
+      if (!differs_from_target (plan, entry))
+        continue;
+      if (entry->kind == STRATA_SCHEMA_KIND_INDEX)
+        {
+          if (!drop_entry (plan, entry, error))
+            return FALSE;
+          dropped = TRUE;
+          continue;
+        }
+      g_ptr_array_add (names, g_strdup (entry->name));
+    }
+  if (dropped && !refresh (plan, error))
+    return FALSE;
+  return drop_dependents (plan, names, error);
+}
+
+static gboolean
+drop_leftovers (Plan              *plan,
+                StrataSchemaKind   kind,
+                GError           **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->current);
+  gboolean dropped = FALSE;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->kind != kind || !differs_from_target (plan, entry))
+        continue;
+      if (!drop_entry (plan, entry, error))
+        return FALSE;
+      dropped = TRUE;
+    }
+  return !dropped || refresh (plan, error);
+}
+
+static gboolean
+create_missing (Plan              *plan,
+                StrataSchemaKind   kind,
+                GError           **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->target);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->kind != kind ||
+          _strata_schema_snapshot_lookup (plan->current, kind, entry->name) != NULL)
+        continue;
+      if (!emit (plan, entry->sql, error))
+        return FALSE;
+    }
+  return refresh (plan, error);
+}
+
+static gboolean
+reconcile (Plan    *plan,
+           GError **error)
+{
+  return drop_leftovers (plan, STRATA_SCHEMA_KIND_TRIGGER, error) &&
+         drop_leftovers (plan, STRATA_SCHEMA_KIND_VIEW, error) &&
+         drop_leftovers (plan, STRATA_SCHEMA_KIND_INDEX, error) &&
+         create_missing (plan, STRATA_SCHEMA_KIND_INDEX, error) &&
+         create_missing (plan, STRATA_SCHEMA_KIND_VIEW, error) &&
+         create_missing (plan, STRATA_SCHEMA_KIND_TRIGGER, error);
+}
+
+/* Tables that come and go ------------------------------------------------------------ */
+
+static gboolean
+create_tables (Plan    *plan,
+               GError **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->target);
+  gboolean created = FALSE;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || current_table (plan, entry->name) != NULL)
+        continue;
+      if (!emit (plan, entry->sql, error))
+        return FALSE;
+      created = TRUE;
+    }
+  return !created || refresh (plan, error);
+}
+
+static gboolean
+drop_tables (Plan    *plan,
+             GError **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->current);
+  gboolean dropped = FALSE;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || target_table (plan, entry->name) != NULL)
+        continue;
+      if (!drop_entry (plan, entry, error))
+        return FALSE;
+      dropped = TRUE;
+    }
+  return !dropped || refresh (plan, error);
+}
+
+/* Tables that change: ALTER TABLE where SQLite allows ------------------------------ */
+
+static gboolean
+is_time_default (const char *value)
+{
+  return g_ascii_strcasecmp (value, "CURRENT_TIME") == 0 ||
+         g_ascii_strcasecmp (value, "CURRENT_DATE") == 0 ||
+         g_ascii_strcasecmp (value, "CURRENT_TIMESTAMP") == 0;
+}
+
+/* SQLite's rules for ALTER TABLE ADD COLUMN, whatever rows the table holds. */
+static gboolean
+can_add_column (StrataColumnDefinition *column)
+{
+  gboolean null_default = column->default_sql == NULL ||
+                          g_ascii_strcasecmp (column->default_sql, "NULL") == 0;
+
+  if (column->primary_key || column->unique || (column->generated != NULL && column->stored))
+    return FALSE;
+  if (column->default_sql != NULL &&
+      (column->default_sql[0] == '(' || is_time_default (column->default_sql)))
+    return FALSE;
+  if (column->not_null && null_default && column->generated == NULL)
+    return FALSE;
+  return column->references == NULL || null_default;
+}
+
+/* ALTER TABLE DROP COLUMN refuses these whatever the schema around them. */
+static gboolean
+can_drop_column (StrataColumnDefinition *column)
+{
+  return !column->primary_key && !column->unique && column->references == NULL;
+}
+
+static gboolean
+same_table_constraints (StrataTableDefinition *from,
+                        StrataTableDefinition *to)
+{
+  if (from->strict != to->strict || from->without_rowid != to->without_rowid ||
+      from->constraint_keys->len != to->constraint_keys->len)
+    return FALSE;
+  for (guint i = 0; i < from->constraint_keys->len; i++)
+    if (strcmp (g_ptr_array_index (from->constraint_keys, i),
+                g_ptr_array_index (to->constraint_keys, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* TRUE when @to is @from with some columns dropped and others appended, the
+ * rest unchanged: what DROP COLUMN and ADD COLUMN can do. */
+static gboolean
+alterable (StrataTableDefinition *from,
+           StrataTableDefinition *to)
+{
+  guint j = 0;
+
+  if (!same_table_constraints (from, to))
+    return FALSE;
+  for (guint i = 0; i < from->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (from->columns, i);
+      StrataColumnDefinition *next = j < to->columns->len ? g_ptr_array_index (to->columns, j)
+                                                          : NULL;
+
+      if (_strata_table_definition_lookup (to, column->name) == NULL)
+        {
+          if (!can_drop_column (column))
+            return FALSE;
+          continue;
+        }
+      if (next == NULL || strcmp (next->key, column->key) != 0)
+        return FALSE;
+      j++;
+    }
+  for (; j < to->columns->len; j++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (to->columns, j);
+
+      if (_strata_table_definition_lookup (from, column->name) != NULL || !can_add_column (column))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+alter_columns (Plan                *plan,
+               StrataSnapshotEntry *from,
+               StrataSnapshotEntry *to,
+               GError             **error)
+{
+  g_autofree char *table = ident (to->name);
+
+  for (guint i = 0; i < from->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (from->definition->columns, i);
+      g_autofree char *name = ident (column->name);
+
+      if (_strata_table_definition_lookup (to->definition, column->name) == NULL &&
+          !emitf (plan, error, "ALTER TABLE %s DROP COLUMN %s", table, name))
+        return FALSE;
+    }
+  for (guint i = 0; i < to->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
+
+      if (_strata_table_definition_lookup (from->definition, column->name) == NULL &&
+          !emitf (plan, error, "ALTER TABLE %s ADD COLUMN %s", table, column->definition))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Tries ALTER TABLE under a savepoint; if SQLite refuses, or the result is
+ * not exactly the target table, everything it wrote is taken back. */
+static gboolean
+try_alter (Plan                *plan,
+           StrataSnapshotEntry *from,
+           StrataSnapshotEntry *to)
+{
+  gsize mark = plan->sql->len;
+  g_autoptr(GError) error = NULL;
+  StrataSnapshotEntry *result;
+
+  if (!alterable (from->definition, to->definition) ||
+      !run (plan, "SAVEPOINT strata_alter", NULL))
+    return FALSE;
+  if (alter_columns (plan, from, to, &error) && refresh (plan, &error) &&
+      (result = current_table (plan, to->name)) != NULL && strcmp (result->key, to->key) == 0)
+    return run (plan, "RELEASE strata_alter", NULL);
+
+  g_debug ("ALTER TABLE cannot reach %s: %s", to->name, error ? error->message : "differs");
+  run (plan, "ROLLBACK TO strata_alter", NULL);
+  run (plan, "RELEASE strata_alter", NULL);
+  g_string_truncate (plan->sql, mark);
+  refresh (plan, NULL);
+  return FALSE;
+}
+
+/* Tables that change: the twelve-step rebuild --------------------------------------- */
+
+static char *
+scratch_name (Plan       *plan,
+              const char *table)
+{
+  g_autofree char *base = g_strconcat ("new_", table, NULL);
+  char *name = g_strdup (base);
+
+  for (guint n = 2; current_table (plan, name) != NULL ||
+                    _strata_schema_snapshot_lookup (plan->target, STRATA_SCHEMA_KIND_TABLE, name);
+       n++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s_%u", base, n);
+    }
+  return name;
+}
+
+/* "a, b" of the target's stored columns that the old table also has. */
+static char *
+copied_columns (StrataTableDefinition *from,
+                StrataTableDefinition *to)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < to->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (to->columns, i);
+      StrataColumnDefinition *old = _strata_table_definition_lookup (from, column->name);
+      g_autofree char *name = ident (column->name);
+
+      if (old == NULL || old->generated != NULL || column->generated != NULL)
+        continue;
+      g_string_append_printf (list, "%s%s", list->len ? ", " : "", name);
+    }
+  return g_string_free (g_steal_pointer (&list), FALSE);
+}
+
+static void
+note_new_not_null (Plan                *plan,
+                   StrataSnapshotEntry *from,
+                   StrataSnapshotEntry *to)
+{
+  for (guint i = 0; i < to->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
+
+      if (column->not_null && column->default_sql == NULL && column->generated == NULL &&
+          !column->primary_key &&
+          _strata_table_definition_lookup (from->definition, column->name) == NULL)
+        add_note (plan, g_strdup_printf (_("column “%s” of table “%s” is NOT NULL without a "
+                                           "DEFAULT: the copy fails if the table has rows; give "
+                                           "it a DEFAULT, or a value in the INSERT"),
+                                         column->name, to->name));
+    }
+}
+
+/* An AUTOINCREMENT counter may be past the largest key (rows were deleted);
+ * copying the rows alone would lower it and hand out old keys again. */
+static gboolean
+keep_sequence (Plan        *plan,
+               const char  *table,
+               const char  *temporary,
+               GError     **error)
+{
+  g_autofree char *old = strata_sql_quote_literal (table);
+  g_autofree char *new = strata_sql_quote_literal (temporary);
+
+  return emitf (plan, error,
+                "INSERT INTO sqlite_sequence (name, seq) SELECT %s, seq FROM sqlite_sequence "
+                "WHERE name = %s AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                new, old, new) &&
+         emitf (plan, error,
+                "UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM sqlite_sequence "
+                "WHERE name = %s)) WHERE name = %s AND EXISTS (SELECT 1 FROM sqlite_sequence "
+                "WHERE name = %s)",
+                old, new, old);
+}
+
+static gboolean
+rebuild (Plan                *plan,
+         StrataSnapshotEntry *from,
+         StrataSnapshotEntry *to,
+         GError             **error)
+{
+  g_autofree char *temporary = scratch_name (plan, to->name);
+  g_autofree char *temporary_id = ident (temporary);
+  g_autofree char *table_id = ident (from->name);
+  g_autofree char *create = _strata_table_sql_rename (to->sql, temporary);
+  g_autofree char *columns = copied_columns (from->definition, to->definition);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gboolean sequence = from->definition->autoincrement && to->definition->autoincrement;
+
+  /* The rename at the end checks every view and trigger of the schema, and
+   * fails on those that name the table while it is gone. */
+  g_ptr_array_add (names, g_strdup (from->name));
+  if (!drop_dependents (plan, names, error))
+    return FALSE;
+
+  note_new_not_null (plan, from, to);
+  g_string_append_printf (plan->sql, "-- Rebuild table %s (SQLite cannot ALTER it so).\n",
+                          table_id);
+  return emit (plan, create, error) &&
+         (columns[0] == '\0' ||
+          emitf (plan, error, "INSERT INTO %s (%s) SELECT %s FROM %s", temporary_id, columns,
+                 columns, table_id)) &&
+         (!sequence || keep_sequence (plan, from->name, temporary, error)) &&
+         emitf (plan, error, "DROP TABLE %s", table_id) &&
+         emitf (plan, error, "ALTER TABLE %s RENAME TO %s", temporary_id, table_id) &&
+         refresh (plan, error);
+}
+
+static gboolean
+change_tables (Plan    *plan,
+               GError **error)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->target);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *to = g_ptr_array_index (entries, i);
+      StrataSnapshotEntry *from;
+
+      if (to->kind != STRATA_SCHEMA_KIND_TABLE)
+        continue;
+      from = current_table (plan, to->name);
+      if (from == NULL || strcmp (from->key, to->key) == 0)
+        continue;
+      if (from->definition == NULL || to->definition == NULL)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                       _("cannot read the definition of table “%s”"), to->name);
+          return FALSE;
+        }
+      if (try_alter (plan, from, to))
+        continue;
+      /* try_alter() re-read the schema: look the table up again. */
+      if (!rebuild (plan, current_table (plan, to->name), to, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_strata_autogen_plan (StrataDatabase        *scratch,
+                      StrataSchemaSnapshot  *target,
+                      GPtrArray             *renames,
+                      gboolean               allow_drop,
+                      GString               *sql,
+                      GStrvBuilder          *notes,
+                      GError               **error)
+{
+  Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, allow_drop, sql,
+                notes, NULL };
+  gboolean ok;
+
+  ok = refresh (&plan, error) &&
+       drop_changed_dependents (&plan, error) &&
+       rename_tables (&plan, error) &&
+       rename_columns (&plan, error) &&
+       confirm_table_drops (&plan, error) &&
+       confirm_column_drops (&plan, error) &&
+       create_tables (&plan, error) &&
+       change_tables (&plan, error) &&
+       drop_tables (&plan, error) &&
+       reconcile (&plan, error);
+  g_clear_object (&plan.current);
+  return ok;
+}

@@ -1,0 +1,42 @@
+/* strata-autogen-private.h: between autogenerate's object and its planner
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-database.h"
+#include "strata-schema-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* A table rename (@from_column NULL) or a column rename of a table that is
+ * @from_table before and @to_table after. */
+typedef struct
+{
+  char *from_table;
+  char *to_table;
+  char *from_column;
+  char *to_column;
+} StrataRename;
+
+void          _strata_rename_free        (StrataRename  *rename);
+/* The same rename seen from the other side, for the downgrade. */
+StrataRename *_strata_rename_invert      (StrataRename  *rename);
+
+/* Writes into @sql the statements that take the schema of @scratch to that
+ * of @target, running each on @scratch as it is written, so that every
+ * decision is taken against the schema as it stands at that point and a
+ * statement SQLite refuses is found here, not in the user's database.
+ * Without @allow_drop a table or column that goes is an error. What was
+ * assumed goes into @notes. */
+gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
+                                          StrataSchemaSnapshot  *target,
+                                          GPtrArray             *renames,
+                                          gboolean               allow_drop,
+                                          GString               *sql,
+                                          GStrvBuilder          *notes,
+                                          GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRename, _strata_rename_free)
+
+G_END_DECLS
