@@ -1,0 +1,191 @@
+/* strata-sql-check.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "strata-sql-check.h"
+
+typedef struct
+{
+  StrataRevisionGraph *graph;
+  GStrv                parents;
+  char                *upgrade_sql;
+  char                *downgrade_sql;
+} CheckData;
+
+static void
+problem_free (StrataSqlProblem *problem)
+{
+  g_free (problem->message);
+  g_free (problem);
+}
+
+void
+strata_sql_check_free (StrataSqlCheck *check)
+{
+  if (check == NULL)
+    return;
+  g_clear_pointer (&check->problems, g_ptr_array_unref);
+  g_strfreev (check->names);
+  g_free (check);
+}
+
+static void
+check_data_free (CheckData *data)
+{
+  g_clear_object (&data->graph);
+  g_strfreev (data->parents);
+  g_free (data->upgrade_sql);
+  g_free (data->downgrade_sql);
+  g_free (data);
+}
+
+/* Every revision the new one builds on, oldest first. */
+static GPtrArray *
+collect_ancestors (StrataRevisionGraph *graph,
+                   const char * const  *parents)
+{
+  g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *ancestors = g_ptr_array_new ();
+  GPtrArray *all = strata_revision_graph_get_revisions (graph);
+
+  for (guint i = 0; parents != NULL && parents[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) found = strata_revision_graph_resolve (graph, parents[i], NULL);
+
+      for (guint j = 0; found != NULL && j < found->len; j++)
+        g_ptr_array_add (heads, g_object_ref (g_ptr_array_index (found, j)));
+    }
+  for (guint i = 0; i < all->len; i++)
+    {
+      StrataRevision *revision = g_ptr_array_index (all, i);
+
+      for (guint j = 0; j < heads->len; j++)
+        if (strata_revision_graph_is_ancestor (graph, revision, g_ptr_array_index (heads, j)))
+          {
+            g_ptr_array_add (ancestors, revision);
+            break;
+          }
+    }
+  return ancestors;
+}
+
+static void
+check_section (StrataDatabase  *database,
+               StrataDirection  direction,
+               const char      *sql,
+               GPtrArray       *problems,
+               GCancellable    *cancellable)
+{
+  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
+  sqlite3 *db = strata_database_get_handle (database);
+
+  for (guint i = 0; i < statements->len; i++)
+    {
+      StrataStatement *statement = g_ptr_array_index (statements, i);
+      sqlite3_stmt *stmt = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        return;
+      if (sqlite3_prepare_v2 (db, statement->text, -1, &stmt, NULL) != SQLITE_OK)
+        {
+          StrataSqlProblem *problem = g_new0 (StrataSqlProblem, 1);
+
+          problem->direction = direction;
+          problem->offset = statement->offset;
+          problem->length = strlen (statement->text);
+          problem->line = statement->line;
+          problem->message = g_strdup (sqlite3_errmsg (db));
+          g_ptr_array_add (problems, problem);
+          continue;
+        }
+      /* Run it, so that the statements after it see what it created. A
+       * failure to run (a constraint, say) is the data's business, not syntax. */
+      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        ;
+      sqlite3_finalize (stmt);
+    }
+}
+
+static void
+check_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CheckData *data = task_data;
+  g_autoptr(StrataDatabase) database = NULL;
+  g_autoptr(StrataSchema) schema = NULL;
+  g_autoptr(GPtrArray) ancestors = NULL;
+  StrataSqlCheck *check;
+  GError *error = NULL;
+
+  if ((database = strata_database_open_memory (&error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* An ancestor that fails to run leaves a partial schema; the check still
+   * says what it can. */
+  ancestors = collect_ancestors (data->graph, (const char * const *)data->parents);
+  for (guint i = 0; i < ancestors->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      const char *sql = strata_revision_get_sql (g_ptr_array_index (ancestors, i),
+                                                 STRATA_DIRECTION_UPGRADE);
+      if (sql != NULL)
+        strata_database_exec (database, sql, NULL);
+    }
+
+  check = g_new0 (StrataSqlCheck, 1);
+  check->problems = g_ptr_array_new_with_free_func ((GDestroyNotify)problem_free);
+  check_section (database, STRATA_DIRECTION_UPGRADE, data->upgrade_sql, check->problems,
+                 cancellable);
+  if ((schema = strata_schema_read (database, STRATA_SCHEMA_FLAGS_NONE, NULL, NULL)))
+    check->names = strata_schema_dup_names (schema);
+  check_section (database, STRATA_DIRECTION_DOWNGRADE, data->downgrade_sql, check->problems,
+                 cancellable);
+
+  if (g_task_return_error_if_cancelled (task))
+    strata_sql_check_free (check);
+  else
+    g_task_return_pointer (task, check, (GDestroyNotify)strata_sql_check_free);
+}
+
+void
+strata_sql_check_async (StrataRevisionGraph *graph,
+                        const char * const  *parents,
+                        const char          *upgrade_sql,
+                        const char          *downgrade_sql,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CheckData *data;
+
+  g_return_if_fail (STRATA_IS_REVISION_GRAPH (graph));
+
+  data = g_new0 (CheckData, 1);
+  data->graph = g_object_ref (graph);
+  data->parents = g_strdupv ((GStrv)parents);
+  data->upgrade_sql = g_strdup (upgrade_sql);
+  data->downgrade_sql = g_strdup (downgrade_sql);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_sql_check_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)check_data_free);
+  g_task_run_in_thread (task, check_worker);
+}
+
+StrataSqlCheck *
+strata_sql_check_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,24 @@
+/* strata-sql-preview.h: the SQL a run would execute, read-only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_SQL_PREVIEW (strata_sql_preview_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataSqlPreview, strata_sql_preview, STRATA, SQL_PREVIEW, AdwWindow)
+
+/* Shows a spinner until strata_sql_preview_set_sql() or _set_error(). */
+StrataSqlPreview *strata_sql_preview_new       (GtkWindow        *parent,
+                                                const char       *title);
+void              strata_sql_preview_set_sql   (StrataSqlPreview *self,
+                                                const char       *sql);
+void              strata_sql_preview_set_error (StrataSqlPreview *self,
+                                                const char       *message);
+const char       *strata_sql_preview_get_sql   (StrataSqlPreview *self);
+
+G_END_DECLS

@@ -1,0 +1,53 @@
+/* strata-timeline-layout.h: lanes of the revision timeline, like git log --graph
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <strata.h>
+
+G_BEGIN_DECLS
+
+/* Where an edge ends within a row: its top border, the node, its bottom border. */
+typedef enum
+{
+  STRATA_LANE_TOP,
+  STRATA_LANE_MIDDLE,
+  STRATA_LANE_BOTTOM,
+} StrataLanePosition;
+
+typedef struct
+{
+  guint              from_lane;
+  StrataLanePosition from_position;
+  guint              to_lane;
+  StrataLanePosition to_position;
+} StrataLaneEdge;
+
+/* One row of the timeline: the lane of its node, the number of lanes of the
+ * whole timeline (so rows line up) and the edges to draw, lines from children
+ * above and to parents below. */
+typedef struct
+{
+  guint   node_lane;
+  guint   n_lanes;
+  guint   n_edges;
+  StrataLaneEdge *edges;
+} StrataLaneRow;
+
+void           strata_lane_row_free          (StrataLaneRow *row);
+StrataLaneRow *strata_lane_row_copy          (const StrataLaneRow *row);
+gboolean       strata_lane_row_has_edge      (const StrataLaneRow *row,
+                                              guint                from_lane,
+                                              StrataLanePosition   from_position,
+                                              guint                to_lane,
+                                              StrataLanePosition   to_position);
+
+/* @revisions newest first (every child before its parents). Returns one
+ * StrataLaneRow per revision, in the same order. Parents are Revises only;
+ * one not in @revisions (a missing file) ends its lane. */
+GPtrArray     *strata_timeline_layout_compute (GPtrArray    *revisions);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLaneRow, strata_lane_row_free)
+
+G_END_DECLS

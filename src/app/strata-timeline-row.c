@@ -1,0 +1,242 @@
+/* strata-timeline-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-lane-view.h"
+#include "strata-timeline-row.h"
+
+struct _StrataTimelineRow
+{
+  GtkWidget           parent_instance;
+
+  StrataTimelineItem *item;
+
+  GtkWidget          *box;
+  StrataLaneView     *lanes;
+  GtkLabel           *message;
+  GtkLabel           *short_id;
+  GtkLabel           *date;
+  GtkBox             *labels;
+  GtkBox             *pills;
+};
+
+G_DEFINE_FINAL_TYPE (StrataTimelineRow, strata_timeline_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_ITEM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+make_pill (const char *icon_name,
+           const char *label,
+           const char *css_class)
+{
+  GtkWidget *pill = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+
+  gtk_widget_add_css_class (pill, "state-pill");
+  gtk_widget_add_css_class (pill, css_class);
+  gtk_widget_set_halign (pill, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (pill), gtk_image_new_from_icon_name (icon_name));
+  gtk_box_append (GTK_BOX (pill), gtk_label_new (label));
+  return pill;
+}
+
+static void
+update_pills (StrataTimelineRow *self,
+              StrataRevisionState state)
+{
+  clear_box (self->pills);
+  gtk_box_append (self->pills, make_pill (strata_revision_state_to_icon (state),
+                                          strata_revision_state_to_label (state),
+                                          strata_revision_state_to_css (state)));
+  if (state & STRATA_REVISION_STATE_EDITED)
+    gtk_box_append (self->pills, make_pill ("document-edit-symbolic", _("Edited"), "edited"));
+}
+
+static void
+update_labels (StrataTimelineRow *self,
+               StrataRevision    *revision)
+{
+  const char * const *labels = strata_revision_get_branch_labels (revision);
+
+  clear_box (self->labels);
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      GtkWidget *label = gtk_label_new (labels[i]);
+
+      gtk_widget_add_css_class (label, "branch-label");
+      gtk_widget_add_css_class (label, "caption");
+      gtk_box_append (self->labels, label);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->labels), labels[0] != NULL);
+}
+
+static void
+update_accessible (StrataTimelineRow *self,
+                   StrataRevision    *revision,
+                   StrataRevisionState state)
+{
+  g_autofree char *description = NULL;
+
+  /* Translators: read by a screen reader for a timeline row: message, state, id */
+  description = g_strdup_printf (_("%s, %s, revision %s"),
+                                 strata_revision_get_message (revision),
+                                 strata_revision_state_to_label (state),
+                                 strata_revision_get_id (revision));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+}
+
+static void
+update (StrataTimelineRow *self)
+{
+  StrataRevision *revision;
+  StrataRevisionState state;
+  g_autofree char *short_id = NULL;
+  g_autofree char *date = NULL;
+
+  if (self->item == NULL)
+    return;
+
+  revision = strata_timeline_item_get_revision (self->item);
+  state = strata_timeline_item_get_state (self->item);
+  short_id = strata_timeline_item_dup_short_id (self->item);
+  date = strata_timeline_item_dup_date (self->item);
+
+  strata_lane_view_set_row (self->lanes, strata_timeline_item_get_lanes (self->item), state);
+  gtk_label_set_text (self->message, strata_revision_get_message (revision));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->message), strata_revision_get_message (revision));
+  gtk_label_set_text (self->short_id, short_id);
+  gtk_label_set_text (self->date, date ? date : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->date), date != NULL);
+  update_labels (self, revision);
+  update_pills (self, state);
+  update_accessible (self, revision, state);
+}
+
+static void
+strata_timeline_row_dispose (GObject *object)
+{
+  StrataTimelineRow *self = (StrataTimelineRow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_TIMELINE_ROW);
+  g_clear_object (&self->item);
+
+  G_OBJECT_CLASS (strata_timeline_row_parent_class)->dispose (object);
+}
+
+static void
+strata_timeline_row_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  StrataTimelineRow *self = STRATA_TIMELINE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      g_value_set_object (value, self->item);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_timeline_row_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  StrataTimelineRow *self = STRATA_TIMELINE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      strata_timeline_row_set_item (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_timeline_row_class_init (StrataTimelineRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_timeline_row_dispose;
+  object_class->get_property = strata_timeline_row_get_property;
+  object_class->set_property = strata_timeline_row_set_property;
+
+  properties[PROP_ITEM] =
+    g_param_spec_object ("item", NULL, NULL, STRATA_TYPE_TIMELINE_ITEM,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/strata-timeline-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, box);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, lanes);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, message);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, short_id);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, date);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, labels);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, pills);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "timelinerow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  g_type_ensure (STRATA_TYPE_LANE_VIEW);
+}
+
+static void
+strata_timeline_row_init (StrataTimelineRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+strata_timeline_row_new (void)
+{
+  return g_object_new (STRATA_TYPE_TIMELINE_ROW, NULL);
+}
+
+StrataTimelineItem *
+strata_timeline_row_get_item (StrataTimelineRow *self)
+{
+  g_return_val_if_fail (STRATA_IS_TIMELINE_ROW (self), NULL);
+  return self->item;
+}
+
+void
+strata_timeline_row_set_item (StrataTimelineRow  *self,
+                              StrataTimelineItem *item)
+{
+  g_return_if_fail (STRATA_IS_TIMELINE_ROW (self));
+  g_return_if_fail (!item || STRATA_IS_TIMELINE_ITEM (item));
+
+  if (!g_set_object (&self->item, item))
+    return;
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}

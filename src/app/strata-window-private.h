@@ -1,0 +1,75 @@
+/* strata-window-private.h: what the window's sibling files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-inspector.h"
+#include "strata-revision-editor.h"
+#include "strata-start-page.h"
+#include "strata-timeline.h"
+#include "strata-window.h"
+
+G_BEGIN_DECLS
+
+struct _StrataWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Cancelled when the window closes: every async call of the window uses it. */
+  GCancellable         *cancellable;
+  GCancellable         *migration_cancellable;
+  GSettings            *settings;
+  StrataProject        *project;
+  StrataRevisionGraph  *graph;        /* with revisions missing on disk */
+  StrataStatus         *status;
+  StrataMigration      *migration;    /* the run in progress */
+  GFileMonitor         *monitor;
+  char                 *select_after_reload; /* a revision just created */
+  guint                 reload_source;
+  guint                 reload_serial;
+  guint                 n_reloads;    /* completed reloads, for tests */
+  guint                 close_confirmed : 1;
+  guint                 loading : 1;
+
+  AdwHeaderBar         *header_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  StrataStartPage      *start_page;
+  GtkPaned             *paned;
+  GtkLabel             *heads_label;
+  StrataTimeline       *timeline;
+  AdwViewStack         *view_stack;
+  AdwViewStackPage     *revision_page;
+  StrataRevisionEditor *editor;
+  StrataInspector      *inspector;
+  GtkRevealer          *progress_revealer;
+  GtkProgressBar       *progress_bar;
+  AdwSplitButton       *upgrade_button;
+  AdwSplitButton       *downgrade_button;
+};
+
+void     _strata_window_class_actions_init (StrataWindowClass *klass);
+void     _strata_window_update_actions     (StrataWindow      *self);
+/* Reads the graph and the database's status again, then updates every view. */
+void     _strata_window_reload             (StrataWindow      *self);
+void     _strata_window_refresh_status     (StrataWindow      *self);
+void     _strata_window_show_error         (StrataWindow      *self,
+                                            const char        *heading,
+                                            const GError      *error);
+/* Runs @target with @direction, asking first when a downgrade drops tables. */
+void     _strata_window_migrate            (StrataWindow      *self,
+                                            StrataDirection    direction,
+                                            const char        *target);
+void     _strata_window_preview            (StrataWindow      *self,
+                                            StrataDirection    direction,
+                                            const char        *target);
+void     _strata_window_save               (StrataWindow      *self,
+                                            GAsyncReadyCallback callback,
+                                            gpointer           user_data);
+/* For tests: completed reloads, and whether a run is in progress. */
+guint    _strata_window_get_n_reloads      (StrataWindow      *self);
+gboolean _strata_window_get_busy           (StrataWindow      *self);
+
+G_END_DECLS

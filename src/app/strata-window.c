@@ -1,0 +1,820 @@
+/* strata-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-application.h"
+#include "strata-window-private.h"
+
+/* Several files land at once in a git pull: reload once they have. */
+#define RELOAD_DELAY_MS 300
+
+G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
+
+typedef void (*ContinueFunc) (StrataWindow *self,
+                              gpointer      data);
+
+static void open_project (StrataWindow *self,
+                          GFile        *directory);
+
+/* Messages */
+
+void
+strata_window_toast (StrataWindow *self,
+                     const char   *message)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_strata_window_show_error (StrataWindow *self,
+                           const char   *heading,
+                           const GError *error)
+{
+  GtkWidget *dialog;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error ? error->message : NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The title follows the project and the editor's unsaved changes. */
+static void
+update_title (StrataWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *database = NULL;
+  gboolean modified = strata_revision_editor_get_modified (self->editor);
+
+  if (self->project == NULL)
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("Strata"));
+      adw_view_switcher_title_set_title (self->switcher_title, _("Strata"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      return;
+    }
+
+  name = g_file_get_basename (strata_project_get_directory (self->project));
+  database = strata_project_get_display_path (self->project,
+                                              strata_project_get_database_file (self->project));
+  /* Translators: the window title: an unsaved mark, the project folder's name */
+  title = g_strdup_printf (_("%s%s — Strata"), modified ? "• " : "", name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_view_switcher_title_set_title (self->switcher_title, name);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, database);
+  adw_view_stack_page_set_needs_attention (self->revision_page, modified);
+}
+
+static void
+update_heads_label (StrataWindow *self)
+{
+  const char * const *heads = self->status ? strata_status_get_heads (self->status) : NULL;
+  g_autofree char *text = NULL;
+
+  if (self->status == NULL || !strata_status_get_database_exists (self->status))
+    text = g_strdup (_("No database yet"));
+  else if (heads == NULL || heads[0] == NULL)
+    text = g_strdup (_("Database at base"));
+  else
+    {
+      g_autofree char *first = g_utf8_substring (heads[0], 0, 12);
+      guint n = g_strv_length ((GStrv)heads);
+      /* Translators: which revision the database is at, shown above the timeline */
+      text = n == 1 ? g_strdup_printf (_("Database at %s"), first)
+                    : g_strdup_printf (ngettext ("Database at %u head", "Database at %u heads", n), n);
+    }
+  gtk_label_set_text (self->heads_label, text);
+}
+
+/* Loading */
+
+typedef struct
+{
+  StrataWindow        *self;
+  StrataProject       *project;
+  StrataRevisionGraph *graph;
+  guint                serial;
+} Reload;
+
+static void
+reload_free (Reload *reload)
+{
+  g_clear_object (&reload->self);
+  g_clear_object (&reload->project);
+  g_clear_object (&reload->graph);
+  g_free (reload);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reload, reload_free)
+
+static gboolean
+reload_is_current (Reload *reload)
+{
+  return reload->serial == reload->self->reload_serial &&
+         reload->project == reload->self->project;
+}
+
+static void
+show_revision (StrataWindow *self)
+{
+  StrataRevision *revision = strata_timeline_get_selected_revision (self->timeline);
+
+  if (strata_revision_editor_get_modified (self->editor))
+    return;
+  strata_revision_editor_set_revision (self->editor, self->graph, revision);
+}
+
+static void
+apply_status (StrataWindow        *self,
+              StrataRevisionGraph *graph,
+              StrataStatus        *status)
+{
+  g_autoptr(StrataRevisionGraph) complete = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Revisions the database holds but the folder lacks (a git branch switch)
+   * are shown too, so they can be downgraded. */
+  complete = strata_status_complete_graph (status, graph, &error);
+  if (complete == NULL)
+    {
+      strata_window_toast (self, error->message);
+      complete = g_object_ref (graph);
+    }
+  g_set_object (&self->graph, complete);
+  g_set_object (&self->status, status);
+  strata_timeline_set_graph (self->timeline, self->graph, self->status);
+  if (self->select_after_reload != NULL &&
+      strata_timeline_select (self->timeline, self->select_after_reload))
+    g_clear_pointer (&self->select_after_reload, g_free);
+  /* A project opens on its newest revision rather than on an empty editor. */
+  if (strata_timeline_get_selected_revision (self->timeline) == NULL && self->n_reloads == 0)
+    strata_timeline_select_first (self->timeline);
+  update_heads_label (self);
+  show_revision (self);
+  _strata_window_update_actions (self);
+}
+
+static void
+read_status_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Reload) reload = user_data;
+  g_autoptr(StrataStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataWindow *self = reload->self;
+
+  status = strata_project_read_status_finish (STRATA_PROJECT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !reload_is_current (reload))
+    return;
+  if (status == NULL)
+    {
+      /* The timeline still shows the revisions, without states. */
+      strata_window_toast (self, error->message);
+      status = strata_status_new_empty ();
+    }
+  self->loading = FALSE;
+  apply_status (self, reload->graph, status);
+  self->n_reloads++;
+}
+
+static void
+load_graph_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Reload) reload = user_data;
+  g_autoptr(GError) error = NULL;
+  StrataWindow *self = reload->self;
+  StrataProject *project;
+
+  reload->graph = strata_project_load_graph_finish (STRATA_PROJECT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !reload_is_current (reload))
+    return;
+  if (reload->graph == NULL)
+    {
+      /* A file being written by another editor may not parse yet: say so
+       * and keep showing what was there. */
+      self->loading = FALSE;
+      strata_window_toast (self, error->message);
+      self->n_reloads++;
+      _strata_window_update_actions (self);
+      return;
+    }
+  project = reload->project;
+  strata_project_read_status_async (project, self->cancellable, read_status_cb,
+                                    g_steal_pointer (&reload));
+}
+
+void
+_strata_window_reload (StrataWindow *self)
+{
+  Reload *reload;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (self->project == NULL)
+    return;
+
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  reload = g_new0 (Reload, 1);
+  reload->self = g_object_ref (self);
+  reload->project = g_object_ref (self->project);
+  reload->serial = ++self->reload_serial;
+  self->loading = TRUE;
+  strata_project_load_graph_async (self->project, self->cancellable, load_graph_cb, reload);
+}
+
+static void
+refresh_status_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Reload) reload = user_data;
+  g_autoptr(StrataStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  status = strata_project_read_status_finish (STRATA_PROJECT (object), result, &error);
+  if (status == NULL || !reload_is_current (reload) || reload->self->graph == NULL)
+    return;
+  apply_status (reload->self, reload->self->graph, status);
+}
+
+/* After a step commits, only the states change: the graph stays. */
+void
+_strata_window_refresh_status (StrataWindow *self)
+{
+  Reload *reload;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (self->project == NULL)
+    return;
+  reload = g_new0 (Reload, 1);
+  reload->self = g_object_ref (self);
+  reload->project = g_object_ref (self->project);
+  reload->serial = self->reload_serial;
+  strata_project_read_status_async (self->project, self->cancellable, refresh_status_cb, reload);
+}
+
+static gboolean
+reload_timeout_cb (gpointer data)
+{
+  StrataWindow *self = data;
+
+  self->reload_source = 0;
+  _strata_window_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+versions_changed_cb (StrataWindow      *self,
+                     GFile             *file,
+                     GFile             *other_file,
+                     GFileMonitorEvent  event)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED || event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
+    return;
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
+}
+
+static void
+watch_versions (StrataWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  GFile *versions = strata_project_get_versions_directory (self->project);
+
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
+  self->monitor = g_file_monitor_directory (versions, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (self->monitor == NULL)
+    {
+      g_debug ("Not watching %s: %s", g_file_peek_path (versions), error->message);
+      return;
+    }
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (versions_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/* Opening */
+
+static void
+remember_project (StrataWindow *self,
+                  GFile        *directory)
+{
+  g_autofree char *path = g_file_get_path (directory);
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  if (path == NULL)
+    return;
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; recent[i] != NULL && n < 10; i++)
+    if (!g_str_equal (recent[i], path))
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-projects", (const char * const *)updated);
+  g_settings_set_string (self->settings, "last-project", path);
+  strata_start_page_set_recent (self->start_page, (const char * const *)updated);
+}
+
+static void
+set_project (StrataWindow  *self,
+             StrataProject *project)
+{
+  const char * const *warnings = strata_project_get_warnings (project);
+
+  g_set_object (&self->project, project);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->status);
+  self->n_reloads = 0;
+  remember_project (self, strata_project_get_directory (project));
+  strata_timeline_set_graph (self->timeline, NULL, NULL);
+  strata_revision_editor_set_revision (self->editor, NULL, NULL);
+  strata_inspector_set_database (self->inspector, strata_project_get_database_file (project));
+  gtk_stack_set_visible_child_name (self->main_stack, "project");
+  watch_versions (self);
+  update_title (self);
+  if (warnings != NULL && warnings[0] != NULL)
+    strata_window_toast (self, warnings[0]);
+  _strata_window_reload (self);
+}
+
+static void
+init_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  StrataWindow     *self)
+{
+  GFile *directory = g_object_get_data (G_OBJECT (dialog), "directory");
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "create"))
+    return;
+  project = strata_project_init (directory, NULL, &error);
+  if (project == NULL)
+    {
+      _strata_window_show_error (self, _("Could Not Create the Project"), error);
+      return;
+    }
+  strata_window_toast (self, _("Project created"));
+  set_project (self, project);
+}
+
+static void
+offer_init (StrataWindow *self,
+            GFile        *directory)
+{
+  g_autofree char *name = g_file_get_basename (directory);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Create a Project Here?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  _("“%s” has no strata.ini. Strata can make it a project: "
+                                    "it adds strata.ini, a versions folder for revisions and "
+                                    "a revision template. Nothing else in the folder changes."),
+                                  name);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "create", _("C_reate Project"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "create", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "create");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "directory", g_object_ref (directory), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (init_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_project (StrataWindow *self,
+              GFile        *directory)
+{
+  g_autoptr(GFile) config = g_file_get_child (directory, "strata.ini");
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_query_exists (config, NULL))
+    {
+      offer_init (self, directory);
+      return;
+    }
+  if (!(project = strata_project_new (directory, &error)))
+    {
+      _strata_window_show_error (self, _("Could Not Open the Project"), error);
+      return;
+    }
+  set_project (self, project);
+}
+
+/* Questions about unsaved changes */
+
+typedef struct
+{
+  StrataWindow   *self;
+  ContinueFunc    func;
+  ContinueFunc    on_cancel;
+  gpointer        data;
+  GDestroyNotify  destroy;
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  if (pending->destroy != NULL)
+    pending->destroy (pending->data);
+  g_clear_object (&pending->self);
+  g_free (pending);
+}
+
+static void
+save_then_continue_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (strata_revision_editor_save_finish (STRATA_REVISION_EDITOR (object), result, &error))
+    pending->func (pending->self, pending->data);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    _strata_window_show_error (pending->self, _("Could Not Save the Revision"), error);
+  pending_free (pending);
+}
+
+static void
+unsaved_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     Pending          *pending)
+{
+  if (g_str_equal (response, "save"))
+    {
+      strata_revision_editor_save_async (pending->self->editor, pending->self->cancellable,
+                                         save_then_continue_cb, pending);
+      return;
+    }
+  if (g_str_equal (response, "discard"))
+    pending->func (pending->self, pending->data);
+  else if (pending->on_cancel != NULL)
+    pending->on_cancel (pending->self, pending->data);
+  pending_free (pending);
+}
+
+/* Runs @func at once when nothing is unsaved; otherwise asks first. */
+static void
+confirm_unsaved (StrataWindow   *self,
+                 ContinueFunc    func,
+                 ContinueFunc    on_cancel,
+                 gpointer        data,
+                 GDestroyNotify  destroy)
+{
+  StrataRevision *revision = strata_revision_editor_get_revision (self->editor);
+  AdwMessageDialog *dialog;
+  Pending *pending;
+
+  if (!strata_revision_editor_get_modified (self->editor) || revision == NULL)
+    {
+      func (self, data);
+      if (destroy != NULL)
+        destroy (data);
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
+  pending->self = g_object_ref (self);
+  pending->func = func;
+  pending->on_cancel = on_cancel;
+  pending->data = data;
+  pending->destroy = destroy;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  _("“%s” has unsaved changes. Changes that are not saved are lost."),
+                                  strata_revision_get_message (revision));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "save");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (unsaved_response_cb), pending);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_after_confirm (StrataWindow *self,
+                    gpointer      data)
+{
+  GFile *file = data;
+  g_autoptr(GFile) directory = NULL;
+
+  /* A database file opens the project around it. */
+  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autoptr(StrataProject) project = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!(project = strata_project_discover (parent, &error)))
+        {
+          _strata_window_show_error (self, _("No Project Found"), error);
+          return;
+        }
+      directory = g_object_ref (strata_project_get_directory (project));
+    }
+  else
+    directory = g_object_ref (file);
+
+  open_project (self, directory);
+}
+
+void
+strata_window_open (StrataWindow *self,
+                    GFile        *directory)
+{
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (directory));
+
+  confirm_unsaved (self, open_after_confirm, NULL, g_object_ref (directory), g_object_unref);
+}
+
+StrataProject *
+strata_window_get_project (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+  return self->project;
+}
+
+/* Selection */
+
+static void
+select_after_confirm (StrataWindow *self,
+                      gpointer      data)
+{
+  strata_revision_editor_set_revision (self->editor, self->graph,
+                                       strata_timeline_get_selected_revision (self->timeline));
+  _strata_window_update_actions (self);
+}
+
+static void
+reselect_edited (StrataWindow *self,
+                 gpointer      data)
+{
+  StrataRevision *revision = strata_revision_editor_get_revision (self->editor);
+
+  /* Cancelled: the timeline goes back to the revision being edited. */
+  if (revision != NULL)
+    strata_timeline_select (self->timeline, strata_revision_get_id (revision));
+}
+
+static void
+selection_changed_cb (StrataWindow *self)
+{
+  StrataRevision *selected = strata_timeline_get_selected_revision (self->timeline);
+  StrataRevision *edited = strata_revision_editor_get_revision (self->editor);
+
+  if (selected != NULL && edited != NULL &&
+      g_strcmp0 (strata_revision_get_id (selected), strata_revision_get_id (edited)) == 0)
+    {
+      show_revision (self);
+      _strata_window_update_actions (self);
+      return;
+    }
+  if (selected != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, "revision");
+  confirm_unsaved (self, select_after_confirm, reselect_edited, NULL, NULL);
+}
+
+static void
+editor_modified_cb (StrataWindow *self)
+{
+  update_title (self);
+  _strata_window_update_actions (self);
+}
+
+/* Drag and drop, start page, inspector */
+
+static gboolean
+drop_cb (StrataWindow  *self,
+         const GValue  *value,
+         double         x,
+         double         y)
+{
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
+    return FALSE;
+  strata_window_open (self, g_value_get_object (value));
+  return TRUE;
+}
+
+static void
+start_page_open_cb (StrataWindow *self,
+                    GFile        *directory)
+{
+  strata_window_open (self, directory);
+}
+
+static void
+inspector_toast_cb (StrataWindow *self,
+                    const char   *message)
+{
+  strata_window_toast (self, message);
+}
+
+/* Closing */
+
+static void
+close_after_confirm (StrataWindow *self,
+                     gpointer      data)
+{
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+save_window_state (StrataWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_int (self->settings, "sidebar-width",
+                      CLAMP (gtk_paned_get_position (self->paned), 200, 800));
+}
+
+static gboolean
+strata_window_close_request (GtkWindow *window)
+{
+  StrataWindow *self = STRATA_WINDOW (window);
+
+  if (!self->close_confirmed && strata_revision_editor_get_modified (self->editor))
+    {
+      confirm_unsaved (self, close_after_confirm, NULL, NULL, NULL);
+      return TRUE;
+    }
+  save_window_state (self);
+  g_cancellable_cancel (self->cancellable);
+  if (self->migration_cancellable != NULL)
+    g_cancellable_cancel (self->migration_cancellable);
+  return GTK_WINDOW_CLASS (strata_window_parent_class)->close_request (window);
+}
+
+static void
+strata_window_dispose (GObject *object)
+{
+  StrataWindow *self = (StrataWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_WINDOW);
+  g_clear_object (&self->migration);
+  g_clear_object (&self->migration_cancellable);
+  g_clear_object (&self->project);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->status);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (strata_window_parent_class)->dispose (object);
+}
+
+static void
+strata_window_finalize (GObject *object)
+{
+  StrataWindow *self = (StrataWindow *)object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->select_after_reload, g_free);
+
+  G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
+}
+
+static void
+strata_window_class_init (StrataWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = strata_window_dispose;
+  object_class->finalize = strata_window_finalize;
+  window_class->close_request = strata_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/strata-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, start_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, heads_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, revision_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_button);
+  gtk_widget_class_bind_template_callback (widget_class, start_page_open_cb);
+  gtk_widget_class_bind_template_callback (widget_class, inspector_toast_cb);
+
+  _strata_window_class_actions_init (klass);
+
+  g_type_ensure (STRATA_TYPE_INSPECTOR);
+  g_type_ensure (STRATA_TYPE_REVISION_EDITOR);
+  g_type_ensure (STRATA_TYPE_START_PAGE);
+  g_type_ensure (STRATA_TYPE_TIMELINE);
+}
+
+static void
+restore_window_state (StrataWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+  strata_start_page_set_recent (self->start_page, (const char * const *)recent);
+}
+
+static void
+strata_window_init (StrataWindow *self)
+{
+  GtkDropTarget *drop;
+
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  g_signal_connect_object (self->timeline, "notify::selected-revision",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "notify::modified",
+                           G_CALLBACK (editor_modified_cb), self, G_CONNECT_SWAPPED);
+
+  restore_window_state (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "start");
+  update_title (self);
+  _strata_window_update_actions (self);
+}
+
+StrataWindow *
+strata_window_new (StrataApplication *application)
+{
+  return g_object_new (STRATA_TYPE_WINDOW, "application", application, NULL);
+}
+
+guint
+_strata_window_get_n_reloads (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), 0);
+  return self->n_reloads;
+}
+
+gboolean
+_strata_window_get_busy (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
+  return self->migration != NULL;
+}
