@@ -1066,42 +1066,57 @@ literal_list (const char * const *list)
 }
 
 static void
+append_literal (GString    *script,
+                const char *text)
+{
+  g_autofree char *quoted = strata_sql_quote_literal (text);
+  g_string_append_printf (script, "%s, ", quoted);
+}
+
+static void
+append_list_literal (GString            *script,
+                     const char * const *list)
+{
+  g_autofree char *quoted = literal_list (list);
+  g_string_append_printf (script, "%s, ", quoted);
+}
+
+/* The INSERT a live run binds, with literals; a stamp to base describes an
+ * empty revision. */
+static void
 append_history_row (GString        *script,
                     StrataStep     *step,
                     const char     *id,
                     StrataRevision *revision)
 {
   StrataDirection direction = strata_step_get_direction (step);
-  g_autofree char *q_id = strata_sql_quote_literal (id);
+  g_autoptr(StrataRevision) blank = NULL;
   g_autofree char *checksum = NULL;
-  g_autofree char *from = literal_list (strata_step_get_from_heads (step));
-  g_autofree char *to = literal_list (strata_step_get_to_heads (step));
   const char *now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-  char *q[9] = { NULL };
 
-  if (revision != NULL && direction != STRATA_DIRECTION_STAMP)
+  if (revision == NULL)
+    revision = blank = strata_revision_new (id, "");
+  if (direction != STRATA_DIRECTION_STAMP)
     checksum = strata_revision_get_checksum (revision, direction);
-  q[0] = strata_sql_quote_literal (checksum);
-  q[1] = strata_sql_quote_literal (revision ? strata_revision_get_message (revision) : "");
-  q[2] = literal_list (revision ? strata_revision_get_down_revisions (revision) : NULL);
-  q[3] = literal_list (revision ? strata_revision_get_branch_labels (revision) : NULL);
-  q[4] = literal_list (revision ? strata_revision_get_depends_on (revision) : NULL);
-  q[5] = strata_sql_quote_literal (revision ? strata_revision_get_create_date (revision) : NULL);
-  q[6] = strata_sql_quote_literal (revision ? strata_revision_get_display_path (revision) : NULL);
-  q[7] = strata_sql_quote_literal (revision ? strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE) : NULL);
-  q[8] = strata_sql_quote_literal (revision ? strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE) : NULL);
 
-  g_string_append_printf (script,
-                          "%s(%s, '%s', %s, %s, %s, %s, %s, %s, %s, %s, %s, %d, %d, %s, %s, "
-                          "%s, %s, 0, 'success', NULL);\n",
-                          _strata_history_insert_prefix (), q_id,
-                          strata_direction_to_string (direction),
-                          q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8],
-                          revision ? strata_revision_get_transactional (revision, STRATA_DIRECTION_UPGRADE) : 1,
-                          revision ? strata_revision_get_transactional (revision, STRATA_DIRECTION_DOWNGRADE) : 1,
-                          from, to, now, now);
-  for (guint i = 0; i < G_N_ELEMENTS (q); i++)
-    g_free (q[i]);
+  g_string_append_printf (script, "%s(", _strata_history_insert_prefix ());
+  append_literal (script, id);
+  append_literal (script, strata_direction_to_string (direction));
+  append_literal (script, checksum);
+  append_literal (script, strata_revision_get_message (revision));
+  append_list_literal (script, strata_revision_get_down_revisions (revision));
+  append_list_literal (script, strata_revision_get_branch_labels (revision));
+  append_list_literal (script, strata_revision_get_depends_on (revision));
+  append_literal (script, strata_revision_get_create_date (revision));
+  append_literal (script, strata_revision_get_display_path (revision));
+  append_literal (script, strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE));
+  append_literal (script, strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE));
+  g_string_append_printf (script, "%d, %d, ",
+                          strata_revision_get_transactional (revision, STRATA_DIRECTION_UPGRADE),
+                          strata_revision_get_transactional (revision, STRATA_DIRECTION_DOWNGRADE));
+  append_list_literal (script, strata_step_get_from_heads (step));
+  append_list_literal (script, strata_step_get_to_heads (step));
+  g_string_append_printf (script, "%s, %s, 0, 'success', NULL);\n", now, now);
 }
 
 static void
@@ -1110,7 +1125,8 @@ append_bookkeeping (Run        *run,
                     StrataStep *step,
                     gboolean    first)
 {
-  g_autoptr(GPtrArray) version_sql = strata_step_get_version_sql (step, run->request->version_table);
+  const char *version_table = run->request->version_table;
+  g_autoptr(GPtrArray) version_sql = strata_step_get_version_sql (step, version_table);
   g_autoptr(GPtrArray) subjects = history_subjects (run, step);
 
   if (first)

@@ -165,12 +165,20 @@ column_text (sqlite3_stmt        *stmt,
   return (const char *)sqlite3_column_text (stmt, column - 1);
 }
 
+static int
+column_int (sqlite3_stmt        *stmt,
+            StrataHistoryColumn  column)
+{
+  return sqlite3_column_int (stmt, column - 1);
+}
+
 static StrataRevision *
 revision_from_row (sqlite3_stmt *stmt)
 {
   const char *id = column_text (stmt, STRATA_HISTORY_REVISION);
   const char *file = column_text (stmt, STRATA_HISTORY_FILE);
-  g_autoptr(StrataRevision) revision = strata_revision_new (id, column_text (stmt, STRATA_HISTORY_MESSAGE));
+  const char *message = column_text (stmt, STRATA_HISTORY_MESSAGE);
+  g_autoptr(StrataRevision) revision = strata_revision_new (id, message);
   g_auto(GStrv) down = split_ids (column_text (stmt, STRATA_HISTORY_DOWN_REVISIONS));
   g_auto(GStrv) labels = split_ids (column_text (stmt, STRATA_HISTORY_BRANCH_LABELS));
   g_auto(GStrv) depends = split_ids (column_text (stmt, STRATA_HISTORY_DEPENDS_ON));
@@ -185,9 +193,9 @@ revision_from_row (sqlite3_stmt *stmt)
   strata_revision_set_sql (revision, STRATA_DIRECTION_DOWNGRADE,
                            column_text (stmt, STRATA_HISTORY_DOWNGRADE_SQL));
   strata_revision_set_transactional (revision, STRATA_DIRECTION_UPGRADE,
-                                     sqlite3_column_int (stmt, STRATA_HISTORY_UPGRADE_TRANSACTIONAL - 1));
+                                     column_int (stmt, STRATA_HISTORY_UPGRADE_TRANSACTIONAL));
   strata_revision_set_transactional (revision, STRATA_DIRECTION_DOWNGRADE,
-                                     sqlite3_column_int (stmt, STRATA_HISTORY_DOWNGRADE_TRANSACTIONAL - 1));
+                                     column_int (stmt, STRATA_HISTORY_DOWNGRADE_TRANSACTIONAL));
 
   /* Line numbers mean nothing without the file, so messages name the history. */
   display = g_strdup_printf (_("%s (missing; as recorded in %s)"),

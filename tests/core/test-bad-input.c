@@ -341,7 +341,8 @@ test_sql_error (void)
   g_autoptr(GError) error = NULL;
   gint64 rows;
 
-  ct_write_revision (dir, "r2", "r1", "two", "CREATE TABLE t2 (x);\nSELEC 1;\n", "DROP TABLE t2;\n");
+  ct_write_revision (dir, "r2", "r1", "two", "CREATE TABLE t2 (x);\nSELEC 1;\n",
+                     "DROP TABLE t2;\n");
   before = ct_dump (db);
   rows = ct_query_int (db, "SELECT count(*) FROM strata_history");
 

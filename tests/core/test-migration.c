@@ -76,8 +76,8 @@ write_chain (Fixture    *f,
       g_autofree char *id = g_strdup_printf ("r%u", i);
       g_autofree char *down = i > 1 ? g_strdup_printf ("r%u", i - 1) : NULL;
       g_autofree char *message = g_strdup_printf ("create t%u", i);
-      g_autofree char *up = g_strdup_printf ("CREATE TABLE t%u (x);\nINSERT INTO t%u VALUES (%u);\n",
-                                             i, i, i);
+      g_autofree char *up = g_strdup_printf ("CREATE TABLE t%u (x);\n"
+                                             "INSERT INTO t%u VALUES (%u);\n", i, i, i);
       g_autofree char *downgrade = g_strdup_printf ("DROP TABLE t%u;\n", i);
 
       ct_write_revision (f->dir, id, down, message, i == bad_index ? bad_upgrade : up, downgrade);
@@ -104,8 +104,8 @@ test_upgrade_example (Fixture       *f,
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM part"), ==, 8);
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema WHERE name IN "
                                         "('part', 'supplier', 'part_price', 'part_stock')"), ==, 4);
-  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history "
-                                        "WHERE outcome = 'success' AND direction = 'upgrade'"), ==, 9);
+  g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history WHERE "
+                                        "outcome = 'success' AND direction = 'upgrade'"), ==, 9);
   g_assert_cmpint (ct_query_int (f->db, "PRAGMA foreign_keys"), ==, 0);
 
   /* Every revision now reads as applied, and only the merge as current. */
@@ -205,7 +205,8 @@ test_failing_statement (Fixture       *f,
   g_assert_cmpstr (strata_revision_get_id (strata_migration_get_failed_revision (migration)), ==,
                    "r3");
   g_assert_cmpuint (strata_migration_get_failed_line (migration), ==, 11);
-  g_assert_nonnull (strstr (strata_migration_get_failed_statement (migration), "INSERT INTO nosuch"));
+  g_assert_nonnull (strstr (strata_migration_get_failed_statement (migration),
+                            "INSERT INTO nosuch"));
 
   heads = ct_heads (f->db);
   g_assert_cmpstr (heads, ==, "r2");
