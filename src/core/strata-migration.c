@@ -532,8 +532,11 @@ strata_migration_run_async (StrataMigration     *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, strata_migration_run_async);
   g_task_set_task_data (task, make_request (self), (GDestroyNotify)_strata_run_request_free);
-  /* A cancelled run still rolls back and records itself before returning. */
+  /* A cancelled run still rolls back and records itself before returning,
+   * and a cancel that comes after the last commit must not report a run that
+   * landed as cancelled: the worker's own result is the truth. */
   g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, run_worker);
 }
 
