@@ -5,9 +5,13 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "strata-cli-private.h"
+#include "strata-revision-graph-private.h"
 
 struct _StrataCliPrinter
 {
@@ -249,6 +253,13 @@ is_current (StrataCliPrinter *self,
   return g_hash_table_contains (self->current, strata_revision_get_id (revision));
 }
 
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *)a, *(char * const *)b);
+}
+
 static char *
 format_down_revisions (StrataRevision *revision)
 {
@@ -300,13 +311,30 @@ append_indicators (StrataCliPrinter *self,
     g_string_append (text, " (mergepoint)");
 }
 
+/* The labels Alembic prints: a revision's own and those it inherits from the
+ * revisions of its branch (RevisionMap._add_branches), sorted, since Alembic
+ * keeps them in a set. The public API has only a revision's own labels. */
+static GStrv
+effective_labels (StrataCliPrinter *self,
+                  StrataRevision   *revision)
+{
+  GStrv labels = _strata_revision_graph_get_labels (self->graph, revision);
+
+  if (labels == NULL)
+    labels = g_strdupv ((char **)strata_revision_get_branch_labels (revision));
+
+  qsort (labels, g_strv_length (labels), sizeof (char *), compare_strings);
+
+  return labels;
+}
+
 /* Alembic's Script._head_only(). */
 static char *
 format_line (StrataCliPrinter *self,
              StrataRevision   *revision,
              StrataCliFormat   format)
 {
-  const char * const *labels = strata_revision_get_branch_labels (revision);
+  g_auto(GStrv) labels = effective_labels (self, revision);
   GString *text = g_string_new (NULL);
 
   if (format & STRATA_CLI_FORMAT_PARENTS)
@@ -390,6 +418,7 @@ format_log_entry (StrataCliPrinter *self,
   GString *text = g_string_new ("Rev: ");
   g_autofree char *down = format_down_revisions (revision);
   g_auto(GStrv) children = child_ids (self, revision);
+  g_auto(GStrv) labels = effective_labels (self, revision);
 
   g_string_append (text, strata_revision_get_id (revision));
   if (is_head (self, revision))
@@ -406,7 +435,7 @@ format_log_entry (StrataCliPrinter *self,
   append_list_line (text, "Also depends on", strata_revision_get_depends_on (revision));
   if (is_branch_point (self, revision))
     append_list_line (text, "Branches into", (const char * const *)children);
-  append_list_line (text, "Branch names", strata_revision_get_branch_labels (revision));
+  append_list_line (text, "Branch names", (const char * const *)labels);
   g_string_append_printf (text, "Path: %s\n", revision_path (revision));
   append_doc (text, revision);
 
@@ -480,12 +509,14 @@ add_revision_object (StrataCliPrinter *self,
 {
   JsonBuilder *builder = self->builder;
   g_auto(GStrv) children = child_ids (self, revision);
+  g_auto(GStrv) labels = effective_labels (self, revision);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "revision");
   json_builder_add_string_value (builder, strata_revision_get_id (revision));
   add_string_array (builder, "down_revisions", strata_revision_get_down_revisions (revision));
   add_string_array (builder, "branch_labels", strata_revision_get_branch_labels (revision));
+  add_string_array (builder, "labels", (const char * const *)labels);
   add_string_array (builder, "depends_on", strata_revision_get_depends_on (revision));
   add_string_array (builder, "next_revisions", (const char * const *)children);
   json_builder_set_member_name (builder, "message");

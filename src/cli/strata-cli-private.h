@@ -18,10 +18,11 @@ G_BEGIN_DECLS
 /* The global options, given before the command. */
 typedef struct
 {
-  char     *directory;   /* -C DIR */
-  char     *database;    /* --database PATH */
-  gboolean  json;        /* --json */
-  gboolean  interactive; /* stderr is a terminal: show progress in place */
+  char      *directory;   /* -C DIR */
+  char      *database;    /* --database PATH */
+  gboolean   json;        /* --json */
+  gboolean   interactive; /* stderr is a terminal: show progress in place */
+  GPtrArray *strings;     /* strings that live as long as the command runs */
 } StrataCli;
 
 typedef int (*StrataCliCommandFunc) (StrataCli  *cli,

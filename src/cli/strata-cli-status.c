@@ -142,6 +142,10 @@ walk_union (StrataRevisionGraph  *graph,
   guint n_uppers = MAX (1, g_strv_length ((char **)uppers));
   GPtrArray *result;
 
+  /* One walk keeps the core's order, which is Alembic's. */
+  if (n_lowers == 1 && n_uppers == 1)
+    return strata_revision_graph_walk (graph, lowers[0], uppers[0], error);
+
   for (guint i = 0; i < n_lowers; i++)
     for (guint j = 0; j < n_uppers; j++)
       {

@@ -56,6 +56,63 @@ strata_cli_fail (const GError *error)
   return STRATA_CLI_EXIT_ERROR;
 }
 
+static gboolean
+is_negative_number (const char *arg)
+{
+  if (arg[0] != '-' || arg[1] == '\0')
+    return FALSE;
+
+  for (const char *p = arg + 1; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* GOptionContext takes "-1" for an unknown option, but Alembic's relative
+ * targets ("downgrade -1") are arguments, as they are to argparse. They are
+ * swapped for placeholders during the parse and put back afterwards. */
+static GPtrArray *
+hide_negative_numbers (StrataCli  *cli,
+                       int         argc,
+                       char      **argv)
+{
+  GPtrArray *originals = g_ptr_array_new ();
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (is_negative_number (argv[i]))
+        {
+          g_ptr_array_add (originals, argv[i]);
+          /* Owned by @cli: an option may have taken it as its value. */
+          argv[i] = g_strdup_printf ("\001%u", originals->len - 1);
+          g_ptr_array_add (cli->strings, argv[i]);
+        }
+    }
+
+  return originals;
+}
+
+static void
+restore_negative_numbers (GPtrArray  *originals,
+                          int         argc,
+                          char      **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (argv[i][0] == '\001')
+        {
+          guint index = (guint)g_ascii_strtoull (argv[i] + 1, NULL, 10);
+
+          argv[i] = g_ptr_array_index (originals, index);
+        }
+    }
+
+  g_ptr_array_unref (originals);
+}
+
 /* Each command parses its own options, so that "strata-cli upgrade --help"
  * describes upgrade. The context's own --help would exit from inside the
  * parse, so it is replaced by an entry we handle. */
@@ -73,6 +130,8 @@ strata_cli_parse_options (StrataCli           *cli,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strdup_printf ("strata-cli %s", command);
+  GPtrArray *negatives;
+  gboolean parsed;
   gboolean help = FALSE;
   const GOptionEntry help_entries[] = {
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, N_("Show this help"), NULL },
@@ -88,7 +147,11 @@ strata_cli_parse_options (StrataCli           *cli,
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
-  if (!g_option_context_parse (context, argc, argv, &error))
+  negatives = hide_negative_numbers (cli, *argc, *argv);
+  parsed = g_option_context_parse (context, argc, argv, &error);
+  restore_negative_numbers (negatives, *argc, *argv);
+
+  if (!parsed)
     {
       *exit_code = strata_cli_usage_error ("%s", error->message);
       return FALSE;
@@ -254,7 +317,7 @@ run (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   const StrataCliCommand *command;
-  StrataCli cli = { 0 };
+  StrataCli cli = { .strings = g_ptr_array_new_with_free_func (g_free) };
   gboolean help = FALSE;
   gboolean version = FALSE;
   int status;
@@ -282,6 +345,7 @@ run (int    argc,
 
   g_free (cli.directory);
   g_free (cli.database);
+  g_ptr_array_unref (cli.strings);
 
   return status;
 }

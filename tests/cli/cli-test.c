@@ -22,7 +22,8 @@ cli_test_init (int    *argc,
     {
       if ((*argv)[i][0] != '-')
         {
-          binary = g_strdup ((*argv)[i]);
+          /* Tests spawn it from other folders: make the path absolute. */
+          binary = g_canonicalize_filename ((*argv)[i], NULL);
           break;
         }
     }
