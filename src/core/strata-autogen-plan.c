@@ -401,19 +401,16 @@ mentions_any (StrataSnapshotEntry *entry,
   return FALSE;
 }
 
-/* Drops the views and triggers whose SQL names one of @names, and, since a
- * view that names a dropped view would stop every later ALTER TABLE, those
- * that name them in turn. The final reconciliation creates again whatever
- * the target has. */
-static gboolean
-drop_dependents (Plan       *plan,
-                 GPtrArray  *names,
-                 GError    **error)
+/* The views and triggers whose SQL names one of @names, and, since a view
+ * that names a dropped view would stop every later ALTER TABLE, those that
+ * name them in turn. */
+static GPtrArray *
+find_dependents (Plan      *plan,
+                 GPtrArray *names)
 {
   GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->current);
+  GPtrArray *found = g_ptr_array_new ();
   gboolean again = TRUE;
-  gboolean dropped = FALSE;
-  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
 
   while (again)
     {
@@ -423,17 +420,37 @@ drop_dependents (Plan       *plan,
           StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
 
           if ((entry->kind != STRATA_SCHEMA_KIND_VIEW && entry->kind != STRATA_SCHEMA_KIND_TRIGGER) ||
-              g_ptr_array_find (gone, entry, NULL) || !mentions_any (entry, names))
+              g_ptr_array_find (found, entry, NULL) || !mentions_any (entry, names))
             continue;
-          if (!drop_entry (plan, entry, error))
-            return FALSE;
-          g_ptr_array_add (gone, entry);
+          g_ptr_array_add (found, entry);
           if (entry->kind == STRATA_SCHEMA_KIND_VIEW)
             g_ptr_array_add (names, g_strdup (entry->name));
-          again = dropped = TRUE;
+          again = TRUE;
         }
     }
-  return !dropped || refresh (plan, error);
+  return found;
+}
+
+/* Drops what find_dependents() finds, triggers first: dropping a view takes
+ * its INSTEAD OF triggers with it. The final reconciliation creates again
+ * whatever the target has. */
+static gboolean
+drop_dependents (Plan       *plan,
+                 GPtrArray  *names,
+                 GError    **error)
+{
+  g_autoptr(GPtrArray) found = find_dependents (plan, names);
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < found->len; i++)
+      {
+        StrataSnapshotEntry *entry = g_ptr_array_index (found, i);
+        StrataSchemaKind kind = pass == 0 ? STRATA_SCHEMA_KIND_TRIGGER : STRATA_SCHEMA_KIND_VIEW;
+
+        if (entry->kind == kind && !drop_entry (plan, entry, error))
+          return FALSE;
+      }
+  return found->len == 0 || refresh (plan, error);
 }
 
 static gboolean
@@ -442,7 +459,8 @@ differs_from_target (Plan                *plan,
 {
   StrataSnapshotEntry *target = _strata_schema_snapshot_lookup (plan->target, entry->kind,
                                                                 entry->name);
-  return target == NULL || strcmp (target->key, entry->key) != 0;
+  return target == NULL || strcmp (target->key, entry->key) != 0 ||
+         strcmp (target->name, entry->name) != 0;
 }
 
 /* Indexes, views and triggers that will not survive as they are go first,
@@ -804,6 +822,7 @@ rebuild (Plan                *plan,
   g_autofree char *temporary = scratch_name (plan, to->name);
   g_autofree char *temporary_id = ident (temporary);
   g_autofree char *table_id = ident (from->name);
+  g_autofree char *target_id = ident (to->name);
   g_autofree char *create = _strata_table_sql_rename (to->sql, temporary);
   g_autofree char *columns = copied_columns (from->definition, to->definition);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -824,7 +843,28 @@ rebuild (Plan                *plan,
                  columns, table_id)) &&
          (!sequence || keep_sequence (plan, from->name, temporary, error)) &&
          emitf (plan, error, "DROP TABLE %s", table_id) &&
-         emitf (plan, error, "ALTER TABLE %s RENAME TO %s", temporary_id, table_id) &&
+         emitf (plan, error, "ALTER TABLE %s RENAME TO %s", temporary_id, target_id) &&
+         refresh (plan, error);
+}
+
+/* SQLite refuses to rename a table to its own name in other capitals, so
+ * the rename goes by way of another name. */
+static gboolean
+respell_table (Plan        *plan,
+               const char  *from,
+               const char  *to,
+               GError     **error)
+{
+  g_autofree char *temporary = scratch_name (plan, to);
+  g_autofree char *from_id = ident (from);
+  g_autofree char *temporary_id = ident (temporary);
+  g_autofree char *to_id = ident (to);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (names, g_strdup (from));
+  return drop_dependents (plan, names, error) &&
+         emitf (plan, error, "ALTER TABLE %s RENAME TO %s", from_id, temporary_id) &&
+         emitf (plan, error, "ALTER TABLE %s RENAME TO %s", temporary_id, to_id) &&
          refresh (plan, error);
 }
 
@@ -842,6 +882,12 @@ change_tables (Plan    *plan,
       if (to->kind != STRATA_SCHEMA_KIND_TABLE)
         continue;
       from = current_table (plan, to->name);
+      if (from != NULL && strcmp (from->key, to->key) == 0 && strcmp (from->name, to->name) != 0)
+        {
+          if (!respell_table (plan, from->name, to->name, error))
+            return FALSE;
+          continue;
+        }
       if (from == NULL || strcmp (from->key, to->key) == 0)
         continue;
       if (from->definition == NULL || to->definition == NULL)

@@ -314,7 +314,7 @@ replay (StrataRevisionGraph  *graph,
         GError              **error)
 {
   g_autoptr(StrataDatabase) database = strata_database_open_memory (error);
-  g_autoptr(GPtrArray) revisions = NULL;
+  GPtrArray *revisions;
 
   if (database == NULL)
     return NULL;

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, CHECK (length(a) < 100));

@@ -1,0 +1,1 @@
+CREATE TABLE t (a TEXT, b INTEGER, PRIMARY KEY (a, b));

@@ -1,0 +1,5 @@
+CREATE TABLE "t" (
+  id INTEGER PRIMARY KEY,
+  a TEXT DEFAULT 'x' NOT NULL,
+  [b] INT
+);

@@ -1,0 +1,2 @@
+INSERT INTO t (a) VALUES ('one'), ('two'), ('three'), ('four');
+DELETE FROM t WHERE id > 2;

@@ -1,0 +1,4 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);
+CREATE INDEX t_a ON t (a);
+CREATE UNIQUE INDEX t_ab ON t (a, b) WHERE b IS NOT NULL;
+CREATE INDEX t_lower ON t (lower(a));

@@ -1,0 +1,1 @@
+CREATE TABLE "group" ("select" INTEGER PRIMARY KEY, "from" TEXT NOT NULL DEFAULT 'x', "where" TEXT);

@@ -1,0 +1,1 @@
+CREATE TABLE "even table" ("id" INTEGER PRIMARY KEY, "col;umn" TEXT, [sp ace] INTEGER, `order` TEXT);
