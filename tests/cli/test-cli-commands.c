@@ -479,6 +479,7 @@ test_check (CliFixture    *fixture,
                                             QUANTITY "_add_quantity_column.sql", NULL);
   g_autofree char *contents = NULL;
   g_autofree char *changed = NULL;
+  g_auto(GStrv) parts = NULL;
 
   cli_assert_status (pending, 1);
   g_assert_nonnull (strstr (pending->err, "New upgrade operations detected"));
@@ -491,7 +492,8 @@ test_check (CliFixture    *fixture,
   g_assert_cmpstr (clean->out, ==, "No new upgrade operations detected.\n");
 
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  changed = g_strjoinv ("DEFAULT 1", g_strsplit (contents, "DEFAULT 0", -1));
+  parts = g_strsplit (contents, "DEFAULT 0", -1);
+  changed = g_strjoinv ("DEFAULT 1", parts);
   g_assert_true (g_file_set_contents (path, changed, -1, NULL));
   edited = RUN ("check");
   cli_assert_status (edited, 1);
