@@ -25,6 +25,7 @@ typedef struct
   GMainLoop       *loop;
   GCancellable    *cancellable;
   GError          *error;
+  char            *drawn;  /* the progress line on screen */
   gboolean         progress_shown;
   gboolean         succeeded;
 } Run;
@@ -66,6 +67,7 @@ clear_progress (Run *run)
     return;
 
   g_printerr ("\r\033[K");
+  g_clear_pointer (&run->drawn, g_free);
   run->progress_shown = FALSE;
 }
 
@@ -81,7 +83,14 @@ draw_progress (Run *run)
   line = g_strdup_printf ("[%3.0f%%] %s", CLAMP (fraction, 0.0, 1.0) * 100.0,
                           message != NULL ? message : "");
   cut = g_utf8_substring (line, 0, MIN (g_utf8_strlen (line, -1), terminal_width () - 1));
+
+  /* "fraction" and "message" often change together: draw once. */
+  if (g_strcmp0 (cut, run->drawn) == 0)
+    return;
+
   g_printerr ("\r\033[K%s", cut);
+  g_free (run->drawn);
+  run->drawn = g_steal_pointer (&cut);
   run->progress_shown = TRUE;
 }
 

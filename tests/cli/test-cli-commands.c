@@ -722,6 +722,37 @@ test_cancel (CliFixture    *fixture,
   g_assert_cmpstr (marker, ==, "0\n");
 }
 
+/* On a terminal a progress line is rewritten in place; piped, plain lines. */
+static void
+test_progress (CliFixture    *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *script = g_find_program_in_path ("script");
+  g_autofree char *command = NULL;
+  g_autoptr(CliResult) terminal = NULL;
+  g_autoptr(CliResult) piped = NULL;
+
+  if (script == NULL)
+    {
+      g_test_skip ("no script(1) to give strata-cli a terminal (util-linux)");
+      return;
+    }
+
+  command = g_strdup_printf ("'%s' -C '%s' upgrade " SUPPLIER, cli_test_get_binary (),
+                             fixture->project);
+  terminal = cli_run_program (fixture->root,
+                              (const char *[]) { script, "-qec", command, "/dev/null", NULL });
+  cli_assert_status (terminal, 0);
+  g_assert_nonnull (strstr (terminal->out, "\r\033[K[  0%] Applying 1 of 5: "
+                                           "Create maker-hub parts table"));
+  g_assert_nonnull (strstr (terminal->out, "Running upgrade " INDEX " -> " SUPPLIER));
+
+  piped = RUN ("downgrade", "base");
+  cli_assert_status (piped, 0);
+  g_assert_null (strchr (piped->out, '\r'));
+  g_assert_cmpstr (piped->err, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -751,6 +782,7 @@ main (int   argc,
   ADD ("/cli/discover", test_discover);
   ADD ("/cli/database-overrides", test_database_overrides);
   ADD ("/cli/cancel", test_cancel);
+  ADD ("/cli/progress", test_progress);
 
   return g_test_run ();
 }
