@@ -421,6 +421,47 @@ walk_candidates (StrataRevisionGraph  *self,
   return TRUE;
 }
 
+/* Alembic only says "Ambiguous walk"; we also say where the walk forks and
+ * how to go on, since the user cannot see the graph from the error. */
+static void
+set_ambiguous_walk_error (StrataRevisionGraph  *self,
+                          gint                  from,
+                          gboolean              up,
+                          const Vec            *choices,
+                          GError              **error)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  const char *first = NULL;
+
+  for (guint i = 0; i < choices->len; i++)
+    {
+      gint c = choices->v[i];
+      const char *id = c >= 0 ? self->nodes[c].id : "base";
+
+      if (first == NULL)
+        first = id;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, id);
+    }
+
+  if (from < 0)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                 _("Ambiguous walk: one step up from base leads to %s; name the revision "
+                   "to go to, such as “%s”"),
+                 names->str, first);
+  else if (up)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                 _("Ambiguous walk: one step up from %s leads to %s; name the revision to "
+                   "go to, such as “%s”, or a branch as “label@+1”"),
+                 self->nodes[from].id, names->str, first);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                 _("Ambiguous walk: %s is a merge of %s, so one step down is not one "
+                   "revision; name the revision to go to, such as “%s”"),
+                 self->nodes[from].id, names->str, first);
+}
+
 /* Alembic's _walk(): @steps up (positive) or down (negative) from @start.
  * Past either end it gives REV_NONE, or stays put without @no_overwalk. */
 static gboolean
@@ -447,7 +488,7 @@ walk (StrataRevisionGraph  *self,
         }
       if (children.len > 1)
         {
-          g_set_error_literal (error, STRATA_ERROR, STRATA_ERROR_TARGET, _("Ambiguous walk"));
+          set_ambiguous_walk_error (self, initial, steps > 0, &children, error);
           return FALSE;
         }
       initial = children.v[0];
