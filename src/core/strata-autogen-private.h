@@ -5,6 +5,8 @@
 #pragma once
 
 #include "strata-database.h"
+#include "strata-revision-graph.h"
+#include "strata-revision.h"
 #include "strata-schema-snapshot.h"
 
 G_BEGIN_DECLS
@@ -35,6 +37,13 @@ gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
                                           gboolean               allow_drop,
                                           GString               *sql,
                                           GStrvBuilder          *notes,
+                                          GError               **error);
+
+/* Every revision's upgrade, bases first, in a new in-memory database; with
+ * @until only the revisions it depends on (the schema it starts from). */
+StrataDatabase *_strata_autogen_replay   (StrataRevisionGraph   *graph,
+                                          StrataRevision        *until,
+                                          GCancellable          *cancellable,
                                           GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRename, _strata_rename_free)

@@ -307,11 +307,11 @@ copy_database (StrataDatabase  *source,
   return g_steal_pointer (&copy);
 }
 
-/* Every revision's upgrade, bases first, in one in-memory database. */
-static StrataDatabase *
-replay (StrataRevisionGraph  *graph,
-        GCancellable         *cancellable,
-        GError              **error)
+StrataDatabase *
+_strata_autogen_replay (StrataRevisionGraph  *graph,
+                        StrataRevision       *until,
+                        GCancellable         *cancellable,
+                        GError              **error)
 {
   g_autoptr(StrataDatabase) database = strata_database_open_memory (error);
   GPtrArray *revisions;
@@ -327,6 +327,9 @@ replay (StrataRevisionGraph  *graph,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
+      if (until != NULL &&
+          (revision == until || !strata_revision_graph_is_ancestor (graph, revision, until)))
+        continue;
       if (sql != NULL &&
           !exec_script (database, sql, strata_revision_get_display_path (revision), MAX (line, 1),
                         error))
@@ -359,7 +362,7 @@ open_databases (StrataAutogen  *self,
     {
       if (!(target_sql = read_schema_file (self->project, &display_name, error)) ||
           !load_graph (self, cancellable, error) ||
-          !(work->head = replay (self->graph, cancellable, error)))
+          !(work->head = _strata_autogen_replay (self->graph, NULL, cancellable, error)))
         return FALSE;
     }
   else
@@ -915,7 +918,7 @@ strata_autogen_replay_head (StrataProject        *project,
 
   if (graph == NULL && !(graph = loaded = strata_project_load_graph (project, cancellable, error)))
     return NULL;
-  if (!(database = replay (graph, cancellable, error)) ||
+  if (!(database = _strata_autogen_replay (graph, NULL, cancellable, error)) ||
       !(schema = strata_schema_snapshot_read (database, cancellable, error)))
     return NULL;
   return strata_schema_snapshot_to_sql (schema);

@@ -18,3 +18,4 @@
 #include "strata-table-model.h"
 #include "strata-schema-snapshot.h"
 #include "strata-autogen.h"
+#include "strata-lint.h"

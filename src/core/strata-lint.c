@@ -1,0 +1,616 @@
+/* strata-lint.c
+ *
+ * Statements are split where sqlite3_complete() says they end and read as
+ * SQLite's tokens, never with patterns over the text; with a graph they are
+ * also run against the schema they start from, so SQLite itself decides what
+ * it refuses.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "strata-autogen-private.h"
+#include "strata-database.h"
+#include "strata-error.h"
+#include "strata-lint.h"
+#include "strata-revision.h"
+#include "strata-schema-snapshot-private.h"
+#include "strata-sql-lexer-private.h"
+#include "strata-sql.h"
+
+G_DEFINE_BOXED_TYPE (StrataLintWarning, strata_lint_warning,
+                     strata_lint_warning_copy, strata_lint_warning_free)
+
+StrataLintWarning *
+strata_lint_warning_copy (const StrataLintWarning *warning)
+{
+  StrataLintWarning *copy = g_new0 (StrataLintWarning, 1);
+
+  *copy = *warning;
+  copy->file = g_strdup (warning->file);
+  copy->message = g_strdup (warning->message);
+  return copy;
+}
+
+void
+strata_lint_warning_free (StrataLintWarning *warning)
+{
+  if (warning == NULL)
+    return;
+  g_free (warning->file);
+  g_free (warning->message);
+  g_free (warning);
+}
+
+char *
+strata_lint_warning_to_string (const StrataLintWarning *warning)
+{
+  g_return_val_if_fail (warning != NULL, NULL);
+  return g_strdup_printf (_("%s:%u: warning: %s"), warning->file, warning->line, warning->message);
+}
+
+/* One section ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  StrataRevision  *revision;
+  StrataDirection  direction;
+  gboolean         transactional;
+  GPtrArray       *statements;  /* StrataStatement */
+  GPtrArray       *tokens;      /* a GPtrArray of tokens per statement */
+  guint            first_line;
+  StrataDatabase  *scratch;     /* may be NULL */
+  StrataDatabase  *database;    /* may be NULL */
+  GPtrArray       *warnings;
+} Section;
+
+static void
+warn (Section        *section,
+      guint           index,
+      StrataLintCode  code,
+      char           *message)
+{
+  StrataLintWarning *warning = g_new0 (StrataLintWarning, 1);
+  StrataStatement *statement = g_ptr_array_index (section->statements, index);
+
+  warning->code = code;
+  warning->direction = section->direction;
+  warning->file = g_strdup (strata_revision_get_display_path (section->revision));
+  warning->line = section->first_line + statement->line - 1;
+  warning->message = message;
+  g_ptr_array_add (section->warnings, warning);
+}
+
+static GPtrArray *
+tokens_of (Section *section,
+           guint    index)
+{
+  return g_ptr_array_index (section->tokens, index);
+}
+
+static const char *
+value_at (GPtrArray *tokens,
+          guint      index)
+{
+  return index < tokens->len ? ((StrataSqlToken *)g_ptr_array_index (tokens, index))->value : "";
+}
+
+/* "ALTER TABLE [schema.]name": the index of the name, or 0. */
+static guint
+altered_table (GPtrArray *tokens)
+{
+  if (!_strata_sql_token_is (tokens, 0, "ALTER") || !_strata_sql_token_is (tokens, 1, "TABLE"))
+    return 0;
+  return _strata_sql_token_is (tokens, 3, ".") ? 4 : 2;
+}
+
+/* The index of the first token after the table name of "ALTER TABLE x" that
+ * is @word, or 0. */
+static guint
+alter_action (GPtrArray  *tokens,
+              const char *word)
+{
+  guint name = altered_table (tokens);
+
+  return name != 0 && _strata_sql_token_is (tokens, name + 1, word) ? name + 1 : 0;
+}
+
+static gboolean
+renames_table_to (GPtrArray  *tokens,
+                  const char *name)
+{
+  guint rename = alter_action (tokens, "RENAME");
+
+  return rename != 0 && _strata_sql_token_is (tokens, rename + 1, "TO") &&
+         g_ascii_strcasecmp (value_at (tokens, rename + 2), name) == 0;
+}
+
+static gboolean
+creates_table (GPtrArray  *tokens,
+               const char *name)
+{
+  guint index;
+
+  if (!_strata_sql_token_is (tokens, 0, "CREATE"))
+    return FALSE;
+  index = _strata_sql_create_name (tokens, NULL);
+  return (_strata_sql_token_is (tokens, 1, "TABLE") || _strata_sql_token_is (tokens, 2, "TABLE")) &&
+         g_ascii_strcasecmp (value_at (tokens, index), name) == 0;
+}
+
+static gboolean
+later_statement (Section    *section,
+                 guint       index,
+                 gboolean  (*match) (GPtrArray *, const char *),
+                 const char *name)
+{
+  for (guint i = index + 1; i < section->tokens->len; i++)
+    if (match (tokens_of (section, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* The checks on tokens ---------------------------------------------------------------- */
+
+static void
+check_transaction (Section *section,
+                   guint    index)
+{
+  GPtrArray *tokens = tokens_of (section, index);
+  gboolean ends = _strata_sql_token_is (tokens, 0, "BEGIN") ||
+                  _strata_sql_token_is (tokens, 0, "COMMIT") ||
+                  _strata_sql_token_is (tokens, 0, "END") ||
+                  (_strata_sql_token_is (tokens, 0, "ROLLBACK") &&
+                   !_strata_sql_token_is (tokens, 1, "TO") &&
+                   !_strata_sql_token_is (tokens, 2, "TO"));
+
+  if (ends && section->transactional)
+    warn (section, index, STRATA_LINT_TRANSACTION_CONTROL,
+          g_strdup (_("a revision runs in one transaction of its own, with its version-table "
+                      "update; BEGIN, COMMIT, END or ROLLBACK here would split it, and the run "
+                      "refuses them: remove the statement")));
+}
+
+static void
+check_pragma (Section *section,
+              guint    index)
+{
+  GPtrArray *tokens = tokens_of (section, index);
+  guint name = _strata_sql_token_is (tokens, 2, ".") ? 3 : 1;
+
+  if (!_strata_sql_token_is (tokens, 0, "PRAGMA") ||
+      g_ascii_strcasecmp (value_at (tokens, name), "foreign_keys") != 0 || !section->transactional)
+    return;
+  warn (section, index, STRATA_LINT_PRAGMA_IN_TRANSACTION,
+        g_strdup (_("PRAGMA foreign_keys does nothing inside a transaction, and every revision "
+                    "runs in one; Strata already turns foreign keys off around each revision and "
+                    "runs foreign_key_check before COMMIT: remove the statement")));
+}
+
+static void
+check_drop_table (Section *section,
+                  guint    index)
+{
+  GPtrArray *tokens = tokens_of (section, index);
+  guint name;
+
+  if (!_strata_sql_token_is (tokens, 0, "DROP") || !_strata_sql_token_is (tokens, 1, "TABLE"))
+    return;
+  name = 2;
+  if (_strata_sql_token_is (tokens, 2, "IF"))
+    name = 4;
+  if (_strata_sql_token_is (tokens, name + 1, "."))
+    name += 2;
+  /* The rebuild's own DROP: a copy is renamed into its place later. */
+  if (later_statement (section, index, renames_table_to, value_at (tokens, name)))
+    return;
+  warn (section, index, STRATA_LINT_DATA_LOSS,
+        g_strdup_printf (_("DROP TABLE “%s” deletes the table and every row in it"),
+                         value_at (tokens, name)));
+}
+
+static void
+check_rename_aside (Section *section,
+                    guint    index)
+{
+  GPtrArray *tokens = tokens_of (section, index);
+  guint rename = alter_action (tokens, "RENAME");
+  const char *table;
+
+  if (rename == 0 || !_strata_sql_token_is (tokens, rename + 1, "TO"))
+    return;
+  table = value_at (tokens, altered_table (tokens));
+  if (!later_statement (section, index, creates_table, table))
+    return;
+  warn (section, index, STRATA_LINT_RENAME_ASIDE,
+        g_strdup_printf (_("renaming “%s” aside and creating it again makes SQLite rewrite the "
+                           "foreign keys, views and triggers that name it to follow the old "
+                           "table; rebuild it instead: create new_%s, copy the rows, drop "
+                           "“%s”, rename new_%s to “%s”"),
+                         table, table, table, table, table));
+}
+
+static void
+check_drop_column (Section *section,
+                   guint    index)
+{
+  GPtrArray *tokens = tokens_of (section, index);
+  guint drop = alter_action (tokens, "DROP");
+  guint column = drop + (_strata_sql_token_is (tokens, drop + 1, "COLUMN") ? 2 : 1);
+
+  if (drop == 0)
+    return;
+  warn (section, index, STRATA_LINT_DATA_LOSS,
+        g_strdup_printf (_("DROP COLUMN “%s” deletes the column's data in every row"),
+                         value_at (tokens, column)));
+}
+
+static void
+check_add_column (Section *section,
+                  guint    index)
+{
+  GPtrArray *tokens = tokens_of (section, index);
+  guint add = alter_action (tokens, "ADD");
+  guint start = add + (_strata_sql_token_is (tokens, add + 1, "COLUMN") ? 2 : 1);
+  g_autofree char *definition = NULL;
+  g_autofree char *create = NULL;
+  g_autoptr(StrataTableDefinition) table = NULL;
+  StrataColumnDefinition *column;
+
+  if (add == 0)
+    return;
+  /* The column definition, read the way a CREATE TABLE's is. */
+  definition = _strata_sql_normalise (tokens, start, tokens->len, FALSE);
+  if (g_str_has_suffix (definition, ";"))
+    definition[strlen (definition) - 1] = '\0';
+  create = g_strdup_printf ("CREATE TABLE t (%s)", definition);
+  table = _strata_table_definition_parse (create);
+  if (table == NULL || table->columns->len != 1)
+    return;
+  column = g_ptr_array_index (table->columns, 0);
+  if (column->not_null && column->generated == NULL &&
+      (column->default_sql == NULL || g_ascii_strcasecmp (column->default_sql, "NULL") == 0))
+    warn (section, index, STRATA_LINT_NOT_NULL_WITHOUT_DEFAULT,
+          g_strdup_printf (_("ADD COLUMN “%s” is NOT NULL without a DEFAULT: SQLite refuses it "
+                             "on a table that has rows; give it a DEFAULT"), column->name));
+}
+
+/* The checks that run the statements ------------------------------------------------ */
+
+static void
+run_statement (Section *section,
+               guint    index)
+{
+  StrataStatement *statement = g_ptr_array_index (section->statements, index);
+  GPtrArray *tokens = tokens_of (section, index);
+  sqlite3 *db = strata_database_get_handle (section->scratch);
+
+  if (_strata_sql_token_is (tokens, 0, "BEGIN") || _strata_sql_token_is (tokens, 0, "COMMIT") ||
+      _strata_sql_token_is (tokens, 0, "END") || _strata_sql_token_is (tokens, 0, "ROLLBACK") ||
+      _strata_sql_token_is (tokens, 0, "PRAGMA") || _strata_sql_token_is (tokens, 0, "VACUUM"))
+    return;
+  if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) == SQLITE_OK)
+    return;
+  if (alter_action (tokens, "DROP") != 0)
+    warn (section, index, STRATA_LINT_DROP_COLUMN_REFUSED,
+          g_strdup_printf (_("SQLite will refuse this DROP COLUMN (a column that is indexed, "
+                             "UNIQUE, a key, in a foreign key, a view or a trigger cannot be "
+                             "dropped; rebuild the table instead): %s"), sqlite3_errmsg (db)));
+  else
+    warn (section, index, STRATA_LINT_STATEMENT_FAILS,
+          g_strdup_printf (_("SQLite refuses this statement on the schema the revision starts "
+                             "from: %s"), sqlite3_errmsg (db)));
+}
+
+static gint64
+count (StrataDatabase *database,
+       const char     *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_prepare_v2 (strata_database_get_handle (database), sql, -1, &stmt, NULL) ==
+      SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* The statement to blame for what happened to @name: the first CREATE that
+ * names it, else the last statement that does. */
+static guint
+statement_naming (Section    *section,
+                  const char *name)
+{
+  guint last = 0;
+
+  for (guint i = 0; i < section->statements->len; i++)
+    {
+      StrataStatement *statement = g_ptr_array_index (section->statements, i);
+
+      if (!_strata_sql_mentions (statement->text, name))
+        continue;
+      if (_strata_sql_token_is (tokens_of (section, i), 0, "CREATE"))
+        return i;
+      last = i;
+    }
+  return last;
+}
+
+static void
+check_new_not_null (Section             *section,
+                    StrataSnapshotEntry *before,
+                    StrataSnapshotEntry *after)
+{
+  g_autofree char *table = strata_sql_quote_identifier (after->name);
+
+  for (guint i = 0; i < after->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (after->definition->columns, i);
+      StrataColumnDefinition *old = _strata_table_definition_lookup (before->definition,
+                                                                     column->name);
+      g_autofree char *name = NULL;
+      g_autofree char *sql = NULL;
+      gint64 n;
+
+      if (old == NULL || old->not_null || !column->not_null)
+        continue;
+      name = strata_sql_quote_identifier (column->name);
+      sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s IS NULL", table, name);
+      if ((n = count (section->database, sql)) > 0)
+        warn (section, statement_naming (section, after->name), STRATA_LINT_VIOLATING_ROWS,
+              g_strdup_printf (_("column “%s” of “%s” becomes NOT NULL, but %" G_GINT64_FORMAT
+                                 " rows of the database hold NULL there; the revision will "
+                                 "fail on them"), column->name, after->name, n));
+    }
+}
+
+static char *
+unique_key (StrataSchemaIndex *index)
+{
+  g_autofree char *joined = index->columns ? g_strjoinv (",", index->columns) : g_strdup ("");
+  return g_ascii_strdown (joined, -1);
+}
+
+static gboolean
+had_unique (StrataSnapshotEntry *before,
+            const char          *key)
+{
+  GPtrArray *indexes = strata_schema_object_get_indexes (before->object);
+
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      StrataSchemaIndex *index = g_ptr_array_index (indexes, i);
+      g_autofree char *other = NULL;
+
+      if (!index->unique)
+        continue;
+      other = unique_key (index);
+      if (strcmp (other, key) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+check_new_unique (Section             *section,
+                  StrataSnapshotEntry *before,
+                  StrataSnapshotEntry *after)
+{
+  GPtrArray *indexes = strata_schema_object_get_indexes (after->object);
+  g_autofree char *table = strata_sql_quote_identifier (after->name);
+
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      StrataSchemaIndex *index = g_ptr_array_index (indexes, i);
+      g_autofree char *key = unique_key (index);
+      g_autofree char *sql = NULL;
+      g_autoptr(GString) columns = g_string_new (NULL);
+      g_autoptr(GString) present = g_string_new (NULL);
+      gint64 n;
+
+      if (!index->unique || index->partial || strstr (key, "<expression>") || had_unique (before, key))
+        continue;
+      for (guint c = 0; index->columns[c] != NULL; c++)
+        {
+          g_autofree char *name = strata_sql_quote_identifier (index->columns[c]);
+          g_string_append_printf (columns, "%s%s", c ? ", " : "", name);
+          g_string_append_printf (present, "%s%s IS NOT NULL", c ? " AND " : "", name);
+        }
+      sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s "
+                             "GROUP BY %s HAVING count(*) > 1)", table, present->str,
+                             columns->str);
+      if ((n = count (section->database, sql)) > 0)
+        warn (section, statement_naming (section, index->sql ? index->name : after->name),
+              STRATA_LINT_VIOLATING_ROWS,
+              g_strdup_printf (_("“%s” becomes UNIQUE on (%s), but %" G_GINT64_FORMAT " values "
+                                 "occur more than once in the database's rows; the revision "
+                                 "will fail on them"), after->name, columns->str, n));
+    }
+}
+
+static void
+check_rows (Section              *section,
+            StrataSchemaSnapshot *before,
+            StrataSchemaSnapshot *after)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (after);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+      StrataSnapshotEntry *old;
+
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL ||
+          entry->object == NULL)
+        continue;
+      old = _strata_schema_snapshot_lookup (before, STRATA_SCHEMA_KIND_TABLE, entry->name);
+      if (old == NULL || old->definition == NULL || old->object == NULL)
+        continue;
+      check_new_not_null (section, old, entry);
+      check_new_unique (section, old, entry);
+    }
+}
+
+static void
+lint_section (Section *section)
+{
+  g_autoptr(StrataSchemaSnapshot) before = NULL;
+  g_autoptr(StrataSchemaSnapshot) after = NULL;
+
+  if (section->scratch != NULL && section->database != NULL)
+    before = strata_schema_snapshot_read (section->scratch, NULL, NULL);
+  for (guint i = 0; i < section->statements->len; i++)
+    {
+      check_transaction (section, i);
+      check_pragma (section, i);
+      check_drop_table (section, i);
+      check_drop_column (section, i);
+      check_add_column (section, i);
+      check_rename_aside (section, i);
+      if (section->scratch != NULL)
+        run_statement (section, i);
+    }
+  if (before != NULL && (after = strata_schema_snapshot_read (section->scratch, NULL, NULL)))
+    check_rows (section, before, after);
+}
+
+static void
+section_init (Section         *section,
+              StrataRevision  *revision,
+              StrataDirection  direction)
+{
+  const char *sql = strata_revision_get_sql (revision, direction);
+
+  section->revision = revision;
+  section->direction = direction;
+  section->transactional = strata_revision_get_transactional (revision, direction);
+  section->first_line = MAX (1, strata_revision_get_sql_line (revision, direction));
+  section->statements = strata_sql_split (sql ? sql : "");
+  section->tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+  for (guint i = 0; i < section->statements->len; i++)
+    g_ptr_array_add (section->tokens,
+                     _strata_sql_lex (((StrataStatement *)
+                                       g_ptr_array_index (section->statements, i))->text));
+}
+
+static void
+section_clear (Section *section)
+{
+  g_clear_pointer (&section->statements, g_ptr_array_unref);
+  g_clear_pointer (&section->tokens, g_ptr_array_unref);
+}
+
+GPtrArray *
+strata_lint_revision (StrataRevision       *revision,
+                      StrataRevisionGraph  *graph,
+                      StrataDatabase       *database,
+                      GCancellable         *cancellable,
+                      GError              **error)
+{
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(StrataDatabase) scratch = NULL;
+  static const StrataDirection directions[] = { STRATA_DIRECTION_UPGRADE,
+                                                STRATA_DIRECTION_DOWNGRADE };
+
+  g_return_val_if_fail (STRATA_IS_REVISION (revision), NULL);
+  g_return_val_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph), NULL);
+  g_return_val_if_fail (!database || STRATA_IS_DATABASE (database), NULL);
+
+  warnings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_warning_free);
+  if (graph != NULL &&
+      !(scratch = _strata_autogen_replay (graph, revision, cancellable, error)))
+    return NULL;
+
+  /* The downgrade starts where the upgrade left the scratch schema. */
+  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+    {
+      Section section = { 0 };
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      section_init (&section, revision, directions[d]);
+      section.scratch = scratch;
+      section.database = d == 0 ? database : NULL;
+      section.warnings = warnings;
+      lint_section (&section);
+      section_clear (&section);
+    }
+  return g_steal_pointer (&warnings);
+}
+
+/* On a worker ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  StrataRevision      *revision;
+  StrataRevisionGraph *graph;
+  GFile               *database_file;
+} LintData;
+
+static void
+lint_data_free (LintData *data)
+{
+  g_clear_object (&data->revision);
+  g_clear_object (&data->graph);
+  g_clear_object (&data->database_file);
+  g_free (data);
+}
+
+static void
+lint_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LintData *data = task_data;
+  g_autoptr(StrataDatabase) database = NULL;
+  GError *error = NULL;
+  GPtrArray *warnings;
+
+  /* A database that cannot be opened only means no rows to count. */
+  if (data->database_file != NULL && g_file_query_exists (data->database_file, NULL))
+    database = strata_database_open (data->database_file, STRATA_DATABASE_FLAGS_READ_ONLY, NULL);
+  warnings = strata_lint_revision (data->revision, data->graph, database, cancellable, &error);
+  if (warnings == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, warnings, (GDestroyNotify)g_ptr_array_unref);
+}
+
+void
+strata_lint_revision_async (StrataRevision       *revision,
+                            StrataRevisionGraph  *graph,
+                            GFile                *database_file,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LintData *data;
+
+  g_return_if_fail (STRATA_IS_REVISION (revision));
+  g_return_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph));
+  g_return_if_fail (!database_file || G_IS_FILE (database_file));
+
+  data = g_new0 (LintData, 1);
+  data->revision = g_object_ref (revision);
+  data->graph = graph ? g_object_ref (graph) : NULL;
+  data->database_file = database_file ? g_object_ref (database_file) : NULL;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_lint_revision_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)lint_data_free);
+  g_task_run_in_thread (task, lint_worker);
+}
+
+GPtrArray *
+strata_lint_revision_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
