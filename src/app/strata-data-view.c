@@ -17,6 +17,7 @@ struct _StrataDataView
   GHashTable       *filters;   /* column name -> text typed for it */
   guint             updating_entry : 1;
 
+  GtkWidget        *box;
   GtkDropDown      *column_choice;
   GtkSearchEntry   *filter_entry;
   GtkButton        *clear_button;
@@ -232,6 +233,7 @@ strata_data_view_class_init (StrataDataViewClass *klass)
   object_class->dispose = strata_data_view_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/strata-data-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataDataView, box);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, column_choice);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, clear_button);

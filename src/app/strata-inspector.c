@@ -278,9 +278,10 @@ count_cb (GObject      *object,
   n = strata_schema_count_rows_finish (result, &error);
   if (n >= 0 && g_strcmp0 (count->table, count->self->selected) == 0)
     {
+      g_autofree char *number = g_strdup_printf ("%'" G_GINT64_FORMAT, n);
+
       /* Translators: the kind and row count of a table, e.g. "Table · 1,024 rows" */
-      text = g_strdup_printf (ngettext ("Table · %'" G_GINT64_FORMAT " row",
-                                        "Table · %'" G_GINT64_FORMAT " rows", (gulong)n), n);
+      text = g_strdup_printf (ngettext ("Table · %s row", "Table · %s rows", (gulong)n), number);
       gtk_label_set_text (count->self->kind_label, text);
     }
   g_object_unref (count->self);

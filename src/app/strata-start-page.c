@@ -13,6 +13,7 @@ struct _StrataStartPage
 {
   GtkWidget   parent_instance;
 
+  GtkWidget  *status_page;
   GtkWidget  *recent_box;
   GtkListBox *recent_list;
 };
@@ -57,6 +58,7 @@ strata_start_page_class_init (StrataStartPageClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/strata-start-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataStartPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, StrataStartPage, recent_box);
   gtk_widget_class_bind_template_child (widget_class, StrataStartPage, recent_list);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);

@@ -304,12 +304,47 @@ upgrade_selected_action (GtkWidget  *widget,
     _strata_window_migrate (self, STRATA_DIRECTION_UPGRADE, selected_id (self));
 }
 
+/* One step down undoes the newest revision the database holds, and only it.
+ * Alembic's "-1" is ambiguous at a merge point and with several heads, so
+ * the target names the revision: "id@-1" walks down its own branch, and a
+ * merge goes back to its parents (downgrading to the first one removes only
+ * what descends from it). */
+char *
+_strata_window_dup_one_step_target (StrataWindow *self)
+{
+  const char * const *heads;
+  GPtrArray *order;
+  StrataRevision *newest = NULL;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (self->graph == NULL || self->status == NULL)
+    return g_strdup ("-1");
+  heads = strata_status_get_heads (self->status);
+  order = strata_revision_graph_get_revisions (self->graph);
+  for (guint i = 0; i < order->len; i++)
+    {
+      StrataRevision *revision = g_ptr_array_index (order, i);
+
+      if (heads != NULL && g_strv_contains (heads, strata_revision_get_id (revision)))
+        newest = revision;
+    }
+  if (newest == NULL)
+    return g_strdup ("-1");
+  if (strata_revision_is_merge (newest))
+    return g_strdup (strata_revision_get_down_revisions (newest)[0]);
+  return g_strdup_printf ("%s@-1", strata_revision_get_id (newest));
+}
+
 static void
 downgrade_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  _strata_window_migrate (window_from (widget), STRATA_DIRECTION_DOWNGRADE, "-1");
+  StrataWindow *self = window_from (widget);
+  g_autofree char *target = _strata_window_dup_one_step_target (self);
+
+  _strata_window_migrate (self, STRATA_DIRECTION_DOWNGRADE, target);
 }
 
 static void
@@ -421,7 +456,10 @@ preview_downgrade_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *param)
 {
-  _strata_window_preview (window_from (widget), STRATA_DIRECTION_DOWNGRADE, "-1");
+  StrataWindow *self = window_from (widget);
+  g_autofree char *target = _strata_window_dup_one_step_target (self);
+
+  _strata_window_preview (self, STRATA_DIRECTION_DOWNGRADE, target);
 }
 
 static void

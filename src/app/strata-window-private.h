@@ -68,6 +68,8 @@ void     _strata_window_preview            (StrataWindow      *self,
 void     _strata_window_save               (StrataWindow      *self,
                                             GAsyncReadyCallback callback,
                                             gpointer           user_data);
+/* The downgrade target that undoes the newest applied revision only. */
+char    *_strata_window_dup_one_step_target (StrataWindow     *self);
 /* For tests: completed reloads, and whether a run is in progress. */
 guint    _strata_window_get_n_reloads      (StrataWindow      *self);
 gboolean _strata_window_get_busy           (StrataWindow      *self);

@@ -976,8 +976,15 @@ static void
 dispatch_result (Worker *worker,
                  Result *result)
 {
-  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, result_ready_cb,
-                              result, (GDestroyNotify)result_free);
+  GSource *source = g_idle_source_new ();
+
+  /* Always through a source: g_main_context_invoke() would run the callback
+   * right here, on the worker, whenever no thread owns the context. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, result_ready_cb, result, (GDestroyNotify)result_free);
+  g_source_set_static_name (source, "[strata-table-model-result]");
+  g_source_attach (source, worker->context);
+  g_source_unref (source);
 }
 
 static GType

@@ -1,0 +1,155 @@
+/* test-inspector.c: the table inspector and its paged data view
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "strata-inspector.h"
+#include "strata-test-util.h"
+
+#define N_ROWS 200000
+
+typedef struct
+{
+  char            *dir;
+  char            *database;
+  GtkWindow       *window;
+  StrataInspector *inspector;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GFile) file = NULL;
+
+  fixture->dir = g_dir_make_tmp ("strata-inspector-XXXXXX", NULL);
+  fixture->database = g_build_filename (fixture->dir, "big.db", NULL);
+  strata_test_exec (fixture->database,
+                    "CREATE TABLE supplier (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+                    "CREATE TABLE reading (id INTEGER PRIMARY KEY, sensor TEXT,\n"
+                    "  value REAL, supplier_id INTEGER REFERENCES supplier (id));\n"
+                    "CREATE INDEX reading_sensor ON reading (sensor);\n"
+                    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200000)\n"
+                    "INSERT INTO reading SELECT x, 'sensor ' || (x % 7), x / 10.0, NULL FROM n;\n");
+  file = g_file_new_for_path (fixture->database);
+
+  fixture->window = GTK_WINDOW (adw_window_new ());
+  fixture->inspector = STRATA_INSPECTOR (strata_inspector_new ());
+  gtk_window_set_default_size (fixture->window, 1000, 700);
+  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->inspector));
+  gtk_window_present (fixture->window);
+  strata_inspector_set_database (fixture->inspector, file);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  strata_test_destroy_window (g_steal_pointer (&fixture->window));
+  strata_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->database);
+}
+
+static gboolean
+schema_loaded (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return strata_inspector_get_schema (fixture->inspector) != NULL;
+}
+
+static gboolean
+rows_counted (gpointer data)
+{
+  StrataTableModel *model = data;
+
+  return !strata_table_model_get_loading (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) > 0;
+}
+
+typedef struct
+{
+  StrataTableModel *model;
+  guint             position;
+} RowWait;
+
+static gboolean
+row_loaded (gpointer data)
+{
+  RowWait *wait = data;
+  g_autoptr(StrataTableRow) row = g_list_model_get_item (G_LIST_MODEL (wait->model), wait->position);
+
+  return row != NULL && strata_table_row_get_loaded (row);
+}
+
+static void
+test_objects (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GListModel *objects;
+
+  strata_test_wait (schema_loaded, fixture, "the schema");
+  objects = strata_schema_get_objects (strata_inspector_get_schema (fixture->inspector));
+  g_assert_cmpuint (g_list_model_get_n_items (objects), ==, 3);
+
+  /* The first table is selected at once; following its foreign key selects
+   * the referenced table. */
+  g_assert_cmpstr (strata_inspector_get_selected (fixture->inspector), ==, "reading");
+  g_assert_cmpuint (g_list_model_get_n_items (strata_inspector_get_columns (fixture->inspector)), ==, 4);
+  g_assert_true (strata_inspector_select (fixture->inspector, "supplier"));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_inspector_get_columns (fixture->inspector)), ==, 2);
+  g_assert_true (strata_inspector_select (fixture->inspector, "reading_sensor"));
+  g_assert_cmpuint (g_list_model_get_n_items (strata_inspector_get_columns (fixture->inspector)), ==, 0);
+}
+
+static void
+test_large_table (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  StrataDataView *view = strata_inspector_get_data_view (fixture->inspector);
+  StrataTableModel *model;
+  g_autoptr(StrataTableRow) row = NULL;
+  RowWait wait;
+  gint64 start;
+
+  strata_test_wait (schema_loaded, fixture, "the schema");
+  g_assert_true (strata_inspector_select (fixture->inspector, "reading"));
+  strata_inspector_show_page (fixture->inspector, "data");
+  model = strata_data_view_get_model (view);
+  g_assert_nonnull (model);
+
+  start = g_get_monotonic_time ();
+  wait.model = model;
+  wait.position = 0;
+  strata_test_wait (rows_counted, model, "the row count");
+  strata_test_wait (row_loaded, &wait, "the first rows");
+  g_test_message ("first rows after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (strata_data_view_get_column_view (view))),
+                    ==, 4);
+
+  /* A row near the end loads without the ones before it. */
+  wait.position = N_ROWS - 10;
+  strata_test_wait (row_loaded, &wait, "a row near the end");
+  row = g_list_model_get_item (G_LIST_MODEL (model), N_ROWS - 10);
+  g_assert_cmpstr (strata_table_row_get_value (row, 0), ==, "199991");
+  g_assert_cmpstr (strata_table_row_get_value (row, 1), ==, "sensor 1");
+  g_assert_null (strata_table_row_get_value (row, 3));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  strata_test_init (&argc, &argv);
+
+  g_test_add ("/app/inspector/objects", Fixture, NULL, fixture_setup, test_objects, fixture_teardown);
+  g_test_add ("/app/inspector/large-table", Fixture, NULL, fixture_setup, test_large_table,
+              fixture_teardown);
+
+  return g_test_run ();
+}
