@@ -115,6 +115,9 @@ strata_cli_current (StrataCli  *cli,
   heads = strata_status_get_heads (snapshot.status);
   printer = strata_cli_printer_new (snapshot.graph, cli->json);
   strata_cli_printer_set_member (printer, "database", path);
+  /* Alembic's text never marks these "(current)"; in JSON they are. */
+  if (cli->json)
+    strata_cli_printer_set_current (printer, heads);
   if (verbose && !cli->json)
     g_print (_("Current revision(s) for %s:\n"), path);
 

@@ -161,7 +161,7 @@ strata_cli_parse_options (StrataCli           *cli,
     {
       g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
 
-      g_print ("%s", text);
+      g_print ("%s%s", text, g_str_has_suffix (text, "\n") ? "" : "\n");
       *exit_code = STRATA_CLI_EXIT_OK;
       return FALSE;
     }
@@ -330,7 +330,10 @@ run (int    argc,
     {
       g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
 
-      g_print ("%s", version ? "strata-cli " PACKAGE_VERSION "\n" : text);
+      if (version)
+        g_print ("strata-cli %s\n", PACKAGE_VERSION);
+      else
+        g_print ("%s%s", text, g_str_has_suffix (text, "\n") ? "" : "\n");
       status = STRATA_CLI_EXIT_OK;
     }
   else if (argc < 2)
