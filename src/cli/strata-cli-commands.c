@@ -88,7 +88,8 @@ strata_cli_init (StrataCli  *cli,
                                  _("Writes DIR/strata.ini, an empty versions folder and its "
                                    "revision template.\n"
                                    "A folder that already holds strata.ini is refused.\n\n"
-                                   "Example:\n  strata-cli init inventory --database inventory.db"),
+                                   "Example:\n"
+                                   "  strata-cli init inventory --database inventory.db"),
                                  entries, &argc, &argv, &exit_code))
     return exit_code;
 
@@ -159,7 +160,8 @@ strata_cli_revision (StrataCli  *cli,
                                    "  strata-cli revision -m \"add supplier table\"\n"
                                    "  strata-cli revision -m \"start audit\" --head base "
                                    "--branch-label audit\n"
-                                   "  strata-cli revision -m \"more pricing\" --head pricing@head"),
+                                   "  strata-cli revision -m \"more pricing\" "
+                                   "--head pricing@head"),
                                  entries, &argc, &argv, &exit_code))
     return exit_code;
 

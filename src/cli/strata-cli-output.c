@@ -361,7 +361,8 @@ static void
 append_doc (GString        *text,
             StrataRevision *revision)
 {
-  g_autofree char *down = g_strjoinv (", ", (char **)strata_revision_get_down_revisions (revision));
+  const char * const *down_ids = strata_revision_get_down_revisions (revision);
+  g_autofree char *down = g_strjoinv (", ", (char **)down_ids);
   const char *date = strata_revision_get_create_date (revision);
 
   /* The docstring Alembic's template writes, indented as log_entry indents it. */

@@ -156,7 +156,8 @@ test_init (CliFixture    *fixture,
                            (const char *[]) { "-C", "inventory", "revision", "-m", "first",
                                               "--rev-id", "0123456789ab", NULL });
   cli_assert_status (revision, 0);
-  heads = cli_run_full (fixture->root, NULL, (const char *[]) { "-C", "inventory", "heads", NULL });
+  heads = cli_run_full (fixture->root, NULL,
+                        (const char *[]) { "-C", "inventory", "heads", NULL });
   cli_assert_status (heads, 0);
   g_assert_cmpstr (heads->out, ==, "0123456789ab (head)\n");
 }
@@ -359,7 +360,8 @@ test_stamp (CliFixture    *fixture,
 
   cli_assert_status (result, 0);
   assert_version (fixture, MERGE "\n");
-  tables = cli_db_query (fixture->database, "SELECT count(*) FROM sqlite_master WHERE name = 'part'");
+  tables = cli_db_query (fixture->database,
+                         "SELECT count(*) FROM sqlite_master WHERE name = 'part'");
   g_assert_cmpstr (tables, ==, "0\n");
 
   g_clear_pointer (&result, cli_result_free);
@@ -415,7 +417,8 @@ test_history (CliFixture    *fixture,
                    "Merge pricing and storage");
   g_assert_true (cli_result_has_line (all, SUPPLIER " -> " MOVE
                                       " (branchpoint), Move manufacturers to suppliers"));
-  g_assert_true (cli_result_has_line (all, MOVE " -> " PRICING " (pricing), Add part price table"));
+  g_assert_true (cli_result_has_line (all, MOVE " -> " PRICING
+                                      " (pricing), Add part price table"));
   g_assert_cmpstr (all->lines[8], ==, "<base> -> " PART ", Create maker-hub parts table");
 
   cli_assert_status (range, 0);
@@ -573,6 +576,7 @@ test_json (CliFixture    *fixture,
   g_autoptr(CliResult) check = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
+  JsonArray *array;
 
   cli_assert_status (heads, 0);
   root = parse_json (heads);
@@ -580,8 +584,8 @@ test_json (CliFixture    *fixture,
   g_assert_cmpstr (json_object_get_string_member (object, "revision"), ==, MERGE);
   g_assert_true (json_object_get_boolean_member (object, "is_head"));
   g_assert_true (json_object_get_boolean_member (object, "is_merge_point"));
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object,
-                                                                         "down_revisions")), ==, 2);
+  array = json_object_get_array_member (object, "down_revisions");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
   g_clear_pointer (&root, json_node_unref);
 
   history = RUN ("history", "--json");
@@ -608,8 +612,8 @@ test_json (CliFixture    *fixture,
   root = parse_json (branches);
   object = json_array_get_object_element (member_array (root, "branch_points"), 0);
   g_assert_cmpstr (json_object_get_string_member (object, "revision"), ==, MOVE);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object,
-                                                                         "next_revisions")), ==, 2);
+  array = json_object_get_array_member (object, "next_revisions");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
   g_clear_pointer (&root, json_node_unref);
 
   show = RUN ("--json", "show", "27c6");
