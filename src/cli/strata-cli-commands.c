@@ -152,6 +152,11 @@ strata_cli_revision (StrataCli  *cli,
     { NULL }
   };
 
+  /* --autogenerate has options of its own (strata-cli-autogen.c). */
+  for (int i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--autogenerate") == 0)
+      return strata_cli_revision_autogenerate (cli, argc, argv);
+
   if (!strata_cli_parse_options (cli, "revision", NULL,
                                  _("Create a new revision file."),
                                  _("The file is written to the versions folder, revising the "

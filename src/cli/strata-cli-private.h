@@ -79,6 +79,15 @@ int strata_cli_upgrade   (StrataCli *cli, int argc, char **argv);
 int strata_cli_downgrade (StrataCli *cli, int argc, char **argv);
 int strata_cli_stamp     (StrataCli *cli, int argc, char **argv);
 
+/* strata-cli-autogen.c: revision --autogenerate, schema, and check's schema part. */
+int      strata_cli_revision_autogenerate (StrataCli *cli, int argc, char **argv);
+int      strata_cli_schema                (StrataCli *cli, int argc, char **argv);
+/* Prints lint warnings and how head differs from schema.sql on stderr;
+ * FALSE when it differs. */
+gboolean strata_cli_check_schema          (StrataCli           *cli,
+                                           StrataProject       *project,
+                                           StrataRevisionGraph *graph);
+
 /* strata-cli-output.c: revisions as Alembic prints them, or as JSON. */
 typedef enum
 {

@@ -489,6 +489,11 @@ strata_cli_check (StrataCli  *cli,
     print_findings_text (printer, &findings);
   strata_cli_printer_finish (printer);
 
+  /* Lint warnings, and head against schema.sql (strata-cli-autogen.c). */
+  if (!strata_cli_check_schema (cli, snapshot.project, snapshot.disk_graph) &&
+      findings_clean (&findings))
+    return STRATA_CLI_EXIT_ERROR;
+
   if (findings_clean (&findings))
     {
       if (!cli->json)

@@ -27,6 +27,7 @@ static const StrataCliCommand commands[] = {
   { "merge",     strata_cli_merge,     N_("Merge heads into a new revision") },
   { "edit",      strata_cli_edit,      N_("Open a revision file in $VISUAL or $EDITOR") },
   { "check",     strata_cli_check,     N_("Fail when the database is not up to date") },
+  { "schema",    strata_cli_schema,    N_("Print the schema as normalised CREATE statements") },
 };
 
 int

@@ -833,6 +833,8 @@ rebuild (Plan                *plan,
   g_ptr_array_add (names, g_strdup (from->name));
   if (!drop_dependents (plan, names, error))
     return FALSE;
+  /* Dropping re-read the schema, and with it the entry @from pointed at. */
+  from = current_table (plan, to->name);
 
   note_new_not_null (plan, from, to);
   g_string_append_printf (plan->sql, "-- Rebuild table %s (SQLite cannot ALTER it so).\n",
@@ -855,13 +857,15 @@ respell_table (Plan        *plan,
                const char  *to,
                GError     **error)
 {
+  /* Copied first: dropping dependents re-reads the schema @from lives in. */
+  g_autofree char *from_copy = g_strdup (from);
   g_autofree char *temporary = scratch_name (plan, to);
   g_autofree char *from_id = ident (from);
   g_autofree char *temporary_id = ident (temporary);
   g_autofree char *to_id = ident (to);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  g_ptr_array_add (names, g_strdup (from));
+  g_ptr_array_add (names, g_strdup (from_copy));
   return drop_dependents (plan, names, error) &&
          emitf (plan, error, "ALTER TABLE %s RENAME TO %s", from_id, temporary_id) &&
          emitf (plan, error, "ALTER TABLE %s RENAME TO %s", temporary_id, to_id) &&

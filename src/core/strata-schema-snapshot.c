@@ -205,6 +205,23 @@ _strata_schema_snapshot_lookup (StrataSchemaSnapshot *self,
   return NULL;
 }
 
+void
+strata_schema_snapshot_exclude (StrataSchemaSnapshot *self,
+                                const char           *table)
+{
+  g_return_if_fail (STRATA_IS_SCHEMA_SNAPSHOT (self));
+  g_return_if_fail (table != NULL);
+
+  for (guint i = self->entries->len; i > 0; i--)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (self->entries, i - 1);
+
+      if (g_ascii_strcasecmp (entry->table, table) == 0 &&
+          entry->kind != STRATA_SCHEMA_KIND_VIEW)
+        g_ptr_array_remove_index (self->entries, i - 1);
+    }
+}
+
 GStrv
 strata_schema_snapshot_dup_tables (StrataSchemaSnapshot *self)
 {

@@ -42,6 +42,10 @@ gboolean              strata_schema_snapshot_equal        (StrataSchemaSnapshot 
  * column “price” added: price REAL"); empty when they are equal. */
 GStrv                 strata_schema_snapshot_compare      (StrataSchemaSnapshot  *self,
                                                            StrataSchemaSnapshot  *other);
+/* Leaves out @table with its indexes and triggers: the version table and
+ * strata_history belong to Strata, not to the user's schema. */
+void                  strata_schema_snapshot_exclude      (StrataSchemaSnapshot  *self,
+                                                           const char            *table);
 /* Names of the tables, in the order they were created. */
 GStrv                 strata_schema_snapshot_dup_tables   (StrataSchemaSnapshot  *self);
 

@@ -1,0 +1,160 @@
+/* test-cli-autogen.c: schema, revision --autogenerate and check against schema.sql
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cli-test.h"
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static void
+append_file (const char *dir,
+             const char *name,
+             const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  joined = g_strconcat (contents, text, NULL);
+  g_assert_true (g_file_set_contents (path, joined, -1, NULL));
+}
+
+/* schema.sql made from `schema --head`, and strata.ini pointing at it. */
+static char *
+start_schema (CliFixture *fixture)
+{
+  CliResult *result = cli_run (fixture, "schema", "--head", NULL);
+  char *schema;
+
+  cli_assert_status (result, 0);
+  g_assert_nonnull (strstr (result->out, "CREATE TABLE part ("));
+  schema = g_strdup (result->out);
+  cli_result_free (result);
+  write_file (fixture->project, "schema.sql", schema);
+  append_file (fixture->project, "strata.ini", "schema = schema.sql\n");
+  return schema;
+}
+
+static void
+test_no_change (CliFixture    *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  CliResult *result = cli_run (fixture, "revision", "--autogenerate", "-m", "nothing", NULL);
+
+  cli_assert_status (result, 0);
+  g_assert_true (cli_result_has_line (result, "No changes in schema detected."));
+  cli_result_free (result);
+}
+
+static void
+test_generate_and_check (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  CliResult *result;
+
+  result = cli_run (fixture, "upgrade", "heads", NULL);
+  cli_assert_status (result, 0);
+  cli_result_free (result);
+
+  append_file (fixture->project, "schema.sql",
+               "CREATE TABLE note (id INTEGER PRIMARY KEY, part_id INTEGER REFERENCES part(id), "
+               "body TEXT NOT NULL DEFAULT '');\n");
+  result = cli_run (fixture, "check", NULL);
+  cli_assert_status (result, 1);
+  g_assert_nonnull (strstr (result->err, "differs from the schema file"));
+  g_assert_nonnull (strstr (result->err, "table “note” added"));
+  cli_result_free (result);
+
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "add note", "--rev-id",
+                    "note00000001", NULL);
+  cli_assert_status (result, 0);
+  g_assert_nonnull (strstr (result->out, "note00000001_add_note.sql"));
+  cli_result_free (result);
+
+  result = cli_run (fixture, "upgrade", "heads", NULL);
+  cli_assert_status (result, 0);
+  cli_result_free (result);
+  result = cli_run (fixture, "check", NULL);
+  cli_assert_status (result, 0);
+  cli_result_free (result);
+
+  /* The database's schema, without Strata's own tables. */
+  result = cli_run (fixture, "schema", NULL);
+  cli_assert_status (result, 0);
+  g_assert_nonnull (strstr (result->out, "CREATE TABLE note ("));
+  g_assert_null (strstr (result->out, "alembic_version"));
+  g_assert_null (strstr (result->out, "strata_history"));
+  cli_result_free (result);
+
+  result = cli_run (fixture, "downgrade", "-1", NULL);
+  cli_assert_status (result, 0);
+  cli_result_free (result);
+}
+
+static void
+test_drop_needs_consent (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  g_autofree char *without = NULL;
+  CliResult *result;
+  char *line;
+
+  /* schema.sql loses the part table's description column. */
+  without = g_strdup (schema);
+  line = strstr (without, "  description TEXT,\n");
+  g_assert_nonnull (line);
+  memmove (line, line + strlen ("  description TEXT,\n"), strlen (line + strlen ("  description TEXT,\n")) + 1);
+  write_file (fixture->project, "schema.sql", without);
+
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "drop it", NULL);
+  cli_assert_status (result, 1);
+  g_assert_nonnull (strstr (result->err, "--allow-drop"));
+  cli_result_free (result);
+
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "drop it", "--allow-drop", NULL);
+  cli_assert_status (result, 0);
+  g_assert_nonnull (strstr (result->err, "dropped"));
+  cli_result_free (result);
+}
+
+static void
+test_bad_rename (CliFixture    *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  CliResult *result = cli_run (fixture, "revision", "--autogenerate", "-m", "x", "--rename",
+                               "nocolon", NULL);
+
+  cli_assert_status (result, 2);
+  cli_result_free (result);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  cli_test_init (&argc, &argv);
+  g_test_add ("/cli/autogen/no-change", CliFixture, NULL, cli_fixture_setup, test_no_change,
+              cli_fixture_teardown);
+  g_test_add ("/cli/autogen/generate-and-check", CliFixture, NULL, cli_fixture_setup,
+              test_generate_and_check, cli_fixture_teardown);
+  g_test_add ("/cli/autogen/drop-needs-consent", CliFixture, NULL, cli_fixture_setup,
+              test_drop_needs_consent, cli_fixture_teardown);
+  g_test_add ("/cli/autogen/bad-rename", CliFixture, NULL, cli_fixture_setup, test_bad_rename,
+              cli_fixture_teardown);
+  return g_test_run ();
+}
