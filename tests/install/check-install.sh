@@ -1,0 +1,43 @@
+#!/bin/sh
+# `meson install` must put everything a distribution packages where the
+# desktop looks for it.
+set -eu
+build=$1
+gui=$2
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+
+meson install -C "$build" --no-rebuild --quiet --destdir "$dest" >/dev/null
+prefix=$(meson introspect "$build" --buildoptions |
+  python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"))')
+root=$dest$prefix
+app=io.github.strata.Strata
+
+expected="bin/strata-cli"
+if [ "$gui" = true ]; then
+  expected="$expected
+bin/strata
+share/applications/$app.desktop
+share/metainfo/$app.metainfo.xml
+share/icons/hicolor/scalable/apps/$app.svg
+share/icons/hicolor/symbolic/apps/$app-symbolic.svg
+share/glib-2.0/schemas/$app.gschema.xml
+share/dbus-1/services/$app.service"
+fi
+
+status=0
+for f in $expected; do
+  if [ -e "$root/$f" ]; then
+    echo "ok: $f"
+  else
+    echo "not ok: $f was not installed"
+    status=1
+  fi
+done
+# Nothing from the build that users should not get: no tests, no static library.
+if find "$root" -name 'test-*' -o -name '*.a' | grep -q .; then
+  echo "not ok: test programs or static libraries were installed:"
+  find "$root" -name 'test-*' -o -name '*.a'
+  status=1
+fi
+exit $status
