@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-backup.h"
 #include "strata-migration.h"
 
 G_BEGIN_DECLS
@@ -52,5 +53,7 @@ void      _strata_migration_set_failure        (StrataMigration    *self,
                                                 StrataRevision     *revision,
                                                 guint               line,
                                                 const char         *statement);
+void      _strata_migration_set_backup         (StrataMigration    *self,
+                                                StrataBackup       *backup);
 
 G_END_DECLS

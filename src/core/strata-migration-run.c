@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strata-backup-private.h"
 #include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-migration-private.h"
@@ -996,6 +997,37 @@ close_for_writing (Run *run)
   remove_lock_note (run);
 }
 
+/* backup = always copies the database before every run that changes it;
+ * backup = destructive (the default) only before a run that drops a table or
+ * a column. A run that cannot back up does not start: the copy is the point. */
+static gboolean
+back_up (Run     *run,
+         GError **error)
+{
+  StrataProject *project = run->request->project;
+  StrataBackupPolicy policy = strata_project_get_backup_policy (project);
+  g_autoptr(StrataBackup) backup = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (policy == STRATA_BACKUP_POLICY_NEVER ||
+      !strata_status_get_database_exists (run->status) ||
+      (policy == STRATA_BACKUP_POLICY_DESTRUCTIVE && !_strata_backup_steps_destroy (run->steps)))
+    return TRUE;
+  if (!g_file_equal (run->request->database_file, strata_project_get_database_file (project)))
+    return TRUE;
+
+  if (!(backup = _strata_backup_create_from (project, run->database, run->cancellable,
+                                             &local_error)))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("%s; nothing was migrated (set “backup = never” in strata.ini to "
+                     "migrate without a backup)"), local_error->message);
+      return FALSE;
+    }
+  _strata_migration_set_backup (run->migration, backup);
+  return TRUE;
+}
+
 static gboolean
 execute_steps (Run     *run,
                GError **error)
@@ -1026,7 +1058,8 @@ _strata_migration_execute (_StrataRunRequest  *request,
   ok = load_and_plan (&run, FALSE, error);
   if (ok && run.steps->len > 0)
     {
-      ok = open_for_writing (&run, error) && execute_steps (&run, error);
+      ok = open_for_writing (&run, error) && back_up (&run, error) &&
+           execute_steps (&run, error);
       close_for_writing (&run);
     }
   run_clear (&run);

@@ -45,6 +45,7 @@ struct _StrataMigration
   StrataRevision      *failed_revision;
   guint                failed_line;
   char                *failed_statement;
+  StrataBackup        *backup;
 
   /* The worker writes progress here; one idle carries it to shown. */
   GMutex               mutex;
@@ -102,6 +103,7 @@ strata_migration_dispose (GObject *object)
 
   g_clear_object (&self->graph);
   g_clear_object (&self->failed_revision);
+  g_clear_object (&self->backup);
 
   G_OBJECT_CLASS (strata_migration_parent_class)->dispose (object);
 }
@@ -434,6 +436,13 @@ _strata_migration_set_failure (StrataMigration *self,
   self->failed_statement = g_strdup (statement);
 }
 
+void
+_strata_migration_set_backup (StrataMigration *self,
+                              StrataBackup    *backup)
+{
+  g_set_object (&self->backup, backup);
+}
+
 /* Called on the caller's thread as a run starts: the context that will see
  * its progress, and a clean slate. */
 static void
@@ -443,6 +452,7 @@ begin (StrataMigration *self,
   g_clear_object (&self->failed_revision);
   g_clear_pointer (&self->failed_statement, g_free);
   self->failed_line = 0;
+  g_clear_object (&self->backup);
 
   g_mutex_lock (&self->mutex);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -732,4 +742,11 @@ strata_migration_get_failed_statement (StrataMigration *self)
 {
   g_return_val_if_fail (STRATA_IS_MIGRATION (self), NULL);
   return self->failed_statement;
+}
+
+StrataBackup *
+strata_migration_get_backup (StrataMigration *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATION (self), NULL);
+  return self->backup;
 }

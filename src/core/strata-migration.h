@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-backup.h"
 #include "strata-types.h"
 
 G_BEGIN_DECLS
@@ -87,5 +88,9 @@ guint            strata_migration_get_step               (StrataMigration     *s
 StrataRevision  *strata_migration_get_failed_revision    (StrataMigration     *self);
 guint            strata_migration_get_failed_line        (StrataMigration     *self);
 const char      *strata_migration_get_failed_statement   (StrataMigration     *self);
+
+/* The copy of the database the run took before its first step (see
+ * "backup" in docs/project-format.md), or NULL when it took none. */
+StrataBackup    *strata_migration_get_backup             (StrataMigration     *self);
 
 G_END_DECLS

@@ -9,7 +9,7 @@
 
 #include "strata-database.h"
 #include "strata-error.h"
-#include "strata-project.h"
+#include "strata-project-private.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-status.h"
@@ -31,6 +31,10 @@ struct _StrataProject
   GFile   *versions_directory;
   char    *version_table;
   GStrv    warnings;
+  /* Where and when runs back the database up (docs/reliability.md). */
+  GFile   *backup_directory;
+  StrataBackupPolicy backup_policy;
+  guint    backup_keep;
 };
 
 /* The public strata_project_init() (like `strata-cli init`) takes the name
@@ -74,6 +78,7 @@ strata_project_finalize (GObject *object)
   g_clear_object (&self->versions_directory);
   g_clear_pointer (&self->version_table, g_free);
   g_clear_pointer (&self->warnings, g_strfreev);
+  g_clear_object (&self->backup_directory);
 
   G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
 }
@@ -232,7 +237,8 @@ collect_warnings (StrataProject *self,
                   GKeyFile      *key_file,
                   const char    *contents)
 {
-  static const char *known[] = { "database", "versions", "version_table", NULL };
+  static const char *known[] = { "database", "versions", "version_table",
+                                 "backup", "backup_dir", "backup_keep", NULL };
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
 
@@ -274,6 +280,52 @@ resolve_database (StrataProject *self,
 }
 
 static gboolean
+backup_config_error (StrataProject  *self,
+                     const char     *contents,
+                     const char     *key,
+                     const char     *value,
+                     const char     *expected,
+                     GError        **error)
+{
+  g_autofree char *name = config_display_name (self);
+
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+               _("%s:%u: “%s = %s” is not valid; write %s"),
+               name, find_key_line (contents, GROUP, key), key, value, expected);
+  return FALSE;
+}
+
+/* backup, backup_dir and backup_keep: see docs/project-format.md. */
+static gboolean
+apply_backup_config (StrataProject  *self,
+                     GKeyFile       *key_file,
+                     const char     *contents,
+                     GError        **error)
+{
+  g_autofree char *policy = get_value (key_file, "backup", "destructive");
+  g_autofree char *folder = get_value (key_file, "backup_dir", "backups");
+  g_autofree char *keep = get_value (key_file, "backup_keep", "10");
+  guint64 count = 0;
+
+  if (g_ascii_strcasecmp (policy, "destructive") == 0)
+    self->backup_policy = STRATA_BACKUP_POLICY_DESTRUCTIVE;
+  else if (g_ascii_strcasecmp (policy, "always") == 0)
+    self->backup_policy = STRATA_BACKUP_POLICY_ALWAYS;
+  else if (g_ascii_strcasecmp (policy, "never") == 0)
+    self->backup_policy = STRATA_BACKUP_POLICY_NEVER;
+  else
+    return backup_config_error (self, contents, "backup", policy,
+                                _("“destructive”, “always” or “never”"), error);
+
+  if (!g_ascii_string_to_unsigned (keep, 10, 0, G_MAXUINT, &count, NULL))
+    return backup_config_error (self, contents, "backup_keep", keep,
+                                _("a number of backups to keep (0 keeps them all)"), error);
+  self->backup_keep = (guint)count;
+  self->backup_directory = g_file_resolve_relative_path (self->directory, folder);
+  return TRUE;
+}
+
+static gboolean
 apply_config (StrataProject  *self,
               GKeyFile       *key_file,
               const char     *contents,
@@ -304,15 +356,21 @@ apply_config (StrataProject  *self,
   self->template_file = g_file_get_child (self->directory, TEMPLATE_NAME);
   self->configured_database = resolve_database (self, database);
   self->database_file = g_object_ref (self->configured_database);
+  if (!apply_backup_config (self, key_file, contents, error))
+    return FALSE;
   collect_warnings (self, key_file, contents);
   return TRUE;
 }
+
+static gboolean parse_config (StrataProject  *self,
+                              const char     *contents,
+                              gsize           length,
+                              GError        **error);
 
 static gboolean
 load_config (StrataProject  *self,
              GError        **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *name = config_display_name (self);
@@ -331,6 +389,19 @@ load_config (StrataProject  *self,
                      _("%s cannot be read: %s"), name, local_error->message);
       return FALSE;
     }
+  return parse_config (self, contents, length, error);
+}
+
+/* Split from load_config() so that the fuzzer can feed it bytes. */
+static gboolean
+parse_config (StrataProject  *self,
+              const char     *contents,
+              gsize           length,
+              GError        **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = config_display_name (self);
 
   if (!g_key_file_load_from_data (key_file, contents, length, G_KEY_FILE_NONE, &local_error))
     {
@@ -363,6 +434,25 @@ strata_project_new (GFile   *directory,
   self->directory = g_object_ref (directory);
   self->config_file = g_file_get_child (directory, CONFIG_NAME);
   if (!load_config (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+StrataProject *
+_strata_project_new_for_data (GFile       *directory,
+                              const char  *contents,
+                              gsize        length,
+                              GError     **error)
+{
+  g_autoptr(StrataProject) self = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (contents != NULL || length == 0, NULL);
+
+  self = g_object_new (STRATA_TYPE_PROJECT, NULL);
+  self->directory = g_object_ref (directory);
+  self->config_file = g_file_get_child (directory, CONFIG_NAME);
+  if (!parse_config (self, contents != NULL ? contents : "", length, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -545,6 +635,27 @@ strata_project_get_version_table (StrataProject *self)
 {
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   return self->version_table;
+}
+
+GFile *
+strata_project_get_backup_directory (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->backup_directory;
+}
+
+StrataBackupPolicy
+strata_project_get_backup_policy (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), STRATA_BACKUP_POLICY_DESTRUCTIVE);
+  return self->backup_policy;
+}
+
+guint
+strata_project_get_backup_keep (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), 0);
+  return self->backup_keep;
 }
 
 const char * const *

@@ -14,6 +14,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StrataProject, strata_project, STRATA, PROJECT, GObject)
 
+/* strata.ini's "backup" key: when a run first copies the database aside. */
+typedef enum
+{
+  STRATA_BACKUP_POLICY_DESTRUCTIVE, /* before a run with a DROP TABLE or DROP COLUMN */
+  STRATA_BACKUP_POLICY_ALWAYS,      /* before every run that changes something */
+  STRATA_BACKUP_POLICY_NEVER,
+} StrataBackupPolicy;
+
 /* Reads @directory/strata.ini (see docs/project-format.md). STRATA_DATABASE in
  * the environment overrides the configured database; strata_project_set_database_file()
  * overrides both. Unknown keys are not errors: see strata_project_get_warnings(). */
@@ -41,6 +49,11 @@ GFile               *strata_project_get_versions_directory  (StrataProject      
  * Without that file new revisions get empty sections. */
 GFile               *strata_project_get_template_file       (StrataProject       *self);
 const char          *strata_project_get_version_table       (StrataProject       *self);
+/* backup_dir (default backups/, relative to the project), backup (default
+ * destructive) and backup_keep (default 10; 0 keeps every backup). */
+GFile               *strata_project_get_backup_directory    (StrataProject       *self);
+StrataBackupPolicy   strata_project_get_backup_policy       (StrataProject       *self);
+guint                strata_project_get_backup_keep         (StrataProject       *self);
 /* Human-readable lines: "strata.ini:4: unknown key “foo”; it is ignored". */
 const char * const  *strata_project_get_warnings            (StrataProject       *self);
 /* @file relative to the project folder when inside it, else its path. */

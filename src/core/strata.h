@@ -19,3 +19,4 @@
 #include "strata-schema-snapshot.h"
 #include "strata-autogen.h"
 #include "strata-lint.h"
+#include "strata-backup.h"

@@ -1,0 +1,22 @@
+/* strata-backup-private.h: what a migration run needs of backups
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-backup.h"
+#include "strata-database.h"
+
+G_BEGIN_DECLS
+
+/* Backs up @database (open on this thread, outside a transaction), which is
+ * @project's database, and prunes. */
+StrataBackup *_strata_backup_create_from     (StrataProject   *project,
+                                              StrataDatabase  *database,
+                                              GCancellable    *cancellable,
+                                              GError         **error);
+/* TRUE when a step of @steps drops a table or a column (StrataLint's data
+ * loss warnings for the direction the step runs). */
+gboolean      _strata_backup_steps_destroy   (GPtrArray       *steps);
+
+G_END_DECLS
