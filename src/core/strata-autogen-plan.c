@@ -419,7 +419,8 @@ find_dependents (Plan      *plan,
         {
           StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
 
-          if ((entry->kind != STRATA_SCHEMA_KIND_VIEW && entry->kind != STRATA_SCHEMA_KIND_TRIGGER) ||
+          if ((entry->kind != STRATA_SCHEMA_KIND_VIEW &&
+               entry->kind != STRATA_SCHEMA_KIND_TRIGGER) ||
               g_ptr_array_find (found, entry, NULL) || !mentions_any (entry, names))
             continue;
           g_ptr_array_add (found, entry);
@@ -480,7 +481,8 @@ drop_changed_dependents (Plan    *plan,
 
       if (entry->kind == STRATA_SCHEMA_KIND_TABLE)
         {
-          if (target_table (plan, entry->name) == NULL && !find_table_rename (plan, entry->name, NULL))
+          if (target_table (plan, entry->name) == NULL &&
+              find_table_rename (plan, entry->name, NULL) == NULL)
             g_ptr_array_add (names, g_strdup (entry->name));
           continue;
         }

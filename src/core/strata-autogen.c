@@ -551,7 +551,8 @@ add_sample_rows (StrataDatabase       *database,
                                     sample_value (column->type, n));
           }
         table = strata_sql_quote_identifier (entry->name);
-        sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s WHERE (SELECT count(*) FROM %s) < %u",
+        sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s "
+                               "WHERE (SELECT count(*) FROM %s) < %u",
                                table, names->str, values->str, table, n);
         sqlite3_exec (db, sql, NULL, NULL, NULL);
       }

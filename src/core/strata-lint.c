@@ -138,7 +138,8 @@ creates_table (GPtrArray  *tokens,
   if (!_strata_sql_token_is (tokens, 0, "CREATE"))
     return FALSE;
   index = _strata_sql_create_name (tokens, NULL);
-  return (_strata_sql_token_is (tokens, 1, "TABLE") || _strata_sql_token_is (tokens, 2, "TABLE")) &&
+  return (_strata_sql_token_is (tokens, 1, "TABLE") ||
+          _strata_sql_token_is (tokens, 2, "TABLE")) &&
          g_ascii_strcasecmp (value_at (tokens, index), name) == 0;
 }
 
@@ -413,7 +414,8 @@ check_new_unique (Section             *section,
       g_autoptr(GString) present = g_string_new (NULL);
       gint64 n;
 
-      if (!index->unique || index->partial || strstr (key, "<expression>") || had_unique (before, key))
+      if (!index->unique || index->partial || strstr (key, "<expression>") ||
+          had_unique (before, key))
         continue;
       for (guint c = 0; index->columns[c] != NULL; c++)
         {

@@ -328,13 +328,13 @@ compare_columns (const char            *table,
 
       if (old == NULL)
         add_line (builder,
-                             g_strdup_printf (_("table “%s”: column “%s” added: %s"), table,
-                                              column->name, column->definition));
+                  g_strdup_printf (_("table “%s”: column “%s” added: %s"), table,
+                                   column->name, column->definition));
       else if (strcmp (old->key, column->key) != 0)
         add_line (builder,
-                             g_strdup_printf (_("table “%s”: column “%s” changed: %s → %s"),
-                                              table, column->name, old->definition,
-                                              column->definition));
+                  g_strdup_printf (_("table “%s”: column “%s” changed: %s → %s"),
+                                   table, column->name, old->definition,
+                                   column->definition));
     }
   for (guint i = 0; i < from->columns->len; i++)
     {
@@ -342,12 +342,12 @@ compare_columns (const char            *table,
 
       if (_strata_table_definition_lookup (to, column->name) == NULL)
         add_line (builder,
-                             g_strdup_printf (_("table “%s”: column “%s” dropped"), table,
-                                              column->name));
+                  g_strdup_printf (_("table “%s”: column “%s” dropped"), table,
+                                   column->name));
     }
   if (!column_positions_match (from, to))
     add_line (builder, g_strdup_printf (_("table “%s”: columns in another order"),
-                                                   table));
+                                        table));
 }
 
 static gboolean
@@ -369,13 +369,13 @@ compare_constraints (const char            *table,
   for (guint i = 0; i < to->constraints->len; i++)
     if (!has_constraint (from, g_ptr_array_index (to->constraint_keys, i)))
       add_line (builder,
-                           g_strdup_printf (_("table “%s”: constraint added: %s"), table,
-                                            (char *)g_ptr_array_index (to->constraints, i)));
+                g_strdup_printf (_("table “%s”: constraint added: %s"), table,
+                                 (char *)g_ptr_array_index (to->constraints, i)));
   for (guint i = 0; i < from->constraints->len; i++)
     if (!has_constraint (to, g_ptr_array_index (from->constraint_keys, i)))
       add_line (builder,
-                           g_strdup_printf (_("table “%s”: constraint dropped: %s"), table,
-                                            (char *)g_ptr_array_index (from->constraints, i)));
+                g_strdup_printf (_("table “%s”: constraint dropped: %s"), table,
+                                 (char *)g_ptr_array_index (from->constraints, i)));
 }
 
 static void
@@ -386,13 +386,13 @@ compare_options (const char            *table,
 {
   if (from->strict != to->strict)
     add_line (builder, g_strdup_printf (to->strict ? _("table “%s”: now STRICT")
-                                                              : _("table “%s”: no longer STRICT"),
-                                                   table));
+                                                   : _("table “%s”: no longer STRICT"),
+                                        table));
   if (from->without_rowid != to->without_rowid)
     add_line (builder,
-                         g_strdup_printf (to->without_rowid ? _("table “%s”: now WITHOUT ROWID")
-                                                            : _("table “%s”: now has a rowid"),
-                                          table));
+              g_strdup_printf (to->without_rowid ? _("table “%s”: now WITHOUT ROWID")
+                                                 : _("table “%s”: now has a rowid"),
+                               table));
 }
 
 void
@@ -411,11 +411,11 @@ _strata_schema_snapshot_compare_table (StrataSnapshotEntry *from,
     }
   if (strcmp (from->name, to->name) != 0)
     add_line (details, g_strdup_printf (_("table “%s”: now spelt “%s”"), from->name,
-                                                   to->name));
+                                        to->name));
   lines = g_strv_builder_end (details);
   if (lines[0] == NULL)
     add_line (builder, g_strdup_printf (_("table “%s” changed: %s → %s"), to->name,
-                                                   from->canonical, to->canonical));
+                                        from->canonical, to->canonical));
   for (guint i = 0; lines[i] != NULL; i++)
     g_strv_builder_add (builder, lines[i]);
 }
@@ -429,15 +429,15 @@ compare_entry (StrataSnapshotEntry *from,
     {
       if (strcmp (from->name, to->name) != 0)
         add_line (builder, g_strdup_printf (_("%s “%s”: now spelt “%s”"),
-                                                       kind_name (to->kind), from->name, to->name));
+                                            kind_name (to->kind), from->name, to->name));
       return;
     }
   if (to->kind == STRATA_SCHEMA_KIND_TABLE)
     _strata_schema_snapshot_compare_table (from, to, builder);
   else
     add_line (builder, g_strdup_printf (_("%s “%s” changed: %s → %s"),
-                                                   kind_name (to->kind), to->name,
-                                                   from->canonical, to->canonical));
+                                        kind_name (to->kind), to->name,
+                                        from->canonical, to->canonical));
 }
 
 GStrv
@@ -456,8 +456,8 @@ strata_schema_snapshot_compare (StrataSchemaSnapshot *self,
 
       if (from == NULL)
         add_line (builder, g_strdup_printf (_("%s “%s” added: %s"),
-                                                       kind_name (to->kind), to->name,
-                                                       to->canonical));
+                                            kind_name (to->kind), to->name,
+                                            to->canonical));
       else
         compare_entry (from, to, builder);
     }
@@ -467,7 +467,7 @@ strata_schema_snapshot_compare (StrataSchemaSnapshot *self,
 
       if (_strata_schema_snapshot_lookup (other, from->kind, from->name) == NULL)
         add_line (builder, g_strdup_printf (_("%s “%s” dropped"),
-                                                       kind_name (from->kind), from->name));
+                                            kind_name (from->kind), from->name));
     }
   return g_strv_builder_end (builder);
 }

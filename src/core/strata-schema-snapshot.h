@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 #define STRATA_TYPE_SCHEMA_SNAPSHOT (strata_schema_snapshot_get_type ())
 
-G_DECLARE_FINAL_TYPE (StrataSchemaSnapshot, strata_schema_snapshot, STRATA, SCHEMA_SNAPSHOT, GObject)
+G_DECLARE_FINAL_TYPE (StrataSchemaSnapshot, strata_schema_snapshot,
+                      STRATA, SCHEMA_SNAPSHOT, GObject)
 
 /* Reads the main schema of @database through sqlite_schema and the
  * table_xinfo, index_list, index_xinfo and foreign_key_list pragmas (by way of

@@ -107,7 +107,8 @@ clause_kind (GPtrArray *tokens,
     return CLAUSE_COLLATE;
   if (_strata_sql_token_is (tokens, word, "REFERENCES"))
     return CLAUSE_REFERENCES;
-  if (_strata_sql_token_is (tokens, word, "GENERATED") || _strata_sql_token_is (tokens, word, "AS"))
+  if (_strata_sql_token_is (tokens, word, "GENERATED") ||
+      _strata_sql_token_is (tokens, word, "AS"))
     return CLAUSE_GENERATED;
   return CLAUSE_NULL;
 }

@@ -111,13 +111,14 @@ test_drop_needs_consent (CliFixture    *fixture,
   g_autofree char *schema = start_schema (fixture);
   g_autofree char *without = NULL;
   CliResult *result;
+  const char *gone = "  description TEXT,\n";
   char *line;
 
   /* schema.sql loses the part table's description column. */
   without = g_strdup (schema);
-  line = strstr (without, "  description TEXT,\n");
+  line = strstr (without, gone);
   g_assert_nonnull (line);
-  memmove (line, line + strlen ("  description TEXT,\n"), strlen (line + strlen ("  description TEXT,\n")) + 1);
+  memmove (line, line + strlen (gone), strlen (line + strlen (gone)) + 1);
   write_file (fixture->project, "schema.sql", without);
 
   result = cli_run (fixture, "revision", "--autogenerate", "-m", "drop it", NULL);

@@ -349,7 +349,8 @@ apply (StrataDatabase *database,
        const char     *sql)
 {
   sqlite3 *db = strata_database_get_handle (database);
-  g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF;\nBEGIN;\n%s\nCOMMIT;", sql);
+  g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF;\nBEGIN;\n%s\nCOMMIT;",
+                                             sql);
   g_autofree char *violations = NULL;
   char *message = NULL;
 
@@ -368,7 +369,8 @@ make_autogen (Pair *pair)
   if (pair->allow_drop)
     strata_autogen_set_flags (autogen, STRATA_AUTOGEN_FLAGS_ALLOW_DROP);
   for (guint i = 0; i < pair->renames->len; i++)
-    g_assert_true (strata_autogen_add_rename (autogen, g_ptr_array_index (pair->renames, i), NULL));
+    g_assert_true (strata_autogen_add_rename (autogen, g_ptr_array_index (pair->renames, i),
+                                              NULL));
   return autogen;
 }
 
@@ -379,8 +381,10 @@ check_generated (Pair          *pair,
   g_autofree char *head = g_strconcat (pair->before, "\n", pair->rows, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataDatabase) database = strata_database_open_memory (&error);
-  g_autoptr(StrataSchemaSnapshot) before = strata_schema_snapshot_new_from_sql (pair->before, "before", &error);
-  g_autoptr(StrataSchemaSnapshot) after = strata_schema_snapshot_new_from_sql (pair->after, "after", &error);
+  g_autoptr(StrataSchemaSnapshot) before =
+    strata_schema_snapshot_new_from_sql (pair->before, "before", &error);
+  g_autoptr(StrataSchemaSnapshot) after =
+    strata_schema_snapshot_new_from_sql (pair->after, "after", &error);
   sqlite3 *db = strata_database_get_handle (database);
   sqlite3 *before_db = open_with (pair->before);
   sqlite3 *after_db = open_with (pair->after);
@@ -456,7 +460,8 @@ test_executor (gconstpointer data)
                           "SELECT count(*) FROM parent)";
 
   ct_write_config (dir);
-  g_assert_true (g_file_set_contents (config, "[strata]\ndatabase = test.db\nschema = schema.sql\n",
+  g_assert_true (g_file_set_contents (config,
+                                      "[strata]\ndatabase = test.db\nschema = schema.sql\n",
                                       -1, NULL));
   g_assert_true (g_file_set_contents (schema, pair->after, -1, NULL));
   ct_write_revision (dir, "base0001", NULL, "base", base_sql, "SELECT 1;");
@@ -510,7 +515,8 @@ static void
 test_async (void)
 {
   g_autoptr(StrataAutogen) autogen =
-    strata_autogen_new_for_sql ("CREATE TABLE t (a INTEGER);", "CREATE TABLE t (a INTEGER, b TEXT);");
+    strata_autogen_new_for_sql ("CREATE TABLE t (a INTEGER);",
+                                "CREATE TABLE t (a INTEGER, b TEXT);");
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
