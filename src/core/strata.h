@@ -20,3 +20,4 @@
 #include "strata-autogen.h"
 #include "strata-lint.h"
 #include "strata-backup.h"
+#include "strata-rehearsal.h"
