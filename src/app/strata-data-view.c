@@ -16,6 +16,7 @@ struct _StrataDataView
   StrataTableModel *model;
   GHashTable       *filters;   /* column name -> text typed for it */
   guint             updating_entry : 1;
+  guint             sized : 1;
 
   GtkWidget        *box;
   GtkDropDown      *column_choice;
@@ -108,6 +109,48 @@ remove_columns (StrataDataView *self)
     }
 }
 
+/* GtkColumnView sizes a column by the cells it measured first, which were
+ * placeholders; once real rows arrive, give each column room for what the
+ * first page holds (within reason: it stays resizable). */
+static void
+size_columns (StrataDataView *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(StrataTableRow) first = NULL;
+  PangoLayout *layout;
+  guint n_rows, n_columns;
+
+  if (self->sized || self->model == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0)
+    return;
+  first = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
+  if (!strata_table_row_get_loaded (first))
+    return;
+
+  self->sized = TRUE;
+  n_rows = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->model)), 50);
+  n_columns = g_list_model_get_n_items (columns);
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, c);
+      int width = 0, text_width;
+
+      pango_layout_set_text (layout, gtk_column_view_column_get_title (column), -1);
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      for (guint r = 0; r < n_rows; r++)
+        {
+          g_autoptr(StrataTableRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), r);
+          const char *value = strata_table_row_get_value (row, c);
+
+          pango_layout_set_text (layout, value ? value : "NULL", -1);
+          pango_layout_get_pixel_size (layout, &text_width, NULL);
+          width = MAX (width, text_width);
+        }
+      gtk_column_view_column_set_fixed_width (column, CLAMP (width + 24, 48, 320));
+    }
+  g_object_unref (layout);
+}
+
 static void
 columns_changed_cb (StrataDataView *self)
 {
@@ -117,6 +160,7 @@ columns_changed_cb (StrataDataView *self)
   guint selected = 0;
 
   remove_columns (self);
+  self->sized = FALSE;
   for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
@@ -288,6 +332,8 @@ strata_data_view_set_table (StrataDataView *self,
       g_signal_connect_object (self->model, "notify::error-message", G_CALLBACK (state_changed_cb),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->model, "notify::n-items", G_CALLBACK (update_count),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (size_columns),
                                self, G_CONNECT_SWAPPED);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));

@@ -99,22 +99,35 @@ describe_column (StrataSchemaColumn *column,
   if (g_str_equal (field, "name"))
     return g_strdup (strata_schema_column_get_name (column));
   if (g_str_equal (field, "type"))
-    return g_strdup (strata_schema_column_get_type_name (column));
+    {
+      const char *type = strata_schema_column_get_type_name (column);
+
+      /* Generated and hidden columns say so beside their type. */
+      switch (strata_schema_column_get_hidden (column))
+        {
+        case STRATA_SCHEMA_HIDDEN_VIRTUAL_TABLE:
+          return g_strdup_printf (_("%s (hidden)"), type);
+        case STRATA_SCHEMA_HIDDEN_GENERATED_VIRTUAL:
+          return g_strdup_printf (_("%s (generated, virtual)"), type);
+        case STRATA_SCHEMA_HIDDEN_GENERATED_STORED:
+          return g_strdup_printf (_("%s (generated, stored)"), type);
+        default:
+          return g_strdup (type);
+        }
+    }
   if (g_str_equal (field, "not-null"))
     return g_strdup (strata_schema_column_get_not_null (column) ? _("Not null") : "");
   if (g_str_equal (field, "default"))
     return g_strdup (strata_schema_column_get_default (column));
   if (g_str_equal (field, "key"))
-    return strata_schema_column_get_primary_key (column) > 0 ?
-           g_strdup_printf (_("Primary key %d"), strata_schema_column_get_primary_key (column)) :
-           g_strdup ("");
-  switch (strata_schema_column_get_hidden (column))
     {
-    case STRATA_SCHEMA_HIDDEN_VIRTUAL_TABLE:     return g_strdup (_("Hidden"));
-    case STRATA_SCHEMA_HIDDEN_GENERATED_VIRTUAL: return g_strdup (_("Generated (virtual)"));
-    case STRATA_SCHEMA_HIDDEN_GENERATED_STORED:  return g_strdup (_("Generated (stored)"));
-    default:                                     return g_strdup ("");
+      int position = strata_schema_column_get_primary_key (column);
+
+      /* Translators: the second, third… column of a composite primary key */
+      return position > 1 ? g_strdup_printf (_("Primary key, column %d"), position)
+                          : g_strdup (position == 1 ? _("Primary key") : "");
     }
+  return NULL;
 }
 
 static void
@@ -124,7 +137,6 @@ setup_column_cell_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_list_item_set_child (item, label);
 }
 
@@ -408,6 +420,26 @@ make_object_row (StrataSchemaObject *object)
   return row;
 }
 
+/* The version table and the history are Strata's own: start on a table of
+ * the project's instead, when there is one. */
+static GtkListBoxRow *
+first_interesting_row (StrataInspector *self)
+{
+  static const char *bookkeeping[] = { "alembic_version", "strata_history", NULL };
+
+  for (int i = 0; ; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->objects_list, i);
+      const char *name;
+
+      if (row == NULL)
+        return gtk_list_box_get_row_at_index (self->objects_list, 0);
+      name = g_object_get_data (G_OBJECT (row), "name");
+      if (!g_strv_contains (bookkeeping, name))
+        return row;
+    }
+}
+
 static void
 fill_objects (StrataInspector *self)
 {
@@ -425,7 +457,7 @@ fill_objects (StrataInspector *self)
   if (n == 0)
     return;
   if (previous == NULL || !strata_inspector_select (self, previous))
-    gtk_list_box_select_row (self->objects_list, gtk_list_box_get_row_at_index (self->objects_list, 0));
+    gtk_list_box_select_row (self->objects_list, first_interesting_row (self));
 }
 
 static void
@@ -575,10 +607,9 @@ strata_inspector_init (StrataInspector *self)
   gtk_column_view_set_model (self->columns_view, GTK_SELECTION_MODEL (selection));
   add_column (self, _("Name"), "name", TRUE);
   add_column (self, _("Type"), "type", TRUE);
-  add_column (self, _("Null"), "not-null", FALSE);
+  add_column (self, _("Nullable"), "not-null", FALSE);
   add_column (self, _("Default"), "default", TRUE);
   add_column (self, _("Key"), "key", FALSE);
-  add_column (self, _("Generated"), "hidden", FALSE);
 
   gtk_list_box_set_header_func (self->objects_list, header_func, NULL, NULL);
   g_signal_connect_object (self->indexes_list, "row-activated", G_CALLBACK (detail_row_activated_cb),

@@ -331,7 +331,9 @@ preview_cb (GObject      *object,
   g_autofree char *sql = NULL;
 
   sql = strata_migration_render_sql_finish (STRATA_MIGRATION (object), result, &error);
-  if (sql != NULL)
+  if (sql != NULL && strata_migration_get_n_steps (STRATA_MIGRATION (object)) == 0)
+    strata_sql_preview_set_sql (preview, NULL);
+  else if (sql != NULL)
     strata_sql_preview_set_sql (preview, sql);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     strata_sql_preview_set_error (preview, error->message);

@@ -48,6 +48,9 @@ struct _StrataWindow
   GtkProgressBar       *progress_bar;
   AdwSplitButton       *upgrade_button;
   AdwSplitButton       *downgrade_button;
+  GtkWidget            *save_button;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkWidget            *preview_button;
 };
 
 void     _strata_window_class_actions_init (StrataWindowClass *klass);

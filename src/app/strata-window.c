@@ -49,6 +49,15 @@ _strata_window_show_error (StrataWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* On a narrow window the view switcher moves to the bottom bar. */
+static void
+update_switcher_bar (StrataWindow *self)
+{
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    self->project != NULL &&
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
 /* The title follows the project and the editor's unsaved changes. */
 static void
 update_title (StrataWindow *self)
@@ -58,6 +67,13 @@ update_title (StrataWindow *self)
   g_autofree char *database = NULL;
   gboolean modified = strata_revision_editor_get_modified (self->editor);
 
+  /* The start page has nothing to upgrade, save or switch between. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, self->project != NULL);
+  update_switcher_bar (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->upgrade_button), self->project != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->downgrade_button), self->project != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->save_button), self->project != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_button), self->project != NULL);
   if (self->project == NULL)
     {
       gtk_window_set_title (GTK_WINDOW (self), _("Strata"));
@@ -749,6 +765,9 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, preview_button);
   gtk_widget_class_bind_template_callback (widget_class, start_page_open_cb);
   gtk_widget_class_bind_template_callback (widget_class, inspector_toast_cb);
 
@@ -790,6 +809,8 @@ strata_window_init (StrataWindow *self)
 
   g_signal_connect_object (self->timeline, "notify::selected-revision",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify::modified",
                            G_CALLBACK (editor_modified_cb), self, G_CONNECT_SWAPPED);
 

@@ -1,0 +1,242 @@
+#!/usr/bin/python3
+# e2e.py: drives the real `strata` binary as a person would, through the
+# accessibility tree and keyboard shortcuts, on a copy of the example project.
+# Checks the database after each step and saves a screenshot of each main view.
+#
+# Usage: e2e.py STRATA_BINARY SCREENSHOT_DIR
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    import gi
+    gi.require_version('Atspi', '2.0')
+    from gi.repository import Atspi
+except (ImportError, ValueError) as error:
+    print(f'1..0 # SKIP no AT-SPI bindings: {error}')
+    sys.exit(0)
+
+TIMEOUT = 30
+HEAD = '8c6e3a0f1b25'
+MERGE_PARENTS = ['6a4c1e8d9f03', '7b5d2f9e0a14']
+CONTROL = 1 << 2  # the X11 Control modifier mask
+ALT = 1 << 3
+
+binary, shots = sys.argv[1], sys.argv[2]
+source_root = os.environ['STRATA_SOURCE_ROOT']
+results = []
+
+
+def tap(name, ok, note=''):
+    results.append((name, ok))
+    print(f'{"ok" if ok else "not ok"} {len(results)} {name}{" # " + note if note else ""}',
+          flush=True)
+
+
+def wait_for(what, condition, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise TimeoutError(f'timed out waiting for {what}')
+
+
+def screenshot(name):
+    # Let the last frame reach the X server before grabbing it.
+    time.sleep(0.8)
+    path = os.path.join(shots, f'e2e-{name}.png')
+    subprocess.run(['import', '-window', 'root', path], check=True)
+    print(f'# screenshot {path}', flush=True)
+
+
+def find_app(name='strata'):
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        app = desktop.get_child_at_index(i)
+        if app is not None and app.get_name() == name:
+            return app
+    return None
+
+
+def walk(node, depth=0):
+    if node is None or depth > 60:
+        return
+    yield node
+    try:
+        count = node.get_child_count()
+    except Exception:
+        return
+    for i in range(count):
+        yield from walk(node.get_child_at_index(i), depth + 1)
+
+
+def find(root, role=None, name=None, prefix=None):
+    for node in walk(root):
+        try:
+            if role and node.get_role_name() != role:
+                continue
+            node_name = node.get_name() or ''
+            if name is not None and node_name != name:
+                continue
+            if prefix is not None and not node_name.startswith(prefix):
+                continue
+            return node
+        except Exception:
+            continue
+    return None
+
+
+def press(key, modifiers=0):
+    """Types @key (a keysym name's character or keysym number) with @modifiers held."""
+    if modifiers:
+        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.LOCKMODIFIERS)
+    keysym = ord(key) if isinstance(key, str) else key
+    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+    if modifiers:
+        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
+
+
+def click(node):
+    # A GTK button's first action is its click.
+    return Atspi.Action.do_action(node, 0)
+
+
+def heads(database):
+    if not os.path.exists(database):
+        return []
+    with sqlite3.connect(f'file:{database}?mode=ro', uri=True) as db:
+        try:
+            return sorted(row[0] for row in db.execute('SELECT version_num FROM alembic_version'))
+        except sqlite3.OperationalError:
+            return []
+
+
+def start(env, *args):
+    process = subprocess.Popen([binary, *args], env=env)
+    app = wait_for('the application on the accessibility bus', find_app)
+    frame = wait_for('its window', lambda: find(app, role='frame'))
+    return process, app, frame
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def main():
+    os.makedirs(shots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix='strata-e2e-')
+    project = os.path.join(work, 'maker-hub')
+    shutil.copytree(os.path.join(source_root, 'migrations'), project,
+                    ignore=shutil.ignore_patterns('*.db', '*.db-journal'))
+    database = os.path.join(project, 'maker_hub.db')
+    env = dict(os.environ)
+    env.pop('NO_AT_BRIDGE', None)
+    env.pop('GTK_A11Y', None)
+    env['GSETTINGS_BACKEND'] = 'memory'
+    Atspi.init()
+
+    print('1..9', flush=True)
+    process = None
+    try:
+        # Without a project: the start page.
+        process, app, frame = start(env)
+        tap('start page shows', find(app, name='Welcome to Strata') is not None
+            or find(app, prefix='Open Project Folder') is not None)
+        screenshot('start')
+        stop(process)
+        wait_for('the first instance to leave the bus', lambda: find_app() is None)
+
+        process, app, frame = start(env, project)
+        wait_for('the timeline', lambda: find(app, prefix='Merge pricing and storage'))
+        tap('project opens with its timeline', True)
+        screenshot('revision')
+
+        # Preview of the upgrade, then close it.
+        press('p', CONTROL)
+        preview = wait_for('the preview', lambda: find(app, role='frame', name='Preview SQL'))
+        sql = wait_for('the SQL', lambda: find(preview, role='text'))
+        text = Atspi.Text.get_text(sql, 0, Atspi.Text.get_character_count(sql))
+        tap('preview shows the SQL of the upgrade',
+            'CREATE TABLE part' in text and 'CREATE VIEW part_stock' in text and heads(database) == [])
+        screenshot('preview')
+        press(0xff1b)  # Escape
+        wait_for('the preview to close', lambda: find(app, role='frame', name='Preview SQL') is None)
+
+        # Upgrade to head with Ctrl+U.
+        press('u', CONTROL)
+        try:
+            wait_for('the upgrade', lambda: heads(database) == [HEAD], timeout=10)
+        except TimeoutError:
+            # No keyboard focus without a window manager: press the button.
+            click(wait_for('the Upgrade button', lambda: find(app, role='push button', name='Upgrade')))
+            wait_for('the upgrade', lambda: heads(database) == [HEAD])
+        tap('upgrade to head', heads(database) == [HEAD])
+        wait_for('the timeline to mark it current', lambda: find(app, prefix='Merge pricing and storage, Current'))
+        screenshot('upgraded')
+
+        # The database view, with the part table's structure and data.
+        press('2', ALT)
+        try:
+            wait_for('the inspector', lambda: find(app, name='part_stock'), timeout=5)
+        except TimeoutError:
+            click(wait_for('the Database tab', lambda: find(app, name='Database')))
+            wait_for('the inspector', lambda: find(app, name='part_stock'))
+        part = wait_for('the part table', lambda: find(app, name='part'))
+        tap('inspector lists part', part is not None)
+        screenshot('database')
+        data_tab = find(app, name='Data')
+        if data_tab is not None:
+            click(data_tab)
+        screenshot('data')
+        press('1', ALT)
+
+        # Downgrade one step with Ctrl+D: the merge is undone.
+        press('d', CONTROL)
+        try:
+            wait_for('the downgrade', lambda: heads(database) == MERGE_PARENTS, timeout=10)
+        except TimeoutError:
+            click(wait_for('the Downgrade button', lambda: find(app, role='push button', name='Downgrade')))
+            wait_for('the downgrade', lambda: heads(database) == MERGE_PARENTS)
+        tap('downgrade one step', heads(database) == MERGE_PARENTS)
+        wait_for('the timeline to show two current heads',
+                 lambda: find(app, prefix='Add part price table, Current'))
+        tap('timeline follows', True)
+        screenshot('downgraded')
+
+        press(0x3f, CONTROL)  # Ctrl+? opens the shortcuts window
+        shortcuts = None
+        try:
+            shortcuts = wait_for('the shortcuts window', lambda: find(app, name='Upgrade to head'), timeout=5)
+        except TimeoutError:
+            pass
+        tap('shortcuts window', shortcuts is not None, '' if shortcuts else 'TODO no keyboard focus')
+        if shortcuts is not None:
+            screenshot('shortcuts')
+        stop(process)
+        tap('quits cleanly', process.returncode in (0, -15))
+    finally:
+        if process is not None and process.poll() is None:
+            stop(process)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(ok for _, ok in results) else 1
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    except TimeoutError as error:
+        print(f'Bail out! {error}', flush=True)
+        sys.exit(1)
