@@ -7,7 +7,9 @@
 #include <gio/gio.h>
 
 #include "strata-backup.h"
+#include "strata-database.h"
 #include "strata-migration.h"
+#include "strata-schema-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -55,5 +57,23 @@ void      _strata_migration_set_failure        (StrataMigration    *self,
                                                 const char         *statement);
 void      _strata_migration_set_backup         (StrataMigration    *self,
                                                 StrataBackup       *backup);
+
+/* strata-migration-diagnosis.c: what the database says after a failed step,
+ * appended to @error's message. After a rollback: the version table and the
+ * last successful strata_history row, read again. After a transaction:false
+ * section failed at @failed_line (0: after its last statement): which of its
+ * statements took effect, from the live schema compared with a rehearsal of
+ * the section on the schema @before it. */
+void      _strata_migration_diagnose_rollback  (StrataDatabase       *database,
+                                                const char           *version_table,
+                                                const char * const   *expected_heads,
+                                                StrataStep           *step,
+                                                GError               *error);
+void      _strata_migration_diagnose_partial   (StrataDatabase       *database,
+                                                StrataSchemaSnapshot *before,
+                                                StrataStep           *step,
+                                                guint                 failed_line,
+                                                const char * const   *heads,
+                                                GError               *error);
 
 G_END_DECLS

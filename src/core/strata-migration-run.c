@@ -21,6 +21,7 @@
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-schema-snapshot.h"
 #include "strata-sql.h"
 #include "strata-status-private.h"
 #include "strata-step.h"
@@ -88,6 +89,16 @@ strv_to_array (const char * const *strv)
     g_ptr_array_add (array, g_strdup (strv[i]));
   g_ptr_array_sort (array, compare_strings);
   return array;
+}
+
+static GStrv
+heads_to_strv (GPtrArray *heads)
+{
+  GStrv strv = g_new0 (char *, heads->len + 1);
+
+  for (guint i = 0; i < heads->len; i++)
+    strv[i] = g_strdup (g_ptr_array_index (heads, i));
+  return strv;
 }
 
 /* "base (no revision)" or "a1b2c3d4e5f6, 0f9e8d7c6b5a", for messages. */
@@ -830,6 +841,14 @@ should_record (const GError *error)
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Failures the database can be asked about: not a cancel, not a busy lock. */
+static gboolean
+should_diagnose (const GError *error)
+{
+  return g_error_matches (error, STRATA_ERROR, STRATA_ERROR_SQL) ||
+         g_error_matches (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY);
+}
+
 /* The bookkeeping of a step: its version-table rows and its history row. */
 static gboolean
 finish_in_transaction (Run         *run,
@@ -860,6 +879,13 @@ run_transactional (Run      *run,
     return TRUE;
 
   rollback (run);
+  if (should_diagnose (local_error))
+    {
+      g_auto(GStrv) heads = heads_to_strv (run->heads);
+      _strata_migration_diagnose_rollback (run->database, run->request->version_table,
+                                           (const char * const *)heads, section->step,
+                                           local_error);
+    }
   if (should_record (local_error))
     record_failure (run, section->step, clock, local_error);
   g_propagate_error (error, g_steal_pointer (&local_error));
@@ -875,10 +901,14 @@ run_outside_transaction (Run      *run,
                          GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(StrataSchemaSnapshot) before = NULL;
+  gboolean section_ran = FALSE;
 
   if (!check_heads (run, error))
     return FALSE;
-  if (run_section (run, section, &local_error) &&
+  /* What the schema was, to tell afterwards which statements took effect. */
+  before = strata_schema_snapshot_read (run->database, NULL, NULL);
+  if ((section_ran = run_section (run, section, &local_error)) &&
       begin_immediate (run, &local_error) &&
       ensure_tables (run, &local_error) &&
       check_heads (run, &local_error) &&
@@ -886,6 +916,14 @@ run_outside_transaction (Run      *run,
     return TRUE;
 
   rollback (run);
+  if (before != NULL && should_diagnose (local_error))
+    {
+      g_auto(GStrv) heads = heads_to_strv (run->heads);
+      guint line = section_ran ? 0 : strata_migration_get_failed_line (run->migration);
+
+      _strata_migration_diagnose_partial (run->database, before, section->step, line,
+                                          (const char * const *)heads, local_error);
+    }
   if (should_record (local_error))
     record_failure (run, section->step, clock, local_error);
   g_propagate_error (error, g_steal_pointer (&local_error));
