@@ -66,6 +66,7 @@ typedef struct
   StrataDatabase  *scratch;     /* may be NULL */
   StrataDatabase  *database;    /* may be NULL */
   GPtrArray       *warnings;
+  GPtrArray       *upgrade_tokens; /* for a downgrade: its upgrade's tokens, else NULL */
 } Section;
 
 static void
@@ -155,6 +156,31 @@ later_statement (Section    *section,
   return FALSE;
 }
 
+static gboolean
+adds_column (GPtrArray  *tokens,
+             const char *column)
+{
+  guint add = alter_action (tokens, "ADD");
+  guint start = add + (_strata_sql_token_is (tokens, add + 1, "COLUMN") ? 2 : 1);
+
+  return add != 0 && g_ascii_strcasecmp (value_at (tokens, start), column) == 0;
+}
+
+/* A downgrade that drops what its own upgrade created only undoes the
+ * revision: no data predates it, so it is no loss worth a warning. */
+static gboolean
+undoes_upgrade (Section    *section,
+                gboolean  (*match) (GPtrArray *, const char *),
+                const char *name)
+{
+  if (section->upgrade_tokens == NULL)
+    return FALSE;
+  for (guint i = 0; i < section->upgrade_tokens->len; i++)
+    if (match (g_ptr_array_index (section->upgrade_tokens, i), name))
+      return TRUE;
+  return FALSE;
+}
+
 /* The checks on tokens ---------------------------------------------------------------- */
 
 static void
@@ -207,7 +233,8 @@ check_drop_table (Section *section,
   if (_strata_sql_token_is (tokens, name + 1, "."))
     name += 2;
   /* The rebuild's own DROP: a copy is renamed into its place later. */
-  if (later_statement (section, index, renames_table_to, value_at (tokens, name)))
+  if (later_statement (section, index, renames_table_to, value_at (tokens, name)) ||
+      undoes_upgrade (section, creates_table, value_at (tokens, name)))
     return;
   warn (section, index, STRATA_LINT_DATA_LOSS,
         g_strdup_printf (_("DROP TABLE “%s” deletes the table and every row in it"),
@@ -243,7 +270,7 @@ check_drop_column (Section *section,
   guint drop = alter_action (tokens, "DROP");
   guint column = drop + (_strata_sql_token_is (tokens, drop + 1, "COLUMN") ? 2 : 1);
 
-  if (drop == 0)
+  if (drop == 0 || undoes_upgrade (section, adds_column, value_at (tokens, column)))
     return;
   warn (section, index, STRATA_LINT_DATA_LOSS,
         g_strdup_printf (_("DROP COLUMN “%s” deletes the column's data in every row"),
@@ -516,6 +543,7 @@ strata_lint_revision (StrataRevision       *revision,
 {
   g_autoptr(GPtrArray) warnings = NULL;
   g_autoptr(StrataDatabase) scratch = NULL;
+  g_autoptr(GPtrArray) upgrade_tokens = NULL;
   static const StrataDirection directions[] = { STRATA_DIRECTION_UPGRADE,
                                                 STRATA_DIRECTION_DOWNGRADE };
 
@@ -539,7 +567,10 @@ strata_lint_revision (StrataRevision       *revision,
       section.scratch = scratch;
       section.database = d == 0 ? database : NULL;
       section.warnings = warnings;
+      section.upgrade_tokens = upgrade_tokens;
       lint_section (&section);
+      if (d == 0)
+        upgrade_tokens = g_ptr_array_ref (section.tokens);
       section_clear (&section);
     }
   return g_steal_pointer (&warnings);

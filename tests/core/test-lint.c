@@ -168,6 +168,33 @@ test_text_only (void)
   g_assert_cmpuint (warnings->len, ==, 9);
 }
 
+/* A downgrade that only undoes its own upgrade loses nothing that predates
+ * the revision; dropping anything older still warns. */
+static void
+test_downgrade_undoing_upgrade (void)
+{
+  g_autoptr(StrataRevision) revision = revision_from (
+    "-- undo\n--\n-- Revision ID: undo0003\n-- Revises: base0001\n\n"
+    "-- migrate:upgrade\n"                                    /* 6 */
+    "CREATE TABLE fresh (id INTEGER PRIMARY KEY);\n"
+    "ALTER TABLE t ADD COLUMN extra TEXT;\n"
+    "-- migrate:downgrade\n"                                  /* 9 */
+    "ALTER TABLE t DROP COLUMN extra;\n"                      /* 10 */
+    "DROP TABLE fresh;\n"                                     /* 11 */
+    "ALTER TABLE t DROP COLUMN note;\n"                       /* 12 */
+    "DROP TABLE gone;\n");                                    /* 13 */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) warnings = strata_lint_revision (revision, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  print_warnings (warnings);
+  g_assert_false (has_warning (warnings, 10, STRATA_LINT_DATA_LOSS));
+  g_assert_false (has_warning (warnings, 11, STRATA_LINT_DATA_LOSS));
+  g_assert_true (has_warning (warnings, 12, STRATA_LINT_DATA_LOSS));
+  g_assert_true (has_warning (warnings, 13, STRATA_LINT_DATA_LOSS));
+  g_assert_cmpuint (warnings->len, ==, 2);
+}
+
 /* What autogenerate writes, a rebuild included, draws no warning upwards. */
 static void
 test_generated_is_clean (void)
@@ -244,6 +271,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/lint/every-warning", test_every_warning);
   g_test_add_func ("/core/lint/text-only", test_text_only);
+  g_test_add_func ("/core/lint/downgrade-undoing-upgrade", test_downgrade_undoing_upgrade);
   g_test_add_func ("/core/lint/generated-is-clean", test_generated_is_clean);
   g_test_add_func ("/core/lint/outside-transaction", test_outside_transaction);
   g_test_add_func ("/core/lint/async", test_async);
