@@ -166,6 +166,14 @@ strata_revision_new (const char *id,
 
 /* Parsing ------------------------------------------------------------------ */
 
+/* Header keys, in the order of the enum below. */
+static const char *known_keys[] = { "revision id", "revises", "create date",
+                                    "branch labels", "depends on" };
+
+enum { KEY_ID, KEY_REVISES, KEY_CREATE_DATE, KEY_BRANCH_LABELS, KEY_DEPENDS_ON };
+
+/* The file is read a line at a time in place: only header and marker lines
+ * are copied (into @line), and each section's SQL is copied once, whole. */
 typedef struct
 {
   StrataRevision *revision;
@@ -174,8 +182,9 @@ typedef struct
   gboolean        seen_key;
   gboolean        seen_section[2];
   gboolean        in_message;
-  int             current;      /* index into sections, or -1 in the header */
-  GString        *section_text;
+  int             current;        /* index into sections, or -1 in the header */
+  const char     *section_start;  /* where the current section's SQL begins */
+  GString        *line;
 } Parser;
 
 static GStrv
@@ -219,16 +228,17 @@ list_is_valid (const char * const *ids,
 
 static gboolean
 parse_key (Parser      *parser,
-           const char  *key,
-           const char  *value,
+           int          key,
+           char        *value,
            guint        line,
            GError     **error)
 {
   StrataRevision *self = parser->revision;
   const char *bad = NULL;
 
-  if (g_ascii_strcasecmp (key, "revision id") == 0)
+  switch (key)
     {
+    case KEY_ID:
       if (!id_is_valid (value))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
@@ -240,29 +250,25 @@ parse_key (Parser      *parser,
       g_free (self->id);
       self->id = g_strdup (value);
       parser->seen_id = TRUE;
-    }
-  else if (g_ascii_strcasecmp (key, "revises") == 0)
-    {
-      g_strfreev (self->down_revisions);
-      self->down_revisions = split_list (value);
-    }
-  else if (g_ascii_strcasecmp (key, "create date") == 0)
-    {
+      return TRUE;
+    case KEY_CREATE_DATE:
       g_free (self->create_date);
       self->create_date = g_strdup (value);
-    }
-  else if (g_ascii_strcasecmp (key, "branch labels") == 0)
-    {
+      return TRUE;
+    case KEY_BRANCH_LABELS:
       g_strfreev (self->branch_labels);
       self->branch_labels = split_list (value);
-    }
-  else if (g_ascii_strcasecmp (key, "depends on") == 0)
-    {
+      return TRUE;
+    case KEY_REVISES:
+      g_strfreev (self->down_revisions);
+      self->down_revisions = split_list (value);
+      break;
+    case KEY_DEPENDS_ON:
+    default:
       g_strfreev (self->depends_on);
       self->depends_on = split_list (value);
+      break;
     }
-  else
-    return TRUE;
 
   if (!list_is_valid ((const char * const *)self->down_revisions, &bad) ||
       !list_is_valid ((const char * const *)self->depends_on, &bad))
@@ -275,39 +281,49 @@ parse_key (Parser      *parser,
   return TRUE;
 }
 
-static gboolean
-is_known_key (const char *key)
+/* The known key a header comment "Key: value" starts with, or -1; @colon is
+ * set to the colon after it. */
+static int
+find_key (const char  *comment,
+          const char **colon)
 {
-  static const char *known[] = { "revision id", "revises", "create date",
-                                 "branch labels", "depends on" };
+  const char *start = comment;
+  const char *end;
 
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (g_ascii_strcasecmp (key, known[i]) == 0)
-      return TRUE;
-  return FALSE;
+  if (!(*colon = strchr (comment, ':')))
+    return -1;
+  end = *colon;
+  while (start < end && g_ascii_isspace (*start))
+    start++;
+  while (end > start && g_ascii_isspace (end[-1]))
+    end--;
+  for (guint i = 0; i < G_N_ELEMENTS (known_keys); i++)
+    if (strlen (known_keys[i]) == (gsize)(end - start) &&
+        g_ascii_strncasecmp (start, known_keys[i], end - start) == 0)
+      return i;
+  return -1;
 }
 
-/* A header line "-- Key: value" with a key we know; returns FALSE for any other. */
-static gboolean
-split_header_line (const char  *comment,
-                   char       **key,
-                   char       **value)
+/* The SQL between @start and @end, without the '\r' of Windows line ends. */
+static char *
+copy_section (const char *start,
+              const char *end)
 {
-  const char *colon = strchr (comment, ':');
-  g_autofree char *k = NULL;
+  char *sql = g_strndup (start, end - start);
+  char *out = sql;
 
-  if (colon == NULL)
-    return FALSE;
-  k = g_strstrip (g_strndup (comment, colon - comment));
-  if (!is_known_key (k))
-    return FALSE;
-  *key = g_steal_pointer (&k);
-  *value = g_strstrip (g_strdup (colon + 1));
-  return TRUE;
+  if (memchr (start, '\r', end - start) == NULL)
+    return sql;
+  for (const char *p = sql; *p != '\0'; p++)
+    if (*p != '\r' || (p[1] != '\n' && p[1] != '\0'))
+      *out++ = *p;
+  *out = '\0';
+  return sql;
 }
 
 static void
-finish_section (Parser *parser)
+finish_section (Parser     *parser,
+                const char *end)
 {
   Section *section;
 
@@ -315,8 +331,7 @@ finish_section (Parser *parser)
     return;
   section = &parser->revision->sections[parser->current];
   g_free (section->sql);
-  section->sql = g_strdup (parser->section_text->str);
-  g_string_truncate (parser->section_text, 0);
+  section->sql = copy_section (parser->section_start, end);
 }
 
 /* "-- migrate:upgrade transaction:false" */
@@ -368,7 +383,6 @@ parse_marker (Parser      *parser,
       return FALSE;
     }
 
-  finish_section (parser);
   parser->seen_section[index] = TRUE;
   parser->current = index;
   parser->revision->sections[index].line = line + 1;
@@ -376,14 +390,19 @@ parse_marker (Parser      *parser,
   return TRUE;
 }
 
+/* What follows "-- migrate:" on a marker line of @length bytes, or NULL. */
 static const char *
-marker_rest (const char *line)
+marker_rest (const char *text,
+             gsize       length)
 {
-  const char *p = line + 2;
+  const char *end = text + length;
+  const char *p = text + 2;
 
-  while (*p == ' ' || *p == '\t')
+  if (length < 2 || text[0] != '-' || text[1] != '-')
+    return NULL;
+  while (p < end && (*p == ' ' || *p == '\t'))
     p++;
-  if (g_str_has_prefix (p, "migrate:"))
+  if ((gsize)(end - p) >= strlen ("migrate:") && memcmp (p, "migrate:", strlen ("migrate:")) == 0)
     return p + strlen ("migrate:");
   return NULL;
 }
@@ -397,6 +416,20 @@ is_blank_line (const char *text)
   return TRUE;
 }
 
+static void
+append_message_line (StrataRevision *self,
+                     const char     *comment)
+{
+  char *joined;
+
+  if (self->message[0] == '\0')
+    joined = g_strdup (comment);
+  else
+    joined = g_strconcat (self->message, "\n", comment, NULL);
+  g_free (self->message);
+  self->message = joined;
+}
+
 static gboolean
 parse_header_line (Parser      *parser,
                    const char  *text,
@@ -404,9 +437,9 @@ parse_header_line (Parser      *parser,
                    GError     **error)
 {
   StrataRevision *self = parser->revision;
-  g_autofree char *key = NULL;
-  g_autofree char *value = NULL;
   const char *comment;
+  const char *colon;
+  int key;
 
   if (!g_str_has_prefix (text, "--"))
     {
@@ -426,8 +459,10 @@ parse_header_line (Parser      *parser,
   if (*comment == ' ')
     comment++;
 
-  if (split_header_line (comment, &key, &value))
+  if ((key = find_key (comment, &colon)) >= 0)
     {
+      g_autofree char *value = g_strstrip (g_strdup (colon + 1));
+
       parser->in_message = FALSE;
       parser->seen_key = TRUE;
       return parse_key (parser, key, value, line, error);
@@ -436,17 +471,7 @@ parse_header_line (Parser      *parser,
   /* The message is the first comment lines, up to a bare "--". */
   if (parser->in_message && !is_blank_line (comment))
     {
-      if (self->message[0] != '\0')
-        {
-          char *joined = g_strconcat (self->message, "\n", comment, NULL);
-          g_free (self->message);
-          self->message = joined;
-        }
-      else
-        {
-          g_free (self->message);
-          self->message = g_strdup (comment);
-        }
+      append_message_line (self, comment);
       return TRUE;
     }
 
@@ -460,24 +485,80 @@ parse_header_line (Parser      *parser,
   return TRUE;
 }
 
+/* One line of @length bytes, without its line end. Lines inside a section
+ * are not looked at unless they are markers: finish_section() copies them. */
 static gboolean
 parse_line (Parser      *parser,
             const char  *text,
+            gsize        length,
+            const char  *next,
             guint        line,
-            gboolean     last,
             GError     **error)
 {
-  const char *rest = NULL;
+  const char *rest = marker_rest (text, length);
 
-  if (g_str_has_prefix (text, "--") && (rest = marker_rest (text)) != NULL)
-    return parse_marker (parser, rest, line, error);
+  if (rest == NULL && parser->current >= 0)
+    return TRUE;
 
-  if (parser->current < 0)
-    return parse_header_line (parser, text, line, error);
+  g_string_truncate (parser->line, 0);
+  if (rest == NULL)
+    {
+      g_string_append_len (parser->line, text, length);
+      return parse_header_line (parser, parser->line->str, line, error);
+    }
 
-  g_string_append (parser->section_text, text);
-  if (!last)
-    g_string_append_c (parser->section_text, '\n');
+  finish_section (parser, text);
+  g_string_append_len (parser->line, rest, text + length - rest);
+  parser->section_start = next;
+  return parse_marker (parser, parser->line->str, line, error);
+}
+
+/* UTF-8 without NUL bytes. Revision files are nearly always ASCII, and
+ * checking that a word at a time spares g_utf8_validate() most of its walk. */
+static gboolean
+is_text (const char *data,
+         gsize       length)
+{
+  gsize ascii = 0;
+  guint64 word;
+
+  if (memchr (data, '\0', length) != NULL)
+    return FALSE;
+  for (; ascii + sizeof word <= length; ascii += sizeof word)
+    {
+      memcpy (&word, data + ascii, sizeof word);
+      if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+        break;
+    }
+  return g_utf8_validate (data + ascii, length - ascii, NULL);
+}
+
+static gboolean
+parse (Parser      *parser,
+       const char  *data,
+       gsize        length,
+       GError     **error)
+{
+  const char *end = data + length;
+  const char *text = data;
+
+  for (guint line = 1; ; line++)
+    {
+      const char *newline = memchr (text, '\n', end - text);
+      const char *line_end = newline != NULL ? newline : end;
+      gsize line_length = line_end - text;
+
+      /* Files written on Windows keep working. */
+      if (line_length > 0 && text[line_length - 1] == '\r')
+        line_length--;
+      if (!parse_line (parser, text, line_length, newline != NULL ? newline + 1 : end,
+                       line, error))
+        return FALSE;
+      if (newline == NULL)
+        break;
+      text = newline + 1;
+    }
+  finish_section (parser, end);
   return TRUE;
 }
 
@@ -488,10 +569,8 @@ strata_revision_new_from_data (const char  *display_path,
                                GError     **error)
 {
   g_autoptr(StrataRevision) self = g_object_new (STRATA_TYPE_REVISION, NULL);
-  g_autofree char *copy = NULL;
-  g_auto(GStrv) lines = NULL;
   Parser parser = { 0 };
-  guint n_lines;
+  gboolean parsed;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -500,39 +579,22 @@ strata_revision_new_from_data (const char  *display_path,
   if (length < 0)
     length = strlen (data);
 
-  if (!g_utf8_validate (data, length, NULL) || memchr (data, '\0', length) != NULL)
+  if (!is_text (data, length))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
                    _("%s: not a text file in UTF-8; save it as UTF-8 text"), display_path);
       return NULL;
     }
 
-  copy = g_strndup (data, length);
-  lines = g_strsplit (copy, "\n", -1);
-  n_lines = g_strv_length (lines);
-
   parser.revision = self;
   parser.path = display_path;
   parser.in_message = TRUE;
   parser.current = -1;
-  parser.section_text = g_string_new (NULL);
-
-  for (guint i = 0; i < n_lines; i++)
-    {
-      char *text = lines[i];
-      gsize len = strlen (text);
-
-      /* Files written on Windows keep working. */
-      if (len > 0 && text[len - 1] == '\r')
-        text[len - 1] = '\0';
-      if (!parse_line (&parser, text, i + 1, i + 1 == n_lines, error))
-        {
-          g_string_free (parser.section_text, TRUE);
-          return NULL;
-        }
-    }
-  finish_section (&parser);
-  g_string_free (parser.section_text, TRUE);
+  parser.line = g_string_new (NULL);
+  parsed = parse (&parser, data, length, error);
+  g_string_free (parser.line, TRUE);
+  if (!parsed)
+    return NULL;
 
   if (!parser.seen_id)
     {
