@@ -241,6 +241,14 @@ run_online (StrataCli     *cli,
   connect_progress (&run);
   run_until_done (&run);
   error = g_steal_pointer (&run.error);
+  /* Scripts find it with "strata-cli backups"; people are told. */
+  if (cli->interactive && strata_migration_get_backup (migration) != NULL)
+    {
+      GFile *file = strata_backup_get_file (strata_migration_get_backup (migration));
+      g_autofree char *kept = strata_project_get_display_path (project, file);
+
+      g_printerr (_("strata-cli: backed up the database to %s first\n"), kept);
+    }
 
   if (run.succeeded)
     return STRATA_CLI_EXIT_OK;

@@ -88,6 +88,17 @@ gboolean strata_cli_check_schema          (StrataCli           *cli,
                                            StrataProject       *project,
                                            StrataRevisionGraph *graph);
 
+/* strata-cli-safety.c: rehearse, backups and restore. */
+int strata_cli_rehearse  (StrataCli *cli, int argc, char **argv);
+int strata_cli_backups   (StrataCli *cli, int argc, char **argv);
+int strata_cli_restore   (StrataCli *cli, int argc, char **argv);
+StrataRehearsal *strata_cli_rehearse_project (StrataProject  *project,
+                                              const char     *target,
+                                              GError        **error);
+/* check --rehearse: prints each finding on stderr; FALSE when there was one. */
+gboolean         strata_cli_check_rehearsal  (StrataCli      *cli,
+                                              StrataProject  *project);
+
 /* strata-cli-output.c: revisions as Alembic prints them, or as JSON. */
 typedef enum
 {

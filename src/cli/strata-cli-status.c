@@ -458,8 +458,12 @@ strata_cli_check (StrataCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   int exit_code;
+  gboolean rehearse = FALSE;
+  gboolean rehearsed_clean = TRUE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
+    { "rehearse", 0, 0, G_OPTION_ARG_NONE, &rehearse,
+      N_("Also rehearse the pending revisions on a copy in memory (strata-cli rehearse)"), NULL },
     { NULL }
   };
 
@@ -467,7 +471,8 @@ strata_cli_check (StrataCli  *cli,
                                  _("Check that the database is up to date."),
                                  _("Exits 1 when revisions are pending, when an applied "
                                    "revision’s file was edited afterwards, or when the version "
-                                   "table names an unknown revision; 0 otherwise.\n\n"
+                                   "table names an unknown revision (with --rehearse, also "
+                                   "when a rehearsal finds a problem); 0 otherwise.\n\n"
                                    "Example:\n  strata-cli check && echo up to date"),
                                  entries, &argc, &argv, &exit_code))
     return exit_code;
@@ -489,11 +494,17 @@ strata_cli_check (StrataCli  *cli,
     print_findings_text (printer, &findings);
   strata_cli_printer_finish (printer);
 
+  /* Every downgrade round-tripped on a copy (strata-cli-safety.c). */
+  if (rehearse && !strata_cli_check_rehearsal (cli, snapshot.project))
+    rehearsed_clean = FALSE;
+
   /* Lint warnings, and head against schema.sql (strata-cli-autogen.c). */
   if (!strata_cli_check_schema (cli, snapshot.project, snapshot.disk_graph) &&
       findings_clean (&findings))
     return STRATA_CLI_EXIT_ERROR;
 
+  if (findings_clean (&findings) && !rehearsed_clean)
+    return STRATA_CLI_EXIT_ERROR;
   if (findings_clean (&findings))
     {
       if (!cli->json)

@@ -27,6 +27,9 @@ static const StrataCliCommand commands[] = {
   { "merge",     strata_cli_merge,     N_("Merge heads into a new revision") },
   { "edit",      strata_cli_edit,      N_("Open a revision file in $VISUAL or $EDITOR") },
   { "check",     strata_cli_check,     N_("Fail when the database is not up to date") },
+  { "rehearse",  strata_cli_rehearse,  N_("Try an upgrade and each downgrade on a copy in memory") },
+  { "backups",   strata_cli_backups,   N_("List the backups of the database") },
+  { "restore",   strata_cli_restore,   N_("Put a backup back as the database") },
   { "schema",    strata_cli_schema,    N_("Print the schema as normalised CREATE statements") },
 };
 

@@ -405,7 +405,9 @@ apply_step (Work       *work,
   ok = exec_section (work->db, revision, direction, &line, &message);
   version_sql = strata_step_get_version_sql (step, work->request->version_table);
   for (guint i = 0; ok && i < version_sql->len; i++)
-    ok = exec_simple (work, g_ptr_array_index (version_sql, i));
+    if (!(ok = exec_simple (work, g_ptr_array_index (version_sql, i))))
+      message = g_strdup_printf (_("the version table could not be changed: %s"),
+                                 sqlite3_errmsg (work->db));
   if (ok && (violations = count_violations (work->db)) > 0)
     ok = FALSE;
   if (transactional && !ok)
@@ -425,8 +427,7 @@ apply_step (Work       *work,
     }
   else
     add_finding (work, STRATA_REHEARSAL_STATEMENT_FAILED, revision, direction, line,
-                 describe_failure (pass, message != NULL ? message : _("the version table "
-                                                                       "could not be changed")));
+                 describe_failure (pass, message));
   return FALSE;
 }
 
