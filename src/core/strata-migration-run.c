@@ -191,7 +191,8 @@ read_status (Run       *run,
   g_autoptr(GError) local_error = NULL;
 
   if ((run->database = strata_database_open (request->database_file, flags, &local_error)) &&
-      (run->status = strata_status_read (run->database, request->version_table, &local_error)) &&
+      (run->status = _strata_status_read_for_graph (run->database, request->version_table,
+                                                    run->graph, &local_error)) &&
       _strata_database_table_exists (run->database, STRATA_HISTORY_TABLE, &run->history_exists,
                                      &local_error))
     return TRUE;

@@ -43,6 +43,14 @@ typedef enum
   STRATA_HISTORY_N_COLUMNS = STRATA_HISTORY_ERROR,
 } StrataHistoryColumn;
 
+/* Like strata_status_read(), but reads strata_history only when a row of the
+ * version table is missing from @graph: the status then knows no applied
+ * revisions or checksums, which a run planned on @graph never asks for. */
+StrataStatus *_strata_status_read_for_graph  (StrataDatabase       *database,
+                                              const char           *version_table,
+                                              StrataRevisionGraph  *graph,
+                                              GError              **error);
+
 /* TRUE for a revision that strata_status_complete_graph() rebuilt from
  * strata_history because its file is missing. */
 gboolean  _strata_revision_is_from_history   (StrataRevision *revision);
