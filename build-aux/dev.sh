@@ -2,7 +2,8 @@
 # The two commands of the README:
 #   build-aux/dev.sh run    install what is missing, build, open the example project
 #   build-aux/dev.sh test   install what is missing, build with -Werror, run every test,
-#                           then again under AddressSanitizer and UndefinedBehaviorSanitizer
+#                           then again under AddressSanitizer and UndefinedBehaviorSanitizer,
+#                           then the libFuzzer targets (clang) for a bounded time each
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,8 @@ packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libsqlite3-dev sqlite3 libjson-glib-dev
   libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   desktop-file-utils appstream xvfb xauth dbus dbus-x11 imagemagick
-  at-spi2-core gir1.2-atspi-2.0 python3 python3-gi python3-alembic python3-sqlalchemy"
+  at-spi2-core gir1.2-atspi-2.0 python3 python3-gi python3-alembic python3-sqlalchemy
+  clang libclang-rt-14-dev"
 
 install_dependencies() {
   missing=""
@@ -72,7 +74,11 @@ case "${1:-}" in
       export LSAN_OPTIONS=suppressions=$top/build-aux/lsan.supp:print_suppressions=0
       run_tests _build-asan
     )
-    echo "All tests passed, plain and under ASan/UBSan."
+    # The fuzz targets, each for fuzz_seconds from its seed corpus (tests/fuzz/).
+    (export CC=clang; setup _build-fuzz -Dfuzzing=true -Dgui=false)
+    ninja -C _build-fuzz
+    meson test -C _build-fuzz --suite fuzz --print-errorlogs
+    echo "All tests passed, plain and under ASan/UBSan, and the fuzz targets found nothing."
     ;;
   *)
     echo "usage: $0 run | test" >&2

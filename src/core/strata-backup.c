@@ -281,53 +281,93 @@ make_folder (GFile   *folder,
   return FALSE;
 }
 
-/* A name not taken yet: two backups in the same microsecond are unlikely,
- * but a later one must never overwrite an earlier one. */
 static GFile *
 new_backup_file (GFile              *folder,
                  const char         *stem,
                  const char * const *heads)
 {
   g_autofree char *revision = revision_part (heads);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = time_part (now);
+  g_autofree char *name = g_strdup_printf ("%s-%s-%s%s", stem, revision, time, SUFFIX);
 
-  for (;;)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *time = time_part (now);
-      g_autofree char *name = g_strdup_printf ("%s-%s-%s%s", stem, revision, time, SUFFIX);
-      g_autoptr(GFile) file = g_file_get_child (folder, name);
-
-      if (!g_file_query_exists (file, NULL))
-        return g_steal_pointer (&file);
-      g_usleep (1);
-    }
+  return g_file_get_child (folder, name);
 }
 
-static gboolean
-write_copy (StrataDatabase  *database,
-            const char      *path,
-            GError         **error)
+/* Gives the finished copy its name with link(), which never replaces a
+ * file: two processes backing up in the same microsecond both keep theirs. */
+static GFile *
+publish (const char          *partial,
+         GFile               *folder,
+         const char          *stem,
+         const char * const  *heads,
+         GError             **error)
 {
-  g_autofree char *partial = g_strconcat (path, PARTIAL_SUFFIX, NULL);
-  g_autofree char *folder = g_path_get_dirname (path);
+  for (guint attempt = 0; attempt < 1000; attempt++)
+    {
+      g_autoptr(GFile) file = new_backup_file (folder, stem, heads);
+      g_autofree char *path = g_file_get_path (file);
 
-  /* A crash leaves at worst a .partial file, never a backup that is not whole. */
+      if (link (partial, path) == 0)
+        {
+          g_unlink (partial);
+          return g_steal_pointer (&file);
+        }
+      if (errno != EEXIST)
+        {
+          int saved = errno;
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot write the backup %s: %s"),
+                       path, g_strerror (saved));
+          return NULL;
+        }
+      g_usleep (1);
+    }
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot name the backup in %s"), partial);
+  return NULL;
+}
+
+/* A crash leaves at worst a hidden .partial file, never a backup that is not
+ * whole; the process id keeps two processes out of each other's file. */
+static GFile *
+write_copy (StrataDatabase      *database,
+            GFile               *folder,
+            const char          *stem,
+            const char * const  *heads,
+            GError             **error)
+{
+  g_autofree char *folder_path = g_file_get_path (folder);
+  g_autofree char *partial_name = g_strdup_printf (".%s.%d%s", stem, (int)getpid (),
+                                                   PARTIAL_SUFFIX);
+  g_autofree char *partial = NULL;
+  GFile *file;
+
+  if (folder_path == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("the backup folder is not a local folder; fix “backup_dir” in "
+                     "strata.ini"));
+      return NULL;
+    }
+  partial = g_build_filename (folder_path, partial_name, NULL);
   g_unlink (partial);
   if (!vacuum_into (database, partial, error))
     {
       g_unlink (partial);
-      return FALSE;
+      return NULL;
     }
-  if (!sync_path (partial) || g_rename (partial, path) != 0)
+  if (!sync_path (partial))
     {
       int saved = errno;
       g_unlink (partial);
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot write the backup %s: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
+                   partial, g_strerror (saved));
+      return NULL;
     }
-  sync_path (folder);
-  return TRUE;
+  if ((file = publish (partial, folder, stem, heads, error)))
+    sync_path (folder_path);
+  else
+    g_unlink (partial);
+  return file;
 }
 
 StrataBackup *
@@ -340,7 +380,6 @@ _strata_backup_create_from (StrataProject   *project,
   g_autofree char *stem = database_stem (strata_project_get_database_file (project));
   g_auto(GStrv) heads = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
   g_return_val_if_fail (STRATA_IS_DATABASE (database), NULL);
@@ -349,18 +388,9 @@ _strata_backup_create_from (StrataProject   *project,
       !make_folder (folder, error) ||
       !(heads = strata_database_read_heads (database,
                                             strata_project_get_version_table (project),
-                                            error)))
+                                            error)) ||
+      !(file = write_copy (database, folder, stem, (const char * const *)heads, error)))
     return NULL;
-
-  file = new_backup_file (folder, stem, (const char * const *)heads);
-  if (!(path = g_file_get_path (file)) || !write_copy (database, path, error))
-    {
-      if (path == NULL)
-        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                     _("the backup folder is not a local folder; fix “backup_dir” in "
-                       "strata.ini"));
-      return NULL;
-    }
   prune (project, cancellable);
   return strata_backup_new_for_file (file);
 }

@@ -450,14 +450,22 @@ _strata_project_new_for_data (GFile       *directory,
                               GError     **error)
 {
   g_autoptr(StrataProject) self = NULL;
+  g_autofree char *copy = NULL;
 
   g_return_val_if_fail (G_IS_FILE (directory), NULL);
   g_return_val_if_fail (contents != NULL || length == 0, NULL);
 
+  /* The parser, like g_file_load_contents(), counts on a NUL at the end
+   * (the fuzzer's first find). */
+  copy = g_malloc (length + 1);
+  if (length > 0)
+    memcpy (copy, contents, length);
+  copy[length] = '\0';
+
   self = g_object_new (STRATA_TYPE_PROJECT, NULL);
   self->directory = g_object_ref (directory);
   self->config_file = g_file_get_child (directory, CONFIG_NAME);
-  if (!parse_config (self, contents != NULL ? contents : "", length, error))
+  if (!parse_config (self, copy, length, error))
     return NULL;
   return g_steal_pointer (&self);
 }

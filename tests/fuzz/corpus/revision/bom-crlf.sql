@@ -1,0 +1,5 @@
+﻿-- Revision ID: bom1
+-- Revises:
+
+-- migrate:upgrade
+CREATE TABLE "x;" (a);
