@@ -1058,9 +1058,15 @@ back_up (Run     *run,
   if (!(backup = _strata_backup_create_from (project, run->database, run->cancellable,
                                              &local_error)))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   _("%s; nothing was migrated (set “backup = never” in strata.ini to "
-                     "migrate without a backup)"), local_error->message);
+      /* Busy stays busy, so that callers may wait and try again. */
+      if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))
+        set_busy_error (run, error);
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                     _("%s; nothing was migrated (set “backup = never” in strata.ini to "
+                       "migrate without a backup)"), local_error->message);
       return FALSE;
     }
   _strata_migration_set_backup (run->migration, backup);

@@ -192,7 +192,10 @@ test_restore (void)
   g_assert_cmpstr (before, ==, after);
   heads = ct_heads (db);
   g_assert_cmpstr (heads, ==, "r2");
-  g_assert_cmpstr (ct_query (db, "PRAGMA integrity_check"), ==, "ok");
+  {
+    g_autofree char *integrity = ct_query (db, "PRAGMA integrity_check");
+    g_assert_cmpstr (integrity, ==, "ok");
+  }
 
   /* What it replaced (the database at base) was kept. */
   g_assert_cmpstr (strata_backup_get_revision (replaced), ==, "base");
