@@ -58,7 +58,8 @@ case "${1:-}" in
     setup _build
     ninja -C _build
     if [ -x _build/src/app/strata ]; then
-      exec _build/src/app/strata "$top/migrations"
+      # Uninstalled, the app finds its settings schema in the build folder.
+      GSETTINGS_SCHEMA_DIR="$top/_build/data" exec _build/src/app/strata "$top/migrations"
     fi
     exec _build/src/cli/strata-cli -C "$top/migrations" upgrade head
     ;;
