@@ -15,7 +15,7 @@
 #include "strata-database.h"
 #include "strata-error.h"
 #include "strata-project-private.h"
-#include "strata-revision.h"
+#include "strata-revision-private.h"
 #include "strata-revision-graph.h"
 #include "strata-status.h"
 
@@ -777,20 +777,53 @@ read_file_at (DIR        *dir,
   return g_steal_pointer (&contents);
 }
 
+/* The open versions folder, and what each of its files is called in messages. */
+typedef struct
+{
+  DIR  *dir;
+  char *path;
+  /* "versions/": strata_project_get_display_path() without a GFile per file;
+   * NULL for a folder outside the project, whose files are asked about. */
+  char *display_prefix;
+} Folder;
+
+static void
+folder_clear (Folder *folder)
+{
+  g_clear_pointer (&folder->dir, closedir);
+  g_clear_pointer (&folder->path, g_free);
+  g_clear_pointer (&folder->display_prefix, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Folder, folder_clear)
+
+static char *
+display_path_in (StrataProject *self,
+                 Folder        *folder,
+                 const char    *path)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (folder->display_prefix != NULL)
+    return g_strconcat (folder->display_prefix, path + strlen (folder->path) + 1, NULL);
+  file = g_file_new_for_path (path);
+  return strata_project_get_display_path (self, file);
+}
+
 static StrataRevision *
 load_revision (StrataProject  *self,
-               DIR            *dir,
+               Folder         *folder,
                const char     *name,
                GError        **error)
 {
-  g_autoptr(GFile) file = g_file_get_child (self->versions_directory, name);
-  g_autofree char *display = strata_project_get_display_path (self, file);
+  g_autofree char *path = g_build_filename (folder->path, name, NULL);
+  g_autofree char *display = display_path_in (self, folder, path);
   g_autofree char *contents = NULL;
   StrataRevision *revision;
   gsize length = 0;
 
   errno = 0;
-  if (!(contents = read_file_at (dir, name, &length)))
+  if (!(contents = read_file_at (folder->dir, name, &length)))
     {
       int saved_errno = errno;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
@@ -798,27 +831,35 @@ load_revision (StrataProject  *self,
       return NULL;
     }
   if ((revision = strata_revision_new_from_data (display, contents, length, error)))
-    strata_revision_set_file (revision, file);
+    _strata_revision_set_path (revision, path);
   return revision;
 }
 
-static DIR *
+static gboolean
 open_versions_directory (StrataProject  *self,
+                         Folder         *folder,
                          GError        **error)
 {
-  g_autofree char *path = g_file_get_path (self->versions_directory);
   g_autofree char *name = NULL;
+  g_autofree char *relative = NULL;
   int saved_errno;
-  DIR *dir;
 
-  if (path != NULL && (dir = opendir (path)) != NULL)
-    return dir;
-  saved_errno = path != NULL ? errno : ENOTSUP;
+  folder->path = g_file_get_path (self->versions_directory);
+  if (folder->path != NULL && (folder->dir = opendir (folder->path)) != NULL)
+    {
+      if (g_file_equal (self->versions_directory, self->directory))
+        folder->display_prefix = g_strdup ("");
+      else if ((relative = g_file_get_relative_path (self->directory, self->versions_directory)))
+        folder->display_prefix = g_strconcat (relative, G_DIR_SEPARATOR_S, NULL);
+      return TRUE;
+    }
+
+  saved_errno = folder->path != NULL ? errno : ENOTSUP;
   name = g_file_get_parse_name (self->versions_directory);
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
                _("the versions folder %s cannot be read (%s); create it, or fix "
                  "“versions” in strata.ini"), name, g_strerror (saved_errno));
-  return NULL;
+  return FALSE;
 }
 
 StrataRevisionGraph *
@@ -826,30 +867,26 @@ strata_project_load_graph (StrataProject  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
+  g_auto(Folder) folder = { NULL };
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GPtrArray) revisions = NULL;
-  DIR *dir;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
 
-  if (!(dir = open_versions_directory (self, error)))
+  if (!open_versions_directory (self, &folder, error))
     return NULL;
-  names = list_revision_files (dir);
+  names = list_revision_files (folder.dir);
   revisions = g_ptr_array_new_full (names->len, g_object_unref);
   for (guint i = 0; i < names->len; i++)
     {
       StrataRevision *revision;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !(revision = load_revision (self, dir, g_ptr_array_index (names, i), error)))
-        {
-          closedir (dir);
-          return NULL;
-        }
+          !(revision = load_revision (self, &folder, g_ptr_array_index (names, i), error)))
+        return NULL;
       g_ptr_array_add (revisions, revision);
     }
-  closedir (dir);
 
   return strata_revision_graph_new (revisions, error);
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "strata-error.h"
-#include "strata-revision.h"
+#include "strata-revision-private.h"
 
 /* Alembic's version_num column is VARCHAR(32). */
 #define MAX_ID_LENGTH 32
@@ -37,7 +37,10 @@ struct _StrataRevision
   GPtrArray *extra_before;
   GPtrArray *extra_after;
   Section   sections[2];
+  /* Made from path when first asked for: a GFile for each revision loaded
+   * costs more than parsing its file. */
   GFile    *file;
+  char     *path;
   char     *display_path;
 };
 
@@ -54,22 +57,56 @@ static GParamSpec *properties[N_PROPS];
 
 static const char *empty_strv[] = { NULL };
 
+/* Unset text and list fields point at these shared constants, which are never
+ * freed: a revision allocates nothing for the values its file replaces. */
+static char empty_text[] = "";
+static char *empty_list[] = { NULL };
+
+static void
+take_text (char **field,
+           char  *value)
+{
+  if (*field != empty_text)
+    g_free (*field);
+  *field = value;
+}
+
+static void
+take_list (GStrv *field,
+           GStrv  value)
+{
+  if (*field != empty_list)
+    g_strfreev (*field);
+  *field = value;
+}
+
+/* Header lines kept as written go here, made on the first one. */
+static void
+add_extra_line (GPtrArray **lines,
+                char       *line)
+{
+  if (*lines == NULL)
+    *lines = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*lines, line);
+}
+
 static void
 strata_revision_finalize (GObject *object)
 {
   StrataRevision *self = (StrataRevision *)object;
 
-  g_clear_pointer (&self->id, g_free);
-  g_clear_pointer (&self->message, g_free);
-  g_clear_pointer (&self->create_date, g_free);
-  g_clear_pointer (&self->down_revisions, g_strfreev);
-  g_clear_pointer (&self->branch_labels, g_strfreev);
-  g_clear_pointer (&self->depends_on, g_strfreev);
+  take_text (&self->id, NULL);
+  take_text (&self->message, NULL);
+  take_text (&self->create_date, NULL);
+  take_list (&self->down_revisions, NULL);
+  take_list (&self->branch_labels, NULL);
+  take_list (&self->depends_on, NULL);
   g_clear_pointer (&self->extra_before, g_ptr_array_unref);
   g_clear_pointer (&self->extra_after, g_ptr_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->sections); i++)
-    g_clear_pointer (&self->sections[i].sql, g_free);
+    take_text (&self->sections[i].sql, NULL);
   g_clear_object (&self->file);
+  g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->display_path, g_free);
 
   G_OBJECT_CLASS (strata_revision_parent_class)->finalize (object);
@@ -138,17 +175,15 @@ strata_revision_class_init (StrataRevisionClass *klass)
 static void
 strata_revision_init (StrataRevision *self)
 {
-  self->id = g_strdup ("");
-  self->message = g_strdup ("");
-  self->create_date = g_strdup ("");
-  self->down_revisions = g_new0 (char *, 1);
-  self->branch_labels = g_new0 (char *, 1);
-  self->depends_on = g_new0 (char *, 1);
-  self->extra_before = g_ptr_array_new_with_free_func (g_free);
-  self->extra_after = g_ptr_array_new_with_free_func (g_free);
+  self->id = empty_text;
+  self->message = empty_text;
+  self->create_date = empty_text;
+  self->down_revisions = empty_list;
+  self->branch_labels = empty_list;
+  self->depends_on = empty_list;
   for (guint i = 0; i < G_N_ELEMENTS (self->sections); i++)
     {
-      self->sections[i].sql = g_strdup ("");
+      self->sections[i].sql = empty_text;
       self->sections[i].transactional = TRUE;
     }
 }
@@ -172,8 +207,9 @@ static const char *known_keys[] = { "revision id", "revises", "create date",
 
 enum { KEY_ID, KEY_REVISES, KEY_CREATE_DATE, KEY_BRANCH_LABELS, KEY_DEPENDS_ON };
 
-/* The file is read a line at a time in place: only header and marker lines
- * are copied (into @line), and each section's SQL is copied once, whole. */
+/* The file is read in place, a line at a time: a line is its first byte and
+ * the byte after its last (line ends and a Windows '\r' left out). Only the
+ * values the revision keeps are copied, and each section's SQL once, whole. */
 typedef struct
 {
   StrataRevision *revision;
@@ -184,22 +220,53 @@ typedef struct
   gboolean        in_message;
   int             current;        /* index into sections, or -1 in the header */
   const char     *section_start;  /* where the current section's SQL begins */
-  GString        *line;
 } Parser;
 
-static GStrv
-split_list (const char *value)
+static const char *
+skip_space (const char *p,
+            const char *end)
 {
-  g_auto(GStrv) parts = g_strsplit (value, ",", -1);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  return p;
+}
 
-  for (guint i = 0; parts[i] != NULL; i++)
+static const char *
+trim_space_end (const char *start,
+                const char *end)
+{
+  while (end > start && g_ascii_isspace (end[-1]))
+    end--;
+  return end;
+}
+
+static gboolean
+is_blank (const char *p,
+          const char *end)
+{
+  return skip_space (p, end) == end;
+}
+
+/* "a, b ,c" -> { "a", "b", "c" }; empty items are dropped. */
+static GStrv
+split_list (const char *p,
+            const char *end)
+{
+  GPtrArray *items = g_ptr_array_new ();
+
+  while (p < end)
     {
-      g_strstrip (parts[i]);
-      if (parts[i][0] != '\0')
-        g_strv_builder_add (builder, parts[i]);
+      const char *comma = memchr (p, ',', end - p);
+      const char *item_end = comma != NULL ? comma : end;
+      const char *start = skip_space (p, item_end);
+      const char *stop = trim_space_end (start, item_end);
+
+      if (stop > start)
+        g_ptr_array_add (items, g_strndup (start, stop - start));
+      p = comma != NULL ? comma + 1 : end;
     }
-  return g_strv_builder_end (builder);
+  g_ptr_array_add (items, NULL);
+  return (GStrv)g_ptr_array_free (items, FALSE);
 }
 
 static gboolean
@@ -226,47 +293,53 @@ list_is_valid (const char * const *ids,
   return TRUE;
 }
 
+static void
+replace_list (GStrv      *field,
+              const char *value,
+              const char *end)
+{
+  take_list (field, split_list (value, end));
+}
+
 static gboolean
 parse_key (Parser      *parser,
            int          key,
-           char        *value,
+           const char  *value,
+           const char  *end,
            guint        line,
            GError     **error)
 {
   StrataRevision *self = parser->revision;
   const char *bad = NULL;
 
+  value = skip_space (value, end);
+  end = trim_space_end (value, end);
   switch (key)
     {
     case KEY_ID:
-      if (!id_is_valid (value))
+      take_text (&self->id, g_strndup (value, end - value));
+      if (!id_is_valid (self->id))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
                        _("%s:%u: “%s” is not a revision id: use up to %d letters, digits, "
                          "“_” or “-”, such as “%s”"),
-                       parser->path, line, value, MAX_ID_LENGTH, "1a2b3c4d5e6f");
+                       parser->path, line, self->id, MAX_ID_LENGTH, "1a2b3c4d5e6f");
           return FALSE;
         }
-      g_free (self->id);
-      self->id = g_strdup (value);
       parser->seen_id = TRUE;
       return TRUE;
     case KEY_CREATE_DATE:
-      g_free (self->create_date);
-      self->create_date = g_strdup (value);
+      take_text (&self->create_date, g_strndup (value, end - value));
       return TRUE;
     case KEY_BRANCH_LABELS:
-      g_strfreev (self->branch_labels);
-      self->branch_labels = split_list (value);
+      replace_list (&self->branch_labels, value, end);
       return TRUE;
     case KEY_REVISES:
-      g_strfreev (self->down_revisions);
-      self->down_revisions = split_list (value);
+      replace_list (&self->down_revisions, value, end);
       break;
     case KEY_DEPENDS_ON:
     default:
-      g_strfreev (self->depends_on);
-      self->depends_on = split_list (value);
+      replace_list (&self->depends_on, value, end);
       break;
     }
 
@@ -281,25 +354,23 @@ parse_key (Parser      *parser,
   return TRUE;
 }
 
-/* The known key a header comment "Key: value" starts with, or -1; @colon is
- * set to the colon after it. */
+/* The known key that a header comment "Key: value" starts with, or -1;
+ * @colon is set to the colon after it. */
 static int
 find_key (const char  *comment,
+          const char  *end,
           const char **colon)
 {
-  const char *start = comment;
-  const char *end;
+  const char *start;
+  const char *stop;
 
-  if (!(*colon = strchr (comment, ':')))
+  if (!(*colon = memchr (comment, ':', end - comment)))
     return -1;
-  end = *colon;
-  while (start < end && g_ascii_isspace (*start))
-    start++;
-  while (end > start && g_ascii_isspace (end[-1]))
-    end--;
+  start = skip_space (comment, *colon);
+  stop = trim_space_end (start, *colon);
   for (guint i = 0; i < G_N_ELEMENTS (known_keys); i++)
-    if (strlen (known_keys[i]) == (gsize)(end - start) &&
-        g_ascii_strncasecmp (start, known_keys[i], end - start) == 0)
+    if (strlen (known_keys[i]) == (gsize)(stop - start) &&
+        g_ascii_strncasecmp (start, known_keys[i], stop - start) == 0)
       return i;
   return -1;
 }
@@ -330,47 +401,76 @@ finish_section (Parser     *parser,
   if (parser->current < 0)
     return;
   section = &parser->revision->sections[parser->current];
-  g_free (section->sql);
-  section->sql = copy_section (parser->section_start, end);
+  take_text (&section->sql, copy_section (parser->section_start, end));
 }
 
-/* "-- migrate:upgrade transaction:false" */
+/* The next word of a marker line, separated by spaces or tabs; NULL at the end. */
+static const char *
+next_word (const char  *p,
+           const char  *end,
+           const char **word_end)
+{
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p == end)
+    return NULL;
+  *word_end = p;
+  while (*word_end < end && **word_end != ' ' && **word_end != '\t')
+    (*word_end)++;
+  return p;
+}
+
+static gboolean
+word_is (const char *word,
+         const char *end,
+         const char *expected)
+{
+  return strlen (expected) == (gsize)(end - word) &&
+         g_ascii_strncasecmp (word, expected, end - word) == 0;
+}
+
+/* "-- migrate:upgrade transaction:false"; @rest is what follows "migrate:". */
 static gboolean
 parse_marker (Parser      *parser,
               const char  *rest,
+              const char  *end,
               guint        line,
               GError     **error)
 {
-  g_auto(GStrv) words = g_strsplit_set (rest, " \t", -1);
-  int index = -1;
+  const char *name_end = rest;
+  const char *word_end = NULL;
+  const char *word;
+  int index;
   gboolean transactional = TRUE;
 
-  if (g_strcmp0 (words[0], "upgrade") == 0)
+  while (name_end < end && *name_end != ' ' && *name_end != '\t')
+    name_end++;
+  if (name_end - rest == strlen ("upgrade") && memcmp (rest, "upgrade", name_end - rest) == 0)
     index = 0;
-  else if (g_strcmp0 (words[0], "downgrade") == 0)
+  else if (name_end - rest == strlen ("downgrade") &&
+           memcmp (rest, "downgrade", name_end - rest) == 0)
     index = 1;
   else
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   _("%s:%u: unknown section “migrate:%s”; use “-- migrate:upgrade” or "
+                   _("%s:%u: unknown section “migrate:%.*s”; use “-- migrate:upgrade” or "
                      "“-- migrate:downgrade”"),
-                   parser->path, line, words[0]);
+                   parser->path, line, (int)(name_end - rest), rest);
       return FALSE;
     }
 
-  for (guint i = 1; words[i] != NULL; i++)
+  for (word = next_word (name_end, end, &word_end); word != NULL;
+       word = next_word (word_end, end, &word_end))
     {
-      if (words[i][0] == '\0')
-        continue;
-      if (g_ascii_strcasecmp (words[i], "transaction:false") == 0)
+      if (word_is (word, word_end, "transaction:false"))
         transactional = FALSE;
-      else if (g_ascii_strcasecmp (words[i], "transaction:true") == 0)
+      else if (word_is (word, word_end, "transaction:true"))
         transactional = TRUE;
       else
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       _("%s:%u: unknown option “%s”; the only option is “transaction:false”"),
-                       parser->path, line, words[i]);
+                       _("%s:%u: unknown option “%.*s”; the only option is “transaction:false”"),
+                       parser->path, line, (int)(word_end - word), word);
           return FALSE;
         }
     }
@@ -379,7 +479,7 @@ parse_marker (Parser      *parser,
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
                    _("%s:%u: a second “migrate:%s” section; merge the two into one"),
-                   parser->path, line, words[0]);
+                   parser->path, line, index == 0 ? "upgrade" : "downgrade");
       return FALSE;
     }
 
@@ -390,15 +490,14 @@ parse_marker (Parser      *parser,
   return TRUE;
 }
 
-/* What follows "-- migrate:" on a marker line of @length bytes, or NULL. */
+/* What follows "-- migrate:" on a marker line, or NULL for any other line. */
 static const char *
 marker_rest (const char *text,
-             gsize       length)
+             const char *end)
 {
-  const char *end = text + length;
   const char *p = text + 2;
 
-  if (length < 2 || text[0] != '-' || text[1] != '-')
+  if (end - text < 2 || text[0] != '-' || text[1] != '-')
     return NULL;
   while (p < end && (*p == ' ' || *p == '\t'))
     p++;
@@ -407,32 +506,24 @@ marker_rest (const char *text,
   return NULL;
 }
 
-static gboolean
-is_blank_line (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
 static void
 append_message_line (StrataRevision *self,
-                     const char     *comment)
+                     const char     *comment,
+                     const char     *end)
 {
   char *joined;
 
   if (self->message[0] == '\0')
-    joined = g_strdup (comment);
+    joined = g_strndup (comment, end - comment);
   else
-    joined = g_strconcat (self->message, "\n", comment, NULL);
-  g_free (self->message);
-  self->message = joined;
+    joined = g_strdup_printf ("%s\n%.*s", self->message, (int)(end - comment), comment);
+  take_text (&self->message, joined);
 }
 
 static gboolean
 parse_header_line (Parser      *parser,
                    const char  *text,
+                   const char  *end,
                    guint        line,
                    GError     **error)
 {
@@ -441,9 +532,9 @@ parse_header_line (Parser      *parser,
   const char *colon;
   int key;
 
-  if (!g_str_has_prefix (text, "--"))
+  if (end - text < 2 || text[0] != '-' || text[1] != '-')
     {
-      if (is_blank_line (text))
+      if (is_blank (text, end))
         {
           parser->in_message = FALSE;
           return TRUE;
@@ -456,22 +547,20 @@ parse_header_line (Parser      *parser,
     }
 
   comment = text + 2;
-  if (*comment == ' ')
+  if (comment < end && *comment == ' ')
     comment++;
 
-  if ((key = find_key (comment, &colon)) >= 0)
+  if ((key = find_key (comment, end, &colon)) >= 0)
     {
-      g_autofree char *value = g_strstrip (g_strdup (colon + 1));
-
       parser->in_message = FALSE;
       parser->seen_key = TRUE;
-      return parse_key (parser, key, value, line, error);
+      return parse_key (parser, key, colon + 1, end, line, error);
     }
 
   /* The message is the first comment lines, up to a bare "--". */
-  if (parser->in_message && !is_blank_line (comment))
+  if (parser->in_message && !is_blank (comment, end))
     {
-      append_message_line (self, comment);
+      append_message_line (self, comment, end);
       return TRUE;
     }
 
@@ -481,36 +570,32 @@ parse_header_line (Parser      *parser,
       return TRUE;
     }
 
-  g_ptr_array_add (parser->seen_key ? self->extra_after : self->extra_before, g_strdup (text));
+  add_extra_line (parser->seen_key ? &self->extra_after : &self->extra_before,
+                  g_strndup (text, end - text));
   return TRUE;
 }
 
-/* One line of @length bytes, without its line end. Lines inside a section
- * are not looked at unless they are markers: finish_section() copies them. */
+/* One line; @next is where the following one starts. Lines inside a
+ * section are not looked at unless they are markers: finish_section()
+ * copies them. */
 static gboolean
 parse_line (Parser      *parser,
             const char  *text,
-            gsize        length,
+            const char  *end,
             const char  *next,
             guint        line,
             GError     **error)
 {
-  const char *rest = marker_rest (text, length);
+  const char *rest = marker_rest (text, end);
 
   if (rest == NULL && parser->current >= 0)
     return TRUE;
-
-  g_string_truncate (parser->line, 0);
   if (rest == NULL)
-    {
-      g_string_append_len (parser->line, text, length);
-      return parse_header_line (parser, parser->line->str, line, error);
-    }
+    return parse_header_line (parser, text, end, line, error);
 
   finish_section (parser, text);
-  g_string_append_len (parser->line, rest, text + length - rest);
   parser->section_start = next;
-  return parse_marker (parser, parser->line->str, line, error);
+  return parse_marker (parser, rest, end, line, error);
 }
 
 /* UTF-8 without NUL bytes. Revision files are nearly always ASCII, and
@@ -546,13 +631,11 @@ parse (Parser      *parser,
     {
       const char *newline = memchr (text, '\n', end - text);
       const char *line_end = newline != NULL ? newline : end;
-      gsize line_length = line_end - text;
 
       /* Files written on Windows keep working. */
-      if (line_length > 0 && text[line_length - 1] == '\r')
-        line_length--;
-      if (!parse_line (parser, text, line_length, newline != NULL ? newline + 1 : end,
-                       line, error))
+      if (line_end > text && line_end[-1] == '\r')
+        line_end--;
+      if (!parse_line (parser, text, line_end, newline != NULL ? newline + 1 : end, line, error))
         return FALSE;
       if (newline == NULL)
         break;
@@ -570,7 +653,6 @@ strata_revision_new_from_data (const char  *display_path,
 {
   g_autoptr(StrataRevision) self = g_object_new (STRATA_TYPE_REVISION, NULL);
   Parser parser = { 0 };
-  gboolean parsed;
 
   g_return_val_if_fail (data != NULL, NULL);
 
@@ -590,10 +672,7 @@ strata_revision_new_from_data (const char  *display_path,
   parser.path = display_path;
   parser.in_message = TRUE;
   parser.current = -1;
-  parser.line = g_string_new (NULL);
-  parsed = parse (&parser, data, length, error);
-  g_string_free (parser.line, TRUE);
-  if (!parsed)
+  if (!parse (&parser, data, length, error))
     return NULL;
 
   if (!parser.seen_id)
@@ -675,7 +754,7 @@ strata_revision_to_data (StrataRevision *self)
   for (guint i = 0; message_lines[i] != NULL; i++)
     g_string_append_printf (out, "-- %s\n", message_lines[i]);
   g_string_append (out, "--\n");
-  for (guint i = 0; i < self->extra_before->len; i++)
+  for (guint i = 0; self->extra_before != NULL && i < self->extra_before->len; i++)
     g_string_append_printf (out, "%s\n", (const char *)g_ptr_array_index (self->extra_before, i));
   g_string_append_printf (out, "-- Revision ID: %s\n", self->id);
   append_list (out, "Revises", (const char * const *)self->down_revisions);
@@ -684,7 +763,7 @@ strata_revision_to_data (StrataRevision *self)
     append_list (out, "Branch Labels", (const char * const *)self->branch_labels);
   if (self->depends_on[0] != NULL)
     append_list (out, "Depends On", (const char * const *)self->depends_on);
-  for (guint i = 0; i < self->extra_after->len; i++)
+  for (guint i = 0; self->extra_after != NULL && i < self->extra_after->len; i++)
     g_string_append_printf (out, "%s\n", (const char *)g_ptr_array_index (self->extra_after, i));
   g_string_append_c (out, '\n');
 
@@ -783,8 +862,7 @@ strata_revision_set_id (StrataRevision *self,
     id = "";
   if (g_strcmp0 (self->id, id) == 0)
     return;
-  g_free (self->id);
-  self->id = g_strdup (id);
+  take_text (&self->id, g_strdup (id));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
 }
 
@@ -805,8 +883,7 @@ strata_revision_set_message (StrataRevision *self,
     message = "";
   if (g_strcmp0 (self->message, message) == 0)
     return;
-  g_free (self->message);
-  self->message = g_strdup (message);
+  take_text (&self->message, g_strdup (message));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
 }
 
@@ -822,16 +899,14 @@ strata_revision_set_create_date (StrataRevision *self,
                                  const char     *create_date)
 {
   g_return_if_fail (STRATA_IS_REVISION (self));
-  g_free (self->create_date);
-  self->create_date = g_strdup (create_date != NULL ? create_date : "");
+  take_text (&self->create_date, g_strdup (create_date != NULL ? create_date : ""));
 }
 
 static void
 replace_strv (GStrv              *field,
               const char * const *values)
 {
-  g_strfreev (*field);
-  *field = g_strdupv ((char **)(values != NULL ? values : empty_strv));
+  take_list (field, g_strdupv ((char **)(values != NULL ? values : empty_strv)));
 }
 
 const char * const *
@@ -907,8 +982,7 @@ strata_revision_set_sql (StrataRevision  *self,
   g_return_if_fail (direction != STRATA_DIRECTION_STAMP);
 
   section = get_section (self, direction);
-  g_free (section->sql);
-  section->sql = g_strdup (sql != NULL ? sql : "");
+  take_text (&section->sql, g_strdup (sql != NULL ? sql : ""));
 }
 
 guint
@@ -956,6 +1030,10 @@ GFile *
 strata_revision_get_file (StrataRevision *self)
 {
   g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
+
+  /* A loaded graph is read from several threads. */
+  if (self->path != NULL && g_once_init_enter (&self->file))
+    g_once_init_leave (&self->file, g_file_new_for_path (self->path));
   return self->file;
 }
 
@@ -967,8 +1045,21 @@ strata_revision_set_file (StrataRevision *self,
   g_return_if_fail (!file || G_IS_FILE (file));
 
   g_set_object (&self->file, file);
+  g_clear_pointer (&self->path, g_free);
   if (file != NULL && self->display_path == NULL)
     self->display_path = g_file_get_parse_name (file);
+}
+
+void
+_strata_revision_set_path (StrataRevision *self,
+                           const char     *path)
+{
+  g_return_if_fail (STRATA_IS_REVISION (self));
+  g_return_if_fail (path != NULL);
+
+  g_clear_object (&self->file);
+  g_free (self->path);
+  self->path = g_strdup (path);
 }
 
 const char *

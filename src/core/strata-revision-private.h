@@ -1,0 +1,16 @@
+/* strata-revision-private.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "strata-revision.h"
+
+G_BEGIN_DECLS
+
+/* Like strata_revision_set_file() with g_file_new_for_path(), but the GFile
+ * is made only when strata_revision_get_file() first asks for it. */
+void _strata_revision_set_path (StrataRevision *self,
+                                const char     *path);
+
+G_END_DECLS
