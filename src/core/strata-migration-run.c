@@ -180,17 +180,38 @@ plan (Run     *run,
   return run->steps != NULL;
 }
 
+/* The connection is opened on a thread of its own while the worker loads the
+ * graph: opening reads the whole schema, which takes as long as parsing a few
+ * hundred revision files. The worker takes the connection over after joining
+ * the thread, so it is never used by two threads at once. */
+typedef struct
+{
+  Run      *run;
+  gboolean  offline;
+  GError   *error;
+} Opening;
+
+static gpointer
+open_database_cb (gpointer data)
+{
+  Opening *opening = data;
+  StrataDatabaseFlags flags = opening->offline ? STRATA_DATABASE_FLAGS_READ_ONLY
+                                               : STRATA_DATABASE_FLAGS_NONE;
+
+  opening->run->database = strata_database_open (opening->run->request->database_file, flags,
+                                                 &opening->error);
+  return NULL;
+}
+
 static gboolean
 read_status (Run       *run,
-             gboolean   offline,
+             Opening   *opening,
              GError   **error)
 {
   _StrataRunRequest *request = run->request;
-  StrataDatabaseFlags flags = offline ? STRATA_DATABASE_FLAGS_READ_ONLY
-                                      : STRATA_DATABASE_FLAGS_NONE;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) local_error = g_steal_pointer (&opening->error);
 
-  if ((run->database = strata_database_open (request->database_file, flags, &local_error)) &&
+  if (run->database != NULL &&
       (run->status = _strata_status_read_for_graph (run->database, request->version_table,
                                                     run->graph, &local_error)) &&
       _strata_database_table_exists (run->database, STRATA_HISTORY_TABLE, &run->history_exists,
@@ -213,17 +234,32 @@ load_and_plan (Run       *run,
                GError   **error)
 {
   _StrataRunRequest *request = run->request;
-  gboolean exists;
+  Opening opening = { run, offline };
+  GThread *opener = NULL;
+  gboolean reads_database;
+
+  reads_database = g_file_query_exists (request->database_file, NULL) &&
+                   !(offline && request->start_heads != NULL);
+  if (reads_database && request->graph == NULL)
+    opener = g_thread_new ("strata-open", open_database_cb, &opening);
+  else if (reads_database)
+    open_database_cb (&opening);
 
   if (request->graph != NULL)
     run->graph = g_object_ref (request->graph);
-  else if (!(run->graph = strata_project_load_graph (request->project, run->cancellable, error)))
-    return FALSE;
+  else
+    run->graph = strata_project_load_graph (request->project, run->cancellable, error);
+  if (opener != NULL)
+    g_thread_join (opener);
+  if (run->graph == NULL)
+    {
+      g_clear_error (&opening.error);
+      return FALSE;
+    }
 
-  exists = g_file_query_exists (request->database_file, NULL);
-  if (!exists || (offline && request->start_heads != NULL))
+  if (!reads_database)
     run->status = strata_status_new_empty ();
-  else if (!read_status (run, offline, error))
+  else if (!read_status (run, &opening, error))
     return FALSE;
 
   if (!plan (run, error))
