@@ -164,19 +164,25 @@ check (const char *db)
   return landed;
 }
 
-/* How long the helper takes for the whole upgrade, start-up included. */
+/* How long the helper takes for the whole upgrade, start-up included: the
+ * fastest of three, so that most kills land inside a run. */
 static gint64
 time_helper (void)
 {
-  g_autofree char *dir = ct_make_tmp ();
-  gint64 started;
+  gint64 fastest = G_MAXINT64;
 
-  write_project (dir);
-  started = g_get_monotonic_time ();
-  waitpid (spawn_helper (dir), NULL, 0);
-  started = g_get_monotonic_time () - started;
-  ct_remove_tree (dir);
-  return started;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *dir = ct_make_tmp ();
+      gint64 started;
+
+      write_project (dir);
+      started = g_get_monotonic_time ();
+      waitpid (spawn_helper (dir), NULL, 0);
+      fastest = MIN (fastest, g_get_monotonic_time () - started);
+      ct_remove_tree (dir);
+    }
+  return fastest;
 }
 
 static void
@@ -197,7 +203,7 @@ test_soak (void)
       g_autofree char *dir = ct_make_tmp ();
       g_autofree char *db = g_build_filename (dir, "test.db", NULL);
       g_autoptr(StrataProject) project = NULL;
-      gint64 delay = g_test_rand_int_range (0, (gint32)MIN (duration, G_MAXINT32));
+      gint64 delay = g_test_rand_int_range (0, (gint32)MIN (duration * 4 / 5, G_MAXINT32));
       GPid pid;
       guint landed;
 
