@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "core-test.h"
@@ -258,4 +261,41 @@ ct_snapshot (const char *dir)
 
   snapshot_into (out, dir, dir);
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+kill_helper_path (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *folder = NULL;
+
+  g_assert_nonnull (self);
+  folder = g_path_get_dirname (self);
+  return g_build_filename (folder, "strata-kill-helper", NULL);
+}
+
+guint
+ct_kill_helper_after (const char *dir,
+                      guint       commits,
+                      gint64      delay_us)
+{
+  g_autofree char *helper = kill_helper_path ();
+  const char *argv[] = { helper, dir, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+  int out = -1;
+  guint seen = 0;
+  char c;
+
+  g_spawn_async_with_pipes (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                            &pid, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+
+  while (seen < commits && read (out, &c, 1) == 1)
+    seen += c == '\n';
+  g_usleep (delay_us);
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+  close (out);
+  return seen;
 }

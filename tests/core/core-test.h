@@ -11,6 +11,12 @@ G_BEGIN_DECLS
 
 /* A fresh temporary folder; removed with everything in it by ct_remove_tree(). */
 char          *ct_make_tmp          (void);
+/* Runs strata-kill-helper (an upgrade to head of @dir) and SIGKILLs it once
+ * @commits steps have committed and @delay_us more have passed. Returns how
+ * many commits it saw. */
+guint          ct_kill_helper_after (const char *dir,
+                                     guint       commits,
+                                     gint64      delay_us);
 void           ct_remove_tree       (const char  *path);
 /* Copies the example project of the source tree into @dir/migrations and
  * returns that folder. */

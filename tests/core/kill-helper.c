@@ -2,7 +2,19 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <stdio.h>
 #include <strata.h>
+
+/* One line per committed step, so a test can kill at a chosen point of the
+ * run instead of guessing from timings that a loaded machine stretches. */
+static void
+step_finished_cb (StrataMigration *migration,
+                  StrataStep      *step,
+                  gpointer         user_data)
+{
+  fputs ("committed\n", stdout);
+  fflush (stdout);
+}
 
 int
 main (int   argc,
@@ -23,6 +35,7 @@ main (int   argc,
   if ((project = strata_project_new (directory, &error)))
     {
       migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "head");
+      g_signal_connect (migration, "step-finished", G_CALLBACK (step_finished_cb), NULL);
       strata_migration_run (migration, NULL, &error);
     }
   if (error != NULL)

@@ -203,21 +203,21 @@ test_soak (void)
       g_autofree char *dir = ct_make_tmp ();
       g_autofree char *db = g_build_filename (dir, "test.db", NULL);
       g_autoptr(StrataProject) project = NULL;
-      gint64 delay = g_test_rand_int_range (0, (gint32)MIN (duration * 4 / 5, G_MAXINT32));
-      GPid pid;
+      /* A random commit to wait for, then a random part of one step's time. */
+      guint commits = g_test_rand_int_range (0, n_revisions);
+      gint64 per_step = MAX (duration / n_revisions, 1);
+      gint64 delay = g_test_rand_int_range (0, (gint32)MIN (per_step, G_MAXINT32));
       guint landed;
 
       write_project (dir);
-      pid = spawn_helper (dir);
-      g_usleep (delay);
-      kill (pid, SIGKILL);
-      waitpid (pid, NULL, 0);
+      ct_kill_helper_after (dir, commits, delay);
 
       landed = check (db);
       interrupted += landed < n_revisions;
       mid_run += landed > 0 && landed < n_revisions;
-      g_test_message ("kill %u after %" G_GINT64_FORMAT " µs: at revision %u of %u",
-                      i + 1, delay, landed, n_revisions);
+      g_test_message ("kill %u, %" G_GINT64_FORMAT " µs after commit %u: at revision %u of %u",
+                      i + 1, delay, commits, landed, n_revisions);
+      g_assert_cmpuint (landed, >=, commits);
 
       project = ct_open_project (dir);
       ct_migrate (project, STRATA_DIRECTION_UPGRADE, "head");

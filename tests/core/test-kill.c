@@ -141,15 +141,14 @@ test_kill (void)
       g_autoptr(StrataProject) project = NULL;
       g_autoptr(StrataStatus) status = NULL;
       g_autoptr(GError) error = NULL;
-      gint64 delay = g_test_rand_int_range (0, (gint32)MIN (duration * 4 / 5, G_MAXINT32));
-      GPid pid;
+      /* A random commit to wait for, then a random part of one step's time. */
+      guint commits = g_test_rand_int_range (0, N_REVISIONS);
+      gint64 per_step = MAX (duration / N_REVISIONS, 1);
+      gint64 delay = g_test_rand_int_range (0, (gint32)MIN (per_step, G_MAXINT32));
       guint landed;
 
       write_project (dir);
-      pid = spawn_helper (dir);
-      g_usleep (delay);
-      kill (pid, SIGKILL);
-      wait_helper (pid);
+      ct_kill_helper_after (dir, commits, delay);
 
       /* Reading the status right after the crash (a hot journal may be
        * there) works, and agrees with the file. */
@@ -160,7 +159,9 @@ test_kill (void)
       landed = check_boundary (db);
       if (landed < N_REVISIONS)
         interrupted++;
-      g_test_message ("killed after %" G_GINT64_FORMAT " µs at revision %u", delay, landed);
+      g_test_message ("killed %" G_GINT64_FORMAT " µs after commit %u: at revision %u",
+                      delay, commits, landed);
+      g_assert_cmpuint (landed, >=, commits);
 
       ct_migrate (project, STRATA_DIRECTION_UPGRADE, "head");
       g_assert_cmpuint (check_boundary (db), ==, N_REVISIONS);
