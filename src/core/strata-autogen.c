@@ -212,31 +212,19 @@ GFile *
 strata_autogen_get_schema_file (StrataProject  *project,
                                 GError        **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autofree char *path = NULL;
-  g_autofree char *value = NULL;
-  GFile *config;
+  GFile *file;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
 
-  /* StrataProject has no getter for this key yet, so it is read here. */
-  config = strata_project_get_config_file (project);
-  path = g_file_get_path (config);
-  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, error))
-    return NULL;
-  value = g_key_file_get_string (key_file, "strata", "schema", NULL);
-  for (char *p = value; p != NULL && *p != '\0'; p++)
-    if (*p == '#' && p > value && g_ascii_isspace (p[-1]))
-      *p = '\0';
-  if (value == NULL || *g_strstrip (value) == '\0')
+  if ((file = strata_project_get_schema_file (project)) == NULL)
     {
-      g_autofree char *name = g_file_get_parse_name (config);
+      g_autofree char *name = g_file_get_parse_name (strata_project_get_config_file (project));
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
                    _("%s: no “schema” in [strata]; add a line such as “schema = schema.sql” "
                      "naming the file of CREATE statements to generate revisions from"), name);
       return NULL;
     }
-  return g_file_resolve_relative_path (strata_project_get_directory (project), value);
+  return g_object_ref (file);
 }
 
 static char *

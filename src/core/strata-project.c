@@ -34,6 +34,7 @@ struct _StrataProject
   GFile   *configured_database;
   GFile   *database_file;
   GFile   *versions_directory;
+  GFile   *schema_file;          /* NULL without a "schema" key */
   char    *version_table;
   GStrv    warnings;
   /* Where and when runs back the database up (docs/reliability.md). */
@@ -81,6 +82,7 @@ strata_project_finalize (GObject *object)
   g_clear_object (&self->configured_database);
   g_clear_object (&self->database_file);
   g_clear_object (&self->versions_directory);
+  g_clear_object (&self->schema_file);
   g_clear_pointer (&self->version_table, g_free);
   g_clear_pointer (&self->warnings, g_strfreev);
   g_clear_object (&self->backup_directory);
@@ -242,7 +244,7 @@ collect_warnings (StrataProject *self,
                   GKeyFile      *key_file,
                   const char    *contents)
 {
-  static const char *known[] = { "database", "versions", "version_table",
+  static const char *known[] = { "database", "versions", "version_table", "schema",
                                  "backup", "backup_dir", "backup_keep", NULL };
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) groups = g_key_file_get_groups (key_file, NULL);
@@ -339,6 +341,7 @@ apply_config (StrataProject  *self,
   g_autofree char *name = config_display_name (self);
   g_autofree char *database = NULL;
   g_autofree char *versions = NULL;
+  g_autofree char *schema = NULL;
 
   if (!g_key_file_has_group (key_file, GROUP))
     {
@@ -358,6 +361,9 @@ apply_config (StrataProject  *self,
   versions = get_value (key_file, "versions", "versions");
   self->version_table = get_value (key_file, "version_table", "alembic_version");
   self->versions_directory = g_file_resolve_relative_path (self->directory, versions);
+  schema = get_value (key_file, "schema", NULL);
+  if (schema != NULL && schema[0] != '\0')
+    self->schema_file = g_file_resolve_relative_path (self->directory, schema);
   self->template_file = g_file_get_child (self->directory, TEMPLATE_NAME);
   self->configured_database = resolve_database (self, database);
   self->database_file = g_object_ref (self->configured_database);
@@ -634,6 +640,13 @@ strata_project_set_database_file (StrataProject *self,
     return;
   g_set_object (&self->database_file, file);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATABASE_FILE]);
+}
+
+GFile *
+strata_project_get_schema_file (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->schema_file;
 }
 
 GFile *

@@ -43,6 +43,9 @@ GFile               *strata_project_get_database_file       (StrataProject      
 void                 strata_project_set_database_file       (StrataProject       *self,
                                                              GFile               *file);
 GFile               *strata_project_get_versions_directory  (StrataProject       *self);
+/* The "schema" key: the file of CREATE statements autogenerate works towards,
+ * or NULL when the project has none. */
+GFile               *strata_project_get_schema_file         (StrataProject       *self);
 /* script.sql.template in the project folder: the text of every new revision,
  * with ${message}, ${revision}, ${down_revisions}, ${create_date},
  * ${branch_labels} and ${depends_on} filled in (see docs/project-format.md).

@@ -17,11 +17,14 @@ test_defaults_and_warnings (void)
   g_autofree char *versions = NULL;
   g_autofree char *expected_db = g_build_filename (dir, "data", "app.db", NULL);
   g_autofree char *expected_versions = g_build_filename (dir, "versions", NULL);
+  g_autofree char *expected_schema = g_build_filename (dir, "db", "schema.sql", NULL);
+  g_autofree char *schema = NULL;
   const char * const *warnings;
 
   g_assert_true (g_file_set_contents (config,
                                       "# notes\n[strata]\ndatabase = data/app.db   # inline note\n"
-                                      "colour = blue\n[extra]\nkey = 1\n", -1, NULL));
+                                      "colour = blue\nschema = db/schema.sql\n"
+                                      "[extra]\nkey = 1\n", -1, NULL));
   project = ct_open_project (dir);
 
   db = g_file_get_path (strata_project_get_database_file (project));
@@ -33,7 +36,9 @@ test_defaults_and_warnings (void)
   warnings = strata_project_get_warnings (project);
   g_assert_cmpuint (g_strv_length ((char **)warnings), ==, 2);
   g_assert_cmpstr (warnings[0], ==, "strata.ini:4: unknown key “colour”; it is ignored");
-  g_assert_cmpstr (warnings[1], ==, "strata.ini:5: unknown group “[extra]”; it is ignored");
+  g_assert_cmpstr (warnings[1], ==, "strata.ini:6: unknown group “[extra]”; it is ignored");
+  schema = g_file_get_path (strata_project_get_schema_file (project));
+  g_assert_cmpstr (schema, ==, expected_schema);
   ct_remove_tree (dir);
 }
 
