@@ -170,6 +170,11 @@ setup_buffer (StrataRevisionEditor *self,
   gtk_text_buffer_create_tag (buffer, "error",
                               "underline", PANGO_UNDERLINE_ERROR,
                               NULL);
+  /* The statement a run failed on: underlined, and its line tinted. */
+  gtk_text_buffer_create_tag (buffer, "failure",
+                              "underline", PANGO_UNDERLINE_ERROR,
+                              "paragraph-background-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 0.12 },
+                              NULL);
   setup_completion (self, view);
 }
 
@@ -186,7 +191,7 @@ clear_problems (StrataRevisionEditor *self)
 
       gtk_text_buffer_get_bounds (buffer, &start, &end);
       gtk_text_buffer_remove_tag_by_name (buffer, "error", &start, &end);
-      g_object_set_data (G_OBJECT (buffer), "problems", NULL);
+      g_object_set_data (G_OBJECT (buffer), "error", NULL);
     }
   gtk_label_set_text (self->upgrade_problems, "");
   gtk_label_set_text (self->downgrade_problems, "");
@@ -209,23 +214,41 @@ set_status (StrataRevisionEditor *self,
 /* Keeps the message of each underlined range so the tooltip can show it. */
 static void
 remember_problem (GtkTextBuffer *buffer,
+                  const char    *tag,
                   int            start,
                   int            end,
                   const char    *message)
 {
-  GPtrArray *problems = g_object_get_data (G_OBJECT (buffer), "problems");
+  GPtrArray *problems = g_object_get_data (G_OBJECT (buffer), tag);
   GtkTextIter begin_iter, end_iter;
 
   if (problems == NULL)
     {
       problems = g_ptr_array_new_with_free_func (g_free);
-      g_object_set_data_full (G_OBJECT (buffer), "problems", problems,
-                              (GDestroyNotify)g_ptr_array_unref);
+      g_object_set_data_full (G_OBJECT (buffer), tag, problems, (GDestroyNotify)g_ptr_array_unref);
     }
   g_ptr_array_add (problems, g_strdup_printf ("%d:%d:%s", start, end, message));
   gtk_text_buffer_get_iter_at_offset (buffer, &begin_iter, start);
   gtk_text_buffer_get_iter_at_offset (buffer, &end_iter, end);
-  gtk_text_buffer_apply_tag_by_name (buffer, "error", &begin_iter, &end_iter);
+  gtk_text_buffer_apply_tag_by_name (buffer, tag, &begin_iter, &end_iter);
+}
+
+/* A run's failure mark lasts until the text is edited or another revision opens. */
+static void
+clear_failures (StrataRevisionEditor *self)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkTextBuffer *buffer = strata_revision_editor_get_buffer (self, i ? STRATA_DIRECTION_DOWNGRADE
+                                                                         : STRATA_DIRECTION_UPGRADE);
+      GtkTextIter start, end;
+
+      if (g_object_get_data (G_OBJECT (buffer), "failure") == NULL)
+        continue;
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_remove_tag_by_name (buffer, "failure", &start, &end);
+      g_object_set_data (G_OBJECT (buffer), "failure", NULL);
+    }
 }
 
 static void
@@ -240,7 +263,7 @@ show_problem (StrataRevisionEditor   *self,
   int end = g_utf8_pointer_to_offset (text, text + problem->offset + problem->length);
   g_autofree char *line = NULL;
 
-  remember_problem (buffer, start, end, problem->message);
+  remember_problem (buffer, "error", start, end, problem->message);
   if (gtk_label_get_text (label)[0] == '\0')
     {
       /* Translators: a syntax error in the SQL editor: line number, SQLite's message */
@@ -359,6 +382,7 @@ changed (StrataRevisionEditor *self)
 {
   if (self->loading || self->loaded == NULL)
     return;
+  clear_failures (self);
   set_modified (self, fields_differ (self));
   queue_check (self);
 }
@@ -367,6 +391,27 @@ static void
 entry_changed_cb (StrataRevisionEditor *self)
 {
   changed (self);
+}
+
+/* Problems are kept as "start:end:message", character offsets in the buffer. */
+static const char *
+find_message (GtkTextBuffer *buffer,
+              const char    *kind,
+              int            offset)
+{
+  GPtrArray *problems = g_object_get_data (G_OBJECT (buffer), kind);
+
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    {
+      const char *entry = g_ptr_array_index (problems, i);
+      char *end = NULL;
+      gint64 start = g_ascii_strtoll (entry, &end, 10);
+      gint64 stop = g_ascii_strtoll (end + 1, &end, 10);
+
+      if (offset >= start && offset <= stop)
+        return end + 1;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -379,30 +424,19 @@ query_tooltip_cb (StrataRevisionEditor *self,
 {
   GtkTextView *view = GTK_TEXT_VIEW (widget);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GPtrArray *problems = g_object_get_data (G_OBJECT (buffer), "problems");
+  const char *message;
   GtkTextIter iter;
   int bx, by, offset;
 
-  if (problems == NULL)
-    return FALSE;
   gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, x, y, &bx, &by);
   if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
     return FALSE;
   offset = gtk_text_iter_get_offset (&iter);
-  for (guint i = 0; i < problems->len; i++)
-    {
-      const char *entry = g_ptr_array_index (problems, i);
-      char *end = NULL;
-      gint64 start = g_ascii_strtoll (entry, &end, 10);
-      gint64 stop = g_ascii_strtoll (end + 1, &end, 10);
-
-      if (offset >= start && offset <= stop)
-        {
-          gtk_tooltip_set_text (tooltip, end + 1);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  if ((message = find_message (buffer, "failure", offset)) == NULL &&
+      (message = find_message (buffer, "error", offset)) == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, message);
+  return TRUE;
 }
 
 /* GObject */
@@ -623,6 +657,7 @@ strata_revision_editor_set_revision (StrataRevisionEditor *self,
 
   g_clear_object (&self->loaded);
   clear_problems (self);
+  clear_failures (self);
   self->n_problems = -1;
   set_status (self, "content-loading-symbolic", _("Checking the SQL…"), FALSE);
   if (revision != NULL)
@@ -794,8 +829,8 @@ strata_revision_editor_mark_failure (StrataRevisionEditor *self,
   end = start;
   if (!gtk_text_iter_ends_line (&end))
     gtk_text_iter_forward_to_line_end (&end);
-  remember_problem (buffer, gtk_text_iter_get_offset (&start), gtk_text_iter_get_offset (&end),
-                    message);
+  remember_problem (buffer, "failure", gtk_text_iter_get_offset (&start),
+                    gtk_text_iter_get_offset (&end), message);
   gtk_text_buffer_place_cursor (buffer, &start);
   gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (view), &start, 0.2, FALSE, 0, 0);
   gtk_widget_grab_focus (GTK_WIDGET (view));

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "strata-new-revision-dialog.h"
 #include "strata-test-util.h"
 #include "strata-timeline-item.h"
 #include "strata-window-private.h"
@@ -275,6 +276,136 @@ test_inspector (Fixture       *fixture,
                    "quantity supplier_id location ");
 }
 
+static gboolean
+failed (gpointer data)
+{
+  Fixture *fixture = data;
+  StrataRevision *revision = strata_revision_editor_get_revision (fixture->window->editor);
+
+  return !_strata_window_get_busy (fixture->window) && revision != NULL &&
+         g_str_equal (strata_revision_get_id (revision), "4d0e8f6b2a17") &&
+         strata_revision_editor_get_n_problems (fixture->window->editor) >= 0;
+}
+
+static StrataWindow *current_window;
+
+static gboolean
+reloaded_again (gpointer data)
+{
+  return _strata_window_get_n_reloads (current_window) > *(guint *)data;
+}
+
+static void
+test_failure (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "versions",
+                                            "4d0e8f6b2a17_add_supplier_table.sql", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *broken = NULL;
+  g_autofree char *heads = NULL;
+  const char *marker;
+  guint reloads;
+  GtkTextBuffer *buffer;
+  GtkTextTag *tag;
+  GtkTextIter iter;
+  gboolean marked = FALSE;
+
+  /* A statement that prepares but fails when it runs (part 1 exists and
+   * name is NOT NULL), so that only the run, not the syntax check, finds it. */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  marker = strstr (contents, "-- migrate:upgrade\n");
+  g_assert_nonnull (marker);
+  marker += strlen ("-- migrate:upgrade\n");
+  prefix = g_strndup (contents, marker - contents);
+  broken = g_strconcat (prefix, "INSERT INTO part (id, name) VALUES (1, NULL);\n", marker, NULL);
+  g_assert_true (g_file_set_contents (path, broken, -1, NULL));
+  current_window = fixture->window;
+  reloads = _strata_window_get_n_reloads (fixture->window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reload", NULL));
+  strata_test_wait (reloaded_again, &reloads, "the reload");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL));
+  strata_test_wait (failed, fixture, "the upgrade to fail and open the failing revision");
+
+  /* Everything before the failing revision landed; it rolled back whole. */
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, "3cb9a1d5f0e2");
+  buffer = strata_revision_editor_get_buffer (fixture->window->editor, STRATA_DIRECTION_UPGRADE);
+  /* The mark stays after the syntax check that follows opening the revision. */
+  tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "failure");
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  do
+    marked |= gtk_text_iter_has_tag (&iter, tag);
+  while (!marked && gtk_text_iter_forward_line (&iter));
+  g_assert_true (marked);
+  g_assert_cmpint (gtk_text_iter_get_line (&iter), ==, 0);
+}
+
+static gboolean
+ten_revisions (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (strata_timeline_get_model (fixture->window->timeline)) == 10;
+}
+
+static void
+test_folder_monitor (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "versions", "9d7f_add_bins.sql", NULL);
+  StrataRevision *top;
+
+  /* Another editor (or a git pull) adds a revision: the timeline follows. */
+  g_assert_true (g_file_set_contents (path,
+                                      "-- Add bins\n--\n-- Revision ID: 9d7f4b1c2e30\n"
+                                      "-- Revises: " HEAD "\n-- Create Date: 2021-10-01 10:00:00\n\n"
+                                      "-- migrate:upgrade\nCREATE TABLE bin (id INTEGER PRIMARY KEY);\n\n"
+                                      "-- migrate:downgrade\nDROP TABLE bin;\n", -1, NULL));
+  strata_test_wait (ten_revisions, fixture, "the new file on the timeline");
+  top = strata_timeline_item_get_revision (item_at (fixture, 0));
+  g_assert_cmpstr (strata_revision_get_id (top), ==, "9d7f4b1c2e30");
+}
+
+static gboolean
+new_revision_selected (gpointer data)
+{
+  Fixture *fixture = data;
+  StrataRevision *revision = strata_revision_editor_get_revision (fixture->window->editor);
+
+  return ten_revisions (data) && revision != NULL &&
+         g_str_equal (strata_revision_get_message (revision), "Add storage bins");
+}
+
+static void
+test_new_revision (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GList) toplevels = NULL;
+  GtkWindow *dialog = NULL;
+  StrataRevision *revision;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-revision", NULL));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_NEW_REVISION_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+
+  /* What the dialog's Create button emits; the parent defaults to the head. */
+  g_signal_emit_by_name (dialog, "create", "Add storage bins", HEAD, "bins");
+  gtk_window_destroy (dialog);
+  strata_test_wait (new_revision_selected, fixture, "the new revision to open");
+
+  revision = strata_revision_editor_get_revision (fixture->window->editor);
+  g_assert_cmpstrv (strata_revision_get_down_revisions (revision), ((const char *[]) { HEAD, NULL }));
+  g_assert_cmpstrv (strata_revision_get_branch_labels (revision), ((const char *[]) { "bins", NULL }));
+  g_assert_nonnull (strata_revision_get_file (revision));
+  g_assert_true (g_file_query_exists (strata_revision_get_file (revision), NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,6 +419,11 @@ main (int   argc,
   g_test_add ("/app/window/syntax-check", Fixture, NULL, fixture_setup, test_syntax_check,
               fixture_teardown);
   g_test_add ("/app/window/inspector", Fixture, NULL, fixture_setup, test_inspector, fixture_teardown);
+  g_test_add ("/app/window/failure", Fixture, NULL, fixture_setup, test_failure, fixture_teardown);
+  g_test_add ("/app/window/folder-monitor", Fixture, NULL, fixture_setup, test_folder_monitor,
+              fixture_teardown);
+  g_test_add ("/app/window/new-revision", Fixture, NULL, fixture_setup, test_new_revision,
+              fixture_teardown);
 
   return g_test_run ();
 }
