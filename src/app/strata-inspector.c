@@ -484,8 +484,8 @@ load_cb (GObject      *object,
   g_set_object (&self->schema, schema);
   adw_status_page_set_title (self->empty_page, _("No Database Yet"));
   adw_status_page_set_description (self->empty_page, _("Upgrade to create the database and its tables."));
+  /* Selecting the table again gives the data view a fresh model. */
   fill_objects (self);
-  strata_data_view_reload (self->data_view);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEMA]);
 }
 

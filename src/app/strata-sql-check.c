@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "strata-sql-check.h"
 
@@ -15,6 +16,65 @@ typedef struct
   char                *upgrade_sql;
   char                *downgrade_sql;
 } CheckData;
+
+/* The scratch schema of the last parents checked, serialized: typing in one
+ * revision replays its ancestors' SQL once, not at every pause. */
+typedef struct
+{
+  GMutex               mutex;
+  StrataRevisionGraph *graph;
+  char                *parents;
+  unsigned char       *data;
+  sqlite3_int64        size;
+} BaseCache;
+
+static BaseCache base_cache;
+
+static gboolean
+restore_base (StrataDatabase      *database,
+              StrataRevisionGraph *graph,
+              const char          *parents)
+{
+  gboolean restored = FALSE;
+
+  g_mutex_lock (&base_cache.mutex);
+  if (base_cache.graph == graph && g_strcmp0 (base_cache.parents, parents) == 0)
+    {
+      unsigned char *copy = sqlite3_malloc64 (base_cache.size);
+
+      /* SQLite owns (and frees) the copy it is given. */
+      if (copy != NULL)
+        {
+          memcpy (copy, base_cache.data, base_cache.size);
+          restored = sqlite3_deserialize (strata_database_get_handle (database), "main", copy,
+                                          base_cache.size, base_cache.size,
+                                          SQLITE_DESERIALIZE_FREEONCLOSE |
+                                          SQLITE_DESERIALIZE_RESIZEABLE) == SQLITE_OK;
+        }
+    }
+  g_mutex_unlock (&base_cache.mutex);
+  return restored;
+}
+
+static void
+remember_base (StrataDatabase      *database,
+               StrataRevisionGraph *graph,
+               const char          *parents)
+{
+  sqlite3_int64 size = 0;
+  unsigned char *data = sqlite3_serialize (strata_database_get_handle (database), "main", &size, 0);
+
+  if (data == NULL)
+    return;
+  g_mutex_lock (&base_cache.mutex);
+  g_set_object (&base_cache.graph, graph);
+  g_free (base_cache.parents);
+  base_cache.parents = g_strdup (parents);
+  sqlite3_free (base_cache.data);
+  base_cache.data = data;
+  base_cache.size = size;
+  g_mutex_unlock (&base_cache.mutex);
+}
 
 static void
 problem_free (StrataSqlProblem *problem)
@@ -120,6 +180,7 @@ check_worker (GTask        *task,
   g_autoptr(StrataDatabase) database = NULL;
   g_autoptr(StrataSchema) schema = NULL;
   g_autoptr(GPtrArray) ancestors = NULL;
+  g_autofree char *key = NULL;
   StrataSqlCheck *check;
   GError *error = NULL;
 
@@ -131,13 +192,19 @@ check_worker (GTask        *task,
 
   /* An ancestor that fails to run leaves a partial schema; the check still
    * says what it can. */
-  ancestors = collect_ancestors (data->graph, (const char * const *)data->parents);
-  for (guint i = 0; i < ancestors->len && !g_cancellable_is_cancelled (cancellable); i++)
+  key = g_strjoinv (",", data->parents);
+  if (!restore_base (database, data->graph, key))
     {
-      const char *sql = strata_revision_get_sql (g_ptr_array_index (ancestors, i),
-                                                 STRATA_DIRECTION_UPGRADE);
-      if (sql != NULL)
-        strata_database_exec (database, sql, NULL);
+      ancestors = collect_ancestors (data->graph, (const char * const *)data->parents);
+      for (guint i = 0; i < ancestors->len && !g_cancellable_is_cancelled (cancellable); i++)
+        {
+          const char *sql = strata_revision_get_sql (g_ptr_array_index (ancestors, i),
+                                                     STRATA_DIRECTION_UPGRADE);
+          if (sql != NULL)
+            strata_database_exec (database, sql, NULL);
+        }
+      if (!g_cancellable_is_cancelled (cancellable))
+        remember_base (database, data->graph, key);
     }
 
   check = g_new0 (StrataSqlCheck, 1);

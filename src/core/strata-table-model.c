@@ -728,8 +728,23 @@ worker_thread (gpointer data)
       else
         ok = worker_page (worker, job, result, &result->error);
       g_assert (ok || result->error != NULL);
-      job_free (job);
       dispatch_result (worker, result);
+
+      /* The first page follows the count at once, without a round trip
+       * through the main context: the first rows are what a person waits for. */
+      if (ok && job->kind == JOB_OPEN && worker->n_rows > 0)
+        {
+          job->kind = JOB_PAGE;
+          job->page = 0;
+          result = g_new0 (Result, 1);
+          result->worker = worker_ref (worker);
+          result->kind = JOB_PAGE;
+          result->generation = job->generation;
+          if (!worker_page (worker, job, result, &result->error))
+            g_assert (result->error != NULL);
+          dispatch_result (worker, result);
+        }
+      job_free (job);
     }
 
   /* The connection belongs to this thread: close it here. */
@@ -907,12 +922,9 @@ apply_open (StrataTableModel *self,
   set_loading (self, FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLUMNS]);
 
-  /* The first page is asked for at once so the first rows come with the count. */
+  /* The worker sends the first page right after the count. */
   if (self->n_items > 0)
-    {
-      g_hash_table_add (self->requested, GUINT_TO_POINTER (0));
-      push_job (self, JOB_PAGE, 0);
-    }
+    g_hash_table_add (self->requested, GUINT_TO_POINTER (0));
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n_items, self->n_items);
   if (old_n_items != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);

@@ -126,6 +126,7 @@ test_large_table (Fixture       *fixture,
   wait.model = model;
   wait.position = 0;
   strata_test_wait (rows_counted, model, "the row count");
+  g_test_message ("counted after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
   strata_test_wait (row_loaded, &wait, "the first rows");
   g_test_message ("first rows after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
