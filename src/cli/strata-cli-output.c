@@ -22,7 +22,28 @@ struct _StrataCliPrinter
   /* ids that some revision's Depends On resolves to */
   GHashTable          *depended_on;
   GHashTable          *current;
+  /* Text lines not printed yet: g_print() flushes stdout on every call, which
+   * for a history of a thousand revisions was a thousand write() calls. */
+  GString             *text;
 };
+
+static void
+flush_text (StrataCliPrinter *self)
+{
+  if (self->text->len == 0)
+    return;
+
+  g_print ("%s", self->text->str);
+  g_string_truncate (self->text, 0);
+}
+
+static void
+add_text_line (StrataCliPrinter *self,
+               const char       *line)
+{
+  g_string_append (self->text, line);
+  g_string_append_c (self->text, '\n');
+}
 
 static void
 add_child (StrataCliPrinter *self,
@@ -97,6 +118,7 @@ strata_cli_printer_new (StrataRevisionGraph *graph,
                                           (GDestroyNotify)g_ptr_array_unref);
   self->depended_on = g_hash_table_new (g_str_hash, g_str_equal);
   self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->text = g_string_new (NULL);
   index_graph (self);
 
   if (json)
@@ -113,6 +135,8 @@ strata_cli_printer_free (StrataCliPrinter *self)
 {
   g_return_if_fail (self != NULL);
 
+  flush_text (self);
+  g_string_free (self->text, TRUE);
   g_clear_pointer (&self->children, g_hash_table_unref);
   g_clear_pointer (&self->depended_on, g_hash_table_unref);
   g_clear_pointer (&self->current, g_hash_table_unref);
@@ -183,6 +207,7 @@ strata_cli_printer_end_list (StrataCliPrinter *self)
 {
   g_return_if_fail (self != NULL);
 
+  flush_text (self);
   if (self->builder != NULL)
     json_builder_end_array (self->builder);
 }
@@ -196,7 +221,7 @@ strata_cli_printer_add_string (StrataCliPrinter *self,
   if (self->builder != NULL)
     json_builder_add_string_value (self->builder, value);
   else
-    g_print ("%s\n", value);
+    add_text_line (self, value);
 }
 
 GPtrArray *
@@ -553,7 +578,7 @@ strata_cli_printer_add (StrataCliPrinter *self,
   /* A log entry ends in a newline and Alembic prints a line after it, so
    * verbose entries are separated by a blank line. */
   text = strata_cli_printer_format (self, revision, format);
-  g_print ("%s\n", text);
+  add_text_line (self, text);
 }
 
 void
@@ -565,6 +590,7 @@ strata_cli_printer_finish (StrataCliPrinter *self)
 
   g_return_if_fail (self != NULL);
 
+  flush_text (self);
   if (self->builder == NULL)
     return;
 
