@@ -406,6 +406,51 @@ test_new_revision (Fixture       *fixture,
   g_assert_true (g_file_query_exists (strata_revision_get_file (revision), NULL));
 }
 
+static gboolean
+has_dialog (gpointer data)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      {
+        *(AdwMessageDialog **)data = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+project_open (gpointer data)
+{
+  return strata_window_get_project (data) != NULL;
+}
+
+static void
+test_init_project (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-app-init-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  StrataWindow *window = g_object_new (STRATA_TYPE_WINDOW, NULL);
+  AdwMessageDialog *dialog = NULL;
+
+  /* A folder without strata.ini: the window offers to make it a project. */
+  gtk_window_present (GTK_WINDOW (window));
+  strata_window_open (window, folder);
+  strata_test_wait (has_dialog, &dialog, "the offer to create a project");
+  g_assert_null (strata_window_get_project (window));
+  g_assert_false (g_file_test (config, G_FILE_TEST_EXISTS));
+
+  adw_message_dialog_response (dialog, "create");
+  strata_test_wait (project_open, window, "the new project");
+  g_assert_true (g_file_test (config, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "project");
+
+  strata_test_destroy_window (GTK_WINDOW (window));
+  strata_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +469,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/app/window/new-revision", Fixture, NULL, fixture_setup, test_new_revision,
               fixture_teardown);
+
+  g_test_add_func ("/app/window/init-project", test_init_project);
 
   return g_test_run ();
 }
