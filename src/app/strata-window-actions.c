@@ -250,8 +250,7 @@ ask_which_head (StrataWindow *self,
 {
   AdwMessageDialog *dialog;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Upgrade Which Head?"), NULL));
+  dialog = _strata_window_new_dialog (self, _("Upgrade Which Head?"), NULL);
   adw_message_dialog_format_body (dialog,
                                   ngettext ("The project has %u head: upgrade one branch, or all of them.",
                                             "The project has %u heads: upgrade one branch, or all of them.",
@@ -431,10 +430,10 @@ stamp_action (GtkWidget  *widget,
 
   if (self->graph == NULL)
     return;
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Stamp the Database?"),
-                                                       _("The version table will say the database is at "
-                                                         "this revision. No SQL runs: use it when the "
-                                                         "schema already matches.")));
+  dialog = _strata_window_new_dialog (self, _("Stamp the Database?"),
+                                     _("The version table will say the database is at "
+                                       "this revision. No SQL runs: use it when the "
+                                       "schema already matches."));
   adw_message_dialog_set_extra_child (dialog, make_revision_choice (self));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "stamp", _("_Stamp"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "stamp", ADW_RESPONSE_SUGGESTED);

@@ -49,7 +49,7 @@ show_failure (StrataWindow    *self,
   heading = g_strdup_printf (_("%s failed"), describe_run (strata_migration_get_direction (migration)));
   strata_window_toast (self, heading);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
+  dialog = _strata_window_new_dialog (self, heading, error->message);
   if (statement != NULL)
     {
       GtkWidget *label = gtk_label_new (statement);
@@ -223,7 +223,6 @@ confirm_response_cb (AdwMessageDialog *dialog,
 {
   if (g_str_equal (response, "downgrade"))
     run (confirm->self, STRATA_DIRECTION_DOWNGRADE, confirm->target);
-  confirm_free (confirm);
 }
 
 static char *
@@ -258,7 +257,7 @@ ask_about_drops (StrataWindow *self,
     body = g_strdup_printf (_("It drops the tables %s and the columns %s. The data they hold is lost."),
                             table_names, column_names);
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Drop Data?"), body));
+  dialog = _strata_window_new_dialog (self, _("Drop Data?"), body);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "downgrade", _("_Downgrade"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "downgrade", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
@@ -266,7 +265,8 @@ ask_about_drops (StrataWindow *self,
   confirm = g_new0 (Confirm, 1);
   confirm->self = g_object_ref (self);
   confirm->target = g_strdup (target);
-  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response_cb), confirm);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb), confirm,
+                         (GClosureNotify)(void (*) (void))confirm_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

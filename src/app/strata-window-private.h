@@ -58,6 +58,9 @@ void     _strata_window_update_actions     (StrataWindow      *self);
 /* Reads the graph and the database's status again, then updates every view. */
 void     _strata_window_reload             (StrataWindow      *self);
 void     _strata_window_refresh_status     (StrataWindow      *self);
+AdwMessageDialog *_strata_window_new_dialog (StrataWindow      *self,
+                                             const char        *heading,
+                                             const char        *body);
 void     _strata_window_show_error         (StrataWindow      *self,
                                             const char        *heading,
                                             const GError      *error);

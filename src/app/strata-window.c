@@ -35,6 +35,22 @@ strata_window_toast (StrataWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+AdwMessageDialog *
+_strata_window_new_dialog (StrataWindow *self,
+                           const char   *heading,
+                           const char   *body)
+{
+  GtkWidget *dialog;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  /* Questions and details belong to the window: they go when it goes. */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
 void
 _strata_window_show_error (StrataWindow *self,
                            const char   *heading,
@@ -44,7 +60,7 @@ _strata_window_show_error (StrataWindow *self,
 
   g_assert (STRATA_IS_WINDOW (self));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, error ? error->message : NULL);
+  dialog = GTK_WIDGET (_strata_window_new_dialog (self, heading, error ? error->message : NULL));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -405,8 +421,7 @@ offer_init (StrataWindow *self,
   g_autofree char *name = g_file_get_basename (directory);
   AdwMessageDialog *dialog;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                       _("Create a Project Here?"), NULL));
+  dialog = _strata_window_new_dialog (self, _("Create a Project Here?"), NULL);
   adw_message_dialog_format_body (dialog,
                                   _("“%s” has no strata.ini. Strata can make it a project: "
                                     "it adds strata.ini, a versions folder for revisions and "
@@ -480,22 +495,31 @@ save_then_continue_cb (GObject      *object,
   pending_free (pending);
 }
 
+/* The question's Pending is freed with the dialog's handler; a save in
+ * flight takes the callbacks over. */
+static Pending *
+pending_steal (Pending *pending)
+{
+  Pending *copy = g_memdup2 (pending, sizeof *pending);
+
+  g_object_ref (copy->self);
+  pending->data = NULL;
+  pending->destroy = NULL;
+  return copy;
+}
+
 static void
 unsaved_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      Pending          *pending)
 {
   if (g_str_equal (response, "save"))
-    {
-      strata_revision_editor_save_async (pending->self->editor, pending->self->cancellable,
-                                         save_then_continue_cb, pending);
-      return;
-    }
-  if (g_str_equal (response, "discard"))
+    strata_revision_editor_save_async (pending->self->editor, pending->self->cancellable,
+                                       save_then_continue_cb, pending_steal (pending));
+  else if (g_str_equal (response, "discard"))
     pending->func (pending->self, pending->data);
   else if (pending->on_cancel != NULL)
     pending->on_cancel (pending->self, pending->data);
-  pending_free (pending);
 }
 
 /* Runs @func at once when nothing is unsaved; otherwise asks first. */
@@ -525,7 +549,7 @@ confirm_unsaved (StrataWindow   *self,
   pending->data = data;
   pending->destroy = destroy;
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), NULL));
+  dialog = _strata_window_new_dialog (self, _("Save Changes?"), NULL);
   adw_message_dialog_format_body (dialog,
                                   _("“%s” has unsaved changes. Changes that are not saved are lost."),
                                   strata_revision_get_message (revision));
@@ -538,7 +562,8 @@ confirm_unsaved (StrataWindow   *self,
   adw_message_dialog_set_response_appearance (dialog, "save", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "save");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (unsaved_response_cb), pending);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (unsaved_response_cb), pending,
+                         (GClosureNotify)(void (*) (void))pending_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -407,6 +407,12 @@ test_new_revision (Fixture       *fixture,
 }
 
 static gboolean
+project_open (gpointer data)
+{
+  return strata_window_get_project (data) != NULL;
+}
+
+static gboolean
 has_dialog (gpointer data)
 {
   g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
@@ -421,9 +427,40 @@ has_dialog (gpointer data)
 }
 
 static gboolean
-project_open (gpointer data)
+at_base (gpointer data)
 {
-  return strata_window_get_project (data) != NULL;
+  Fixture *fixture = data;
+
+  return !_strata_window_get_busy (fixture->window) &&
+         count_state (fixture, STRATA_REVISION_STATE_APPLIED) == 0;
+}
+
+static void
+test_confirm_drops (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *heads = NULL;
+  const char *body;
+
+  upgrade (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.downgrade-base", NULL));
+
+  /* Nothing runs before the person agrees, and the question names the tables. */
+  strata_test_wait (has_dialog, &dialog, "the question about dropped tables");
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_nonnull (strstr (body, "part"));
+  g_assert_nonnull (strstr (body, "supplier"));
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, HEAD);
+  g_clear_pointer (&heads, g_free);
+
+  /* What the dialog's button does: respond, then close. */
+  adw_message_dialog_response (dialog, "downgrade");
+  gtk_window_close (GTK_WINDOW (dialog));
+  strata_test_wait (at_base, fixture, "the downgrade to base");
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, "");
 }
 
 static void
@@ -443,6 +480,7 @@ test_init_project (void)
   g_assert_false (g_file_test (config, G_FILE_TEST_EXISTS));
 
   adw_message_dialog_response (dialog, "create");
+  gtk_window_close (GTK_WINDOW (dialog));
   strata_test_wait (project_open, window, "the new project");
   g_assert_true (g_file_test (config, G_FILE_TEST_EXISTS));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window->main_stack), ==, "project");
@@ -470,6 +508,8 @@ main (int   argc,
   g_test_add ("/app/window/new-revision", Fixture, NULL, fixture_setup, test_new_revision,
               fixture_teardown);
 
+  g_test_add ("/app/window/confirm-drops", Fixture, NULL, fixture_setup, test_confirm_drops,
+              fixture_teardown);
   g_test_add_func ("/app/window/init-project", test_init_project);
 
   return g_test_run ();
