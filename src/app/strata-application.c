@@ -34,6 +34,26 @@ static const struct {
   { "window.close", { "<Control>w", NULL } },
 };
 
+GSettings *
+strata_application_dup_settings (void)
+{
+  GSettingsSchemaSource *installed = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) built = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (installed != NULL &&
+      (schema = g_settings_schema_source_lookup (installed, APP_ID, TRUE)) != NULL)
+    return g_settings_new_full (schema, NULL, NULL);
+
+  /* Run from the build folder (build-aux/dev.sh run): the schema compiled
+   * there stands in for the installed one. */
+  built = g_settings_schema_source_new_from_directory (STRATA_BUILD_SCHEMA_DIR, installed, FALSE, NULL);
+  if (built != NULL && (schema = g_settings_schema_source_lookup (built, APP_ID, FALSE)) != NULL)
+    return g_settings_new_full (schema, NULL, NULL);
+
+  g_error ("The GSettings schema %s is not installed", APP_ID);
+}
+
 static StrataWindow *
 get_window (StrataApplication *self)
 {
@@ -54,7 +74,7 @@ strata_application_activate (GApplication *application)
   /* A fresh start reopens the last project, if it is still there. */
   if (!existing && g_getenv ("STRATA_NO_RESTORE") == NULL)
     {
-      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_autoptr(GSettings) settings = strata_application_dup_settings ();
       g_autofree char *last = g_settings_get_string (settings, "last-project");
       g_autofree char *config = last[0] ? g_build_filename (last, "strata.ini", NULL) : NULL;
 

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StrataApplication, strata_application, STRATA, APPLICATION, AdwApplication)
 
-StrataApplication *strata_application_new (void);
+StrataApplication *strata_application_new          (void);
+/* The app's settings: the installed schema, or the one in the build folder. */
+GSettings         *strata_application_dup_settings (void);
 
 G_END_DECLS

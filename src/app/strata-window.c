@@ -824,7 +824,7 @@ strata_window_init (StrataWindow *self)
   GtkDropTarget *drop;
 
   self->cancellable = g_cancellable_new ();
-  self->settings = g_settings_new (APP_ID);
+  self->settings = strata_application_dup_settings ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
