@@ -33,7 +33,7 @@ struct _StrataWindow
   guint                 loading : 1;
 
   AdwHeaderBar         *header_bar;
-  AdwViewSwitcherTitle *switcher_title;
+  AdwWindowTitle       *window_title;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   StrataStartPage      *start_page;
@@ -49,7 +49,6 @@ struct _StrataWindow
   AdwSplitButton       *upgrade_button;
   AdwSplitButton       *downgrade_button;
   GtkWidget            *save_button;
-  AdwViewSwitcherBar   *switcher_bar;
   GtkWidget            *preview_button;
 };
 

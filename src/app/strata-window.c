@@ -65,15 +65,6 @@ _strata_window_show_error (StrataWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* On a narrow window the view switcher moves to the bottom bar. */
-static void
-update_switcher_bar (StrataWindow *self)
-{
-  adw_view_switcher_bar_set_reveal (self->switcher_bar,
-                                    self->project != NULL &&
-                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
-}
-
 /* The title follows the project and the editor's unsaved changes. */
 static void
 update_title (StrataWindow *self)
@@ -83,9 +74,7 @@ update_title (StrataWindow *self)
   g_autofree char *database = NULL;
   gboolean modified = strata_revision_editor_get_modified (self->editor);
 
-  /* The start page has nothing to upgrade, save or switch between. */
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, self->project != NULL);
-  update_switcher_bar (self);
+  /* The start page has nothing to upgrade or save. */
   gtk_widget_set_visible (GTK_WIDGET (self->upgrade_button), self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->downgrade_button), self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->save_button), self->project != NULL);
@@ -93,8 +82,8 @@ update_title (StrataWindow *self)
   if (self->project == NULL)
     {
       gtk_window_set_title (GTK_WINDOW (self), _("Strata"));
-      adw_view_switcher_title_set_title (self->switcher_title, _("Strata"));
-      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      adw_window_title_set_title (self->window_title, _("Strata"));
+      adw_window_title_set_subtitle (self->window_title, NULL);
       return;
     }
 
@@ -104,8 +93,9 @@ update_title (StrataWindow *self)
   /* Translators: the window title: an unsaved mark, the project folder's name */
   title = g_strdup_printf (_("%s%s — Strata"), modified ? "• " : "", name);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  adw_view_switcher_title_set_title (self->switcher_title, name);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, database);
+  /* Which project is open, and which database it migrates, is always in sight. */
+  adw_window_title_set_title (self->window_title, name);
+  adw_window_title_set_subtitle (self->window_title, database);
   adw_view_stack_page_set_needs_attention (self->revision_page, modified);
 }
 
@@ -775,7 +765,7 @@ strata_window_class_init (StrataWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/strata-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, header_bar);
-  gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, start_page);
@@ -791,7 +781,6 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, save_button);
-  gtk_widget_class_bind_template_child (widget_class, StrataWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, preview_button);
   gtk_widget_class_bind_template_callback (widget_class, start_page_open_cb);
   gtk_widget_class_bind_template_callback (widget_class, inspector_toast_cb);
@@ -834,8 +823,6 @@ strata_window_init (StrataWindow *self)
 
   g_signal_connect_object (self->timeline, "notify::selected-revision",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->switcher_title, "notify::title-visible",
-                           G_CALLBACK (update_switcher_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify::modified",
                            G_CALLBACK (editor_modified_cb), self, G_CONNECT_SWAPPED);
 

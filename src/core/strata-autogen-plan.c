@@ -29,9 +29,17 @@ typedef struct
   gboolean              allow_drop;
   GString              *sql;
   GStrvBuilder         *notes;
+  StrataDropQuestion   *question;
   /* The schema of the scratch database, re-read after each change. */
   StrataSchemaSnapshot *current;
 } Plan;
+
+void
+_strata_drop_question_clear (StrataDropQuestion *question)
+{
+  g_clear_pointer (&question->subject, g_free);
+  g_clear_pointer (&question->rename, g_free);
+}
 
 void
 _strata_rename_free (StrataRename *rename)
@@ -293,6 +301,13 @@ confirm_drop (Plan        *plan,
       else
         add_note (plan, g_strdup_printf (_("%s is dropped, and its data with it"), what));
       return TRUE;
+    }
+  if (plan->question != NULL)
+    {
+      _strata_drop_question_clear (plan->question);
+      plan->question->subject = g_strdup (what);
+      if (candidate != NULL)
+        plan->question->rename = g_strdup_printf ("%s:%s", spec, candidate);
     }
   if (candidate != NULL)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
@@ -918,10 +933,11 @@ _strata_autogen_plan (StrataDatabase        *scratch,
                       gboolean               allow_drop,
                       GString               *sql,
                       GStrvBuilder          *notes,
+                      StrataDropQuestion    *question,
                       GError               **error)
 {
   Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, allow_drop, sql,
-                notes, NULL };
+                notes, question, NULL };
   gboolean ok;
 
   ok = refresh (&plan, error) &&

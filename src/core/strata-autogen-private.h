@@ -21,6 +21,16 @@ typedef struct
   char *to_column;
 } StrataRename;
 
+/* A table or column that would be dropped without consent: what it is in
+ * words, and the rename that would keep its data, when one looks likely. */
+typedef struct
+{
+  char *subject;   /* "column “cost” of table “part”" */
+  char *rename;    /* "part.cost:price", or NULL */
+} StrataDropQuestion;
+
+void          _strata_drop_question_clear (StrataDropQuestion *question);
+
 void          _strata_rename_free        (StrataRename  *rename);
 /* The same rename seen from the other side, for the downgrade. */
 StrataRename *_strata_rename_invert      (StrataRename  *rename);
@@ -30,13 +40,15 @@ StrataRename *_strata_rename_invert      (StrataRename  *rename);
  * decision is taken against the schema as it stands at that point and a
  * statement SQLite refuses is found here, not in the user's database.
  * Without @allow_drop a table or column that goes is an error. What was
- * assumed goes into @notes. */
+ * assumed goes into @notes; a drop that needs consent fills @question (may
+ * be NULL) besides @error. */
 gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
                                           StrataSchemaSnapshot  *target,
                                           GPtrArray             *renames,
                                           gboolean               allow_drop,
                                           GString               *sql,
                                           GStrvBuilder          *notes,
+                                          StrataDropQuestion    *question,
                                           GError               **error);
 
 /* Every revision's upgrade, bases first, in a new in-memory database; with

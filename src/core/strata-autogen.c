@@ -34,6 +34,7 @@ struct _StrataAutogen
   char                *downgrade_sql;
   char                *head_sql;
   char                *target_sql;
+  StrataDropQuestion   question;
 };
 
 G_DEFINE_FINAL_TYPE (StrataAutogen, strata_autogen, G_TYPE_OBJECT)
@@ -69,6 +70,7 @@ clear_results (StrataAutogen *self)
   g_clear_pointer (&self->downgrade_sql, g_free);
   g_clear_pointer (&self->head_sql, g_free);
   g_clear_pointer (&self->target_sql, g_free);
+  _strata_drop_question_clear (&self->question);
 }
 
 static void
@@ -163,6 +165,20 @@ strata_autogen_add_rename (StrataAutogen  *self,
 }
 
 /* Getters ----------------------------------------------------------------------- */
+
+const char *
+strata_autogen_get_drop_subject (StrataAutogen *self)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return self->question.subject;
+}
+
+const char *
+strata_autogen_get_rename_candidate (StrataAutogen *self)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return self->question.rename;
+}
 
 const char * const *
 strata_autogen_get_differences (StrataAutogen *self)
@@ -476,9 +492,9 @@ plan_both (StrataAutogen  *self,
    * the upgrade added is what a downgrade is for, so it needs no consent. */
   if (scratch == NULL ||
       !_strata_autogen_plan (scratch, work->target_schema, work->renames, allow_drop, upgrade,
-                             notes, error) ||
+                             notes, &self->question, error) ||
       !_strata_autogen_plan (scratch, work->head_schema, inverted, TRUE, downgrade,
-                             downgrade_notes, error))
+                             downgrade_notes, NULL, error))
     return FALSE;
   self->upgrade_sql = g_string_free (g_steal_pointer (&upgrade), FALSE);
   self->downgrade_sql = g_string_free (g_steal_pointer (&downgrade), FALSE);

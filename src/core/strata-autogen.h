@@ -68,6 +68,12 @@ const char         *strata_autogen_get_upgrade_sql    (StrataAutogen        *sel
 const char         *strata_autogen_get_downgrade_sql  (StrataAutogen        *self);
 /* After a run: what was assumed and what to look at, one sentence each. */
 const char * const *strata_autogen_get_notes          (StrataAutogen        *self);
+/* After a run that failed with STRATA_ERROR_TARGET because a table or
+ * column would be dropped: what it is ("column “cost” of table “part”"), and
+ * the rename that would keep its data ("part.cost:price"; NULL when nothing
+ * added looks like it), for strata_autogen_add_rename(). */
+const char         *strata_autogen_get_drop_subject   (StrataAutogen        *self);
+const char         *strata_autogen_get_rename_candidate (StrataAutogen      *self);
 /* Normalised CREATE statements of head, and of schema.sql. */
 const char         *strata_autogen_get_head_sql       (StrataAutogen        *self);
 const char         *strata_autogen_get_target_sql     (StrataAutogen        *self);
