@@ -127,7 +127,8 @@ spawn_helper (const char *dir)
   g_autoptr(GError) error = NULL;
   GPid pid = 0;
 
-  g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error);
+  g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                 NULL, NULL, &pid, &error);
   g_assert_no_error (error);
   return pid;
 }
