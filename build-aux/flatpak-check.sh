@@ -181,6 +181,14 @@ check_gui() {
     import -window root "$3"
     kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' _ "$work/example" "$work" "$shot"
   [ -s "$shot" ] || { echo "flatpak-check: no screenshot" >&2; cat "$work/gui.log" >&2; exit 1; }
+  # An empty screen has a colour or two; the window has hundreds.
+  local colours
+  colours=$(identify -format '%k' "$shot")
+  if [ "$colours" -lt 50 ]; then
+    echo "flatpak-check: the screenshot shows no window ($colours colours)" >&2
+    cat "$work/gui.log" >&2
+    exit 1
+  fi
   say "screenshot: $shot"
 }
 
