@@ -22,11 +22,15 @@ struct _StrataRevisionEditor
   StrataRevision            *revision;
   StrataRevision            *loaded;       /* the copy the fields were filled from */
   GCancellable              *check_cancellable;
+  GCancellable              *lint_cancellable;
+  GFile                     *database_file;
+  GPtrArray                 *warnings;     /* StrataLintWarning of the last lint */
   GtkTextBuffer             *names_buffer; /* words for completion */
   GStrv                      known_names;
   GStrv                      scratch_names;
   guint                      check_source;
   int                        n_problems;
+  int                        n_warnings;
   guint                      modified : 1;
   guint                      loading : 1;
 
@@ -170,6 +174,11 @@ setup_buffer (StrataRevisionEditor *self,
   gtk_text_buffer_create_tag (buffer, "error",
                               "underline", PANGO_UNDERLINE_ERROR,
                               NULL);
+  /* Lint warnings: a straight amber underline, unlike the red squiggle of errors. */
+  gtk_text_buffer_create_tag (buffer, "warning",
+                              "underline", PANGO_UNDERLINE_SINGLE,
+                              "underline-rgba", &(GdkRGBA) { 0.90, 0.60, 0.04, 1.0 },
+                              NULL);
   /* The statement a run failed on: underlined, and its line tinted. */
   gtk_text_buffer_create_tag (buffer, "failure",
                               "underline", PANGO_UNDERLINE_ERROR,
@@ -272,6 +281,182 @@ show_problem (StrataRevisionEditor   *self,
     }
 }
 
+/* One line at the bottom says how the SQL fares: errors first, then warnings. */
+static void
+update_status (StrataRevisionEditor *self)
+{
+  g_autofree char *summary = NULL;
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), NULL);
+  if (self->n_problems > 0)
+    {
+      summary = g_strdup_printf (ngettext ("%d statement does not prepare; hover over it for SQLite’s message",
+                                           "%d statements do not prepare; hover over them for SQLite’s message",
+                                           self->n_problems),
+                                 self->n_problems);
+      set_status (self, "dialog-warning-symbolic", summary, TRUE);
+    }
+  else if (self->n_problems < 0)
+    set_status (self, "content-loading-symbolic", _("Checking the SQL…"), FALSE);
+  else if (self->n_warnings > 0)
+    {
+      const StrataLintWarning *first = g_ptr_array_index (self->warnings, 0);
+      g_autoptr(GString) all = g_string_new (NULL);
+
+      /* Translators: the editor's status line: how many lint warnings, then the first one */
+      summary = g_strdup_printf (ngettext ("%d warning: %s", "%d warnings: %s", self->n_warnings),
+                                 self->n_warnings, first->message);
+      set_status (self, "dialog-warning-symbolic", summary, FALSE);
+      for (guint i = 0; i < self->warnings->len; i++)
+        {
+          const StrataLintWarning *warning = g_ptr_array_index (self->warnings, i);
+          /* Translators: one lint warning in a tooltip: line in the file, message */
+          g_string_append_printf (all, i ? _("\nLine %u: %s") : _("Line %u: %s"), warning->line,
+                                  warning->message);
+        }
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), all->str);
+    }
+  else
+    set_status (self, "emblem-ok-symbolic", _("Every statement prepares against the schema"), FALSE);
+}
+
+/* Lint warnings */
+
+typedef struct
+{
+  StrataRevisionEditor *self;
+  char                 *upgrade;     /* the text linted */
+  char                 *downgrade;
+  guint                 upgrade_line; /* the file line each section starts on */
+  guint                 downgrade_line;
+} Lint;
+
+static void
+lint_free (Lint *lint)
+{
+  g_clear_object (&lint->self);
+  g_free (lint->upgrade);
+  g_free (lint->downgrade);
+  g_free (lint);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lint, lint_free)
+
+static void
+clear_warnings (StrataRevisionEditor *self)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkTextBuffer *buffer = strata_revision_editor_get_buffer (self, i ? STRATA_DIRECTION_DOWNGRADE
+                                                                         : STRATA_DIRECTION_UPGRADE);
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_remove_tag_by_name (buffer, "warning", &start, &end);
+      g_object_set_data (G_OBJECT (buffer), "warning", NULL);
+    }
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  self->n_warnings = -1;
+}
+
+static void
+remember_problem (GtkTextBuffer *buffer,
+                  const char    *tag,
+                  int            start,
+                  int            end,
+                  const char    *message);
+
+static void
+show_warning (StrataRevisionEditor    *self,
+              Lint                    *lint,
+              const StrataLintWarning *warning)
+{
+  gboolean downgrade = warning->direction == STRATA_DIRECTION_DOWNGRADE;
+  GtkTextBuffer *buffer = strata_revision_editor_get_buffer (self, warning->direction);
+  guint first = downgrade ? lint->downgrade_line : lint->upgrade_line;
+  GtkTextIter start, end;
+
+  if (first == 0 || warning->line < first ||
+      warning->line - first >= (guint)gtk_text_buffer_get_line_count (buffer))
+    return;
+  gtk_text_buffer_get_iter_at_line (buffer, &start, warning->line - first);
+  end = start;
+  if (!gtk_text_iter_ends_line (&end))
+    gtk_text_iter_forward_to_line_end (&end);
+  remember_problem (buffer, "warning", gtk_text_iter_get_offset (&start),
+                    gtk_text_iter_get_offset (&end), warning->message);
+}
+
+static void
+lint_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Lint) lint = user_data;
+  StrataRevisionEditor *self = lint->self;
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *upgrade = NULL;
+  g_autofree char *downgrade = NULL;
+
+  warnings = strata_lint_revision_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* The text changed while the worker ran: a newer lint is on its way. */
+  upgrade = dup_buffer_text (self, STRATA_DIRECTION_UPGRADE);
+  downgrade = dup_buffer_text (self, STRATA_DIRECTION_DOWNGRADE);
+  if (g_strcmp0 (upgrade, lint->upgrade) != 0 || g_strcmp0 (downgrade, lint->downgrade) != 0)
+    return;
+
+  clear_warnings (self);
+  if (warnings == NULL)
+    {
+      g_debug ("No lint for this revision: %s", error->message);
+      self->n_warnings = 0;
+      update_status (self);
+      return;
+    }
+  for (guint i = 0; i < warnings->len; i++)
+    show_warning (self, lint, g_ptr_array_index (warnings, i));
+  self->n_warnings = warnings->len;
+  self->warnings = g_steal_pointer (&warnings);
+  update_status (self);
+}
+
+static void
+start_lint (StrataRevisionEditor *self)
+{
+  g_autoptr(StrataRevision) edited = NULL;
+  g_autoptr(StrataRevision) reread = NULL;
+  g_autofree char *data = NULL;
+  GFile *database = NULL;
+  Lint *lint;
+
+  if (self->graph == NULL || self->loaded == NULL)
+    return;
+
+  g_cancellable_cancel (self->lint_cancellable);
+  g_clear_object (&self->lint_cancellable);
+  self->lint_cancellable = g_cancellable_new ();
+
+  /* Warnings name lines of the file as it would be saved: read the edits
+   * back as a file to know where each section starts. */
+  edited = strata_revision_editor_dup_edited (self);
+  data = strata_revision_to_data (edited);
+  reread = strata_revision_new_from_data (strata_revision_get_display_path (edited), data, -1, NULL);
+  if (reread == NULL)
+    return;
+  lint = g_new0 (Lint, 1);
+  lint->self = g_object_ref (self);
+  lint->upgrade = dup_buffer_text (self, STRATA_DIRECTION_UPGRADE);
+  lint->downgrade = dup_buffer_text (self, STRATA_DIRECTION_DOWNGRADE);
+  lint->upgrade_line = strata_revision_get_sql_line (reread, STRATA_DIRECTION_UPGRADE);
+  lint->downgrade_line = strata_revision_get_sql_line (reread, STRATA_DIRECTION_DOWNGRADE);
+  if (self->database_file != NULL && g_file_query_exists (self->database_file, NULL))
+    database = self->database_file;
+  strata_lint_revision_async (reread, self->graph, database, self->lint_cancellable, lint_cb, lint);
+}
+
 static void
 check_cb (GObject      *object,
           GAsyncResult *result,
@@ -282,7 +467,6 @@ check_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *upgrade = NULL;
   g_autofree char *downgrade = NULL;
-  g_autofree char *summary = NULL;
   const char *checked_upgrade = g_object_get_data (G_OBJECT (self), "checked-upgrade");
   const char *checked_downgrade = g_object_get_data (G_OBJECT (self), "checked-downgrade");
 
@@ -307,16 +491,7 @@ check_cb (GObject      *object,
   self->scratch_names = g_steal_pointer (&check->names);
   update_names (self);
 
-  if (self->n_problems == 0)
-    set_status (self, "emblem-ok-symbolic", _("Every statement prepares against the schema"), FALSE);
-  else
-    {
-      summary = g_strdup_printf (ngettext ("%d statement does not prepare; hover over it for SQLite’s message",
-                                           "%d statements do not prepare; hover over them for SQLite’s message",
-                                           self->n_problems),
-                                 self->n_problems);
-      set_status (self, "dialog-warning-symbolic", summary, TRUE);
-    }
+  update_status (self);
 }
 
 static void
@@ -350,6 +525,7 @@ check_timeout_cb (gpointer data)
 
   self->check_source = 0;
   start_check (self);
+  start_lint (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -433,7 +609,8 @@ query_tooltip_cb (StrataRevisionEditor *self,
     return FALSE;
   offset = gtk_text_iter_get_offset (&iter);
   if ((message = find_message (buffer, "failure", offset)) == NULL &&
-      (message = find_message (buffer, "error", offset)) == NULL)
+      (message = find_message (buffer, "error", offset)) == NULL &&
+      (message = find_message (buffer, "warning", offset)) == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, message);
   return TRUE;
@@ -448,8 +625,12 @@ strata_revision_editor_dispose (GObject *object)
 
   g_clear_handle_id (&self->check_source, g_source_remove);
   g_cancellable_cancel (self->check_cancellable);
+  g_cancellable_cancel (self->lint_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_REVISION_EDITOR);
   g_clear_object (&self->check_cancellable);
+  g_clear_object (&self->lint_cancellable);
+  g_clear_object (&self->database_file);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_object (&self->graph);
   g_clear_object (&self->revision);
   g_clear_object (&self->loaded);
@@ -534,6 +715,7 @@ static void
 strata_revision_editor_init (StrataRevisionEditor *self)
 {
   self->n_problems = -1;
+  self->n_warnings = -1;
   self->names_buffer = gtk_text_buffer_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -653,13 +835,15 @@ strata_revision_editor_set_revision (StrataRevisionEditor *self,
     }
   g_clear_handle_id (&self->check_source, g_source_remove);
   g_cancellable_cancel (self->check_cancellable);
+  g_cancellable_cancel (self->lint_cancellable);
   g_set_object (&self->revision, revision);
 
   g_clear_object (&self->loaded);
   clear_problems (self);
   clear_failures (self);
+  clear_warnings (self);
   self->n_problems = -1;
-  set_status (self, "content-loading-symbolic", _("Checking the SQL…"), FALSE);
+  update_status (self);
   if (revision != NULL)
     {
       self->loaded = copy_revision (revision);
@@ -794,6 +978,7 @@ strata_revision_editor_save_finish (StrataRevisionEditor  *self,
   edited = g_task_get_task_data (G_TASK (result));
   g_set_object (&self->loaded, edited);
   set_modified (self, fields_differ (self));
+  start_lint (self);
   return TRUE;
 }
 
@@ -846,4 +1031,28 @@ strata_revision_editor_set_known_names (StrataRevisionEditor *self,
   g_strfreev (self->known_names);
   self->known_names = g_strdupv ((GStrv)names);
   update_names (self);
+}
+
+void
+strata_revision_editor_set_database_file (StrataRevisionEditor *self,
+                                          GFile                *database_file)
+{
+  g_return_if_fail (STRATA_IS_REVISION_EDITOR (self));
+  g_return_if_fail (!database_file || G_IS_FILE (database_file));
+
+  g_set_object (&self->database_file, database_file);
+}
+
+int
+strata_revision_editor_get_n_warnings (StrataRevisionEditor *self)
+{
+  g_return_val_if_fail (STRATA_IS_REVISION_EDITOR (self), -1);
+  return self->n_warnings;
+}
+
+const char *
+strata_revision_editor_get_status (StrataRevisionEditor *self)
+{
+  g_return_val_if_fail (STRATA_IS_REVISION_EDITOR (self), NULL);
+  return gtk_label_get_text (self->status_label);
 }

@@ -42,6 +42,14 @@ void            strata_revision_editor_set_known_names  (StrataRevisionEditor *s
                                                          const char * const   *names);
 /* Number of statements the last syntax check could not prepare; -1 before. */
 int             strata_revision_editor_get_n_problems   (StrataRevisionEditor *self);
+/* The database lint counts rows against (a new NOT NULL or UNIQUE that
+ * current rows break), when the file exists. */
+void            strata_revision_editor_set_database_file (StrataRevisionEditor *self,
+                                                          GFile                *database_file);
+/* Number of lint warnings of the last lint; -1 before. */
+int             strata_revision_editor_get_n_warnings   (StrataRevisionEditor *self);
+/* The status line below the editors. */
+const char     *strata_revision_editor_get_status       (StrataRevisionEditor *self);
 GtkTextBuffer  *strata_revision_editor_get_buffer       (StrataRevisionEditor *self,
                                                          StrataDirection       direction);
 void            strata_revision_editor_set_message      (StrataRevisionEditor *self,

@@ -18,8 +18,20 @@ struct _StrataSqlPreview
   GtkStack       *stack;
   GtkSourceView  *view;
   AdwStatusPage  *error_page;
+  GtkWidget      *details_scroller;
+  GtkBox         *details_box;
+  GtkWidget      *confirm_bar;
+  GtkEntry       *message_entry;
+  GtkButton      *confirm_button;
   char           *sql;
 };
+
+enum {
+  CONFIRM,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (StrataSqlPreview, strata_sql_preview, ADW_TYPE_WINDOW)
 
@@ -28,6 +40,25 @@ copy_clicked_cb (StrataSqlPreview *self)
 {
   if (self->sql != NULL)
     gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->sql);
+}
+
+static void
+message_changed_cb (StrataSqlPreview *self)
+{
+  g_autofree char *message = g_strstrip (g_strdup (strata_sql_preview_get_message (self)));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_button),
+                            self->sql != NULL && message[0] != '\0');
+}
+
+static void
+confirm_clicked_cb (StrataSqlPreview *self)
+{
+  g_autofree char *message = g_strstrip (g_strdup (strata_sql_preview_get_message (self)));
+
+  if (message[0] == '\0' || self->sql == NULL)
+    return;
+  g_signal_emit (self, signals[CONFIRM], 0, message);
 }
 
 static void
@@ -73,7 +104,17 @@ strata_sql_preview_class_init (StrataSqlPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, view);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, error_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, details_scroller);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, details_box);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, confirm_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, message_entry);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, confirm_button);
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, message_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, confirm_clicked_cb);
+
+  signals[CONFIRM] = g_signal_new ("confirm", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 }
@@ -126,6 +167,7 @@ strata_sql_preview_set_sql (StrataSqlPreview *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view)), sql, -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), TRUE);
   gtk_stack_set_visible_child_name (self->stack, "sql");
+  message_changed_cb (self);
 }
 
 void
@@ -143,4 +185,59 @@ strata_sql_preview_get_sql (StrataSqlPreview *self)
 {
   g_return_val_if_fail (STRATA_IS_SQL_PREVIEW (self), NULL);
   return self->sql;
+}
+
+static GtkWidget *
+details_label (const char *text,
+               const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+void
+strata_sql_preview_add_details (StrataSqlPreview   *self,
+                                const char         *heading,
+                                const char * const *lines)
+{
+  g_return_if_fail (STRATA_IS_SQL_PREVIEW (self));
+
+  if (lines == NULL || lines[0] == NULL)
+    return;
+  gtk_box_append (self->details_box, details_label (heading, "heading"));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      /* Translators: a bullet before one line of a list */
+      g_autofree char *text = g_strdup_printf (_("• %s"), lines[i]);
+
+      gtk_box_append (self->details_box, details_label (text, "body"));
+    }
+  gtk_widget_set_visible (self->details_scroller, TRUE);
+}
+
+void
+strata_sql_preview_set_confirm (StrataSqlPreview *self,
+                                const char       *label,
+                                const char       *message)
+{
+  g_return_if_fail (STRATA_IS_SQL_PREVIEW (self));
+
+  gtk_button_set_label (self->confirm_button, label);
+  gtk_editable_set_text (GTK_EDITABLE (self->message_entry), message ? message : "");
+  gtk_widget_set_visible (self->confirm_bar, TRUE);
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->confirm_button));
+  message_changed_cb (self);
+}
+
+const char *
+strata_sql_preview_get_message (StrataSqlPreview *self)
+{
+  g_return_val_if_fail (STRATA_IS_SQL_PREVIEW (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->message_entry));
 }

@@ -20,5 +20,16 @@ void              strata_sql_preview_set_sql   (StrataSqlPreview *self,
 void              strata_sql_preview_set_error (StrataSqlPreview *self,
                                                 const char       *message);
 const char       *strata_sql_preview_get_sql   (StrataSqlPreview *self);
+/* Lines shown above the SQL under @heading (a call per group; NULL or empty
+ * @lines adds nothing). */
+void              strata_sql_preview_add_details (StrataSqlPreview   *self,
+                                                  const char         *heading,
+                                                  const char * const *lines);
+/* A message entry and a button labelled @label below the SQL; the button
+ * emits "confirm" with the message and is enabled once there is one. */
+void              strata_sql_preview_set_confirm (StrataSqlPreview *self,
+                                                  const char       *label,
+                                                  const char       *message);
+const char       *strata_sql_preview_get_message (StrataSqlPreview *self);
 
 G_END_DECLS

@@ -473,6 +473,30 @@ cancel_migration_action (GtkWidget  *widget,
 }
 
 static void
+new_from_schema_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  _strata_window_new_from_schema (window_from (widget));
+}
+
+static void
+rehearse_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  _strata_window_rehearse (window_from (widget));
+}
+
+static void
+backups_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  _strata_window_show_backups (window_from (widget));
+}
+
+static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
@@ -505,6 +529,9 @@ _strata_window_class_actions_init (StrataWindowClass *klass)
                                    preview_downgrade_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-migration", NULL,
                                    cancel_migration_action);
+  gtk_widget_class_install_action (widget_class, "win.new-from-schema", NULL, new_from_schema_action);
+  gtk_widget_class_install_action (widget_class, "win.rehearse", NULL, rehearse_action);
+  gtk_widget_class_install_action (widget_class, "win.backups", NULL, backups_action);
   gtk_widget_class_install_action (widget_class, "win.show-revision", NULL, show_page_action);
   gtk_widget_class_install_action (widget_class, "win.show-database", NULL, show_page_action);
 }
@@ -533,4 +560,9 @@ _strata_window_update_actions (StrataWindow *self)
   gtk_widget_action_set_enabled (widget, "win.preview-sql", self->graph != NULL);
   gtk_widget_action_set_enabled (widget, "win.preview-downgrade", self->graph != NULL && applied);
   gtk_widget_action_set_enabled (widget, "win.cancel-migration", self->migration != NULL);
+  gtk_widget_action_set_enabled (widget, "win.new-from-schema",
+                                 self->graph != NULL && self->autogen == NULL &&
+                                 strata_project_get_schema_file (self->project) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.rehearse", self->graph != NULL);
+  gtk_widget_action_set_enabled (widget, "win.backups", has_project);
 }

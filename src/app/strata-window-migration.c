@@ -79,6 +79,7 @@ announce_success (StrataWindow    *self,
                   StrataMigration *migration)
 {
   guint n = strata_migration_get_n_steps (migration);
+  StrataBackup *backup = strata_migration_get_backup (migration);
   g_autofree char *text = NULL;
 
   switch (strata_migration_get_direction (migration))
@@ -95,6 +96,21 @@ announce_success (StrataWindow    *self,
       break;
     default:
       text = g_strdup (_("Database stamped"));
+    }
+  if (backup != NULL)
+    {
+      g_autofree char *plain = g_steal_pointer (&text);
+      AdwToast *toast;
+
+      /* Translators: a toast after a run: what it did, then the backup it took first */
+      text = g_strdup_printf (_("%s; the database was backed up first as %s"), plain,
+                              strata_backup_get_name (backup));
+      toast = adw_toast_new (text);
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_set_button_label (toast, _("_Backups"));
+      adw_toast_set_action_name (toast, "win.backups");
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      return;
     }
   strata_window_toast (self, text);
 }

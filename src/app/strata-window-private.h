@@ -24,11 +24,13 @@ struct _StrataWindow
   StrataRevisionGraph  *graph;        /* with revisions missing on disk */
   StrataStatus         *status;
   StrataMigration      *migration;    /* the run in progress */
+  StrataAutogen        *autogen;      /* New Revision from Schema in progress */
   GFileMonitor         *monitor;
   char                 *select_after_reload; /* a revision just created */
   guint                 reload_source;
   guint                 reload_serial;
   guint                 n_reloads;    /* completed reloads, for tests */
+  guint                 n_restores;   /* completed restores, for tests */
   guint                 close_confirmed : 1;
   guint                 loading : 1;
 
@@ -73,6 +75,12 @@ void     _strata_window_preview            (StrataWindow      *self,
 void     _strata_window_save               (StrataWindow      *self,
                                             GAsyncReadyCallback callback,
                                             gpointer           user_data);
+/* New Revision from Schema: compare, ask about drops, preview, write. */
+void     _strata_window_new_from_schema    (StrataWindow      *self);
+/* Rehearses the pending revisions and shows what it found. */
+void     _strata_window_rehearse           (StrataWindow      *self);
+/* The backups window, whose Restore buttons ask, then restore. */
+void     _strata_window_show_backups       (StrataWindow      *self);
 /* The downgrade target that undoes the newest applied revision only. */
 char    *_strata_window_dup_one_step_target (StrataWindow     *self);
 /* For tests: completed reloads, and whether a run is in progress. */

@@ -375,6 +375,7 @@ set_project (StrataWindow  *self,
   strata_timeline_set_graph (self->timeline, NULL, NULL);
   strata_revision_editor_set_revision (self->editor, NULL, NULL);
   strata_inspector_set_database (self->inspector, strata_project_get_database_file (project));
+  strata_revision_editor_set_database_file (self->editor, strata_project_get_database_file (project));
   gtk_stack_set_visible_child_name (self->main_stack, "project");
   watch_versions (self);
   update_title (self);
@@ -732,6 +733,7 @@ strata_window_dispose (GObject *object)
   g_clear_object (&self->monitor);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_WINDOW);
   g_clear_object (&self->migration);
+  g_clear_object (&self->autogen);
   g_clear_object (&self->migration_cancellable);
   g_clear_object (&self->project);
   g_clear_object (&self->graph);

@@ -4,7 +4,12 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
+
+#include "strata-backups-window.h"
 #include "strata-new-revision-dialog.h"
+#include "strata-rehearsal-dialog.h"
+#include "strata-sql-preview.h"
 #include "strata-test-util.h"
 #include "strata-timeline-item.h"
 #include "strata-window-private.h"
@@ -463,6 +468,352 @@ test_confirm_drops (Fixture       *fixture,
   g_assert_cmpstr (heads, ==, "");
 }
 
+
+/* New Revision from Schema */
+
+static void
+write_schema (const char *dir,
+              const char *from,
+              const char *to)
+{
+  g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
+  g_autofree char *schema = g_build_filename (dir, "schema.sql", NULL);
+  g_autofree char *ini = NULL;
+  g_autofree char *with_key = NULL;
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(GString) head = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  /* schema.sql is head's schema with one change. */
+  project = strata_project_new (folder, &error);
+  g_assert_no_error (error);
+  graph = strata_project_load_graph (project, NULL, &error);
+  g_assert_no_error (error);
+  text = strata_autogen_replay_head (project, graph, NULL, &error);
+  g_assert_no_error (error);
+  head = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (head, from, to, 1), ==, 1);
+  g_assert_true (g_file_set_contents (schema, head->str, -1, NULL));
+
+  g_assert_true (g_file_get_contents (config, &ini, NULL, NULL));
+  with_key = g_strconcat (ini, "schema = schema.sql\n", NULL);
+  g_assert_true (g_file_set_contents (config, with_key, -1, NULL));
+}
+
+static void
+fixture_setup_schema (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char * const *change = data;
+  g_autoptr(GFile) folder = NULL;
+
+  fixture->dir = strata_test_copy_example ();
+  fixture->database = g_build_filename (fixture->dir, "maker_hub.db", NULL);
+  write_schema (fixture->dir, change[0], change[1]);
+  folder = g_file_new_for_path (fixture->dir);
+  fixture->window = g_object_new (STRATA_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  strata_window_open (fixture->window, folder);
+  strata_test_wait (reloaded, fixture, "the project to load");
+}
+
+static const char *add_phone[] = { "  website TEXT\n", "  website TEXT,\n  phone TEXT\n" };
+static const char *rename_website[] = { "  website TEXT\n", "  homepage TEXT\n" };
+
+static gboolean
+has_preview_sql (gpointer data)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_SQL_PREVIEW (l->data) && strata_sql_preview_get_sql (l->data) != NULL)
+      {
+        *(StrataSqlPreview **)data = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static guint
+count_revision_files (Fixture *fixture)
+{
+  g_autofree char *versions = g_build_filename (fixture->dir, "versions", NULL);
+  g_autoptr(GDir) dir = g_dir_open (versions, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n += g_str_has_suffix (name, ".sql");
+  return n;
+}
+
+static gboolean
+schema_revision_selected (gpointer data)
+{
+  Fixture *fixture = data;
+  StrataRevision *revision = strata_revision_editor_get_revision (fixture->window->editor);
+
+  return ten_revisions (data) && revision != NULL &&
+         g_str_equal (strata_revision_get_message (revision), "Add supplier phone");
+}
+
+static void
+test_new_from_schema (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  StrataSqlPreview *preview = NULL;
+  g_autofree char *contents = NULL;
+  StrataRevision *revision;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-from-schema",
+                                             NULL));
+  strata_test_wait (has_preview_sql, &preview, "the preview of the generated revision");
+
+  /* The preview shows both sections; nothing is written before Create. */
+  g_assert_nonnull (strstr (strata_sql_preview_get_sql (preview), "ADD COLUMN phone TEXT"));
+  g_assert_nonnull (strstr (strata_sql_preview_get_sql (preview), "-- migrate:downgrade\n"));
+  g_assert_cmpuint (count_revision_files (fixture), ==, 9);
+
+  /* What the Create Revision button emits. */
+  g_signal_emit_by_name (preview, "confirm", "Add supplier phone");
+  strata_test_wait (schema_revision_selected, fixture, "the generated revision to open");
+  g_assert_cmpuint (count_revision_files (fixture), ==, 10);
+  revision = strata_revision_editor_get_revision (fixture->window->editor);
+  g_assert_cmpstrv (strata_revision_get_down_revisions (revision), ((const char *[]) { HEAD, NULL }));
+  g_assert_true (g_file_load_contents (strata_revision_get_file (revision), NULL, &contents, NULL,
+                                       NULL, NULL));
+  g_assert_nonnull (strstr (contents, "phone"));
+}
+
+static void
+test_new_from_schema_rename (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  StrataSqlPreview *preview = NULL;
+  AdwMessageDialog *dialog = NULL;
+  const char *body;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-from-schema",
+                                             NULL));
+  /* A column goes while one of its type comes: the person decides. */
+  strata_test_wait (has_dialog, &dialog, "the question about the rename");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Renamed or Dropped?");
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_nonnull (strstr (body, "website"));
+  g_assert_nonnull (strstr (body, "homepage"));
+  g_assert_cmpuint (count_revision_files (fixture), ==, 9);
+
+  adw_message_dialog_response (dialog, "rename");
+  gtk_window_close (GTK_WINDOW (dialog));
+  strata_test_wait (has_preview_sql, &preview, "the preview after the rename");
+  g_assert_nonnull (strstr (strata_sql_preview_get_sql (preview),
+                            "RENAME COLUMN website TO homepage"));
+  g_assert_cmpuint (count_revision_files (fixture), ==, 9);
+  gtk_window_destroy (GTK_WINDOW (preview));
+}
+
+/* Lint warnings in the editor */
+
+static gboolean
+has_warning (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return strata_revision_editor_get_n_warnings (fixture->window->editor) >= 1 &&
+         strata_revision_editor_get_n_problems (fixture->window->editor) == 0;
+}
+
+static void
+test_lint_warning (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkTextBuffer *buffer;
+  GtkTextTag *tag;
+  GtkTextIter iter;
+
+  g_assert_true (strata_timeline_select (fixture->window->timeline, "27c6a30d7c24"));
+  buffer = strata_revision_editor_get_buffer (fixture->window->editor, STRATA_DIRECTION_UPGRADE);
+  /* part was made by an ancestor: dropping it loses its rows. */
+  gtk_text_buffer_set_text (strata_revision_editor_get_buffer (fixture->window->editor,
+                                                               STRATA_DIRECTION_DOWNGRADE),
+                            "SELECT 1;\n", -1);
+  gtk_text_buffer_set_text (buffer, "SELECT 1;\nDROP TABLE part;\n", -1);
+  strata_test_wait (has_warning, fixture, "the lint warning");
+
+  tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "warning");
+  g_assert_nonnull (tag);
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 1);
+  g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+  gtk_text_buffer_get_iter_at_line (buffer, &iter, 0);
+  g_assert_false (gtk_text_iter_has_tag (&iter, tag));
+  g_assert_true (g_str_has_prefix (strata_revision_editor_get_status (fixture->window->editor),
+                                   "1 warning: "));
+}
+
+/* Rehearsal */
+
+static gboolean
+rehearsal_done (gpointer data)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_REHEARSAL_DIALOG (l->data) &&
+        strata_rehearsal_dialog_get_summary (l->data) != NULL)
+      {
+        *(StrataRehearsalDialog **)data = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+test_rehearse (Fixture       *fixture,
+               gconstpointer  data)
+{
+  StrataRehearsalDialog *dialog = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.rehearse", NULL));
+  strata_test_wait (rehearsal_done, &dialog, "the rehearsal");
+  g_assert_cmpint (strata_rehearsal_dialog_get_n_findings (dialog), ==, 0);
+  g_assert_cmpstr (strata_rehearsal_dialog_get_summary (dialog), ==,
+                   "All 9 revisions downgrade and upgrade cleanly");
+  /* The rehearsal ran in memory: no database was made. */
+  g_assert_false (g_file_test (fixture->database, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* Backups */
+
+typedef struct
+{
+  const char       *heading;
+  AdwMessageDialog *dialog;
+} Question;
+
+static gboolean
+has_question (gpointer data)
+{
+  Question *question = data;
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), question->heading) == 0)
+      {
+        question->dialog = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+backups_listed (gpointer data)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+  guint *loads = data;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_BACKUPS_WINDOW (l->data) &&
+        strata_backups_window_get_n_loads (l->data) >= *loads)
+      return TRUE;
+  return FALSE;
+}
+
+static StrataBackupsWindow *
+find_backups_window (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_BACKUPS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+restored (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->window->n_restores == 1 && !fixture->window->loading;
+}
+
+static guint
+count_rows (const char *database,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  guint n = 0;
+
+  g_assert_cmpint (sqlite3_open_v2 (database, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static void
+test_backups (Fixture       *fixture,
+              gconstpointer  data)
+{
+  Question drops = { "Drop Data?", NULL };
+  Question restore = { "Restore This Backup?", NULL };
+  g_autoptr(StrataBackup) newest = NULL;
+  StrataBackupsWindow *backups;
+  g_autofree char *heads = NULL;
+  guint loads = 1;
+  guint parts;
+
+  upgrade (fixture);
+  parts = count_rows (fixture->database, "part");
+  g_assert_cmpuint (parts, >, 0);
+
+  /* A downgrade to base drops every table: the run backs the database up first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.downgrade-base", NULL));
+  strata_test_wait (has_question, &drops, "the question about dropped tables");
+  adw_message_dialog_response (drops.dialog, "downgrade");
+  gtk_window_close (GTK_WINDOW (drops.dialog));
+  strata_test_wait (at_base, fixture, "the downgrade to base");
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, "");
+  g_clear_pointer (&heads, g_free);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.backups", NULL));
+  strata_test_wait (backups_listed, &loads, "the list of backups");
+  backups = find_backups_window ();
+  g_assert_cmpuint (g_list_model_get_n_items (strata_backups_window_get_model (backups)), ==, 1);
+  newest = g_list_model_get_item (strata_backups_window_get_model (backups), 0);
+  g_assert_cmpstr (strata_backup_get_revision (newest), ==, HEAD);
+
+  /* Restore asks first, naming the database; then the database is back at head. */
+  g_signal_emit_by_name (backups, "restore", newest);
+  strata_test_wait (has_question, &restore, "the question before restoring");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (restore.dialog), "maker_hub.db"));
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, "");
+  g_clear_pointer (&heads, g_free);
+  adw_message_dialog_response (restore.dialog, "restore");
+  gtk_window_close (GTK_WINDOW (restore.dialog));
+  strata_test_wait (restored, fixture, "the restore");
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, HEAD);
+  g_assert_cmpuint (count_rows (fixture->database, "part"), ==, parts);
+  g_assert_true (strata_timeline_item_get_state (item_at (fixture, 0)) & STRATA_REVISION_STATE_CURRENT);
+
+  /* What was replaced was backed up too, and the list shows it. */
+  loads = 2;
+  strata_test_wait (backups_listed, &loads, "the list after the restore");
+  g_assert_cmpuint (g_list_model_get_n_items (strata_backups_window_get_model (backups)), ==, 2);
+  gtk_window_destroy (GTK_WINDOW (backups));
+}
+
 static void
 test_init_project (void)
 {
@@ -510,6 +861,14 @@ main (int   argc,
 
   g_test_add ("/app/window/confirm-drops", Fixture, NULL, fixture_setup, test_confirm_drops,
               fixture_teardown);
+  g_test_add ("/app/window/new-from-schema", Fixture, add_phone, fixture_setup_schema,
+              test_new_from_schema, fixture_teardown);
+  g_test_add ("/app/window/new-from-schema-rename", Fixture, rename_website, fixture_setup_schema,
+              test_new_from_schema_rename, fixture_teardown);
+  g_test_add ("/app/window/lint-warning", Fixture, NULL, fixture_setup, test_lint_warning,
+              fixture_teardown);
+  g_test_add ("/app/window/rehearse", Fixture, NULL, fixture_setup, test_rehearse, fixture_teardown);
+  g_test_add ("/app/window/backups", Fixture, NULL, fixture_setup, test_backups, fixture_teardown);
   g_test_add_func ("/app/window/init-project", test_init_project);
 
   return g_test_run ();

@@ -1,0 +1,267 @@
+/* strata-window-autogen.c: New Revision from Schema
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-sql-preview.h"
+#include "strata-window-private.h"
+
+static void run_autogen (StrataWindow  *self,
+                         StrataAutogen *autogen);
+
+/* Writing, once the person has read the SQL */
+
+typedef struct
+{
+  StrataAutogen       *autogen;
+  StrataRevisionGraph *graph;
+  char                *message;
+} Write;
+
+static void
+write_free (Write *write)
+{
+  g_clear_object (&write->autogen);
+  g_clear_object (&write->graph);
+  g_free (write->message);
+  g_free (write);
+}
+
+static void
+write_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Write *write = task_data;
+  GError *error = NULL;
+  StrataRevision *revision;
+
+  revision = strata_autogen_write_revision (write->autogen, write->graph, write->message, NULL,
+                                            &error);
+  if (revision == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, revision, g_object_unref);
+}
+
+static void
+write_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  StrataWindow *self = STRATA_WINDOW (object);
+  g_autoptr(StrataRevision) revision = NULL;
+  g_autoptr(GError) error = NULL;
+
+  revision = g_task_propagate_pointer (G_TASK (result), &error);
+  if (revision == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _strata_window_show_error (self, _("Could Not Create the Revision"), error);
+      return;
+    }
+  strata_window_toast (self, _("Revision created from schema.sql"));
+  g_free (self->select_after_reload);
+  self->select_after_reload = g_strdup (strata_revision_get_id (revision));
+  adw_view_stack_set_visible_child_name (self->view_stack, "revision");
+  _strata_window_reload (self);
+}
+
+static void
+confirm_cb (StrataSqlPreview *preview,
+            const char       *message,
+            StrataWindow     *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Write *write;
+
+  if (self->graph == NULL)
+    return;
+  write = g_new0 (Write, 1);
+  write->autogen = g_object_ref (g_object_get_data (G_OBJECT (preview), "autogen"));
+  write->graph = g_object_ref (self->graph);
+  write->message = g_strdup (message);
+  task = g_task_new (self, self->cancellable, write_cb, NULL);
+  g_task_set_task_data (task, write, (GDestroyNotify)write_free);
+  g_task_run_in_thread (task, write_worker);
+  gtk_window_destroy (GTK_WINDOW (preview));
+}
+
+static void
+show_preview (StrataWindow  *self,
+              StrataAutogen *autogen)
+{
+  StrataSqlPreview *preview;
+  g_autofree char *sql = NULL;
+
+  sql = g_strdup_printf ("-- migrate:upgrade\n%s\n\n-- migrate:downgrade\n%s\n",
+                         strata_autogen_get_upgrade_sql (autogen),
+                         strata_autogen_get_downgrade_sql (autogen));
+  preview = strata_sql_preview_new (GTK_WINDOW (self), _("New Revision from Schema"));
+  g_object_set_data_full (G_OBJECT (preview), "autogen", g_object_ref (autogen), g_object_unref);
+  strata_sql_preview_add_details (preview, _("Differences from Head"),
+                                  strata_autogen_get_differences (autogen));
+  strata_sql_preview_add_details (preview, _("Notes"), strata_autogen_get_notes (autogen));
+  strata_sql_preview_set_sql (preview, sql);
+  strata_sql_preview_set_confirm (preview, _("C_reate Revision"), NULL);
+  g_signal_connect_object (preview, "confirm", G_CALLBACK (confirm_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (preview));
+}
+
+/* A drop or a rename is the person's decision */
+
+static void
+decision_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      StrataWindow     *self)
+{
+  StrataAutogen *autogen = g_object_get_data (G_OBJECT (dialog), "autogen");
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (response, "rename"))
+    {
+      if (!strata_autogen_add_rename (autogen, strata_autogen_get_rename_candidate (autogen), &error))
+        {
+          _strata_window_show_error (self, _("Could Not Generate the Revision"), error);
+          return;
+        }
+    }
+  else if (g_str_equal (response, "drop"))
+    strata_autogen_set_flags (autogen, STRATA_AUTOGEN_FLAGS_ALLOW_DROP);
+  else
+    return;
+  run_autogen (self, autogen);
+}
+
+static void
+ask_decision (StrataWindow  *self,
+              StrataAutogen *autogen)
+{
+  const char *subject = strata_autogen_get_drop_subject (autogen);
+  const char *rename = strata_autogen_get_rename_candidate (autogen);
+  AdwMessageDialog *dialog;
+
+  dialog = _strata_window_new_dialog (self, rename ? _("Renamed or Dropped?") : _("Drop Data?"),
+                                      NULL);
+  if (rename != NULL)
+    adw_message_dialog_format_body (dialog,
+                                    _("schema.sql no longer has the %s, and it adds “%s”. "
+                                      "If it was renamed, the revision renames it and keeps its "
+                                      "data; otherwise it drops it, and the data it holds is "
+                                      "lost."),
+                                    subject, strrchr (rename, ':') + 1);
+  else
+    adw_message_dialog_format_body (dialog,
+                                    _("schema.sql no longer has the %s. The revision would drop "
+                                      "it, and the data it holds is lost."),
+                                    subject);
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  adw_message_dialog_add_response (dialog, "drop", _("_Drop the Data"));
+  adw_message_dialog_set_response_appearance (dialog, "drop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  if (rename != NULL)
+    {
+      adw_message_dialog_add_response (dialog, "rename", _("_Rename"));
+      adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "rename");
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "autogen", g_object_ref (autogen), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (decision_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The self-check found a difference: show it whole */
+
+static void
+show_difference (StrataWindow *self,
+                 const GError *error)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *scroller;
+  GtkWidget *label;
+
+  dialog = _strata_window_new_dialog (self, _("Could Not Generate the Revision"),
+                                      _("The generated SQL did not pass its check, so nothing "
+                                        "was written. Change schema.sql and try again."));
+  label = gtk_label_new (error->message);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_yalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_add_css_class (label, "failed-statement");
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 320);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), label);
+  adw_message_dialog_set_extra_child (dialog, scroller);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Running */
+
+static void
+autogen_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(StrataWindow) self = user_data;
+  StrataAutogen *autogen = STRATA_AUTOGEN (object);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = strata_autogen_run_finish (autogen, result, &error);
+  g_clear_object (&self->autogen);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  _strata_window_update_actions (self);
+  if (ok && strata_autogen_get_upgrade_sql (autogen) == NULL)
+    strata_window_toast (self, _("schema.sql matches head: there is nothing to generate"));
+  else if (ok)
+    show_preview (self, autogen);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  else if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_TARGET) &&
+           strata_autogen_get_drop_subject (autogen) != NULL)
+    ask_decision (self, autogen);
+  else if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_SQL))
+    show_difference (self, error);
+  else
+    _strata_window_show_error (self, _("Could Not Generate the Revision"), error);
+}
+
+static void
+run_autogen (StrataWindow  *self,
+             StrataAutogen *autogen)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (self->autogen != NULL || self->graph == NULL)
+    return;
+  self->autogen = g_object_ref (autogen);
+  strata_autogen_set_graph (autogen, self->graph);
+  _strata_window_update_actions (self);
+  strata_autogen_run_async (autogen, self->cancellable, autogen_cb, g_object_ref (self));
+}
+
+void
+_strata_window_new_from_schema (StrataWindow *self)
+{
+  g_autoptr(StrataAutogen) autogen = NULL;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (self->project == NULL || strata_project_get_schema_file (self->project) == NULL)
+    return;
+  autogen = strata_autogen_new (self->project);
+  run_autogen (self, autogen);
+}
