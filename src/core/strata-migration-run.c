@@ -3,6 +3,12 @@
  * Everything here runs on the worker (or, for the synchronous twin, on the
  * caller's thread) and owns its own connection.
  *
+ * Consecutive transactional steps share one write transaction (a batch), each
+ * in a savepoint of its own: a step that fails rolls back to its savepoint and
+ * the steps before it commit. A batch commits after about GROUP_COMMIT_MS,
+ * before a transaction:false section and at the end; only then are its steps
+ * reported finished, so a reported step is always durable.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -29,6 +35,11 @@
 /* SQLite virtual machine instructions between two looks at the cancellable. */
 #define PROGRESS_INTERVAL 1000
 
+/* How long a batch of steps may hold the write lock before it commits: what
+ * another connection may wait beyond one step, and long enough that the five
+ * syncs of a commit are shared by many small revisions. */
+#define GROUP_COMMIT_MS 200
+
 typedef struct
 {
   _StrataRunRequest   *request;
@@ -47,6 +58,15 @@ typedef struct
   gboolean             restore_journal;
   char                *lock_path;
   gboolean             lock_written;
+  /* The open batch: indexes into steps of the steps applied in the write
+   * transaction and not yet committed, and the state before its first one. */
+  GArray              *batch;
+  GPtrArray           *batch_heads;
+  gboolean             batch_tables_ready;
+  gint64               batch_started_us;
+  gint64               batch_budget_us;
+  /* Set while the batch is applied again after SQLite dropped it. */
+  gboolean             replaying;
 } Run;
 
 typedef struct
@@ -64,6 +84,8 @@ run_clear (Run *run)
   g_clear_pointer (&run->steps, g_ptr_array_unref);
   g_clear_pointer (&run->heads, g_ptr_array_unref);
   g_clear_pointer (&run->lock_path, g_free);
+  g_clear_pointer (&run->batch, g_array_unref);
+  g_clear_pointer (&run->batch_heads, g_ptr_array_unref);
 }
 
 static char *
@@ -663,9 +685,11 @@ insert_history (Run         *run,
   return TRUE;
 }
 
-/* After the rollback, in a transaction of its own: the failure is part of the
- * history even though the revision is not. Failing to record it must not hide
- * the error that matters, so this one is only logged. */
+/* After the step is undone: the failure is part of the history even though
+ * the revision is not. The row goes into the open batch, if there is one,
+ * which the caller then commits with the steps before it; else into a
+ * transaction of its own. Failing to record it must not hide the error that
+ * matters, so this one is only logged. */
 static void
 record_failure (Run          *run,
                 StrataStep   *step,
@@ -676,13 +700,21 @@ record_failure (Run          *run,
   const char *outcome;
 
   outcome = g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : "failed";
-  rollback (run);
-  if (begin_immediate (run, &error) &&
-      ensure_tables (run, &error) &&
-      insert_history (run, step, clock, outcome, failure->message, &error) &&
-      exec_sql (run, "COMMIT;", &error))
-    return;
-  rollback (run);
+  if (sqlite3_get_autocommit (run->db) && !begin_immediate (run, &error))
+    {
+      g_debug ("Could not record the failed step in %s: %s", STRATA_HISTORY_TABLE,
+               error->message);
+      return;
+    }
+  if (exec_sql (run, "SAVEPOINT strata_failure;", &error))
+    {
+      if (ensure_tables (run, &error) &&
+          insert_history (run, step, clock, outcome, failure->message, &error) &&
+          exec_sql (run, "RELEASE strata_failure;", &error))
+        return;
+      sqlite3_exec (run->db, "ROLLBACK TO strata_failure; RELEASE strata_failure;",
+                    NULL, NULL, NULL);
+    }
   g_debug ("Could not record the failed step in %s: %s", STRATA_HISTORY_TABLE, error->message);
 }
 
@@ -808,7 +840,8 @@ step_statement (Run           *run,
       return FALSE;
     }
 
-  _strata_migration_statement_started (run->migration, sqlite3_sql (stmt));
+  if (!run->replaying)
+    _strata_migration_statement_started (run->migration, sqlite3_sql (stmt));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     ;
   if (rc == SQLITE_DONE)
@@ -839,7 +872,9 @@ run_section (Run      *run,
   const char *tail = sql;
   gboolean ok = TRUE;
 
-  sqlite3_progress_handler (run->db, PROGRESS_INTERVAL, progress_cb, run->cancellable);
+  /* A batch applied again after a cancel must not be cancelled itself. */
+  if (!run->replaying)
+    sqlite3_progress_handler (run->db, PROGRESS_INTERVAL, progress_cb, run->cancellable);
   while (ok)
     {
       const char *start = skip_blank (tail);
@@ -848,7 +883,7 @@ run_section (Run      *run,
 
       if (*start == '\0')
         break;
-      if (g_cancellable_is_cancelled (run->cancellable))
+      if (!run->replaying && g_cancellable_is_cancelled (run->cancellable))
         {
           _strata_migration_set_failure (run->migration, section->revision, line, NULL);
           ok = !g_cancellable_set_error_if_cancelled (run->cancellable, error);
@@ -895,9 +930,203 @@ finish_in_transaction (Run         *run,
 {
   return apply_version_sql (run, step, error) &&
          check_foreign_keys (run, step, error) &&
-         insert_history (run, step, clock, "success", NULL, error) &&
-         exec_sql (run, "COMMIT;", error);
+         insert_history (run, step, clock, "success", NULL, error);
 }
+
+static void
+section_init (Section    *section,
+              StrataStep *step)
+{
+  section->step = step;
+  section->revision = strata_step_get_revision (step);
+  section->direction = strata_step_get_direction (step);
+  /* A stamp moves the version table and runs no SQL. */
+  if (section->direction == STRATA_DIRECTION_STAMP)
+    section->revision = NULL;
+  section->transactional = section->revision == NULL ||
+                           strata_revision_get_transactional (section->revision,
+                                                              section->direction);
+}
+
+/* A transactional step, inside the open write transaction. */
+static gboolean
+apply_step (Run      *run,
+            Section  *section,
+            Clock    *clock,
+            GError  **error)
+{
+  return ensure_tables (run, error) &&
+         check_heads (run, error) &&
+         (section->revision == NULL || run_section (run, section, error)) &&
+         finish_in_transaction (run, section->step, clock, error);
+}
+
+static void
+step_applied (Run  *run,
+              guint index)
+{
+  run->tables_ready = TRUE;
+  advance_heads (run, g_ptr_array_index (run->steps, index));
+  g_array_append_val (run->batch, index);
+}
+
+/* Group commit ----------------------------------------------------------------- */
+
+static gint64
+group_commit_budget_us (void)
+{
+  const char *env = g_getenv ("STRATA_GROUP_COMMIT_MS");
+  guint64 value;
+
+  /* Tests that act between two steps' commits set 0: a commit per step. */
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &value, NULL))
+    return (gint64)value * 1000;
+  return GROUP_COMMIT_MS * 1000;
+}
+
+static GPtrArray *
+copy_heads (GPtrArray *heads)
+{
+  GPtrArray *copy = g_ptr_array_new_full (heads->len, g_free);
+
+  for (guint i = 0; i < heads->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (heads, i)));
+  return copy;
+}
+
+static gboolean
+open_batch (Run     *run,
+            GError **error)
+{
+  g_assert (run->batch->len == 0);
+
+  /* Enforcement is a no-op inside a transaction, so it goes off before each
+   * one (a transaction:false section may have switched it on); with it on, a
+   * DROP TABLE would fire ON DELETE CASCADE in other tables. */
+  if (!exec_sql (run, "PRAGMA foreign_keys = OFF;", error) || !begin_immediate (run, error))
+    return FALSE;
+  g_clear_pointer (&run->batch_heads, g_ptr_array_unref);
+  run->batch_heads = copy_heads (run->heads);
+  run->batch_tables_ready = run->tables_ready;
+  run->batch_started_us = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* The batch is gone (rolled back): the run is where it was before it. */
+static void
+forget_batch (Run *run)
+{
+  if (run->batch->len == 0)
+    return;
+  g_array_set_size (run->batch, 0);
+  g_ptr_array_unref (run->heads);
+  run->heads = copy_heads (run->batch_heads);
+  run->tables_ready = run->batch_tables_ready;
+}
+
+/* Commits the open transaction, then reports its steps finished, in order:
+ * a step is only ever reported once it is durable. */
+static gboolean
+commit_batch (Run     *run,
+              GError **error)
+{
+  g_autoptr(GArray) batch = NULL;
+
+  if (!sqlite3_get_autocommit (run->db) && !exec_sql (run, "COMMIT;", error))
+    {
+      rollback (run);
+      forget_batch (run);
+      return FALSE;
+    }
+  batch = g_steal_pointer (&run->batch);
+  run->batch = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < batch->len; i++)
+    {
+      guint index = g_array_index (batch, guint, i);
+      _strata_migration_step_finished (run->migration, g_ptr_array_index (run->steps, index),
+                                       index);
+    }
+  return TRUE;
+}
+
+/* SQLite rolled back the whole transaction (an interrupted write statement,
+ * an I/O error, a full disk), and with it the batch's steps before the one
+ * that failed. They succeeded once, and were never reported, so they are
+ * applied again, without looking at the cancellable, to keep the promise
+ * that the steps before a failure stay applied. */
+static void
+replay_batch (Run *run)
+{
+  g_autoptr(GArray) batch = g_array_copy (run->batch);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  forget_batch (run);
+  if (batch->len == 0)
+    return;
+
+  run->replaying = TRUE;
+  ok = begin_immediate (run, &error);
+  for (guint i = 0; ok && i < batch->len; i++)
+    {
+      guint index = g_array_index (batch, guint, i);
+      g_autofree char *started_at = now_iso8601 ();
+      Clock clock = { started_at, g_get_monotonic_time () };
+      Section section;
+
+      section_init (&section, g_ptr_array_index (run->steps, index));
+      if ((ok = apply_step (run, &section, &clock, &error)))
+        step_applied (run, index);
+    }
+  run->replaying = FALSE;
+  if (ok)
+    return;
+  rollback (run);
+  forget_batch (run);
+  g_debug ("Could not apply the steps before the failed one again: %s", error->message);
+}
+
+/* Back to the state before the failed step: to its savepoint, or when SQLite
+ * dropped the transaction, by applying the batch before it again. */
+static void
+undo_step (Run *run)
+{
+  if (!sqlite3_get_autocommit (run->db))
+    sqlite3_exec (run->db, "ROLLBACK TO strata_revision; RELEASE strata_revision;",
+                  NULL, NULL, NULL);
+  else
+    replay_batch (run);
+}
+
+/* After a failure, the steps before it (and the failure's history row)
+ * commit; should they be lost, the message says where the database stays. */
+static void
+commit_after_failure (Run    *run,
+                      guint   n_before,
+                      GError *failure)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *heads = NULL;
+  g_autofree char *message = NULL;
+  gboolean kept = run->batch->len == n_before;
+
+  if (!commit_batch (run, &error))
+    {
+      kept = FALSE;
+      g_debug ("Could not commit the steps before the failed one: %s", error->message);
+    }
+  if (kept || n_before == 0)
+    return;
+
+  heads = describe_heads (run->heads);
+  message = g_strdup_printf (_("%s; the %u revisions applied before it in the same "
+                               "transaction could not be kept, so the database stays at %s"),
+                             failure->message, n_before, heads);
+  g_free (failure->message);
+  failure->message = g_steal_pointer (&message);
+}
+
+/* One step --------------------------------------------------------------------- */
 
 static gboolean
 run_transactional (Run      *run,
@@ -906,16 +1135,17 @@ run_transactional (Run      *run,
                    GError  **error)
 {
   g_autoptr(GError) local_error = NULL;
+  guint n_before;
 
-  if (!begin_immediate (run, error))
+  if (sqlite3_get_autocommit (run->db) && !open_batch (run, error))
     return FALSE;
-  if (ensure_tables (run, &local_error) &&
-      check_heads (run, &local_error) &&
-      (section->revision == NULL || run_section (run, section, &local_error)) &&
-      finish_in_transaction (run, section->step, clock, &local_error))
+  if (exec_sql (run, "SAVEPOINT strata_revision;", &local_error) &&
+      apply_step (run, section, clock, &local_error) &&
+      exec_sql (run, "RELEASE strata_revision;", &local_error))
     return TRUE;
 
-  rollback (run);
+  n_before = run->batch->len;
+  undo_step (run);
   if (should_diagnose (local_error))
     {
       g_auto(GStrv) heads = heads_to_strv (run->heads);
@@ -925,6 +1155,7 @@ run_transactional (Run      *run,
     }
   if (should_record (local_error))
     record_failure (run, section->step, clock, local_error);
+  commit_after_failure (run, n_before, local_error);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
@@ -949,7 +1180,8 @@ run_outside_transaction (Run      *run,
       begin_immediate (run, &local_error) &&
       ensure_tables (run, &local_error) &&
       check_heads (run, &local_error) &&
-      finish_in_transaction (run, section->step, clock, &local_error))
+      finish_in_transaction (run, section->step, clock, &local_error) &&
+      exec_sql (run, "COMMIT;", &local_error))
     return TRUE;
 
   rollback (run);
@@ -962,45 +1194,51 @@ run_outside_transaction (Run      *run,
                                           (const char * const *)heads, local_error);
     }
   if (should_record (local_error))
-    record_failure (run, section->step, clock, local_error);
+    {
+      record_failure (run, section->step, clock, local_error);
+      if (!sqlite3_get_autocommit (run->db) && !exec_sql (run, "COMMIT;", NULL))
+        rollback (run);
+    }
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
 
 static gboolean
-execute_step (Run         *run,
-              StrataStep  *step,
-              GError     **error)
+execute_step (Run     *run,
+              guint    index,
+              GError **error)
 {
-  Section section = { step, strata_step_get_revision (step), strata_step_get_direction (step) };
+  StrataStep *step = g_ptr_array_index (run->steps, index);
   g_autofree char *started_at = now_iso8601 ();
   Clock clock = { started_at, g_get_monotonic_time () };
-  gboolean ok;
+  Section section;
 
-  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    return FALSE;
-  /* Enforcement is a no-op inside a transaction, so it goes off before each
-   * one (a transaction:false section may have switched it on); with it on, a
-   * DROP TABLE would fire ON DELETE CASCADE in other tables. */
-  if (!exec_sql (run, "PRAGMA foreign_keys = OFF;", error))
-    return FALSE;
+  /* Cancelled between two steps: the batch so far stays. */
+  if (g_cancellable_is_cancelled (run->cancellable))
+    return commit_batch (run, error) &&
+           !g_cancellable_set_error_if_cancelled (run->cancellable, error);
 
-  /* A stamp moves the version table and runs no SQL. */
-  if (section.direction == STRATA_DIRECTION_STAMP)
-    section.revision = NULL;
-  section.transactional = section.revision == NULL ||
-                          strata_revision_get_transactional (section.revision, section.direction);
-
+  section_init (&section, step);
   if (section.transactional)
-    ok = run_transactional (run, &section, &clock, error);
-  else
-    ok = run_outside_transaction (run, &section, &clock, error);
-  if (ok)
     {
-      run->tables_ready = TRUE;
-      advance_heads (run, step);
+      if (!run_transactional (run, &section, &clock, error))
+        return FALSE;
+      step_applied (run, index);
+      if (g_get_monotonic_time () - run->batch_started_us >= run->batch_budget_us)
+        return commit_batch (run, error);
+      return TRUE;
     }
-  return ok;
+
+  /* A section that cannot roll back never shares a transaction: the batch
+   * before it commits first. */
+  if (!commit_batch (run, error) ||
+      !exec_sql (run, "PRAGMA foreign_keys = OFF;", error) ||
+      !run_outside_transaction (run, &section, &clock, error))
+    return FALSE;
+  run->tables_ready = TRUE;
+  advance_heads (run, step);
+  _strata_migration_step_finished (run->migration, step, index);
+  return TRUE;
 }
 
 /* The connection --------------------------------------------------------------- */
@@ -1109,20 +1347,21 @@ back_up (Run     *run,
   return TRUE;
 }
 
+/* Progress says which step runs as it starts; "step-finished" comes when the
+ * commit that made the step durable is done (see commit_batch()). */
 static gboolean
 execute_steps (Run     *run,
                GError **error)
 {
+  run->batch = g_array_new (FALSE, FALSE, sizeof (guint));
+  run->batch_budget_us = group_commit_budget_us ();
   for (guint i = 0; i < run->steps->len; i++)
     {
-      StrataStep *step = g_ptr_array_index (run->steps, i);
-
-      _strata_migration_step_started (run->migration, step, i);
-      if (!execute_step (run, step, error))
+      _strata_migration_step_started (run->migration, g_ptr_array_index (run->steps, i), i);
+      if (!execute_step (run, i, error))
         return FALSE;
-      _strata_migration_step_finished (run->migration, step, i);
     }
-  return TRUE;
+  return commit_batch (run, error);
 }
 
 gboolean

@@ -416,7 +416,10 @@ _strata_migration_step_finished (StrataMigration *self,
                                  guint            index)
 {
   g_mutex_lock (&self->mutex);
-  self->pending.fraction = (double)(index + 1) / MAX (1, self->pending.n_steps);
+  /* A batch's steps are reported after its commit, when a later step may
+   * already have started: the fraction never goes back. */
+  self->pending.fraction = MAX (self->pending.fraction,
+                                (double)(index + 1) / MAX (1, self->pending.n_steps));
   g_clear_pointer (&self->pending.statement, g_free);
   g_ptr_array_add (self->finished, g_object_ref (step));
   schedule_locked (self);

@@ -318,7 +318,11 @@ test_conflict (Fixture       *f,
   migration = strata_migration_new (f->project, STRATA_DIRECTION_UPGRADE, "head");
   g_signal_connect (migration, "step-finished", G_CALLBACK (intrude_cb), &intruder);
 
+  /* Another process can only get in between two commits; a commit per step
+   * lets it in right after r1, rather than after the whole group. */
+  g_setenv ("STRATA_GROUP_COMMIT_MS", "0", TRUE);
   g_assert_false (strata_migration_run (migration, NULL, &error));
+  g_unsetenv ("STRATA_GROUP_COMMIT_MS");
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT);
   g_assert_nonnull (strstr (error->message, "holds r2 where r1 was expected"));
   /* r2 ran once, theirs; this run did not apply it again. */
