@@ -51,6 +51,20 @@ format_created (StrataBackup *backup)
   return g_date_time_format (local, _("%e %B %Y, %H:%M:%S"));
 }
 
+/* Several heads make a long name. g_utf8_substring() must not be asked to
+ * read past the end of the string. */
+static char *
+shorten (const char *text,
+         glong       max)
+{
+  g_autofree char *start = NULL;
+
+  if (g_utf8_strlen (text, -1) <= max)
+    return g_strdup (text);
+  start = g_utf8_substring (text, 0, max);
+  return g_strconcat (start, "…", NULL);
+}
+
 static GtkWidget *
 make_row (gpointer item,
           gpointer user_data)
@@ -61,7 +75,7 @@ make_row (gpointer item,
   goffset size = strata_backup_get_size (backup);
   g_autofree char *created = format_created (backup);
   g_autofree char *size_text = size >= 0 ? g_format_size (size) : g_strdup (_("unreadable"));
-  g_autofree char *short_revision = g_utf8_substring (revision, 0, 25);
+  g_autofree char *short_revision = shorten (revision, 40);
   g_autofree char *subtitle = NULL;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *button;

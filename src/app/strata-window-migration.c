@@ -102,9 +102,13 @@ announce_success (StrataWindow    *self,
       g_autofree char *plain = g_steal_pointer (&text);
       AdwToast *toast;
 
-      /* Translators: a toast after a run: what it did, then the backup it took first */
-      text = g_strdup_printf (_("%s; the database was backed up first as %s"), plain,
-                              strata_backup_get_name (backup));
+      g_autoptr(GDateTime) local = g_date_time_to_local (strata_backup_get_created (backup));
+      /* Translators: the time of day a backup was taken; see g_date_time_format() */
+      g_autofree char *time = g_date_time_format (local, _("%H:%M:%S"));
+
+      /* Translators: a toast after a run: what it did, and when the backup it
+       * took first was made; the Backups button lists it */
+      text = g_strdup_printf (_("%s. The database was backed up first, at %s"), plain, time);
       toast = adw_toast_new (text);
       adw_toast_set_timeout (toast, 8);
       adw_toast_set_button_label (toast, _("_Backups"));

@@ -57,7 +57,17 @@ typedef struct
   StrataWindow        *self;
   StrataBackupsWindow *backups;   /* weak: the list to refresh */
   char                *name;
+  GDateTime           *created;
 } Restore;
+
+static char *
+backup_time (GDateTime *created)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (created);
+
+  /* Translators: the time of day a backup was taken; see g_date_time_format() */
+  return g_date_time_format (local, _("%H:%M:%S"));
+}
 
 static void
 restore_free (Restore *restore)
@@ -65,6 +75,7 @@ restore_free (Restore *restore)
   g_clear_object (&restore->self);
   g_clear_weak_pointer (&restore->backups);
   g_free (restore->name);
+  g_clear_pointer (&restore->created, g_date_time_unref);
   g_free (restore);
 }
 
@@ -78,6 +89,8 @@ restore_cb (GObject      *object,
   g_autoptr(StrataBackup) replaced = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *restored_time = NULL;
+  AdwToast *toast;
 
   replaced = strata_backup_restore_finish (result, &error);
   if (error != NULL)
@@ -87,12 +100,22 @@ restore_cb (GObject      *object,
       restore_free (restore);
       return;
     }
-  text = replaced != NULL
-    /* Translators: a toast: the backup put back, and the backup of what it replaced */
-    ? g_strdup_printf (_("Restored %s; the previous database was backed up as %s"),
-                       restore->name, strata_backup_get_name (replaced))
-    : g_strdup_printf (_("Restored %s"), restore->name);
-  strata_window_toast (self, text);
+  restored_time = backup_time (restore->created);
+  if (replaced != NULL)
+    {
+      g_autofree char *replaced_time = backup_time (strata_backup_get_created (replaced));
+
+      /* Translators: a toast: when the restored backup and the backup of what it replaced were taken */
+      text = g_strdup_printf (_("Restored the backup of %s; the previous database was backed up at %s"),
+                              restored_time, replaced_time);
+    }
+  else
+    text = g_strdup_printf (_("Restored the backup of %s"), restored_time);
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 8);
+  /* It answers the person's click: it goes before older news. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
   self->n_restores++;
   _strata_window_reload (self);
   strata_inspector_reload (self->inspector);
@@ -114,6 +137,7 @@ restore_response_cb (AdwMessageDialog *dialog,
   copy->self = g_object_ref (restore->self);
   g_set_weak_pointer (&copy->backups, restore->backups);
   copy->name = g_strdup (restore->name);
+  copy->created = g_date_time_ref (restore->created);
   strata_backup_restore_async (copy->self->project, copy->name, copy->self->cancellable,
                                restore_cb, copy);
 }
@@ -140,9 +164,9 @@ restore_requested_cb (StrataBackupsWindow *backups,
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("%s, as it is now, is replaced by the copy taken on %s, at "
-                                    "revision %s. The database as it is now is backed up first, "
-                                    "so this can be undone."),
+                                  _("%s will be replaced by its copy from %s, at revision %s. "
+                                    "The database as it is now is backed up first, so you can "
+                                    "go back to it."),
                                   database, g_strstrip (created), strata_backup_get_revision (backup));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"), "restore", _("_Restore"), NULL);
@@ -154,6 +178,7 @@ restore_requested_cb (StrataBackupsWindow *backups,
   restore->self = g_object_ref (self);
   g_set_weak_pointer (&restore->backups, backups);
   restore->name = g_strdup (strata_backup_get_name (backup));
+  restore->created = g_date_time_ref (strata_backup_get_created (backup));
   g_signal_connect_data (dialog, "response", G_CALLBACK (restore_response_cb), restore,
                          (GClosureNotify)(void (*) (void))restore_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));

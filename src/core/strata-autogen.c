@@ -331,8 +331,10 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
+      /* @until may be a copy (the editor's edits): it is known by its id. */
       if (until != NULL &&
-          (revision == until || !strata_revision_graph_is_ancestor (graph, revision, until)))
+          (g_strcmp0 (strata_revision_get_id (revision), strata_revision_get_id (until)) == 0 ||
+           !strata_revision_graph_is_ancestor (graph, revision, until)))
         continue;
       if (sql != NULL &&
           !exec_script (database, sql, strata_revision_get_display_path (revision), MAX (line, 1),
