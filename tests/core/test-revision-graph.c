@@ -640,14 +640,16 @@ test_large_graph (void)
   g_assert_no_error (error);
   elapsed = g_test_timer_elapsed ();
 
+  /* The time is a figure for people; bench/upgrade-bench.py holds the goal,
+   * measured against a baseline, since a loaded machine or valgrind would make
+   * any bound here fail for no fault of the code. */
   g_test_message ("10,000 revisions built and planned in %.3f s", elapsed);
   g_assert_cmpuint (steps->len, ==, 10000);
-#ifdef __SANITIZE_ADDRESS__
-  /* The sanitizers slow everything several times over. */
-  g_assert_cmpfloat (elapsed, <, 0.5);
-#else
-  g_assert_cmpfloat (elapsed, <, 0.1);
-#endif
+  g_assert_cmpstr (strata_revision_get_id (strata_step_get_revision (g_ptr_array_index (steps, 0))),
+                   ==, "r00000");
+  g_assert_cmpstr (strata_revision_get_id (strata_step_get_revision (g_ptr_array_index (steps,
+                                                                                        9999))),
+                   ==, "r09999");
 }
 
 int
