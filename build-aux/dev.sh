@@ -15,7 +15,7 @@ packages="meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-dev-bin libsqlite3-dev sqlite3 libjson-glib-dev
   libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
   desktop-file-utils appstream xvfb xauth dbus dbus-x11 imagemagick
-  at-spi2-core gir1.2-atspi-2.0 python3 python3-gi python3-alembic python3-sqlalchemy
+  at-spi2-core gir1.2-atspi-2.0 valgrind python3 python3-gi python3-alembic python3-sqlalchemy
   clang libclang-rt-14-dev"
 
 install_dependencies() {
@@ -67,6 +67,10 @@ case "${1:-}" in
     install_dependencies
     setup _build-ci --werror -Dbuildtype=debugoptimized
     run_tests _build-ci
+    # The core and CLI suites under valgrind's leak check: a definite leak fails.
+    with_display meson test -C _build-ci --suite core --suite cli --print-errorlogs \
+      --num-processes 2 --timeout-multiplier 20 \
+      --wrapper "valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1"
     # The same suite again under the sanitizers; any report fails the test.
     setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
     (
