@@ -8,6 +8,12 @@
  * walks the keys once, in key order, and keeps the key that starts each page:
  * one key per PAGE_SIZE rows, never the rows themselves. A page is then one
  * indexed query: WHERE key >= start ORDER BY key LIMIT PAGE_SIZE.
+ *
+ * Walking ten million keys takes a few hundred milliseconds, so for a rowid
+ * table without a filter the walk comes after the first rows: the count and
+ * the first page (from the smallest rowid) are sent first, and while the walk
+ * runs the worker still answers the first page, the last one (read backwards
+ * from the largest rowid) and every page whose start it has already found.
  */
 #include "config.h"
 
@@ -193,6 +199,9 @@ typedef struct
   guint             n_keys;
   GPtrArray        *boundaries;   /* per page: an array of n_keys sqlite3_value* */
   char             *page_sql;     /* WHERE filter AND key >= start ORDER BY key LIMIT */
+  char             *last_page_sql; /* ORDER BY key DESC LIMIT ?, while the walk is pending */
+  char             *walk_sql;     /* the walk to come */
+  gboolean          walk_pending; /* the keys are walked after the first page */
   GPtrArray        *filter_values;
   guint             n_columns;
   guint             n_rows;
@@ -233,8 +242,11 @@ worker_reset (Worker *worker)
 {
   g_clear_pointer (&worker->boundaries, g_ptr_array_unref);
   g_clear_pointer (&worker->page_sql, g_free);
+  g_clear_pointer (&worker->last_page_sql, g_free);
+  g_clear_pointer (&worker->walk_sql, g_free);
   g_clear_pointer (&worker->filter_values, g_ptr_array_unref);
   worker->dense = FALSE;
+  worker->walk_pending = FALSE;
   worker->n_rows = 0;
   worker->n_columns = 0;
   worker->n_keys = 0;
@@ -526,24 +538,27 @@ count_dense (Worker      *worker,
   return TRUE;
 }
 
+/* Called every WALK_CHUNK keys of a walk; FALSE stops it. */
+typedef gboolean (*WalkHook) (Worker  *worker,
+                              gpointer data);
+
+#define WALK_CHUNK (64 * PAGE_SIZE)
+
 static gboolean
 scan_boundaries (Worker      *worker,
-                 const char  *quoted_table,
-                 const char  *key,
-                 const char  *where,
+                 const char  *sql_in,
+                 WalkHook     hook,
+                 gpointer     hook_data,
                  GError     **error)
 {
-  g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
   guint n = 0;
   int rc;
 
-  sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s ORDER BY %s", key, quoted_table, where, key);
-  if ((stmt = worker_prepare (worker, sql, error)) == NULL)
+  if ((stmt = worker_prepare (worker, sql_in, error)) == NULL)
     return FALSE;
   bind_filters (worker, stmt);
 
-  worker->boundaries = g_ptr_array_new_with_free_func (boundary_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       if (n % PAGE_SIZE == 0)
@@ -557,11 +572,17 @@ scan_boundaries (Worker      *worker,
       if (n == G_MAXUINT - 1)
         break;
       n++;
+      if (hook != NULL && n % WALK_CHUNK == 0 && !hook (worker, hook_data))
+        {
+          sqlite3_finalize (stmt);
+          return TRUE;
+        }
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return set_sqlite_error (worker, error);
-  worker->n_rows = n;
+  if (hook == NULL)
+    worker->n_rows = n;
   return TRUE;
 }
 
@@ -598,8 +619,21 @@ worker_open (Worker     *worker,
       if (!count_dense (worker, quoted_table, key, error))
         return FALSE;
     }
-  if (!worker->dense && !scan_boundaries (worker, quoted_table, key, where, error))
-    return FALSE;
+  if (!worker->dense)
+    {
+      g_autofree char *walk_sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s ORDER BY %s",
+                                                   key, quoted_table, where, key);
+
+      /* Counted already (a rowid table without a filter): walk after the
+       * first page. Otherwise the walk is what counts. */
+      worker->walk_pending = worker->n_keys == 1 && !info.without_rowid &&
+                             worker->filter_values->len == 0 && g_str_equal (where, "1");
+      worker->boundaries = g_ptr_array_new_with_free_func (boundary_free);
+      if (worker->walk_pending)
+        worker->walk_sql = g_steal_pointer (&walk_sql);
+      else if (!scan_boundaries (worker, walk_sql, NULL, NULL, error))
+        return FALSE;
+    }
 
   for (guint i = 0; i < info.columns->len; i++)
     {
@@ -618,6 +652,9 @@ worker_open (Worker     *worker,
     }
   worker->page_sql = g_strdup_printf ("SELECT %s FROM %s WHERE %s AND %s ORDER BY %s LIMIT %d",
                                       columns, quoted_table, where, key_compare, key, PAGE_SIZE);
+  if (worker->walk_pending)
+    worker->last_page_sql = g_strdup_printf ("SELECT %s FROM %s ORDER BY %s DESC LIMIT ?",
+                                             columns, quoted_table, key);
   worker->n_columns = info.columns->len;
   worker->state_generation = job->generation;
 
@@ -643,6 +680,64 @@ value_to_text (sqlite3_stmt *stmt,
     }
 }
 
+static guint
+last_page_index (Worker *worker)
+{
+  return worker->n_rows == 0 ? 0 : (worker->n_rows - 1) / PAGE_SIZE;
+}
+
+static void
+read_rows (Worker       *worker,
+           sqlite3_stmt *stmt,
+           Result       *result,
+           int          *rc)
+{
+  result->n_columns = worker->n_columns;
+  result->rows = g_ptr_array_new ();
+  while ((*rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char **values = g_new0 (char *, worker->n_columns);
+
+      for (guint i = 0; i < worker->n_columns; i++)
+        values[i] = value_to_text (stmt, i);
+      g_ptr_array_add (result->rows, values);
+    }
+}
+
+/* Before the walk has found where the last page starts, it is read backwards
+ * from the largest rowid. Only a rowid table without a filter gets here. */
+static gboolean
+last_page (Worker     *worker,
+           Job        *job,
+           Result     *result,
+           GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (job->page != last_page_index (worker) || worker->last_page_sql == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Not walked yet");
+      return FALSE;
+    }
+  if ((stmt = worker_prepare (worker, worker->last_page_sql, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, worker->n_rows - (gint64)job->page * PAGE_SIZE);
+  read_rows (worker, stmt, result, &rc);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (worker, error);
+  /* Read backwards: put the rows in key order. */
+  for (guint i = 0, j = result->rows->len; i + 1 < j; i++, j--)
+    {
+      gpointer tmp = result->rows->pdata[i];
+
+      result->rows->pdata[i] = result->rows->pdata[j - 1];
+      result->rows->pdata[j - 1] = tmp;
+    }
+  return TRUE;
+}
+
 static gboolean
 worker_page (Worker     *worker,
              Job        *job,
@@ -663,11 +758,14 @@ worker_page (Worker     *worker,
       result->rows = g_ptr_array_new ();
       return TRUE;
     }
+  if (!worker->dense && job->page >= worker->boundaries->len && job->page != 0)
+    return last_page (worker, job, result, error);
   if ((stmt = worker_prepare (worker, worker->page_sql, error)) == NULL)
     return FALSE;
 
   n_bound = bind_filters (worker, stmt);
-  if (worker->dense)
+  /* Before the walk, the first page starts at the smallest rowid. */
+  if (worker->dense || (job->page == 0 && worker->walk_pending))
     sqlite3_bind_int64 (stmt, n_bound + 1, worker->min_rowid + (gint64)job->page * PAGE_SIZE);
   else
     {
@@ -676,16 +774,7 @@ worker_page (Worker     *worker,
         sqlite3_bind_value (stmt, n_bound + 1 + i, start[i]);
     }
 
-  result->n_columns = worker->n_columns;
-  result->rows = g_ptr_array_new ();
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      char **values = g_new0 (char *, worker->n_columns);
-
-      for (guint i = 0; i < worker->n_columns; i++)
-        values[i] = value_to_text (stmt, i);
-      g_ptr_array_add (result->rows, values);
-    }
+  read_rows (worker, stmt, result, &rc);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (worker, error);
@@ -694,6 +783,83 @@ worker_page (Worker     *worker,
 
 static void dispatch_result (Worker *worker,
                              Result *result);
+
+static void
+run_page (Worker *worker,
+          Job    *job)
+{
+  Result *result = g_new0 (Result, 1);
+
+  result->worker = worker_ref (worker);
+  result->kind = JOB_PAGE;
+  result->generation = job->generation;
+  result->page = job->page;
+  if (!worker_page (worker, job, result, &result->error))
+    g_assert (result->error != NULL);
+  dispatch_result (worker, result);
+}
+
+static gboolean
+page_ready (Worker *worker,
+            guint   page)
+{
+  return page == 0 || page == last_page_index (worker) || page < worker->boundaries->len ||
+         (gint64)page * PAGE_SIZE >= worker->n_rows;
+}
+
+/* Between chunks of the walk: answers the pages it can, keeps the others
+ * for after it, and stops for a reload or the end. */
+static gboolean
+walk_hook (Worker   *worker,
+           gpointer  data)
+{
+  GQueue *waiting = data;
+  Job *job;
+
+  while ((job = g_async_queue_try_pop (worker->jobs)) != NULL)
+    {
+      if (job->kind != JOB_PAGE || g_atomic_int_get (&worker->quit))
+        {
+          g_async_queue_push_front (worker->jobs, job);
+          return FALSE;
+        }
+      if (job->generation != (guint)g_atomic_int_get (&worker->generation))
+        {
+          /* Asked for before a reload: nobody waits for it. A reload's
+           * own job comes next and stops the walk. */
+          job_free (job);
+          continue;
+        }
+      if (page_ready (worker, job->page))
+        {
+          run_page (worker, job);
+          job_free (job);
+        }
+      else
+        g_queue_push_tail (waiting, job);
+    }
+  return TRUE;
+}
+
+static void
+walk_keys (Worker *worker)
+{
+  g_autoptr(GError) error = NULL;
+  GQueue waiting = G_QUEUE_INIT;
+  Job *job;
+
+  if (!scan_boundaries (worker, worker->walk_sql, walk_hook, &waiting, &error))
+    g_debug ("Walking the keys of %s: %s", worker->table, error->message);
+  worker->walk_pending = FALSE;
+  g_clear_pointer (&worker->walk_sql, g_free);
+  /* Pages asked for during the walk, oldest last as the queue does. */
+  while ((job = g_queue_pop_tail (&waiting)) != NULL)
+    {
+      if (job->generation == (guint)g_atomic_int_get (&worker->generation))
+        run_page (worker, job);
+      job_free (job);
+    }
+}
 
 static gpointer
 worker_thread (gpointer data)
@@ -744,6 +910,8 @@ worker_thread (gpointer data)
             g_assert (result->error != NULL);
           dispatch_result (worker, result);
         }
+      if (ok && worker->walk_pending)
+        walk_keys (worker);
       job_free (job);
     }
 
