@@ -24,6 +24,9 @@ static const char *setup_sql =
   "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000)\n"
   "INSERT INTO gappy (rowid, v) SELECT x, 'v' || x FROM n;\n"
   "DELETE FROM gappy WHERE rowid % 3 = 0;\n"
+  "CREATE TABLE big_gaps (v TEXT);\n"
+  "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 150000)\n"
+  "INSERT INTO big_gaps (rowid, v) SELECT x, 'v' || x FROM n WHERE x % 3 != 0;\n"
   "CREATE TABLE pairs (a TEXT, b INTEGER, note TEXT, PRIMARY KEY (b, a)) WITHOUT ROWID;\n"
   "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000)\n"
   "INSERT INTO pairs SELECT char(97 + x % 3), x / 3, 'n' || x FROM n;\n"
@@ -189,6 +192,26 @@ test_gaps (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&model));
 }
 
+/* 100,000 rows: the keys are walked after the first page, in several chunks,
+ * while the last page (read backwards) and the others are asked for. */
+static void
+test_gaps_walked_later (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(StrataTableModel) model = strata_table_model_new (fixture->file, "big_gaps");
+  guint positions[] = { 99999, 0, 99744, 50000, 1, 77777, 99998, 256, 255 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_autoptr(StrataTableRow) row = wait_for_row (model, positions[i]);
+      g_autofree char *expected = g_strdup_printf ("v%u", positions[i] + positions[i] / 2 + 1);
+
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 100000);
+      g_assert_cmpstr (strata_table_row_get_value (row, 0), ==, expected);
+    }
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
 static void
 test_without_rowid (Fixture       *fixture,
                     gconstpointer  data)
@@ -334,6 +357,8 @@ main (int   argc,
   g_test_add ("/core/table-model/bounded-cache", Fixture, NULL, fixture_setup, test_bounded_cache,
               fixture_teardown);
   g_test_add ("/core/table-model/gaps", Fixture, NULL, fixture_setup, test_gaps, fixture_teardown);
+  g_test_add ("/core/table-model/gaps-walked-later", Fixture, NULL, fixture_setup,
+              test_gaps_walked_later, fixture_teardown);
   g_test_add ("/core/table-model/without-rowid", Fixture, NULL, fixture_setup, test_without_rowid,
               fixture_teardown);
   g_test_add ("/core/table-model/filters", Fixture, NULL, fixture_setup, test_filters,
