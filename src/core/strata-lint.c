@@ -391,9 +391,15 @@ check_new_not_null (Section             *section,
       sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE %s IS NULL", table, name);
       if ((n = count (section->database, sql)) > 0)
         warn (section, statement_naming (section, after->name), STRATA_LINT_VIOLATING_ROWS,
-              g_strdup_printf (_("column “%s” of “%s” becomes NOT NULL, but %" G_GINT64_FORMAT
-                                 " rows of the database hold NULL there; the revision will "
-                                 "fail on them"), column->name, after->name, n));
+              g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "column “%s” of “%s” becomes NOT NULL, but %lld "
+                                            "row of the database holds NULL there; the "
+                                            "revision will fail on it",
+                                            "column “%s” of “%s” becomes NOT NULL, but %lld "
+                                            "rows of the database hold NULL there; the "
+                                            "revision will fail on them",
+                                            (gulong)n),
+                               column->name, after->name, (long long)n));
     }
 }
 
@@ -456,9 +462,15 @@ check_new_unique (Section             *section,
       if ((n = count (section->database, sql)) > 0)
         warn (section, statement_naming (section, index->sql ? index->name : after->name),
               STRATA_LINT_VIOLATING_ROWS,
-              g_strdup_printf (_("“%s” becomes UNIQUE on (%s), but %" G_GINT64_FORMAT " values "
-                                 "occur more than once in the database's rows; the revision "
-                                 "will fail on them"), after->name, columns->str, n));
+              g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "“%s” becomes UNIQUE on (%s), but %lld value "
+                                            "occurs more than once in the database's rows; "
+                                            "the revision will fail on it",
+                                            "“%s” becomes UNIQUE on (%s), but %lld values "
+                                            "occur more than once in the database's rows; "
+                                            "the revision will fail on them",
+                                            (gulong)n),
+                               after->name, columns->str, (long long)n));
     }
 }
 

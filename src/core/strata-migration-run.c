@@ -352,8 +352,9 @@ read_lock_holder (Run *run)
   if (pid <= 0 || g_strcmp0 (host, g_get_host_name ()) != 0 ||
       (kill ((pid_t)pid, 0) != 0 && errno == ESRCH))
     return NULL;
-  return g_strdup_printf (_("“%s” (pid %" G_GINT64_FORMAT ", since %s)"),
-                          command != NULL ? command : "strata", pid,
+  /* %lld rather than G_GINT64_FORMAT: xgettext cannot see through the macro. */
+  return g_strdup_printf (_("“%s” (pid %lld, since %s)"),
+                          command != NULL ? command : "strata", (long long)pid,
                           started != NULL ? started : "?");
 }
 

@@ -39,8 +39,8 @@ _strata_revision_graph_set_relative_error (GError     **error,
                                            gint64       steps)
 {
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_RANGE,
-               _("Relative revision %s didn't produce %" G_GINT64_FORMAT " migrations"),
-               relative, ABS (steps));
+               _("Relative revision %s didn't produce %lld migrations"),
+               relative, (long long)ABS (steps));
 }
 
 /* Alembic's filter_for_lineage(): the targets that are ancestors or
