@@ -1033,6 +1033,21 @@ strata_revision_editor_set_known_names (StrataRevisionEditor *self,
   update_names (self);
 }
 
+GStrv
+strata_revision_editor_dup_completion_names (StrataRevisionEditor *self)
+{
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  g_return_val_if_fail (STRATA_IS_REVISION_EDITOR (self), NULL);
+
+  /* What the "Tables and Columns" provider indexes: one name a line. */
+  gtk_text_buffer_get_bounds (self->names_buffer, &start, &end);
+  text = gtk_text_buffer_get_text (self->names_buffer, &start, &end, FALSE);
+  g_strchomp (text);
+  return text[0] != '\0' ? g_strsplit (text, "\n", -1) : g_new0 (char *, 1);
+}
+
 void
 strata_revision_editor_set_database_file (StrataRevisionEditor *self,
                                           GFile                *database_file)

@@ -40,6 +40,8 @@ void            strata_revision_editor_mark_failure     (StrataRevisionEditor *s
 /* Names offered by completion besides those of the scratch schema. */
 void            strata_revision_editor_set_known_names  (StrataRevisionEditor *self,
                                                          const char * const   *names);
+/* The names the table-and-column completion offers now, known and scratch. */
+GStrv           strata_revision_editor_dup_completion_names (StrataRevisionEditor *self);
 /* Number of statements the last syntax check could not prepare; -1 before. */
 int             strata_revision_editor_get_n_problems   (StrataRevisionEditor *self);
 /* The database lint counts rows against (a new NOT NULL or UNIQUE that

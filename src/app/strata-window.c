@@ -671,6 +671,17 @@ start_page_open_cb (StrataWindow *self,
 }
 
 static void
+inspector_schema_cb (StrataWindow *self)
+{
+  StrataSchema *schema = strata_inspector_get_schema (self->inspector);
+  g_auto(GStrv) names = schema != NULL ? strata_schema_dup_names (schema) : NULL;
+
+  /* Completion offers the open database's tables and columns, besides those
+   * the syntax check's scratch schema knows. */
+  strata_revision_editor_set_known_names (self->editor, (const char * const *)names);
+}
+
+static void
 inspector_toast_cb (StrataWindow *self,
                     const char   *message)
 {
@@ -825,6 +836,8 @@ strata_window_init (StrataWindow *self)
 
   g_signal_connect_object (self->timeline, "notify::selected-revision",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inspector, "notify::schema",
+                           G_CALLBACK (inspector_schema_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify::modified",
                            G_CALLBACK (editor_modified_cb), self, G_CONNECT_SWAPPED);
 
