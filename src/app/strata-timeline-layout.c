@@ -18,6 +18,7 @@ strata_lane_row_free (StrataLaneRow *row)
   if (row == NULL)
     return;
   g_free (row->edges);
+  g_strfreev (row->depends_on);
   g_free (row);
 }
 
@@ -27,6 +28,7 @@ strata_lane_row_copy (const StrataLaneRow *row)
   StrataLaneRow *copy = g_memdup2 (row, sizeof *row);
 
   copy->edges = g_memdup2 (row->edges, sizeof (StrataLaneEdge) * row->n_edges);
+  copy->depends_on = g_strdupv (row->depends_on);
   return copy;
 }
 
@@ -149,6 +151,43 @@ place_parents (GPtrArray      *lanes,
     }
 }
 
+/* Alembic accepts a unique prefix of an id; the row names the whole id. */
+static const char *
+resolve_dependency (GHashTable *known,
+                    const char *name)
+{
+  GHashTableIter iter;
+  const char *id;
+  const char *found = NULL;
+
+  if (g_hash_table_contains (known, name))
+    return name;
+  g_hash_table_iter_init (&iter, known);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&id, NULL))
+    if (g_str_has_prefix (id, name))
+      {
+        if (found != NULL)
+          return name;
+        found = id;
+      }
+  return found != NULL ? found : name;
+}
+
+static char **
+list_dependencies (StrataRevision *revision,
+                   GHashTable     *known)
+{
+  const char * const *depends_on = strata_revision_get_depends_on (revision);
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  if (depends_on == NULL || depends_on[0] == NULL)
+    return NULL;
+  builder = g_strv_builder_new ();
+  for (guint i = 0; depends_on[i] != NULL; i++)
+    g_strv_builder_add (builder, resolve_dependency (known, depends_on[i]));
+  return g_strv_builder_end (builder);
+}
+
 static StrataLaneRow *
 layout_row (GPtrArray      *lanes,
             StrataRevision *revision,
@@ -166,6 +205,7 @@ layout_row (GPtrArray      *lanes,
   place_parents (lanes, node, revision, known, edges);
 
   row->node_lane = node;
+  row->depends_on = list_dependencies (revision, known);
   row->n_lanes = MAX (MAX (n_top, lanes->len), node + 1);
   trim (lanes);
   row->n_edges = edges->len;

@@ -26,13 +26,19 @@ typedef struct
 
 /* One row of the timeline: the lane of its node, the number of lanes of the
  * whole timeline (so rows line up) and the edges to draw, lines from children
- * above and to parents below. */
+ * above and to parents below. Depends On is no edge: a line across lanes to
+ * a revision of another branch, many rows away, would cross the lines of
+ * every branch between, so the row names what it depends on instead. */
 typedef struct
 {
   guint   node_lane;
   guint   n_lanes;
   guint   n_edges;
   StrataLaneEdge *edges;
+  /* The Depends On entries, a revision's full id where the entry is a
+   * prefix of one in the timeline, else as written (a branch label); NULL
+   * when there are none. */
+  char  **depends_on;
 } StrataLaneRow;
 
 void           strata_lane_row_free          (StrataLaneRow *row);
@@ -45,7 +51,8 @@ gboolean       strata_lane_row_has_edge      (const StrataLaneRow *row,
 
 /* @revisions newest first (every child before its parents). Returns one
  * StrataLaneRow per revision, in the same order. Parents are Revises only;
- * one not in @revisions (a missing file) ends its lane. */
+ * one not in @revisions (a missing file) ends its lane. Depends On
+ * entries are listed on the row, never drawn as lanes. */
 GPtrArray     *strata_timeline_layout_compute (GPtrArray    *revisions);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLaneRow, strata_lane_row_free)

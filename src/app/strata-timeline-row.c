@@ -21,6 +21,7 @@ struct _StrataTimelineRow
   GtkLabel           *short_id;
   GtkLabel           *date;
   GtkBox             *labels;
+  GtkLabel           *depends_on;
   GtkBox             *pills;
 };
 
@@ -88,6 +89,31 @@ update_labels (StrataTimelineRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->labels), labels[0] != NULL);
 }
 
+/* Depends On is named on the row rather than drawn across the lanes (see
+ * strata-timeline-layout.h). */
+static void
+update_depends_on (StrataTimelineRow   *self,
+                   const StrataLaneRow *lanes)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; lanes != NULL && lanes->depends_on && lanes->depends_on[i]; i++)
+    {
+      g_autofree char *short_name = g_utf8_substring (lanes->depends_on[i], 0, 12);
+
+      g_string_append_printf (names, "%s%s", i ? ", " : "", short_name);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->depends_on), names->len > 0);
+  if (names->len == 0)
+    return;
+  /* Translators: under a timeline row; %s lists revision ids or branch labels */
+  text = g_strdup_printf (_("Depends on %s"), names->str);
+  gtk_label_set_text (self->depends_on, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->depends_on),
+                               _("Upgrading to this revision applies these first"));
+}
+
 static void
 update_accessible (StrataTimelineRow *self,
                    StrataRevision    *revision,
@@ -128,6 +154,7 @@ update (StrataTimelineRow *self)
   gtk_label_set_text (self->date, date ? date : "");
   gtk_widget_set_visible (GTK_WIDGET (self->date), date != NULL);
   update_labels (self, revision);
+  update_depends_on (self, strata_timeline_item_get_lanes (self->item));
   update_pills (self, state);
   update_accessible (self, revision, state);
 }
@@ -201,6 +228,7 @@ strata_timeline_row_class_init (StrataTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, short_id);
   gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, date);
   gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, labels);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, depends_on);
   gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, pills);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "timelinerow");

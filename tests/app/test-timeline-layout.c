@@ -100,6 +100,34 @@ test_two_heads_and_missing_parent (void)
 }
 
 static void
+test_depends_on (void)
+{
+  g_autoptr(GPtrArray) revisions =
+    make_revisions ((const char *[]) { "audit1:seed1", "price1:seed1", "seed1:", NULL });
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(StrataLaneRow) copy = NULL;
+
+  /* audit depends on price (an id prefix, as Alembic allows) and on a
+   * branch label; no revision depends on anything else. */
+  strata_revision_set_depends_on (g_ptr_array_index (revisions, 0),
+                                  (const char *[]) { "price", "pricing@head", NULL });
+  rows = strata_timeline_layout_compute (revisions);
+  g_assert_cmpstrv (row_at (rows, 0)->depends_on,
+                    ((const char *[]) { "price1", "pricing@head", NULL }));
+  g_assert_null (row_at (rows, 1)->depends_on);
+  g_assert_null (row_at (rows, 2)->depends_on);
+
+  /* The dependency draws no lane: the same lanes as without it. */
+  g_assert_cmpuint (row_at (rows, 0)->node_lane, ==, 0);
+  g_assert_cmpuint (row_at (rows, 1)->node_lane, ==, 1);
+  g_assert_cmpuint (row_at (rows, 0)->n_edges, ==, 1);
+  g_assert_cmpuint (row_at (rows, 0)->n_lanes, ==, 2);
+
+  copy = strata_lane_row_copy (row_at (rows, 0));
+  g_assert_cmpstrv (copy->depends_on, ((const char *[]) { "price1", "pricing@head", NULL }));
+}
+
+static void
 test_empty (void)
 {
   g_autoptr(GPtrArray) revisions = g_ptr_array_new ();
@@ -117,6 +145,7 @@ main (int   argc,
   g_test_add_func ("/app/timeline-layout/linear", test_linear);
   g_test_add_func ("/app/timeline-layout/branch-and-merge", test_branch_and_merge);
   g_test_add_func ("/app/timeline-layout/two-heads", test_two_heads_and_missing_parent);
+  g_test_add_func ("/app/timeline-layout/depends-on", test_depends_on);
   g_test_add_func ("/app/timeline-layout/empty", test_empty);
 
   return g_test_run ();
