@@ -37,14 +37,18 @@ typedef enum
  * the primary key of a WITHOUT ROWID table), never by OFFSET, and only a
  * bounded cache of pages is kept. Rows not loaded yet are placeholders
  * (strata_table_row_get_loaded() is FALSE); when their page arrives the model
- * emits one items-changed for the whole page. The count (and so n-items)
- * arrives asynchronously: until then the model is empty and "loading". */
+ * emits one items-changed for the whole page. An open (or a reload, or a new
+ * filter) reads the first page before it counts: n-items first grows to the
+ * first page's rows (at most STRATA_TABLE_MODEL_PAGE_SIZE, all loaded), then,
+ * with a second items-changed that adds the rows after them, to the count.
+ * "loading" is TRUE until the count has arrived. */
 StrataTableModel   *strata_table_model_new              (GFile                 *file,
                                                          const char            *table);
 GFile              *strata_table_model_get_file         (StrataTableModel      *self);
 const char         *strata_table_model_get_table        (StrataTableModel      *self);
 /* The column names, once loaded (notify::columns); NULL before. */
 const char * const *strata_table_model_get_columns      (StrataTableModel      *self);
+/* TRUE until the count is known; rows of the first page may show meanwhile. */
 gboolean            strata_table_model_get_loading      (StrataTableModel      *self);
 /* Why the rows could not be read (notify::error-message); NULL when they could. */
 const char         *strata_table_model_get_error_message (StrataTableModel     *self);

@@ -98,14 +98,52 @@ wait_for_load (StrataTableModel *model)
   g_source_remove (timeout);
 }
 
+typedef struct
+{
+  guint    position;
+  guint    removed;
+  guint    added;
+  gboolean loading;
+} Change;
+
 static void
 items_changed_cb (GListModel *model,
                   guint       position,
                   guint       removed,
                   guint       added,
-                  guint      *count)
+                  GArray     *changes)
 {
-  (*count)++;
+  Change change = { position, removed, added,
+                    strata_table_model_get_loading (STRATA_TABLE_MODEL (model)) };
+
+  g_array_append_val (changes, change);
+}
+
+static void
+assert_change (GArray   *changes,
+               guint     i,
+               guint     position,
+               guint     removed,
+               guint     added,
+               gboolean  loading)
+{
+  Change *change = &g_array_index (changes, Change, i);
+
+  g_assert_cmpuint (change->position, ==, position);
+  g_assert_cmpuint (change->removed, ==, removed);
+  g_assert_cmpuint (change->added, ==, added);
+  g_assert_cmpint (change->loading, ==, loading);
+}
+
+static void
+wait_for_changes (GArray *changes,
+                  guint   n)
+{
+  guint timeout = g_timeout_add_seconds (20, timeout_cb, NULL);
+
+  while (changes->len < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout);
 }
 
 static void
@@ -114,21 +152,36 @@ test_dense (Fixture       *fixture,
 {
   g_autoptr(StrataTableModel) model = strata_table_model_new (fixture->file, "part");
   g_autoptr(StrataTableRow) row = NULL;
-  guint changes = 0;
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
   gint64 start = g_get_monotonic_time ();
 
-  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), changes);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
   g_assert_true (strata_table_model_get_loading (model));
 
-  row = wait_for_row (model, 0);
-  g_test_message ("first row after %" G_GINT64_FORMAT " µs", g_get_monotonic_time () - start);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
+  /* The first page shows before the count, loaded, while still loading. */
+  wait_for_changes (changes, 1);
+  g_test_message ("first rows after %" G_GINT64_FORMAT " µs", g_get_monotonic_time () - start);
+  assert_change (changes, 0, 0, 0, STRATA_TABLE_MODEL_PAGE_SIZE, TRUE);
   g_assert_cmpstrv (strata_table_model_get_columns (model),
                     ((const char *[]) { "id", "name", "qty", NULL }));
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (strata_table_row_get_loaded (row));
   g_assert_cmpstr (strata_table_row_get_value (row, 1), ==, "part 1");
-  /* One items-changed for the count, one for the first page. */
-  g_assert_cmpuint (changes, ==, 2);
+  g_clear_object (&row);
+  row = g_list_model_get_item (G_LIST_MODEL (model), STRATA_TABLE_MODEL_PAGE_SIZE - 1);
+  g_assert_true (strata_table_row_get_loaded (row));
+  g_clear_object (&row);
+
+  /* Then the count adds the rows after the first page, and loading ends. */
+  wait_for_load (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
+  g_assert_cmpuint (changes->len, ==, 2);
+  assert_change (changes, 1, STRATA_TABLE_MODEL_PAGE_SIZE, 0, N_ROWS - STRATA_TABLE_MODEL_PAGE_SIZE,
+                 FALSE);
+  /* The first page was kept, not read again. */
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (strata_table_row_get_loaded (row));
   g_clear_object (&row);
 
   /* A jump near the end loads one page there, not everything before it. */
@@ -136,7 +189,10 @@ test_dense (Fixture       *fixture,
   g_assert_cmpstr (strata_table_row_get_value (row, 0), ==, "199999");
   g_assert_cmpstr (strata_table_row_get_value (row, 2), ==, "99");
   g_assert_cmpuint (strata_table_row_get_position (row), ==, N_ROWS - 2);
-  g_assert_cmpuint (changes, ==, 3);
+  g_assert_cmpuint (changes->len, ==, 3);
+  /* The last page holds the rows past the last full page. */
+  assert_change (changes, 2, N_ROWS / STRATA_TABLE_MODEL_PAGE_SIZE * STRATA_TABLE_MODEL_PAGE_SIZE,
+                 N_ROWS % STRATA_TABLE_MODEL_PAGE_SIZE, N_ROWS % STRATA_TABLE_MODEL_PAGE_SIZE, FALSE);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), N_ROWS));
 
   g_clear_object (&row);
