@@ -4,6 +4,7 @@
 set -eu
 build=$1
 gui=$2
+top=$3
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 
@@ -25,6 +26,12 @@ share/glib-2.0/schemas/$app.gschema.xml
 share/dbus-1/services/$app.service"
 fi
 
+# A catalog for every language in po/LINGUAS, where gettext looks for it.
+for lang in $(sed 's/#.*//' "$top/po/LINGUAS"); do
+  expected="$expected
+share/locale/$lang/LC_MESSAGES/strata.mo"
+done
+
 status=0
 for f in $expected; do
   if [ -e "$root/$f" ]; then
@@ -34,6 +41,17 @@ for f in $expected; do
     status=1
   fi
 done
+# The desktop file carries the translations of its name and comment.
+if [ "$gui" = true ]; then
+  for lang in $(sed 's/#.*//' "$top/po/LINGUAS"); do
+    if grep -q "^Comment\[$lang\]=" "$root/share/applications/$app.desktop"; then
+      echo "ok: the desktop file has Comment[$lang]"
+    else
+      echo "not ok: the installed desktop file has no Comment[$lang]"
+      status=1
+    fi
+  done
+fi
 # Nothing from the build that users should not get: no tests, no static library.
 if find "$root" -name 'test-*' -o -name '*.a' | grep -q .; then
   echo "not ok: test programs or static libraries were installed:"
