@@ -50,10 +50,11 @@ update_count (StrataDataView *self)
       return;
     }
   n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  /* %'u groups the digits as the locale does: a table may hold millions of rows. */
   if (g_hash_table_size (self->filters) > 0)
-    text = g_strdup_printf (ngettext ("%u matching row", "%u matching rows", n), n);
+    text = g_strdup_printf (ngettext ("%'u matching row", "%'u matching rows", n), n);
   else
-    text = g_strdup_printf (ngettext ("%u row", "%u rows", n), n);
+    text = g_strdup_printf (ngettext ("%'u row", "%'u rows", n), n);
   gtk_label_set_text (self->count_label, text);
 }
 
