@@ -25,7 +25,8 @@ except (ImportError, ValueError) as error:
 TIMEOUT = 30
 HEAD = '8c6e3a0f1b25'
 MERGE_PARENTS = ['6a4c1e8d9f03', '7b5d2f9e0a14']
-CONTROL = 1 << 2  # the X11 Control modifier mask
+SHIFT = 1 << 0  # the X11 modifier masks
+CONTROL = 1 << 2
 ALT = 1 << 3
 
 binary, shots = sys.argv[1], sys.argv[2]
@@ -148,7 +149,7 @@ def main():
     env['GSETTINGS_BACKEND'] = 'memory'
     Atspi.init()
 
-    print('1..9', flush=True)
+    print('1..11', flush=True)
     process = None
     try:
         # Without a project: the start page.
@@ -215,6 +216,42 @@ def main():
                  lambda: find(app, prefix='Add part price table, Current'))
         tap('timeline follows', True)
         screenshot('downgraded')
+
+        # Rehearse the pending merge with Ctrl+Shift+R: it runs on a copy in memory.
+        press('R', CONTROL | SHIFT)
+        rehearsal = None
+        try:
+            rehearsal = wait_for('the rehearsal', lambda: find(app, role='frame', name='Rehearsal'),
+                                 timeout=5)
+        except TimeoutError:
+            pass
+        if rehearsal is None:
+            # No keyboard focus without a window manager: the main menu has it.
+            click(wait_for('the main menu', lambda: find(app, role='toggle button', name='Main Menu')))
+            click(wait_for('Rehearse', lambda: find(app, prefix='Rehearse')))
+            rehearsal = wait_for('the rehearsal', lambda: find(app, role='frame', name='Rehearsal'))
+        summary = wait_for('the rehearsal to finish',
+                           lambda: find(rehearsal, name='The revision downgrades and upgrades cleanly')
+                           or find(rehearsal, prefix='1 finding'))
+        tap('rehearsal of the pending merge', summary is not None and heads(database) == MERGE_PARENTS)
+        screenshot('rehearsal')
+        press(0xff1b)  # Escape
+        wait_for('the rehearsal to close', lambda: find(app, role='frame', name='Rehearsal') is None)
+
+        # The backups window with Ctrl+Shift+B: no run has dropped anything yet.
+        press('B', CONTROL | SHIFT)
+        backups = None
+        try:
+            backups = wait_for('the backups', lambda: find(app, role='frame', name='Backups'), timeout=5)
+        except TimeoutError:
+            click(wait_for('the main menu', lambda: find(app, role='toggle button', name='Main Menu')))
+            click(wait_for('Backups', lambda: find(app, prefix='Backups')))
+            backups = wait_for('the backups', lambda: find(app, role='frame', name='Backups'))
+        empty = wait_for('the empty list', lambda: find(backups, name='No Backups Yet'))
+        tap('backups window lists none', empty is not None)
+        screenshot('backups')
+        press(0xff1b)
+        wait_for('the backups to close', lambda: find(app, role='frame', name='Backups') is None)
 
         press(0x3f, CONTROL)  # Ctrl+? opens the shortcuts window
         shortcuts = None
