@@ -186,6 +186,8 @@ strata_backups_window_new (GtkWindow     *parent,
   g_autofree char *folder = NULL;
   g_autofree char *database = NULL;
   g_autofree char *intro = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *empty = NULL;
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
 
@@ -193,11 +195,16 @@ strata_backups_window_new (GtkWindow     *parent,
   self->project = g_object_ref (project);
   folder = strata_project_get_display_path (project, strata_project_get_backup_directory (project));
   database = strata_project_get_display_path (project, strata_project_get_database_file (project));
-  adw_window_title_set_subtitle (self->window_title, folder);
+  /* Translators: the subtitle of the Backups window; %s is a folder of the project */
+  subtitle = g_strdup_printf (_("Kept in %s"), folder);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
   intro = g_strdup_printf (_("Copies of %s, newest first, taken before runs that could lose "
                              "data and before each restore."), database);
   gtk_label_set_text (self->intro_label, intro);
-  adw_status_page_set_description (self->empty_page, intro);
+  /* An empty list has no order to explain. */
+  empty = g_strdup_printf (_("A copy of %s is taken here before a run that could lose data, "
+                             "and before each restore."), database);
+  adw_status_page_set_description (self->empty_page, empty);
   strata_backups_window_reload (self);
   return self;
 }
