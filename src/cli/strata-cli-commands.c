@@ -160,7 +160,9 @@ strata_cli_revision (StrataCli  *cli,
   if (!strata_cli_parse_options (cli, "revision", NULL,
                                  _("Create a new revision file."),
                                  _("The file is written to the versions folder, revising the "
-                                   "single head unless --head says otherwise.\n\n"
+                                   "single head unless --head says otherwise. With "
+                                   "--autogenerate its SQL is written from schema.sql: see "
+                                   "“strata-cli revision --autogenerate --help”.\n\n"
                                    "Examples:\n"
                                    "  strata-cli revision -m \"add supplier table\"\n"
                                    "  strata-cli revision -m \"start audit\" --head base "
