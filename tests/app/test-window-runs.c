@@ -8,51 +8,13 @@
 #include <sqlite3.h>
 
 #include "strata-test-util.h"
+#include "strata-window-fixture.h"
 #include "strata-timeline-item.h"
 #include "strata-window-private.h"
 
 #define HEAD "8c6e3a0f1b25"
 
-typedef struct
-{
-  char         *dir;
-  char         *database;
-  StrataWindow *window;
-  guint         reloads;
-} Fixture;
-
-static gboolean
-reloaded (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return _strata_window_get_n_reloads (fixture->window) > fixture->reloads;
-}
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(GFile) folder = NULL;
-
-  fixture->dir = strata_test_copy_example ();
-  fixture->database = g_build_filename (fixture->dir, "maker_hub.db", NULL);
-  folder = g_file_new_for_path (fixture->dir);
-  fixture->window = g_object_new (STRATA_TYPE_WINDOW, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  strata_window_open (fixture->window, folder);
-  strata_test_wait (reloaded, fixture, "the project to load");
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  strata_test_destroy_window (GTK_WINDOW (g_steal_pointer (&fixture->window)));
-  strata_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->database);
-}
+typedef StrataWindowFixture Fixture;
 
 /* Reloads the project after files changed on disk, and waits for it. */
 static void
@@ -60,7 +22,7 @@ reload (Fixture *fixture)
 {
   fixture->reloads = _strata_window_get_n_reloads (fixture->window);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reload", NULL));
-  strata_test_wait (reloaded, fixture, "the reload");
+  strata_test_wait (strata_window_fixture_reloaded, fixture, "the reload");
 }
 
 static gboolean
@@ -329,7 +291,7 @@ opened_other (gpointer data)
   StrataProject *project = strata_window_get_project (fixture->window);
   g_autofree char *path = NULL;
 
-  if (project == NULL || !reloaded (fixture))
+  if (project == NULL || !strata_window_fixture_reloaded (fixture))
     return FALSE;
   path = g_file_get_path (strata_project_get_directory (project));
   return g_str_equal (path, g_object_get_data (G_OBJECT (fixture->window), "other"));
@@ -419,22 +381,29 @@ test_completion_database (Fixture       *fixture,
   g_assert_true (g_strv_contains ((const char * const *)names, "supplier"));
 }
 
+/* Every test here runs on a window over a fresh copy of the example project. */
+static void
+add_window_test (const char *path,
+                 void      (*test) (Fixture *, gconstpointer))
+{
+  g_test_add_vtable (path, sizeof (Fixture), NULL,
+                     (GTestFixtureFunc) strata_window_fixture_setup,
+                     (GTestFixtureFunc) test,
+                     (GTestFixtureFunc) strata_window_fixture_teardown);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   strata_test_init (&argc, &argv);
 
-  g_test_add ("/app/window/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
-  g_test_add ("/app/window/stamp", Fixture, NULL, fixture_setup, test_stamp, fixture_teardown);
-  g_test_add ("/app/window/several-heads", Fixture, NULL, fixture_setup, test_several_heads,
-              fixture_teardown);
-  g_test_add ("/app/window/drop-folder", Fixture, NULL, fixture_setup, test_drop_folder,
-              fixture_teardown);
-  g_test_add ("/app/window/completion-scratch", Fixture, NULL, fixture_setup,
-              test_completion_scratch, fixture_teardown);
-  g_test_add ("/app/window/completion-database", Fixture, NULL, fixture_setup,
-              test_completion_database, fixture_teardown);
+  add_window_test ("/app/window/cancel", test_cancel);
+  add_window_test ("/app/window/stamp", test_stamp);
+  add_window_test ("/app/window/several-heads", test_several_heads);
+  add_window_test ("/app/window/drop-folder", test_drop_folder);
+  add_window_test ("/app/window/completion-scratch", test_completion_scratch);
+  add_window_test ("/app/window/completion-database", test_completion_database);
 
   return g_test_run ();
 }

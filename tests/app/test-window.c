@@ -11,50 +11,13 @@
 #include "strata-rehearsal-dialog.h"
 #include "strata-sql-preview.h"
 #include "strata-test-util.h"
+#include "strata-window-fixture.h"
 #include "strata-timeline-item.h"
 #include "strata-window-private.h"
 
 #define HEAD "8c6e3a0f1b25"
 
-typedef struct
-{
-  char         *dir;
-  char         *database;
-  StrataWindow *window;
-} Fixture;
-
-static gboolean
-reloaded (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return _strata_window_get_n_reloads (fixture->window) >= 1;
-}
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(GFile) folder = NULL;
-
-  fixture->dir = strata_test_copy_example ();
-  fixture->database = g_build_filename (fixture->dir, "maker_hub.db", NULL);
-  folder = g_file_new_for_path (fixture->dir);
-  fixture->window = g_object_new (STRATA_TYPE_WINDOW, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  strata_window_open (fixture->window, folder);
-  strata_test_wait (reloaded, fixture, "the project to load");
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  strata_test_destroy_window (GTK_WINDOW (g_steal_pointer (&fixture->window)));
-  strata_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->database);
-}
+typedef StrataWindowFixture Fixture;
 
 static StrataTimelineItem *
 item_at (Fixture *fixture,
@@ -517,7 +480,7 @@ fixture_setup_schema (Fixture       *fixture,
   fixture->window = g_object_new (STRATA_TYPE_WINDOW, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
   strata_window_open (fixture->window, folder);
-  strata_test_wait (reloaded, fixture, "the project to load");
+  strata_test_wait (strata_window_fixture_reloaded, fixture, "the project to load");
 }
 
 static const char *add_phone[] = { "  website TEXT\n", "  website TEXT,\n  phone TEXT\n" };
@@ -840,35 +803,41 @@ test_init_project (void)
   strata_test_remove_tree (dir);
 }
 
+/* Every test here runs on a window over a fresh copy of the example project. */
+static void
+add_window_test (const char *path,
+                 void      (*test) (Fixture *, gconstpointer))
+{
+  g_test_add_vtable (path, sizeof (Fixture), NULL,
+                     (GTestFixtureFunc) strata_window_fixture_setup,
+                     (GTestFixtureFunc) test,
+                     (GTestFixtureFunc) strata_window_fixture_teardown);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   strata_test_init (&argc, &argv);
 
-  g_test_add ("/app/window/open", Fixture, NULL, fixture_setup, test_open, fixture_teardown);
-  g_test_add ("/app/window/upgrade", Fixture, NULL, fixture_setup, test_upgrade, fixture_teardown);
-  g_test_add ("/app/window/downgrade", Fixture, NULL, fixture_setup, test_downgrade, fixture_teardown);
-  g_test_add ("/app/window/save", Fixture, NULL, fixture_setup, test_save, fixture_teardown);
-  g_test_add ("/app/window/syntax-check", Fixture, NULL, fixture_setup, test_syntax_check,
-              fixture_teardown);
-  g_test_add ("/app/window/inspector", Fixture, NULL, fixture_setup, test_inspector, fixture_teardown);
-  g_test_add ("/app/window/failure", Fixture, NULL, fixture_setup, test_failure, fixture_teardown);
-  g_test_add ("/app/window/folder-monitor", Fixture, NULL, fixture_setup, test_folder_monitor,
-              fixture_teardown);
-  g_test_add ("/app/window/new-revision", Fixture, NULL, fixture_setup, test_new_revision,
-              fixture_teardown);
+  add_window_test ("/app/window/open", test_open);
+  add_window_test ("/app/window/upgrade", test_upgrade);
+  add_window_test ("/app/window/downgrade", test_downgrade);
+  add_window_test ("/app/window/save", test_save);
+  add_window_test ("/app/window/syntax-check", test_syntax_check);
+  add_window_test ("/app/window/inspector", test_inspector);
+  add_window_test ("/app/window/failure", test_failure);
+  add_window_test ("/app/window/folder-monitor", test_folder_monitor);
+  add_window_test ("/app/window/new-revision", test_new_revision);
 
-  g_test_add ("/app/window/confirm-drops", Fixture, NULL, fixture_setup, test_confirm_drops,
-              fixture_teardown);
+  add_window_test ("/app/window/confirm-drops", test_confirm_drops);
   g_test_add ("/app/window/new-from-schema", Fixture, add_phone, fixture_setup_schema,
-              test_new_from_schema, fixture_teardown);
+              test_new_from_schema, strata_window_fixture_teardown);
   g_test_add ("/app/window/new-from-schema-rename", Fixture, rename_website, fixture_setup_schema,
-              test_new_from_schema_rename, fixture_teardown);
-  g_test_add ("/app/window/lint-warning", Fixture, NULL, fixture_setup, test_lint_warning,
-              fixture_teardown);
-  g_test_add ("/app/window/rehearse", Fixture, NULL, fixture_setup, test_rehearse, fixture_teardown);
-  g_test_add ("/app/window/backups", Fixture, NULL, fixture_setup, test_backups, fixture_teardown);
+              test_new_from_schema_rename, strata_window_fixture_teardown);
+  add_window_test ("/app/window/lint-warning", test_lint_warning);
+  add_window_test ("/app/window/rehearse", test_rehearse);
+  add_window_test ("/app/window/backups", test_backups);
   g_test_add_func ("/app/window/init-project", test_init_project);
 
   return g_test_run ();
