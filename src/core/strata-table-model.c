@@ -27,89 +27,10 @@
 #include "strata-error.h"
 #include "strata-sql.h"
 #include "strata-table-model.h"
+#include "strata-table-row-private.h"
 
 #define PAGE_SIZE STRATA_TABLE_MODEL_PAGE_SIZE
 #define MAX_PAGES STRATA_TABLE_MODEL_MAX_PAGES
-
-/* StrataTableRow */
-
-struct _StrataTableRow
-{
-  GObject   parent_instance;
-  guint     position;
-  guint     n_values;
-  char    **values;    /* n_values entries, NULL for SQL NULL; NULL when not loaded */
-};
-
-G_DEFINE_FINAL_TYPE (StrataTableRow, strata_table_row, G_TYPE_OBJECT)
-
-static void
-strata_table_row_finalize (GObject *object)
-{
-  StrataTableRow *self = (StrataTableRow *)object;
-
-  for (guint i = 0; self->values != NULL && i < self->n_values; i++)
-    g_free (self->values[i]);
-  g_free (self->values);
-
-  G_OBJECT_CLASS (strata_table_row_parent_class)->finalize (object);
-}
-
-static void
-strata_table_row_class_init (StrataTableRowClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = strata_table_row_finalize;
-}
-
-static void
-strata_table_row_init (StrataTableRow *self)
-{
-}
-
-static StrataTableRow *
-row_new (guint   position,
-         guint   n_values,
-         char  **values)
-{
-  StrataTableRow *self = g_object_new (STRATA_TYPE_TABLE_ROW, NULL);
-
-  self->position = position;
-  self->n_values = n_values;
-  self->values = values;
-  return self;
-}
-
-guint
-strata_table_row_get_position (StrataTableRow *self)
-{
-  g_return_val_if_fail (STRATA_IS_TABLE_ROW (self), 0);
-  return self->position;
-}
-
-gboolean
-strata_table_row_get_loaded (StrataTableRow *self)
-{
-  g_return_val_if_fail (STRATA_IS_TABLE_ROW (self), FALSE);
-  return self->values != NULL;
-}
-
-guint
-strata_table_row_get_n_values (StrataTableRow *self)
-{
-  g_return_val_if_fail (STRATA_IS_TABLE_ROW (self), 0);
-  return self->n_values;
-}
-
-const char *
-strata_table_row_get_value (StrataTableRow *self,
-                            guint           column)
-{
-  g_return_val_if_fail (STRATA_IS_TABLE_ROW (self), NULL);
-
-  if (self->values == NULL || column >= self->n_values)
-    return NULL;
-  return self->values[column];
-}
 
 /* Filters */
 
@@ -1105,7 +1026,7 @@ add_page (StrataTableModel *self,
     {
       /* Rows that vanished since the count (another writer) show as empty. */
       char **row = i < values->len ? g_steal_pointer (&values->pdata[i]) : g_new0 (char *, n_columns);
-      g_ptr_array_add (page->rows, row_new (index * PAGE_SIZE + i, n_columns, row));
+      g_ptr_array_add (page->rows, _strata_table_row_new (index * PAGE_SIZE + i, n_columns, row));
     }
   g_hash_table_replace (self->pages, GUINT_TO_POINTER (index), page);
   evict_pages (self, index);
@@ -1283,7 +1204,7 @@ strata_table_model_get_item (GListModel *model,
       g_hash_table_add (self->requested, GUINT_TO_POINTER (index));
       push_job (self, JOB_PAGE, index);
     }
-  return row_new (position, self->columns ? g_strv_length (self->columns) : 0, NULL);
+  return _strata_table_row_new (position, self->columns ? g_strv_length (self->columns) : 0, NULL);
 }
 
 static void
@@ -1539,61 +1460,4 @@ strata_table_model_reload (StrataTableModel *self)
   g_return_if_fail (STRATA_IS_TABLE_MODEL (self));
 
   start_open (self);
-}
-
-static const struct {
-  const char           *prefix;
-  StrataFilterOperator  op;
-} comparisons[] = {
-  /* Longest first, so that ">=" is not read as ">" and "=". */
-  { ">=", STRATA_FILTER_GREATER_OR_EQUAL },
-  { "<=", STRATA_FILTER_LESS_OR_EQUAL },
-  { "!=", STRATA_FILTER_NOT_EQUAL },
-  { "<>", STRATA_FILTER_NOT_EQUAL },
-  { "==", STRATA_FILTER_EQUAL },
-  { "=", STRATA_FILTER_EQUAL },
-  { "<", STRATA_FILTER_LESS },
-  { ">", STRATA_FILTER_GREATER },
-};
-
-gboolean
-strata_table_model_parse_filter (const char            *text,
-                                 StrataFilterOperator  *op,
-                                 char                 **value)
-{
-  g_autofree char *trimmed = NULL;
-
-  g_return_val_if_fail (op != NULL, FALSE);
-  g_return_val_if_fail (value != NULL, FALSE);
-
-  *value = NULL;
-  trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
-  if (trimmed[0] == '\0')
-    return FALSE;
-
-  if (g_ascii_strcasecmp (trimmed, "null") == 0 || g_ascii_strcasecmp (trimmed, "is null") == 0)
-    {
-      *op = STRATA_FILTER_IS_NULL;
-      return TRUE;
-    }
-  if (g_ascii_strcasecmp (trimmed, "not null") == 0 ||
-      g_ascii_strcasecmp (trimmed, "is not null") == 0)
-    {
-      *op = STRATA_FILTER_IS_NOT_NULL;
-      return TRUE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (comparisons); i++)
-    if (g_str_has_prefix (trimmed, comparisons[i].prefix))
-      {
-        *op = comparisons[i].op;
-        *value = g_strstrip (g_strdup (trimmed + strlen (comparisons[i].prefix)));
-        return TRUE;
-      }
-
-  *op = STRATA_FILTER_LIKE;
-  if (strpbrk (trimmed, "%_") != NULL)
-    *value = g_steal_pointer (&trimmed);
-  else
-    *value = g_strdup_printf ("%%%s%%", trimmed);
-  return TRUE;
 }

@@ -6,14 +6,13 @@
 
 #include <gio/gio.h>
 
+#include "strata-table-row.h"
+
 G_BEGIN_DECLS
 
 #define STRATA_TYPE_TABLE_MODEL (strata_table_model_get_type ())
-#define STRATA_TYPE_TABLE_ROW   (strata_table_row_get_type ())
 
-/* The model's item type lives beside it, as GtkStringObject beside GtkStringList. */
 G_DECLARE_FINAL_TYPE (StrataTableModel, strata_table_model, STRATA, TABLE_MODEL, GObject)
-G_DECLARE_FINAL_TYPE (StrataTableRow, strata_table_row, STRATA, TABLE_ROW, GObject)
 
 typedef enum
 {
@@ -71,12 +70,5 @@ gboolean            strata_table_model_parse_filter     (const char            *
                                                          StrataFilterOperator  *op,
                                                          char                 **value);
 
-guint               strata_table_row_get_position       (StrataTableRow        *self);
-gboolean            strata_table_row_get_loaded         (StrataTableRow        *self);
-guint               strata_table_row_get_n_values       (StrataTableRow        *self);
-/* The value of column @column as text; NULL for SQL NULL (and before loading).
- * A blob reads as "BLOB (N bytes)". */
-const char         *strata_table_row_get_value          (StrataTableRow        *self,
-                                                         guint                  column);
 
 G_END_DECLS
