@@ -14,6 +14,7 @@
 #include "strata-status.h"
 #include "strata-migration.h"
 #include "strata-sql.h"
+#include "strata-sql-check.h"
 #include "strata-schema.h"
 #include "strata-table-model.h"
 #include "strata-schema-snapshot.h"

@@ -1,4 +1,4 @@
-/* strata-sql-check.c
+/* strata-sql-check.c: which statements of a revision do not prepare
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,11 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database.h"
+#include "strata-revision.h"
+#include "strata-revision-graph.h"
+#include "strata-schema.h"
+#include "strata-sql.h"
 #include "strata-sql-check.h"
 
 typedef struct
@@ -170,32 +175,36 @@ check_section (StrataDatabase  *database,
     }
 }
 
-static void
-check_worker (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
+static const char *no_parents[] = { NULL };
+
+StrataSqlCheck *
+strata_sql_check (StrataRevisionGraph  *graph,
+                  const char * const   *parents,
+                  const char           *upgrade_sql,
+                  const char           *downgrade_sql,
+                  GCancellable         *cancellable,
+                  GError              **error)
 {
-  CheckData *data = task_data;
   g_autoptr(StrataDatabase) database = NULL;
   g_autoptr(StrataSchema) schema = NULL;
   g_autoptr(GPtrArray) ancestors = NULL;
+  g_autoptr(StrataSqlCheck) check = NULL;
   g_autofree char *key = NULL;
-  StrataSqlCheck *check;
-  GError *error = NULL;
 
-  if ((database = strata_database_open_memory (&error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), NULL);
+
+  /* A base revision starts from an empty schema. */
+  if (parents == NULL)
+    parents = no_parents;
+  if ((database = strata_database_open_memory (error)) == NULL)
+    return NULL;
 
   /* An ancestor that fails to run leaves a partial schema; the check still
    * says what it can. */
-  key = g_strjoinv (",", data->parents);
-  if (!restore_base (database, data->graph, key))
+  key = g_strjoinv (",", (char **)parents);
+  if (!restore_base (database, graph, key))
     {
-      ancestors = collect_ancestors (data->graph, (const char * const *)data->parents);
+      ancestors = collect_ancestors (graph, parents);
       for (guint i = 0; i < ancestors->len && !g_cancellable_is_cancelled (cancellable); i++)
         {
           const char *sql = strata_revision_get_sql (g_ptr_array_index (ancestors, i),
@@ -204,20 +213,36 @@ check_worker (GTask        *task,
             strata_database_exec (database, sql, NULL);
         }
       if (!g_cancellable_is_cancelled (cancellable))
-        remember_base (database, data->graph, key);
+        remember_base (database, graph, key);
     }
 
   check = g_new0 (StrataSqlCheck, 1);
   check->problems = g_ptr_array_new_with_free_func ((GDestroyNotify)problem_free);
-  check_section (database, STRATA_DIRECTION_UPGRADE, data->upgrade_sql, check->problems,
-                 cancellable);
+  check_section (database, STRATA_DIRECTION_UPGRADE, upgrade_sql, check->problems, cancellable);
   if ((schema = strata_schema_read (database, STRATA_SCHEMA_FLAGS_NONE, NULL, NULL)))
     check->names = strata_schema_dup_names (schema);
-  check_section (database, STRATA_DIRECTION_DOWNGRADE, data->downgrade_sql, check->problems,
+  check_section (database, STRATA_DIRECTION_DOWNGRADE, downgrade_sql, check->problems,
                  cancellable);
 
-  if (g_task_return_error_if_cancelled (task))
-    strata_sql_check_free (check);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return g_steal_pointer (&check);
+}
+
+static void
+check_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CheckData *data = task_data;
+  StrataSqlCheck *check;
+  GError *error = NULL;
+
+  check = strata_sql_check (data->graph, (const char * const *)data->parents,
+                            data->upgrade_sql, data->downgrade_sql, cancellable, &error);
+  if (check == NULL)
+    g_task_return_error (task, error);
   else
     g_task_return_pointer (task, check, (GDestroyNotify)strata_sql_check_free);
 }

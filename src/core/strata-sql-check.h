@@ -4,7 +4,9 @@
  */
 #pragma once
 
-#include <strata.h>
+#include <gio/gio.h>
+
+#include "strata-types.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +31,16 @@ void            strata_sql_check_free   (StrataSqlCheck      *check);
  * of every ancestor of @parents in @graph, then prepares each statement of
  * @upgrade_sql (running those that prepare, so later ones see their tables),
  * then each of @downgrade_sql against the schema the upgrade left. */
+/* Replays the upgrade SQL of @parents (NULL for none) and their ancestors into an in-memory
+ * database (cached for the last parents checked), then prepares each statement
+ * of both sections against it, running the upgrade's so the downgrade sees its
+ * schema. Never touches a real database. */
+StrataSqlCheck *strata_sql_check        (StrataRevisionGraph *graph,
+                                         const char * const  *parents,
+                                         const char          *upgrade_sql,
+                                         const char          *downgrade_sql,
+                                         GCancellable        *cancellable,
+                                         GError             **error);
 void            strata_sql_check_async  (StrataRevisionGraph *graph,
                                          const char * const  *parents,
                                          const char          *upgrade_sql,
