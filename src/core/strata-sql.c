@@ -120,38 +120,31 @@ strata_sql_split (const char *sql)
   return g_steal_pointer (&statements);
 }
 
+/* SQLite's own printf knows its quoting: %w doubles the double quotes of an
+ * identifier, %Q the single quotes of a literal and writes NULL for NULL. */
+static char *
+sqlite_printf (const char *format,
+               const char *text)
+{
+  char *quoted = sqlite3_mprintf (format, text);
+  char *copy;
+
+  if (quoted == NULL)
+    g_error ("out of memory quoting SQL");
+  copy = g_strdup (quoted);
+  sqlite3_free (quoted);
+  return copy;
+}
+
 char *
 strata_sql_quote_identifier (const char *name)
 {
-  g_autoptr(GString) quoted = g_string_new ("\"");
-
   g_return_val_if_fail (name != NULL, NULL);
-
-  for (const char *p = name; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (quoted, '"');
-      g_string_append_c (quoted, *p);
-    }
-  g_string_append_c (quoted, '"');
-  return g_string_free (g_steal_pointer (&quoted), FALSE);
+  return sqlite_printf ("\"%w\"", name);
 }
 
 char *
 strata_sql_quote_literal (const char *text)
 {
-  g_autoptr(GString) quoted = NULL;
-
-  if (text == NULL)
-    return g_strdup ("NULL");
-
-  quoted = g_string_new ("'");
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\'')
-        g_string_append_c (quoted, '\'');
-      g_string_append_c (quoted, *p);
-    }
-  g_string_append_c (quoted, '\'');
-  return g_string_free (g_steal_pointer (&quoted), FALSE);
+  return sqlite_printf ("%Q", text);
 }
