@@ -16,6 +16,7 @@
 #include "strata-error.h"
 #include "strata-project-private.h"
 #include "strata-revision-private.h"
+#include "strata-revision-pack-private.h"
 #include "strata-revision-graph.h"
 #include "strata-status.h"
 
@@ -750,11 +751,13 @@ list_revision_files (DIR *dir)
   return g_steal_pointer (&names);
 }
 
-/* The whole of @name in @dir, NUL-terminated; NULL with errno set. */
+/* The whole of @name in @dir, NUL-terminated, and its stamp as it was just
+ * before the reading; NULL with errno set. */
 static char *
-read_file_at (DIR        *dir,
-              const char *name,
-              gsize      *length)
+read_file_at (DIR             *dir,
+              const char      *name,
+              StrataFileStamp *stamp,
+              gsize           *length)
 {
   g_autofree char *contents = NULL;
   struct stat info;
@@ -766,6 +769,7 @@ read_file_at (DIR        *dir,
     return NULL;
   if (fstat (fd, &info) == 0)
     {
+      _strata_file_stamp_init (stamp, &info);
       contents = g_malloc (info.st_size + 1);
       while (done < (gsize)info.st_size)
         {
@@ -823,31 +827,6 @@ display_path_in (StrataProject *self,
   return strata_project_get_display_path (self, file);
 }
 
-static StrataRevision *
-load_revision (StrataProject  *self,
-               Folder         *folder,
-               const char     *name,
-               GError        **error)
-{
-  g_autofree char *path = g_build_filename (folder->path, name, NULL);
-  g_autofree char *display = display_path_in (self, folder, path);
-  g_autofree char *contents = NULL;
-  StrataRevision *revision;
-  gsize length = 0;
-
-  errno = 0;
-  if (!(contents = read_file_at (folder->dir, name, &length)))
-    {
-      int saved_errno = errno;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
-                   _("%s: cannot read the revision file: %s"), display, g_strerror (saved_errno));
-      return NULL;
-    }
-  if ((revision = strata_revision_new_from_data (display, contents, length, error)))
-    _strata_revision_set_path (revision, path);
-  return revision;
-}
-
 static gboolean
 open_versions_directory (StrataProject  *self,
                          Folder         *folder,
@@ -880,14 +859,89 @@ open_versions_directory (StrataProject  *self,
  * the error reported is that of the first bad file, as with one thread. */
 typedef struct
 {
-  StrataProject   *self;
-  Folder          *folder;
-  GPtrArray       *names;
-  GCancellable    *cancellable;
-  StrataRevision **revisions;
-  GError         **errors;
-  guint            next;
+  StrataProject       *self;
+  Folder              *folder;
+  GPtrArray           *names;
+  GCancellable        *cancellable;
+  StrataRevisionPack  *pack;
+  gint64               started_us;
+  StrataRevision     **revisions;
+  GError             **errors;
+  /* What each file held and its stamp then, for the next pack. */
+  StrataFileStamp     *stamps;
+  GBytes             **contents;
+  gboolean            *packed;
+  guint                next;
 } Load;
+
+static void
+load_clear (Load *load)
+{
+  guint n = load->names != NULL ? load->names->len : 0;
+
+  for (guint i = 0; load->errors != NULL && i < n; i++)
+    {
+      g_clear_error (&load->errors[i]);
+      g_clear_pointer (&load->contents[i], g_bytes_unref);
+    }
+  g_clear_pointer (&load->pack, _strata_revision_pack_free);
+  g_clear_pointer (&load->revisions, g_free);
+  g_clear_pointer (&load->errors, g_free);
+  g_clear_pointer (&load->stamps, g_free);
+  g_clear_pointer (&load->contents, g_free);
+  g_clear_pointer (&load->packed, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Load, load_clear)
+
+/* The contents of file @i: from the pack when the file's stamp is the one
+ * packed (one stat instead of an open, a read and a close), else read. */
+static GBytes *
+contents_of (Load  *load,
+             guint  i)
+{
+  const char *name = g_ptr_array_index (load->names, i);
+  struct stat info;
+  GBytes *packed;
+  char *data;
+  gsize length = 0;
+
+  if (load->pack != NULL && fstatat (dirfd (load->folder->dir), name, &info, 0) == 0)
+    {
+      _strata_file_stamp_init (&load->stamps[i], &info);
+      if ((packed = _strata_revision_pack_lookup (load->pack, name, &load->stamps[i])))
+        {
+          load->packed[i] = TRUE;
+          return packed;
+        }
+    }
+  errno = 0;
+  if (!(data = read_file_at (load->folder->dir, name, &load->stamps[i], &length)))
+    return NULL;
+  return g_bytes_new_take (data, length);
+}
+
+static StrataRevision *
+load_revision (Load     *load,
+               guint     i,
+               GError  **error)
+{
+  const char *name = g_ptr_array_index (load->names, i);
+  g_autofree char *path = g_build_filename (load->folder->path, name, NULL);
+  g_autofree char *display = display_path_in (load->self, load->folder, path);
+  StrataRevision *revision;
+
+  if (!(load->contents[i] = contents_of (load, i)))
+    {
+      int saved_errno = errno != 0 ? errno : EIO;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("%s: cannot read the revision file: %s"), display, g_strerror (saved_errno));
+      return NULL;
+    }
+  if ((revision = _strata_revision_new_from_bytes (display, load->contents[i], error)))
+    _strata_revision_set_path (revision, path);
+  return revision;
+}
 
 static gpointer
 load_files (gpointer data)
@@ -897,9 +951,35 @@ load_files (gpointer data)
 
   while ((i = g_atomic_int_add (&load->next, 1)) < load->names->len)
     if (!g_cancellable_set_error_if_cancelled (load->cancellable, &load->errors[i]))
-      load->revisions[i] = load_revision (load->self, load->folder,
-                                          g_ptr_array_index (load->names, i), &load->errors[i]);
+      load->revisions[i] = load_revision (load, i, &load->errors[i]);
   return NULL;
+}
+
+/* Writes a new pack when this load read files the pack should hold, or the
+ * pack holds files the folder no longer has. Files changed in the last
+ * moments stay out until a later load finds them settled. */
+static void
+update_pack (Load *load)
+{
+  guint n = load->names->len;
+  g_autofree const char **names = g_new (const char *, n);
+  g_autofree StrataFileStamp *stamps = g_new (StrataFileStamp, n);
+  g_autofree GBytes **contents = g_new (GBytes *, n);
+  gboolean changed = FALSE;
+  guint kept = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!_strata_file_stamp_is_settled (&load->stamps[i], load->started_us))
+        continue;
+      changed |= !load->packed[i];
+      names[kept] = g_ptr_array_index (load->names, i);
+      stamps[kept] = load->stamps[i];
+      contents[kept] = load->contents[i];
+      kept++;
+    }
+  if (changed || kept != _strata_revision_pack_get_size (load->pack))
+    _strata_revision_pack_write (load->folder->path, kept, names, stamps, contents);
 }
 
 /* Opening a file costs the kernel more than parsing it costs us, so a second
@@ -916,8 +996,13 @@ load_revisions (Load    *load,
   GPtrArray *revisions = g_ptr_array_new_full (n, g_object_unref);
   GError *first = NULL;
 
+  load->started_us = g_get_real_time ();
+  load->pack = _strata_revision_pack_open (load->folder->path);
   load->revisions = g_new0 (StrataRevision *, n);
   load->errors = g_new0 (GError *, n);
+  load->stamps = g_new0 (StrataFileStamp, n);
+  load->contents = g_new0 (GBytes *, n);
+  load->packed = g_new0 (gboolean, n);
   if (n >= 2 * FILES_PER_THREAD && g_get_num_processors () > 1)
     helper = g_thread_new ("strata-load", load_files, load);
   load_files (load);
@@ -930,12 +1015,12 @@ load_revisions (Load    *load,
         g_ptr_array_add (revisions, load->revisions[i]);
       if (first == NULL)
         first = g_steal_pointer (&load->errors[i]);
-      g_clear_error (&load->errors[i]);
     }
-  g_free (load->revisions);
-  g_free (load->errors);
   if (first == NULL)
-    return revisions;
+    {
+      update_pack (load);
+      return revisions;
+    }
   g_propagate_error (error, first);
   g_ptr_array_unref (revisions);
   return NULL;
@@ -949,7 +1034,7 @@ strata_project_load_graph (StrataProject  *self,
   g_auto(Folder) folder = { NULL };
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GPtrArray) revisions = NULL;
-  Load load = { self, &folder };
+  g_auto(Load) load = { self, &folder };
 
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);

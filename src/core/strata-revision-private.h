@@ -8,6 +8,12 @@
 
 G_BEGIN_DECLS
 
+/* Like strata_revision_new_from_data(), but the revision keeps a reference
+ * to @contents instead of a copy: its SQL is copied out only when asked for. */
+StrataRevision *_strata_revision_new_from_bytes (const char  *display_path,
+                                                 GBytes      *contents,
+                                                 GError     **error);
+
 /* Like strata_revision_set_file() with g_file_new_for_path(), but the GFile
  * is made only when strata_revision_get_file() first asks for it. */
 void _strata_revision_set_path (StrataRevision *self,

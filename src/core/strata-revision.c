@@ -15,11 +15,15 @@
 /* Alembic's default truncate_slug_length. */
 #define MAX_SLUG_LENGTH 40
 
+/* A section read from a file is copied out of it only when first asked for:
+ * listing heads or history never needs the SQL of a thousand revisions. */
 typedef struct
 {
-  char     *sql;
-  guint     line;
-  gboolean  transactional;
+  char       *sql;    /* NULL until then */
+  const char *start;  /* the SQL in the revision's source, while sql is NULL */
+  const char *end;
+  guint       line;
+  gboolean    transactional;
 } Section;
 
 struct _StrataRevision
@@ -37,6 +41,7 @@ struct _StrataRevision
   GPtrArray *extra_before;
   GPtrArray *extra_after;
   Section   sections[2];
+  GBytes   *source;   /* the file the sections were read from */
   /* Made from path when first asked for: a GFile for each revision loaded
    * costs more than parsing its file. */
   GFile    *file;
@@ -105,6 +110,7 @@ strata_revision_finalize (GObject *object)
   g_clear_pointer (&self->extra_after, g_ptr_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->sections); i++)
     take_text (&self->sections[i].sql, NULL);
+  g_clear_pointer (&self->source, g_bytes_unref);
   g_clear_object (&self->file);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->display_path, g_free);
@@ -401,7 +407,28 @@ finish_section (Parser     *parser,
   if (parser->current < 0)
     return;
   section = &parser->revision->sections[parser->current];
-  take_text (&section->sql, copy_section (parser->section_start, end));
+  take_text (&section->sql, NULL);
+  section->start = parser->section_start;
+  section->end = end;
+}
+
+/* Revisions are shared between threads (a graph loaded on a worker is read on
+ * the main thread), so the first copy is published atomically and a copy
+ * made at the same moment by another thread is dropped. */
+static const char *
+section_sql (Section *section)
+{
+  char *sql = g_atomic_pointer_get (&section->sql);
+
+  if (sql != NULL)
+    return sql;
+  sql = copy_section (section->start, section->end);
+  if (!g_atomic_pointer_compare_and_exchange (&section->sql, NULL, sql))
+    {
+      g_free (sql);
+      sql = g_atomic_pointer_get (&section->sql);
+    }
+  return sql;
 }
 
 /* The next word of a marker line, separated by spaces or tabs; NULL at the end. */
@@ -646,20 +673,21 @@ parse (Parser      *parser,
 }
 
 StrataRevision *
-strata_revision_new_from_data (const char  *display_path,
-                               const char  *data,
-                               gssize       length,
-                               GError     **error)
+_strata_revision_new_from_bytes (const char  *display_path,
+                                 GBytes      *contents,
+                                 GError     **error)
 {
   g_autoptr(StrataRevision) self = g_object_new (STRATA_TYPE_REVISION, NULL);
   Parser parser = { 0 };
-
-  g_return_val_if_fail (data != NULL, NULL);
+  gsize length = 0;
+  const char *data = g_bytes_get_data (contents, &length);
 
   if (display_path == NULL)
     display_path = "<revision>";
-  if (length < 0)
-    length = strlen (data);
+  /* The sections point into it. */
+  self->source = g_bytes_ref (contents);
+  if (data == NULL)
+    data = "";
 
   if (!is_text (data, length))
     {
@@ -686,6 +714,20 @@ strata_revision_new_from_data (const char  *display_path,
 
   self->display_path = g_strdup (display_path);
   return g_steal_pointer (&self);
+}
+
+StrataRevision *
+strata_revision_new_from_data (const char  *display_path,
+                               const char  *data,
+                               gssize       length,
+                               GError     **error)
+{
+  g_autoptr(GBytes) contents = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  contents = g_bytes_new (data, length >= 0 ? (gsize)length : strlen (data));
+  return _strata_revision_new_from_bytes (display_path, contents, error);
 }
 
 StrataRevision *
@@ -737,8 +779,10 @@ append_section (GString    *out,
 {
   g_string_append_printf (out, "-- migrate:%s%s\n", name,
                           section->transactional ? "" : " transaction:false");
-  g_string_append (out, section->sql);
-  if (section->sql[0] != '\0' && !g_str_has_suffix (section->sql, "\n"))
+  const char *sql = section_sql (section);
+
+  g_string_append (out, sql);
+  if (sql[0] != '\0' && !g_str_has_suffix (sql, "\n"))
     g_string_append_c (out, '\n');
 }
 
@@ -968,7 +1012,7 @@ strata_revision_get_sql (StrataRevision  *self,
 {
   g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
   g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, NULL);
-  return get_section (self, direction)->sql;
+  return section_sql (get_section (self, direction));
 }
 
 void
@@ -1022,7 +1066,7 @@ strata_revision_get_checksum (StrataRevision  *self,
   g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
   g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, NULL);
 
-  sql = get_section (self, direction)->sql;
+  sql = section_sql (get_section (self, direction));
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, sql, -1);
 }
 

@@ -1,0 +1,367 @@
+/* strata-revision-pack.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "strata-revision-pack-private.h"
+
+/* A pack is a cache: nothing in it is ever trusted beyond what the file
+ * system confirms. A file's cached contents are used only when its device,
+ * inode, size, mtime and ctime (to the nanosecond) are all unchanged, and a
+ * file is cached only once both times are well in the past, as git does for
+ * its index: a change within the same tick of a coarse clock as the caching
+ * would otherwise leave every stamp as it was. ctime cannot be set by any
+ * program, so `touch -d` or a restored mtime does not fool it either.
+ *
+ * The layout, in the machine's byte order (a pack never leaves the machine
+ * that wrote it), every part padded to eight bytes:
+ *
+ *   header   "STRATApk", format, byte-order mark, entry count, folder length,
+ *            total length
+ *   folder   the versions folder's path, NUL-terminated
+ *   entries  stamp, name length, name (NUL-terminated), contents
+ *            (stamp.size bytes, NUL-terminated)
+ *
+ * Entries are sorted by name. Any damage (a wrong length, an unsorted name, a
+ * pack of another folder) makes the whole pack unusable, never half-used.
+ * The pack is replaced with g_file_set_contents_full(): written beside,
+ * synced, renamed over. */
+
+#define PACK_MAGIC "STRATApk"
+#define PACK_FORMAT 1
+#define PACK_BYTE_ORDER 0x01020304u
+/* Longer than any file system's timestamp tick (FAT's is two seconds), and
+ * than the lag of the kernel's coarse clock behind the real time. */
+#define SETTLE_US_DEFAULT (2 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  char    magic[8];
+  guint32 format;
+  guint32 byte_order;
+  guint32 n_entries;
+  guint32 folder_length;
+  guint64 total_length;
+} PackHeader;
+
+typedef struct
+{
+  StrataFileStamp stamp;
+  guint32         name_length;
+  guint32         reserved;
+} EntryHeader;
+
+typedef struct
+{
+  const char      *name;
+  const char      *contents;
+  StrataFileStamp  stamp;
+} Entry;
+
+struct _StrataRevisionPack
+{
+  GMappedFile *mapped;
+  GBytes      *bytes;   /* the whole mapping, which the contents handed out share */
+  Entry       *entries;
+  guint        n_entries;
+};
+
+void
+_strata_file_stamp_init (StrataFileStamp   *stamp,
+                         const struct stat *info)
+{
+  memset (stamp, 0, sizeof *stamp);
+  stamp->device = info->st_dev;
+  stamp->inode = info->st_ino;
+  stamp->size = info->st_size;
+  stamp->mtime_sec = info->st_mtim.tv_sec;
+  stamp->mtime_nsec = info->st_mtim.tv_nsec;
+  stamp->ctime_sec = info->st_ctim.tv_sec;
+  stamp->ctime_nsec = info->st_ctim.tv_nsec;
+}
+
+gboolean
+_strata_file_stamp_equal (const StrataFileStamp *a,
+                          const StrataFileStamp *b)
+{
+  return memcmp (a, b, sizeof *a) == 0;
+}
+
+static gint64
+settle_us (void)
+{
+  const char *value = g_getenv ("STRATA_CACHE_SETTLE_MS");
+
+  /* For tests, which cannot wait two seconds for every file they write. */
+  if (value != NULL && value[0] != '\0')
+    return g_ascii_strtoll (value, NULL, 10) * 1000;
+  return SETTLE_US_DEFAULT;
+}
+
+/* TRUE when the file was last changed long enough before @since_us (a time
+ * taken before the file was looked at) for any later change to show in its
+ * ctime. */
+gboolean
+_strata_file_stamp_is_settled (const StrataFileStamp *stamp,
+                               gint64                 since_us)
+{
+  gint64 limit = since_us - settle_us ();
+  gint64 mtime = stamp->mtime_sec * G_USEC_PER_SEC + stamp->mtime_nsec / 1000;
+  gint64 ctime = stamp->ctime_sec * G_USEC_PER_SEC + stamp->ctime_nsec / 1000;
+
+  return mtime < limit && ctime < limit;
+}
+
+static gboolean
+caching_is_off (void)
+{
+  const char *value = g_getenv ("STRATA_NO_CACHE");
+
+  return value != NULL && value[0] != '\0' && g_strcmp0 (value, "0") != 0;
+}
+
+/* One pack per versions folder, named after a hash of its path. */
+static char *
+pack_path_for (const char *folder_path)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, folder_path, -1);
+  g_autofree char *name = g_strconcat (digest, ".pack", NULL);
+
+  return g_build_filename (g_get_user_cache_dir (), "strata", "revisions", name, NULL);
+}
+
+static gsize
+pad8 (gsize length)
+{
+  return (length + 7) & ~(gsize)7;
+}
+
+/* Reading ---------------------------------------------------------------------- */
+
+/* The NUL-terminated string of @length bytes at @offset, if all of it lies
+ * within the pack. */
+static const char *
+string_at (const char *data,
+           gsize       size,
+           gsize       offset,
+           guint64     length)
+{
+  if (offset > size || length >= size - offset || data[offset + length] != '\0' ||
+      memchr (data + offset, '\0', length) != NULL)
+    return NULL;
+  return data + offset;
+}
+
+static gboolean
+read_entry (const char *data,
+            gsize       size,
+            gsize      *offset,
+            Entry      *entry)
+{
+  EntryHeader header;
+
+  if (size - *offset < sizeof header)
+    return FALSE;
+  memcpy (&header, data + *offset, sizeof header);
+  *offset += sizeof header;
+
+  /* A slash would make the name a path out of the folder. */
+  if (!(entry->name = string_at (data, size, *offset, header.name_length)) ||
+      header.name_length == 0 || strchr (entry->name, '/') != NULL)
+    return FALSE;
+  *offset = pad8 (*offset + header.name_length + 1);
+
+  if (header.stamp.size < 0 ||
+      !(entry->contents = string_at (data, size, *offset, header.stamp.size)))
+    return FALSE;
+  *offset = pad8 (*offset + header.stamp.size + 1);
+  entry->stamp = header.stamp;
+  return TRUE;
+}
+
+static gboolean
+read_entries (StrataRevisionPack *pack,
+              const char         *folder_path)
+{
+  const char *data = g_mapped_file_get_contents (pack->mapped);
+  gsize size = g_mapped_file_get_length (pack->mapped);
+  const char *folder;
+  PackHeader header;
+  gsize offset;
+
+  if (data == NULL || size < sizeof header)
+    return FALSE;
+  memcpy (&header, data, sizeof header);
+  if (memcmp (header.magic, PACK_MAGIC, sizeof header.magic) != 0 ||
+      header.format != PACK_FORMAT || header.byte_order != PACK_BYTE_ORDER ||
+      header.total_length != size || header.n_entries > size / sizeof (EntryHeader))
+    return FALSE;
+
+  /* A hash collision, however unlikely, must not mix two projects. */
+  if (!(folder = string_at (data, size, sizeof header, header.folder_length)) ||
+      strcmp (folder, folder_path) != 0)
+    return FALSE;
+  offset = pad8 (sizeof header + header.folder_length + 1);
+
+  pack->entries = g_new (Entry, header.n_entries);
+  for (guint i = 0; i < header.n_entries; i++)
+    {
+      if (!read_entry (data, size, &offset, &pack->entries[i]))
+        return FALSE;
+      /* Sorted and distinct, for the binary search. */
+      if (i > 0 && strcmp (pack->entries[i - 1].name, pack->entries[i].name) >= 0)
+        return FALSE;
+    }
+  pack->n_entries = header.n_entries;
+  return offset == size;
+}
+
+StrataRevisionPack *
+_strata_revision_pack_open (const char *folder_path)
+{
+  g_autoptr(StrataRevisionPack) pack = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (folder_path != NULL, NULL);
+
+  if (caching_is_off ())
+    return NULL;
+
+  path = pack_path_for (folder_path);
+  pack = g_new0 (StrataRevisionPack, 1);
+  /* Mapped, not read: the pages are already in the page cache. The file is
+   * only ever replaced by a rename, never truncated, so the mapping stays
+   * whole. */
+  if (!(pack->mapped = g_mapped_file_new (path, FALSE, NULL)))
+    return NULL;
+  pack->bytes = g_mapped_file_get_bytes (pack->mapped);
+  if (!read_entries (pack, folder_path))
+    {
+      g_debug ("ignoring the damaged revision cache %s", path);
+      return NULL;
+    }
+  return g_steal_pointer (&pack);
+}
+
+void
+_strata_revision_pack_free (StrataRevisionPack *pack)
+{
+  if (pack == NULL)
+    return;
+  g_clear_pointer (&pack->bytes, g_bytes_unref);
+  g_clear_pointer (&pack->mapped, g_mapped_file_unref);
+  g_free (pack->entries);
+  g_free (pack);
+}
+
+guint
+_strata_revision_pack_get_size (StrataRevisionPack *pack)
+{
+  return pack != NULL ? pack->n_entries : 0;
+}
+
+GBytes *
+_strata_revision_pack_lookup (StrataRevisionPack    *pack,
+                              const char            *name,
+                              const StrataFileStamp *stamp)
+{
+  guint low = 0;
+  guint high;
+
+  if (pack == NULL)
+    return NULL;
+
+  high = pack->n_entries;
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      const Entry *entry = &pack->entries[middle];
+      int order = strcmp (name, entry->name);
+
+      if (order == 0)
+        {
+          const char *data = g_bytes_get_data (pack->bytes, NULL);
+
+          if (!_strata_file_stamp_equal (&entry->stamp, stamp))
+            return NULL;
+          return g_bytes_new_from_bytes (pack->bytes, entry->contents - data, entry->stamp.size);
+        }
+      if (order < 0)
+        high = middle;
+      else
+        low = middle + 1;
+    }
+  return NULL;
+}
+
+/* Writing ---------------------------------------------------------------------- */
+
+static void
+append_padded (GByteArray *out,
+               const void *data,
+               gsize       length)
+{
+  static const guint8 zeros[8] = { 0 };
+
+  g_byte_array_append (out, data, length);
+  g_byte_array_append (out, zeros, pad8 (out->len) - out->len);
+}
+
+static void
+append_string (GByteArray *out,
+               const char *string,
+               gsize       length)
+{
+  g_byte_array_append (out, (const guint8 *)string, length);
+  append_padded (out, "", 1);
+}
+
+void
+_strata_revision_pack_write (const char             *folder_path,
+                             guint                   n_files,
+                             const char * const     *names,
+                             const StrataFileStamp  *stamps,
+                             GBytes * const         *contents)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+  PackHeader header = { .format = PACK_FORMAT, .byte_order = PACK_BYTE_ORDER,
+                        .n_entries = n_files };
+
+  if (caching_is_off ())
+    return;
+
+  memcpy (header.magic, PACK_MAGIC, sizeof header.magic);
+  header.folder_length = strlen (folder_path);
+  append_padded (out, &header, sizeof header);
+  append_string (out, folder_path, header.folder_length);
+  for (guint i = 0; i < n_files; i++)
+    {
+      EntryHeader entry = { stamps[i], strlen (names[i]) };
+
+      append_padded (out, &entry, sizeof entry);
+      append_string (out, names[i], entry.name_length);
+      gsize length = 0;
+      const char *data = g_bytes_get_data (contents[i], &length);
+
+      g_assert (length == (gsize)stamps[i].size);
+      append_string (out, data != NULL ? data : "", length);
+    }
+  header.total_length = out->len;
+  memcpy (out->data, &header, sizeof header);
+
+  path = pack_path_for (folder_path);
+  folder = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (folder, 0700) != 0 ||
+      !g_file_set_contents_full (path, (const char *)out->data, out->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &error))
+    g_debug ("cannot write the revision cache %s: %s", path,
+             error != NULL ? error->message : g_strerror (errno));
+}
