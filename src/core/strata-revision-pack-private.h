@@ -39,8 +39,15 @@ typedef struct _StrataRevisionPack StrataRevisionPack;
 /* NULL when the folder has no pack, when caching is switched off, or when
  * the pack is damaged in any way; then every file is read. */
 StrataRevisionPack *_strata_revision_pack_open      (const char          *folder_path);
+/* The pack in @bytes, if it is whole and of @folder_path. */
+StrataRevisionPack *_strata_revision_pack_new_for_bytes (GBytes          *bytes,
+                                                     const char      *folder_path);
 void                _strata_revision_pack_free      (StrataRevisionPack  *pack);
 guint               _strata_revision_pack_get_size  (StrataRevisionPack  *pack);
+/* The name of entry @index, and its stamp. */
+const char         *_strata_revision_pack_get_entry (StrataRevisionPack  *pack,
+                                                     guint                index,
+                                                     StrataFileStamp     *stamp);
 
 /* The contents of @name, if the pack has them under exactly @stamp; else
  * NULL. They stay valid after the pack is freed. */

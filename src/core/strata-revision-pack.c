@@ -64,8 +64,7 @@ typedef struct
 
 struct _StrataRevisionPack
 {
-  GMappedFile *mapped;
-  GBytes      *bytes;   /* the whole mapping, which the contents handed out share */
+  GBytes      *bytes;   /* the whole pack, which the contents handed out share */
   Entry       *entries;
   guint        n_entries;
 };
@@ -185,10 +184,10 @@ read_entry (const char *data,
 
 static gboolean
 read_entries (StrataRevisionPack *pack,
+              const char         *data,
+              gsize               size,
               const char         *folder_path)
 {
-  const char *data = g_mapped_file_get_contents (pack->mapped);
-  gsize size = g_mapped_file_get_length (pack->mapped);
   const char *folder;
   PackHeader header;
   gsize offset;
@@ -221,10 +220,26 @@ read_entries (StrataRevisionPack *pack,
 }
 
 StrataRevisionPack *
+_strata_revision_pack_new_for_bytes (GBytes     *bytes,
+                                     const char *folder_path)
+{
+  g_autoptr(StrataRevisionPack) pack = g_new0 (StrataRevisionPack, 1);
+  gsize size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  pack->bytes = g_bytes_ref (bytes);
+  if (!read_entries (pack, data, size, folder_path))
+    return NULL;
+  return g_steal_pointer (&pack);
+}
+
+StrataRevisionPack *
 _strata_revision_pack_open (const char *folder_path)
 {
-  g_autoptr(StrataRevisionPack) pack = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *path = NULL;
+  StrataRevisionPack *pack;
 
   g_return_val_if_fail (folder_path != NULL, NULL);
 
@@ -232,19 +247,15 @@ _strata_revision_pack_open (const char *folder_path)
     return NULL;
 
   path = pack_path_for (folder_path);
-  pack = g_new0 (StrataRevisionPack, 1);
   /* Mapped, not read: the pages are already in the page cache. The file is
-   * only ever replaced by a rename, never truncated, so the mapping stays
-   * whole. */
-  if (!(pack->mapped = g_mapped_file_new (path, FALSE, NULL)))
+   * only ever replaced by a rename, never rewritten in place, so the mapping
+   * stays whole. */
+  if (!(mapped = g_mapped_file_new (path, FALSE, NULL)))
     return NULL;
-  pack->bytes = g_mapped_file_get_bytes (pack->mapped);
-  if (!read_entries (pack, folder_path))
-    {
-      g_debug ("ignoring the damaged revision cache %s", path);
-      return NULL;
-    }
-  return g_steal_pointer (&pack);
+  bytes = g_mapped_file_get_bytes (mapped);
+  if (!(pack = _strata_revision_pack_new_for_bytes (bytes, folder_path)))
+    g_debug ("ignoring the damaged revision cache %s", path);
+  return pack;
 }
 
 void
@@ -253,7 +264,6 @@ _strata_revision_pack_free (StrataRevisionPack *pack)
   if (pack == NULL)
     return;
   g_clear_pointer (&pack->bytes, g_bytes_unref);
-  g_clear_pointer (&pack->mapped, g_mapped_file_unref);
   g_free (pack->entries);
   g_free (pack);
 }
@@ -262,6 +272,17 @@ guint
 _strata_revision_pack_get_size (StrataRevisionPack *pack)
 {
   return pack != NULL ? pack->n_entries : 0;
+}
+
+const char *
+_strata_revision_pack_get_entry (StrataRevisionPack *pack,
+                                 guint               index,
+                                 StrataFileStamp    *stamp)
+{
+  g_return_val_if_fail (pack != NULL && index < pack->n_entries, NULL);
+
+  *stamp = pack->entries[index].stamp;
+  return pack->entries[index].name;
 }
 
 GBytes *

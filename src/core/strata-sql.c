@@ -35,7 +35,6 @@ strata_sql_line_at (const char *text,
 static gboolean
 is_blank (const char *sql)
 {
-  g_autoptr(GString) stripped = g_string_new (NULL);
   const char *p = sql;
 
   while (*p != '\0')
