@@ -927,20 +927,23 @@ load_revision (Load     *load,
                GError  **error)
 {
   const char *name = g_ptr_array_index (load->names, i);
-  g_autofree char *path = g_build_filename (load->folder->path, name, NULL);
-  g_autofree char *display = display_path_in (load->self, load->folder, path);
-  StrataRevision *revision;
+  /* Not g_build_filename(): its GString is two allocations more per file. */
+  char *path = g_strconcat (load->folder->path,
+                            g_str_has_suffix (load->folder->path, G_DIR_SEPARATOR_S)
+                              ? "" : G_DIR_SEPARATOR_S,
+                            name, NULL);
+  char *display = display_path_in (load->self, load->folder, path);
 
   if (!(load->contents[i] = contents_of (load, i)))
     {
       int saved_errno = errno != 0 ? errno : EIO;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
                    _("%s: cannot read the revision file: %s"), display, g_strerror (saved_errno));
+      g_free (path);
+      g_free (display);
       return NULL;
     }
-  if ((revision = _strata_revision_new_from_bytes (display, load->contents[i], error)))
-    _strata_revision_set_path (revision, path);
-  return revision;
+  return _strata_revision_new_from_bytes (path, display, load->contents[i], error);
 }
 
 static gpointer

@@ -31,9 +31,12 @@ typedef enum
 
 typedef struct
 {
-  gint  *v;
-  guint  len;
-  guint  cap;
+  gint     *v;
+  guint     len;
+  guint     cap;
+  /* v is a slice of a block that someone else frees (the graph's edges,
+   * sized in advance); growing past cap moves the vector to its own. */
+  gboolean  borrowed;
 } Vec;
 
 static inline void
@@ -42,10 +45,36 @@ vec_add (Vec  *vec,
 {
   if (vec->len == vec->cap)
     {
-      vec->cap = MAX (4, vec->cap * 2);
-      vec->v = g_renew (gint, vec->v, vec->cap);
+      guint cap = MAX (4, vec->cap * 2);
+
+      if (vec->borrowed)
+        {
+          gint *own = g_new (gint, cap);
+
+          if (vec->len > 0)
+            memcpy (own, vec->v, vec->len * sizeof (gint));
+          vec->v = own;
+          vec->borrowed = FALSE;
+        }
+      else
+        vec->v = g_renew (gint, vec->v, cap);
+      vec->cap = cap;
     }
   vec->v[vec->len++] = value;
+}
+
+/* Points @vec at @cap free places of @block, from *@used on. */
+static inline void
+vec_borrow (Vec   *vec,
+            gint  *block,
+            gsize *used,
+            guint  cap)
+{
+  g_assert (vec->v == NULL && vec->len == 0);
+  vec->v = cap > 0 ? block + *used : NULL;
+  vec->cap = cap;
+  vec->borrowed = cap > 0;
+  *used += cap;
 }
 
 static inline gboolean
@@ -91,8 +120,11 @@ vec_copy (Vec       *dest,
 static inline void
 vec_clear (Vec *vec)
 {
-  g_clear_pointer (&vec->v, g_free);
+  if (!vec->borrowed)
+    g_free (vec->v);
+  vec->v = NULL;
   vec->len = vec->cap = 0;
+  vec->borrowed = FALSE;
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Vec, vec_clear)
@@ -163,6 +195,9 @@ struct _StrataRevisionGraph
   GHashTable  *ids;        /* id → node + 1 */
   GHashTable  *keys;       /* id or branch label → node + 1: Alembic's map */
   GPtrArray   *key_names;  /* the keys in map order, for prefix matches */
+  /* The nodes' edge vectors, two blocks instead of six allocations a node. */
+  gint        *up_edges;   /* down, deps, all_down, norm_down */
+  gint        *down_edges; /* next, all_next */
   Vec          heads;      /* no revision's Revises names them */
   Vec          real_heads; /* nor any Depends On */
   Vec          bases;      /* empty Revises */

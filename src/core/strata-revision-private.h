@@ -9,8 +9,11 @@
 G_BEGIN_DECLS
 
 /* Like strata_revision_new_from_data(), but the revision keeps a reference
- * to @contents instead of a copy: its SQL is copied out only when asked for. */
-StrataRevision *_strata_revision_new_from_bytes (const char  *display_path,
+ * to @contents instead of a copy: its SQL is copied out only when asked for.
+ * It takes @path (as with _strata_revision_set_path(), may be NULL) and
+ * @display_path, even when it fails. */
+StrataRevision *_strata_revision_new_from_bytes (char        *path,
+                                                 char        *display_path,
                                                  GBytes      *contents,
                                                  GError     **error);
 

@@ -253,13 +253,19 @@ is_blank (const char *p,
   return skip_space (p, end) == end;
 }
 
-/* "a, b ,c" -> { "a", "b", "c" }; empty items are dropped. */
+/* "a, b ,c" -> { "a", "b", "c" }; empty items are dropped. The array is
+ * sized from the commas, one allocation. */
 static GStrv
 split_list (const char *p,
             const char *end)
 {
-  GPtrArray *items = g_ptr_array_new ();
+  guint max_items = 1;
+  GStrv items;
+  guint n = 0;
 
+  for (const char *c = p; (c = memchr (c, ',', end - c)) != NULL; c++)
+    max_items++;
+  items = g_new (char *, max_items + 1);
   while (p < end)
     {
       const char *comma = memchr (p, ',', end - p);
@@ -268,11 +274,11 @@ split_list (const char *p,
       const char *stop = trim_space_end (start, item_end);
 
       if (stop > start)
-        g_ptr_array_add (items, g_strndup (start, stop - start));
+        items[n++] = g_strndup (start, stop - start);
       p = comma != NULL ? comma + 1 : end;
     }
-  g_ptr_array_add (items, NULL);
-  return (GStrv)g_ptr_array_free (items, FALSE);
+  items[n] = NULL;
+  return items;
 }
 
 static gboolean
@@ -673,7 +679,8 @@ parse (Parser      *parser,
 }
 
 StrataRevision *
-_strata_revision_new_from_bytes (const char  *display_path,
+_strata_revision_new_from_bytes (char        *path,
+                                 char        *display_path,
                                  GBytes      *contents,
                                  GError     **error)
 {
@@ -682,8 +689,10 @@ _strata_revision_new_from_bytes (const char  *display_path,
   gsize length = 0;
   const char *data = g_bytes_get_data (contents, &length);
 
-  if (display_path == NULL)
-    display_path = "<revision>";
+  /* Taken, not copied: a thousand revisions are loaded at a time. */
+  self->path = path;
+  self->display_path = display_path != NULL ? display_path : g_strdup ("<revision>");
+  display_path = self->display_path;
   /* The sections point into it. */
   self->source = g_bytes_ref (contents);
   if (data == NULL)
@@ -712,7 +721,6 @@ _strata_revision_new_from_bytes (const char  *display_path,
       return NULL;
     }
 
-  self->display_path = g_strdup (display_path);
   return g_steal_pointer (&self);
 }
 
@@ -727,7 +735,7 @@ strata_revision_new_from_data (const char  *display_path,
   g_return_val_if_fail (data != NULL, NULL);
 
   contents = g_bytes_new (data, length >= 0 ? (gsize)length : strlen (data));
-  return _strata_revision_new_from_bytes (display_path, contents, error);
+  return _strata_revision_new_from_bytes (NULL, g_strdup (display_path), contents, error);
 }
 
 StrataRevision *
