@@ -84,14 +84,24 @@ add_dependencies (StrataCliPrinter *self,
 }
 
 /* One pass over the graph, so that printing every revision of a large project
- * stays linear. */
+ * stays linear. Children, in the graph's order, are indexed only when a
+ * command lists them; heads and history only count them. */
 static void
-index_graph (StrataCliPrinter *self)
+index_dependencies (StrataCliPrinter *self)
 {
   GPtrArray *revisions = strata_revision_graph_get_revisions (self->graph);
 
-  g_assert (self != NULL);
+  for (guint i = 0; i < revisions->len; i++)
+    add_dependencies (self, g_ptr_array_index (revisions, i));
+}
 
+static void
+index_children (StrataCliPrinter *self)
+{
+  GPtrArray *revisions = strata_revision_graph_get_revisions (self->graph);
+
+  self->children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify)g_ptr_array_unref);
   for (guint i = 0; i < revisions->len; i++)
     {
       StrataRevision *revision = g_ptr_array_index (revisions, i);
@@ -99,8 +109,6 @@ index_graph (StrataCliPrinter *self)
 
       for (guint j = 0; down[j] != NULL; j++)
         add_child (self, down[j], revision);
-
-      add_dependencies (self, revision);
     }
 }
 
@@ -114,12 +122,10 @@ strata_cli_printer_new (StrataRevisionGraph *graph,
 
   self = g_new0 (StrataCliPrinter, 1);
   self->graph = g_object_ref (graph);
-  self->children = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                          (GDestroyNotify)g_ptr_array_unref);
   self->depended_on = g_hash_table_new (g_str_hash, g_str_equal);
   self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->text = g_string_new (NULL);
-  index_graph (self);
+  index_dependencies (self);
 
   if (json)
     {
@@ -232,6 +238,8 @@ strata_cli_printer_get_children (StrataCliPrinter *self,
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  if (self->children == NULL)
+    index_children (self);
   children = g_hash_table_lookup (self->children, strata_revision_get_id (revision));
   if (children == NULL)
     return g_ptr_array_new ();
@@ -243,9 +251,7 @@ static guint
 count_children (StrataCliPrinter *self,
                 StrataRevision   *revision)
 {
-  GPtrArray *children = g_hash_table_lookup (self->children, strata_revision_get_id (revision));
-
-  return children != NULL ? children->len : 0;
+  return strata_revision_graph_get_n_children (self->graph, revision);
 }
 
 static gboolean

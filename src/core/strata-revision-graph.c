@@ -990,6 +990,19 @@ strata_revision_graph_get_children (StrataRevisionGraph *self,
   return revisions_of_nodes (self, &self->nodes[node].next);
 }
 
+guint
+strata_revision_graph_get_n_children (StrataRevisionGraph *self,
+                                      StrataRevision      *revision)
+{
+  gint node;
+
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (self), 0);
+  g_return_val_if_fail (STRATA_IS_REVISION (revision), 0);
+
+  node = node_of (self, revision);
+  return node >= 0 ? self->nodes[node].next.len : 0;
+}
+
 /* In the order `alembic branches` prints them: newest first. */
 GPtrArray *
 strata_revision_graph_get_branch_points (StrataRevisionGraph *self)

@@ -37,6 +37,9 @@ GPtrArray           *strata_revision_graph_get_bases        (StrataRevisionGraph
 /* Revisions whose Revises names @revision. */
 GPtrArray           *strata_revision_graph_get_children     (StrataRevisionGraph *self,
                                                              StrataRevision      *revision);
+/* How many there are, without making the array. */
+guint                strata_revision_graph_get_n_children   (StrataRevisionGraph *self,
+                                                             StrataRevision      *revision);
 /* Revisions with more than one child (Alembic's branch points), newest first
  * as `alembic branches` lists them. */
 GPtrArray           *strata_revision_graph_get_branch_points (StrataRevisionGraph *self);
