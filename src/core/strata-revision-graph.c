@@ -261,9 +261,14 @@ check_id (StrataRevision  *revision,
           GError         **error)
 {
   const char *id = strata_revision_get_id (revision);
-  g_autoptr(GString) illegal = g_string_new (NULL);
+  g_autoptr(GString) illegal = NULL;
   static const char *forbidden[] = { "+", "-", "@" };
 
+  /* Every revision of the project passes here: the message is made only
+   * for one that fails. */
+  if (strpbrk (id, "+-@") == NULL)
+    return TRUE;
+  illegal = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (forbidden); i++)
     if (strchr (id, forbidden[i][0]) != NULL)
       g_string_append_printf (illegal, "%s%s", illegal->len > 0 ? ", " : "", forbidden[i]);
