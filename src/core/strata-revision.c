@@ -14,6 +14,9 @@
 #define MAX_ID_LENGTH 32
 /* Alembic's default truncate_slug_length. */
 #define MAX_SLUG_LENGTH 40
+/* Room for the values a file's header gives (id, date, message, lists): one
+ * allocation instead of five or more; what does not fit is allocated alone. */
+#define HEADER_BLOCK 256
 
 /* A section read from a file is copied out of it only when first asked for:
  * listing heads or history never needs the SQL of a thousand revisions. */
@@ -42,6 +45,8 @@ struct _StrataRevision
   GPtrArray *extra_after;
   Section   sections[2];
   GBytes   *source;   /* the file the sections were read from */
+  char     *header;   /* HEADER_BLOCK bytes holding values read from the file */
+  gsize     header_used;
   /* Made from path when first asked for: a GFile for each revision loaded
    * costs more than parsing its file. */
   GFile    *file;
@@ -67,21 +72,66 @@ static const char *empty_strv[] = { NULL };
 static char empty_text[] = "";
 static char *empty_list[] = { NULL };
 
-static void
-take_text (char **field,
-           char  *value)
+/* Values read from the file live in the header block, freed with the
+ * revision; a setter gives a field a string of its own. */
+static gboolean
+in_header (StrataRevision *self,
+           gconstpointer   p)
 {
-  if (*field != empty_text)
+  return self->header != NULL && (const char *)p >= self->header &&
+         (const char *)p < self->header + HEADER_BLOCK;
+}
+
+static gpointer
+header_alloc (StrataRevision *self,
+              gsize           size,
+              gsize           align)
+{
+  gsize at = (self->header_used + align - 1) & ~(align - 1);
+
+  if (self->header == NULL || at > HEADER_BLOCK || size > HEADER_BLOCK - at)
+    return NULL;
+  self->header_used = at + size;
+  return self->header + at;
+}
+
+static char *
+header_strndup (StrataRevision *self,
+                const char     *text,
+                gsize           length)
+{
+  char *copy = header_alloc (self, length + 1, 1);
+
+  if (copy == NULL)
+    return g_strndup (text, length);
+  memcpy (copy, text, length);
+  copy[length] = '\0';
+  return copy;
+}
+
+static void
+take_text (StrataRevision  *self,
+           char           **field,
+           char            *value)
+{
+  if (*field != empty_text && !in_header (self, *field))
     g_free (*field);
   *field = value;
 }
 
 static void
-take_list (GStrv *field,
-           GStrv  value)
+take_list (StrataRevision *self,
+           GStrv          *field,
+           GStrv           value)
 {
   if (*field != empty_list)
-    g_strfreev (*field);
+    {
+      for (guint i = 0; (*field)[i] != NULL; i++)
+        if (!in_header (self, (*field)[i]))
+          g_free ((*field)[i]);
+      if (!in_header (self, *field))
+        g_free (*field);
+    }
   *field = value;
 }
 
@@ -100,16 +150,17 @@ strata_revision_finalize (GObject *object)
 {
   StrataRevision *self = (StrataRevision *)object;
 
-  take_text (&self->id, NULL);
-  take_text (&self->message, NULL);
-  take_text (&self->create_date, NULL);
-  take_list (&self->down_revisions, NULL);
-  take_list (&self->branch_labels, NULL);
-  take_list (&self->depends_on, NULL);
+  take_text (self, &self->id, NULL);
+  take_text (self, &self->message, NULL);
+  take_text (self, &self->create_date, NULL);
+  take_list (self, &self->down_revisions, NULL);
+  take_list (self, &self->branch_labels, NULL);
+  take_list (self, &self->depends_on, NULL);
   g_clear_pointer (&self->extra_before, g_ptr_array_unref);
   g_clear_pointer (&self->extra_after, g_ptr_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->sections); i++)
-    take_text (&self->sections[i].sql, NULL);
+    take_text (self, &self->sections[i].sql, NULL);
+  g_clear_pointer (&self->header, g_free);
   g_clear_pointer (&self->source, g_bytes_unref);
   g_clear_object (&self->file);
   g_clear_pointer (&self->path, g_free);
@@ -256,8 +307,9 @@ is_blank (const char *p,
 /* "a, b ,c" -> { "a", "b", "c" }; empty items are dropped. The array is
  * sized from the commas, one allocation. */
 static GStrv
-split_list (const char *p,
-            const char *end)
+split_list (StrataRevision *self,
+            const char     *p,
+            const char     *end)
 {
   guint max_items = 1;
   GStrv items;
@@ -265,7 +317,8 @@ split_list (const char *p,
 
   for (const char *c = p; (c = memchr (c, ',', end - c)) != NULL; c++)
     max_items++;
-  items = g_new (char *, max_items + 1);
+  if (!(items = header_alloc (self, (max_items + 1) * sizeof (char *), sizeof (char *))))
+    items = g_new (char *, max_items + 1);
   while (p < end)
     {
       const char *comma = memchr (p, ',', end - p);
@@ -274,7 +327,7 @@ split_list (const char *p,
       const char *stop = trim_space_end (start, item_end);
 
       if (stop > start)
-        items[n++] = g_strndup (start, stop - start);
+        items[n++] = header_strndup (self, start, stop - start);
       p = comma != NULL ? comma + 1 : end;
     }
   items[n] = NULL;
@@ -306,11 +359,12 @@ list_is_valid (const char * const *ids,
 }
 
 static void
-replace_list (GStrv      *field,
-              const char *value,
-              const char *end)
+replace_list (StrataRevision *self,
+              GStrv          *field,
+              const char     *value,
+              const char     *end)
 {
-  take_list (field, split_list (value, end));
+  take_list (self, field, split_list (self, value, end));
 }
 
 static gboolean
@@ -329,7 +383,7 @@ parse_key (Parser      *parser,
   switch (key)
     {
     case KEY_ID:
-      take_text (&self->id, g_strndup (value, end - value));
+      take_text (self, &self->id, header_strndup (self, value, end - value));
       if (!id_is_valid (self->id))
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
@@ -341,17 +395,17 @@ parse_key (Parser      *parser,
       parser->seen_id = TRUE;
       return TRUE;
     case KEY_CREATE_DATE:
-      take_text (&self->create_date, g_strndup (value, end - value));
+      take_text (self, &self->create_date, header_strndup (self, value, end - value));
       return TRUE;
     case KEY_BRANCH_LABELS:
-      replace_list (&self->branch_labels, value, end);
+      replace_list (self, &self->branch_labels, value, end);
       return TRUE;
     case KEY_REVISES:
-      replace_list (&self->down_revisions, value, end);
+      replace_list (self, &self->down_revisions, value, end);
       break;
     case KEY_DEPENDS_ON:
     default:
-      replace_list (&self->depends_on, value, end);
+      replace_list (self, &self->depends_on, value, end);
       break;
     }
 
@@ -413,7 +467,7 @@ finish_section (Parser     *parser,
   if (parser->current < 0)
     return;
   section = &parser->revision->sections[parser->current];
-  take_text (&section->sql, NULL);
+  take_text (parser->revision, &section->sql, NULL);
   section->start = parser->section_start;
   section->end = end;
 }
@@ -547,10 +601,10 @@ append_message_line (StrataRevision *self,
   char *joined;
 
   if (self->message[0] == '\0')
-    joined = g_strndup (comment, end - comment);
+    joined = header_strndup (self, comment, end - comment);
   else
     joined = g_strdup_printf ("%s\n%.*s", self->message, (int)(end - comment), comment);
-  take_text (&self->message, joined);
+  take_text (self, &self->message, joined);
 }
 
 static gboolean
@@ -695,6 +749,7 @@ _strata_revision_new_from_bytes (char        *path,
   display_path = self->display_path;
   /* The sections point into it. */
   self->source = g_bytes_ref (contents);
+  self->header = g_malloc (HEADER_BLOCK);
   if (data == NULL)
     data = "";
 
@@ -914,7 +969,7 @@ strata_revision_set_id (StrataRevision *self,
     id = "";
   if (g_strcmp0 (self->id, id) == 0)
     return;
-  take_text (&self->id, g_strdup (id));
+  take_text (self, &self->id, g_strdup (id));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
 }
 
@@ -935,7 +990,7 @@ strata_revision_set_message (StrataRevision *self,
     message = "";
   if (g_strcmp0 (self->message, message) == 0)
     return;
-  take_text (&self->message, g_strdup (message));
+  take_text (self, &self->message, g_strdup (message));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
 }
 
@@ -951,14 +1006,15 @@ strata_revision_set_create_date (StrataRevision *self,
                                  const char     *create_date)
 {
   g_return_if_fail (STRATA_IS_REVISION (self));
-  take_text (&self->create_date, g_strdup (create_date != NULL ? create_date : ""));
+  take_text (self, &self->create_date, g_strdup (create_date != NULL ? create_date : ""));
 }
 
 static void
-replace_strv (GStrv              *field,
+replace_strv (StrataRevision     *self,
+              GStrv              *field,
               const char * const *values)
 {
-  take_list (field, g_strdupv ((char **)(values != NULL ? values : empty_strv)));
+  take_list (self, field, g_strdupv ((char **)(values != NULL ? values : empty_strv)));
 }
 
 const char * const *
@@ -973,7 +1029,7 @@ strata_revision_set_down_revisions (StrataRevision     *self,
                                     const char * const *ids)
 {
   g_return_if_fail (STRATA_IS_REVISION (self));
-  replace_strv (&self->down_revisions, ids);
+  replace_strv (self, &self->down_revisions, ids);
 }
 
 const char * const *
@@ -988,7 +1044,7 @@ strata_revision_set_branch_labels (StrataRevision     *self,
                                    const char * const *labels)
 {
   g_return_if_fail (STRATA_IS_REVISION (self));
-  replace_strv (&self->branch_labels, labels);
+  replace_strv (self, &self->branch_labels, labels);
 }
 
 const char * const *
@@ -1003,7 +1059,7 @@ strata_revision_set_depends_on (StrataRevision     *self,
                                 const char * const *ids)
 {
   g_return_if_fail (STRATA_IS_REVISION (self));
-  replace_strv (&self->depends_on, ids);
+  replace_strv (self, &self->depends_on, ids);
 }
 
 static Section *
@@ -1034,7 +1090,7 @@ strata_revision_set_sql (StrataRevision  *self,
   g_return_if_fail (direction != STRATA_DIRECTION_STAMP);
 
   section = get_section (self, direction);
-  take_text (&section->sql, g_strdup (sql != NULL ? sql : ""));
+  take_text (self, &section->sql, g_strdup (sql != NULL ? sql : ""));
 }
 
 guint

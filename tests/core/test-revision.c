@@ -147,6 +147,55 @@ test_file_name_and_id (void)
   g_assert_cmpstr (quoted, ==, "\"we\"\"ird\"");
 }
 
+/* A header longer than anything a revision keeps in one block: every value
+ * still reads whole, and values replaced afterwards are freed exactly once
+ * (valgrind and ASan check the second half). */
+static void
+test_long_header_and_setters (void)
+{
+  g_autoptr(GString) text = g_string_new ("-- First line of a long message\n");
+  g_autoptr(GPtrArray) parents = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataRevision) rev = NULL;
+  g_autofree char *joined = NULL;
+  const char *labels[] = { "one", "two", NULL };
+
+  g_string_append (text, "-- second line, which makes the message two lines long\n--\n");
+  g_string_append (text, "-- Revision ID: 0123456789abcdef0123456789abcdef\n-- Revises: ");
+  for (guint i = 0; i < 40; i++)
+    g_ptr_array_add (parents, g_strdup_printf ("aaaa%08u", i));
+  g_ptr_array_add (parents, NULL);
+  joined = g_strjoinv (", ", (char **)parents->pdata);
+  g_string_append_printf (text, "%s\n-- Create Date: 2024-01-01 00:00:00.000000\n", joined);
+  g_string_append (text, "-- Branch Labels: a, b\n-- Depends On: aaaa00000001\n\n"
+                         "-- migrate:upgrade\nSELECT 1;\n-- migrate:downgrade\nSELECT 2;\n");
+
+  rev = strata_revision_new_from_data ("long.sql", text->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_revision_get_id (rev), ==, "0123456789abcdef0123456789abcdef");
+  g_assert_cmpstr (strata_revision_get_message (rev), ==,
+                   "First line of a long message\n"
+                   "second line, which makes the message two lines long");
+  g_ptr_array_remove_index (parents, parents->len - 1);
+  g_assert_cmpuint (g_strv_length ((char **)strata_revision_get_down_revisions (rev)), ==, 40);
+  for (guint i = 0; i < 40; i++)
+    g_assert_cmpstr (strata_revision_get_down_revisions (rev)[i], ==,
+                     g_ptr_array_index (parents, i));
+  g_assert_cmpstrv (strata_revision_get_branch_labels (rev), ((const char *[]) { "a", "b", NULL }));
+  g_assert_cmpstr (strata_revision_get_create_date (rev), ==, "2024-01-01 00:00:00.000000");
+
+  strata_revision_set_id (rev, "fedcba987654");
+  strata_revision_set_message (rev, "Replaced");
+  strata_revision_set_create_date (rev, "2025-01-01 00:00:00.000000");
+  strata_revision_set_branch_labels (rev, labels);
+  strata_revision_set_down_revisions (rev, NULL);
+  strata_revision_set_depends_on (rev, labels);
+  g_assert_cmpstr (strata_revision_get_id (rev), ==, "fedcba987654");
+  g_assert_cmpstr (strata_revision_get_message (rev), ==, "Replaced");
+  g_assert_true (strata_revision_is_base (rev));
+  g_assert_cmpstrv (strata_revision_get_branch_labels (rev), labels);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -159,6 +208,7 @@ main (int   argc,
   g_test_add_func ("/core/revision/errors", test_errors_name_file_and_line);
   g_test_add_func ("/core/revision/split", test_split_keeps_triggers_and_strings);
   g_test_add_func ("/core/revision/file-name", test_file_name_and_id);
+  g_test_add_func ("/core/revision/long-header-and-setters", test_long_header_and_setters);
 
   return g_test_run ();
 }
