@@ -734,18 +734,20 @@ is_regular_file (DIR           *dir,
   return fstatat (dirfd (dir), entry->d_name, &info, 0) == 0 && S_ISREG (info.st_mode);
 }
 
-/* The *.sql file names of the versions folder, sorted, so that ties in the
- * graph's order are the same on every machine. */
+/* The *.sql file names of @dir, sorted, so that ties in the graph's order
+ * are the same on every machine. The names are kept in @chunk: a thousand
+ * names, a few allocations. */
 static GPtrArray *
-list_revision_files (DIR *dir)
+list_revision_files (DIR          *dir,
+                     GStringChunk *chunk)
 {
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
   struct dirent *entry;
 
   while ((entry = readdir (dir)) != NULL)
     if (entry->d_name[0] != '.' && g_str_has_suffix (entry->d_name, ".sql") &&
         is_regular_file (dir, entry))
-      g_ptr_array_add (names, g_strdup (entry->d_name));
+      g_ptr_array_add (names, g_string_chunk_insert (chunk, entry->d_name));
 
   g_ptr_array_sort (names, compare_names);
   return g_steal_pointer (&names);
@@ -797,11 +799,12 @@ read_file_at (DIR             *dir,
 /* The open versions folder, and what each of its files is called in messages. */
 typedef struct
 {
-  DIR  *dir;
-  char *path;
+  DIR          *dir;
+  char         *path;
   /* "versions/": strata_project_get_display_path() without a GFile per file;
    * NULL for a folder outside the project, whose files are asked about. */
-  char *display_prefix;
+  char         *display_prefix;
+  GStringChunk *names;  /* the files' names */
 } Folder;
 
 static void
@@ -810,6 +813,7 @@ folder_clear (Folder *folder)
   g_clear_pointer (&folder->dir, closedir);
   g_clear_pointer (&folder->path, g_free);
   g_clear_pointer (&folder->display_prefix, g_free);
+  g_clear_pointer (&folder->names, g_string_chunk_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Folder, folder_clear)
@@ -1044,7 +1048,8 @@ strata_project_load_graph (StrataProject  *self,
 
   if (!open_versions_directory (self, &folder, error))
     return NULL;
-  load.names = names = list_revision_files (folder.dir);
+  folder.names = g_string_chunk_new (4096);
+  load.names = names = list_revision_files (folder.dir, folder.names);
   load.cancellable = cancellable;
   if (!(revisions = load_revisions (&load, error)))
     return NULL;
