@@ -989,17 +989,24 @@ update_pack (Load *load)
     _strata_revision_pack_write (load->folder->path, kept, names, stamps, contents);
 }
 
-/* Opening a file costs the kernel more than parsing it costs us, so a second
- * thread reads too: a quarter less time for 10,000 files on two cores. Below
- * a few hundred files a thread's start is not worth it. */
+/* Opening a file costs the kernel more than parsing it costs us, so helper
+ * threads read too: a quarter less time for 10,000 files on two cores. Below
+ * a few hundred files a thread's start is not worth it. There are as many
+ * helpers as processors, one more thread than processors with the caller:
+ * on a virtual machine a new thread can wait a millisecond for a vCPU that
+ * was asleep, and with one to spare the files do not wait for the slowest
+ * to start (`heads` of 1000 revisions, 2 vCPUs: 1.53x the floor to 1.39x). */
 #define FILES_PER_THREAD 250
+#define MAX_HELPERS 4
 
 static GPtrArray *
 load_revisions (Load    *load,
                 GError **error)
 {
   guint n = load->names->len;
-  GThread *helper = NULL;
+  GThread *helpers[MAX_HELPERS] = { NULL };
+  guint n_helpers = 0;
+  guint worth;
   GPtrArray *revisions = g_ptr_array_new_full (n, g_object_unref);
   GError *first = NULL;
 
@@ -1010,11 +1017,15 @@ load_revisions (Load    *load,
   load->stamps = g_new0 (StrataFileStamp, n);
   load->contents = g_new0 (GBytes *, n);
   load->packed = g_new0 (gboolean, n);
-  if (n >= 2 * FILES_PER_THREAD && g_get_num_processors () > 1)
-    helper = g_thread_new ("strata-load", load_files, load);
+  /* The threads the files are worth, the caller's included. */
+  worth = n / FILES_PER_THREAD;
+  if (g_get_num_processors () > 1 && worth > 1)
+    n_helpers = MIN (MIN (worth - 1, g_get_num_processors ()), MAX_HELPERS);
+  for (guint k = 0; k < n_helpers; k++)
+    helpers[k] = g_thread_new ("strata-load", load_files, load);
   load_files (load);
-  if (helper != NULL)
-    g_thread_join (helper);
+  for (guint k = 0; k < n_helpers; k++)
+    g_thread_join (helpers[k]);
 
   for (guint i = 0; i < n; i++)
     {
