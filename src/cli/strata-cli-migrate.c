@@ -16,13 +16,15 @@
 
 #include "strata-cli-private.h"
 
-/* One online run, driven by a main loop so that progress and ^C reach us
- * while the core works on its thread. */
+/* One online run. It runs on this thread, with strata_migration_run(), so
+ * progress arrives as it happens; ^C and SIGTERM are watched from a thread
+ * of their own, whose only work is to cancel. A command has no window to
+ * keep responsive, and the thread pool and main loop of the async call cost
+ * a no-op upgrade a third of a millisecond, a twentieth of its time. */
 typedef struct
 {
   StrataCli       *cli;
   StrataMigration *migration;
-  GMainLoop       *loop;
   GCancellable    *cancellable;
   GError          *error;
   char            *drawn;  /* the progress line on screen */
@@ -133,17 +135,67 @@ interrupt_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-run_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
+/* The signal watcher's context and loop; it runs until told to stop. */
+typedef struct
 {
-  Run *run = user_data;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+} SignalWatch;
 
-  g_assert (STRATA_IS_MIGRATION (object));
+static gpointer
+watch_signals_cb (gpointer data)
+{
+  SignalWatch *watch = data;
 
-  run->succeeded = strata_migration_run_finish (STRATA_MIGRATION (object), result, &run->error);
-  g_main_loop_quit (run->loop);
+  g_main_context_push_thread_default (watch->context);
+  g_main_loop_run (watch->loop);
+  g_main_context_pop_thread_default (watch->context);
+  return NULL;
+}
+
+static void
+watch_signal (SignalWatch *watch,
+              int          signum,
+              Run         *run)
+{
+  g_autoptr(GSource) source = g_unix_signal_source_new (signum);
+
+  g_source_set_callback (source, interrupt_cb, run, NULL);
+  g_source_attach (source, watch->context);
+}
+
+static void
+watch_signals (SignalWatch *watch,
+               Run         *run)
+{
+  watch->context = g_main_context_new ();
+  watch->loop = g_main_loop_new (watch->context, FALSE);
+  watch_signal (watch, SIGINT, run);
+  watch_signal (watch, SIGTERM, run);
+  watch->thread = g_thread_new ("strata-signals", watch_signals_cb, watch);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A source rather than g_main_loop_quit() itself: the loop may not have
+ * started yet, and would then start after the quit and never end. */
+static void
+unwatch_signals (SignalWatch *watch)
+{
+  g_autoptr(GSource) quit = g_idle_source_new ();
+
+  g_source_set_callback (quit, quit_cb, watch->loop, NULL);
+  g_source_attach (quit, watch->context);
+  g_thread_join (watch->thread);
+  g_main_loop_unref (watch->loop);
+  /* Its last reference: the signal sources go with it. */
+  g_main_context_unref (watch->context);
 }
 
 static void
@@ -161,17 +213,12 @@ connect_progress (Run *run)
 static void
 run_until_done (Run *run)
 {
-  guint sigint_id;
-  guint sigterm_id;
+  SignalWatch watch;
 
-  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, run);
-  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, run);
+  watch_signals (&watch, run);
+  run->succeeded = strata_migration_run (run->migration, run->cancellable, &run->error);
+  unwatch_signals (&watch);
 
-  strata_migration_run_async (run->migration, run->cancellable, run_cb, run);
-  g_main_loop_run (run->loop);
-
-  g_clear_handle_id (&sigint_id, g_source_remove);
-  g_clear_handle_id (&sigterm_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (run->migration, run);
   clear_progress (run);
 }
@@ -227,7 +274,6 @@ run_online (StrataCli     *cli,
 {
   g_autoptr(StrataMigration) migration = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
   Run run = { 0 };
 
@@ -236,7 +282,6 @@ run_online (StrataCli     *cli,
 
   run.cli = cli;
   run.migration = migration;
-  run.loop = loop;
   run.cancellable = cancellable;
   connect_progress (&run);
   run_until_done (&run);
