@@ -972,12 +972,13 @@ update_pack (Load *load)
   g_autofree const char **names = g_new (const char *, n);
   g_autofree StrataFileStamp *stamps = g_new (StrataFileStamp, n);
   g_autofree GBytes **contents = g_new (GBytes *, n);
+  gint64 settled_before = _strata_file_stamp_settled_before (load->started_us);
   gboolean changed = FALSE;
   guint kept = 0;
 
   for (guint i = 0; i < n; i++)
     {
-      if (!_strata_file_stamp_is_settled (&load->stamps[i], load->started_us))
+      if (!_strata_file_stamp_is_settled (&load->stamps[i], settled_before))
         continue;
       changed |= !load->packed[i];
       names[kept] = g_ptr_array_index (load->names, i);

@@ -28,8 +28,10 @@ void      _strata_file_stamp_init        (StrataFileStamp       *stamp,
                                           const struct stat     *info);
 gboolean  _strata_file_stamp_equal       (const StrataFileStamp *a,
                                           const StrataFileStamp *b);
+/* With @since_us a time taken before the files were looked at. */
+gint64    _strata_file_stamp_settled_before (gint64                 since_us);
 gboolean  _strata_file_stamp_is_settled  (const StrataFileStamp *stamp,
-                                          gint64                 since_us);
+                                          gint64                 settled_before_us);
 
 /* The contents of a versions folder's revision files as they were when last
  * read, each under its name and stamp: one file in the user's cache folder,

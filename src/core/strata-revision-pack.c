@@ -101,18 +101,22 @@ settle_us (void)
   return SETTLE_US_DEFAULT;
 }
 
-/* TRUE when the file was last changed long enough before @since_us (a time
- * taken before the file was looked at) for any later change to show in its
- * ctime. */
+/* The time before which a change shows in a file's ctime for anyone who
+ * looks at it after @since_us: files changed earlier can be packed. */
+gint64
+_strata_file_stamp_settled_before (gint64 since_us)
+{
+  return since_us - settle_us ();
+}
+
 gboolean
 _strata_file_stamp_is_settled (const StrataFileStamp *stamp,
-                               gint64                 since_us)
+                               gint64                 settled_before_us)
 {
-  gint64 limit = since_us - settle_us ();
   gint64 mtime = stamp->mtime_sec * G_USEC_PER_SEC + stamp->mtime_nsec / 1000;
   gint64 ctime = stamp->ctime_sec * G_USEC_PER_SEC + stamp->ctime_nsec / 1000;
 
-  return mtime < limit && ctime < limit;
+  return mtime < settled_before_us && ctime < settled_before_us;
 }
 
 static gboolean
