@@ -1158,18 +1158,6 @@ strata_revision_set_file (StrataRevision *self,
     self->display_path = g_file_get_parse_name (file);
 }
 
-void
-_strata_revision_set_path (StrataRevision *self,
-                           const char     *path)
-{
-  g_return_if_fail (STRATA_IS_REVISION (self));
-  g_return_if_fail (path != NULL);
-
-  g_clear_object (&self->file);
-  g_free (self->path);
-  self->path = g_strdup (path);
-}
-
 const char *
 strata_revision_get_display_path (StrataRevision *self)
 {
