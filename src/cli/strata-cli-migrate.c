@@ -118,10 +118,10 @@ step_finished_cb (StrataMigration *migration,
 
   description = strata_step_describe (step);
   clear_progress (run);
-  g_print ("%s\n", description);
+  strata_cli_say (run->cli, "%s\n", description);
   fflush (stdout);
 
-  if (run->cli->interactive)
+  if (run->cli->interactive && !run->cli->quiet)
     draw_progress (run);
 }
 
@@ -203,7 +203,7 @@ connect_progress (Run *run)
 {
   g_signal_connect (run->migration, "step-finished", G_CALLBACK (step_finished_cb), run);
 
-  if (!run->cli->interactive)
+  if (!run->cli->interactive || run->cli->quiet)
     return;
 
   g_signal_connect (run->migration, "notify::fraction", G_CALLBACK (progress_changed_cb), run);
@@ -287,7 +287,7 @@ run_online (StrataCli     *cli,
   run_until_done (&run);
   error = g_steal_pointer (&run.error);
   /* Scripts find it with "strata-cli backups"; people are told. */
-  if (cli->interactive && strata_migration_get_backup (migration) != NULL)
+  if (cli->interactive && !cli->quiet && strata_migration_get_backup (migration) != NULL)
     {
       GFile *file = strata_backup_get_file (strata_migration_get_backup (migration));
       g_autofree char *kept = strata_project_get_display_path (project, file);
@@ -349,126 +349,55 @@ split_target (Request    *request,
     }
 
   if (!request->sql)
-    return strata_cli_usage_error (_("Range revision not allowed without --sql: “%s”"),
-                                   argument);
+    return strata_cli_verb_usage_error (strata_direction_to_string (request->direction),
+                                        _("Range revision not allowed without --sql: “%s”"),
+                                        argument);
 
   request->start = g_strndup (argument, colon - argument);
   request->target = g_strdup (colon + 1);
 
   if (request->target[0] == '\0')
-    return strata_cli_usage_error (_("the range “%s” has no end revision"), argument);
+    return strata_cli_verb_usage_error (strata_direction_to_string (request->direction),
+                                        _("the range “%s” has no end revision"), argument);
 
   return STRATA_CLI_EXIT_OK;
 }
 
 static int
-execute (StrataCli  *cli,
-         Request    *request,
-         int         argc,
-         char      **argv)
+execute (StrataCli *cli,
+         Request   *request)
 {
-  g_autoptr(StrataProject) project = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *name = strata_direction_to_string (request->direction);
   int status;
 
-  if (argc != 2)
-    return strata_cli_usage_error (_("%s needs exactly one TARGET"), name);
-
-  if ((status = split_target (request, argv[1])) != STRATA_CLI_EXIT_OK)
+  if ((status = split_target (request, cli->args[0])) != STRATA_CLI_EXIT_OK)
     return status;
 
-  if (!(project = strata_cli_load_project (cli, &error)))
-    return strata_cli_fail (error);
-
   if (request->sql)
-    return render_offline (cli, project, request);
+    return render_offline (cli, cli->project, request);
 
-  return run_online (cli, project, request);
+  return run_online (cli, cli->project, request);
 }
 
 int
-strata_cli_upgrade (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_upgrade (StrataCli *cli)
 {
-  g_auto(Request) request = { STRATA_DIRECTION_UPGRADE };
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
-      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
-    { NULL }
-  };
+  g_auto(Request) request = { STRATA_DIRECTION_UPGRADE, .sql = cli->sql };
 
-  if (!strata_cli_parse_options (cli, "upgrade", _("TARGET"),
-                                 _("Upgrade the database to a later revision."),
-                                 _("TARGET is head, heads, an id or prefix, a label, label@head, "
-                                   "+N, REV+N or label@+N. Each revision runs in one "
-                                   "transaction with its version-table update: it lands whole "
-                                   "or not at all. ^C rolls back the revision in progress.\n\n"
-                                   "Examples:\n"
-                                   "  strata-cli upgrade head\n"
-                                   "  strata-cli upgrade +1\n"
-                                   "  strata-cli upgrade pricing@head\n"
-                                   "  strata-cli upgrade --sql base:head > upgrade.sql"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  return execute (cli, &request, argc, argv);
+  return execute (cli, &request);
 }
 
 int
-strata_cli_downgrade (StrataCli  *cli,
-                      int         argc,
-                      char      **argv)
+strata_cli_downgrade (StrataCli *cli)
 {
-  g_auto(Request) request = { STRATA_DIRECTION_DOWNGRADE };
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
-      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
-    { NULL }
-  };
+  g_auto(Request) request = { STRATA_DIRECTION_DOWNGRADE, .sql = cli->sql };
 
-  if (!strata_cli_parse_options (cli, "downgrade", _("TARGET"),
-                                 _("Revert the database to an earlier revision."),
-                                 _("TARGET is base, an id or prefix, a label, label@base, -N, "
-                                   "REV-N or label@-N. With several heads, -N is refused: name "
-                                   "the head to step back from.\n\n"
-                                   "Examples:\n"
-                                   "  strata-cli downgrade -1\n"
-                                   "  strata-cli downgrade base\n"
-                                   "  strata-cli downgrade --sql head:base > downgrade.sql"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  return execute (cli, &request, argc, argv);
+  return execute (cli, &request);
 }
 
 int
-strata_cli_stamp (StrataCli  *cli,
-                  int         argc,
-                  char      **argv)
+strata_cli_stamp (StrataCli *cli)
 {
-  g_auto(Request) request = { STRATA_DIRECTION_STAMP };
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "purge", 0, 0, G_OPTION_ARG_NONE, &request.purge,
-      N_("Delete every row of the version table first"), NULL },
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
-      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
-    { NULL }
-  };
+  g_auto(Request) request = { STRATA_DIRECTION_STAMP, .sql = cli->sql, .purge = cli->purge };
 
-  if (!strata_cli_parse_options (cli, "stamp", _("TARGET"),
-                                 _("Set the version table to TARGET without running any SQL."),
-                                 _("For a database whose schema is already at TARGET, made by "
-                                   "hand or by another tool.\n\n"
-                                   "Examples:\n"
-                                   "  strata-cli stamp head\n"
-                                   "  strata-cli stamp --purge 27c6a30d7c24"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  return execute (cli, &request, argc, argv);
+  return execute (cli, &request);
 }

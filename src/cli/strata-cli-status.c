@@ -37,9 +37,9 @@ take_snapshot (StrataCli  *cli,
 {
   g_assert (cli != NULL);
 
-  if (!(snapshot->project = strata_cli_load_project (cli, error)) ||
-      !(snapshot->disk_graph = strata_cli_load_graph (cli, snapshot->project, error)) ||
-      !(snapshot->status = strata_project_read_status (snapshot->project, NULL, error)))
+  snapshot->project = g_object_ref (cli->project);
+  snapshot->disk_graph = g_object_ref (cli->graph);
+  if (!(snapshot->status = strata_project_read_status (snapshot->project, NULL, error)))
     return FALSE;
 
   snapshot->graph = strata_status_complete_graph (snapshot->status, snapshot->disk_graph, error);
@@ -79,33 +79,14 @@ check_unknown_heads (Snapshot  *snapshot,
 }
 
 int
-strata_cli_current (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_current (StrataCli *cli)
 {
   g_auto(Snapshot) snapshot = { 0 };
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   const char * const *heads;
-  gboolean verbose = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
-
-  if (!strata_cli_parse_options (cli, "current", NULL,
-                                 _("Show the current revision(s) of the database."),
-                                 _("Prints one line per row of the version table; nothing for "
-                                   "a database at base or not created yet.\n\n"
-                                   "Example:\n  strata-cli current --verbose"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
+  gboolean verbose = cli->verbose;
 
   if (!take_snapshot (cli, &snapshot, &error) ||
       !check_unknown_heads (&snapshot, &error))
@@ -249,49 +230,26 @@ needs_database (Range    *range,
 }
 
 int
-strata_cli_history (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_history (StrataCli *cli)
 {
   g_auto(Snapshot) snapshot = { 0 };
   g_autoptr(GPtrArray) revisions = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *rev_range = NULL;
   Range range = { 0 };
-  gboolean verbose = FALSE;
-  gboolean indicate_current = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &rev_range,
-      N_("Only revisions in [start]:[end], [start]: or :[end]; “current” allowed"),
-      N_("RANGE") },
-    { "indicate-current", 'i', 0, G_OPTION_ARG_NONE, &indicate_current,
-      N_("Mark the database’s current revision(s)"), NULL },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
+  gboolean verbose = cli->verbose;
+  gboolean indicate_current = cli->indicate_current;
 
-  if (!strata_cli_parse_options (cli, "history", NULL,
-                                 _("List revisions, newest first."),
-                                 _("Examples:\n"
-                                   "  strata-cli history --indicate-current\n"
-                                   "  strata-cli history -r 27c6:head\n"
-                                   "  strata-cli history -r current:"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-  if (!parse_range (rev_range, &range))
-    return strata_cli_usage_error (_("History range requires [start]:[end], [start]:, or :[end]"));
+  if (!parse_range (cli->rev_range, &range))
+    return strata_cli_verb_usage_error ("history",
+                                        _("History range requires [start]:[end], [start]:, "
+                                          "or :[end]"));
 
   /* Without a database to consult, history never opens it: the graph alone. */
   if (!needs_database (&range, indicate_current))
     {
-      if ((snapshot.project = strata_cli_load_project (cli, &error)) &&
-          (snapshot.graph = strata_cli_load_graph (cli, snapshot.project, &error)))
-        snapshot.status = strata_status_new_empty ();
+      snapshot.project = g_object_ref (cli->project);
+      snapshot.graph = g_object_ref (cli->graph);
+      snapshot.status = strata_status_new_empty ();
     }
   else
     take_snapshot (cli, &snapshot, &error);
@@ -448,37 +406,15 @@ summarize (Findings *findings)
 }
 
 int
-strata_cli_check (StrataCli  *cli,
-                  int         argc,
-                  char      **argv)
+strata_cli_check (StrataCli *cli)
 {
   g_auto(Snapshot) snapshot = { 0 };
   g_auto(Findings) findings = { 0 };
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  int exit_code;
-  gboolean rehearse = FALSE;
+  gboolean rehearse = cli->rehearse;
   gboolean rehearsed_clean = TRUE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { "rehearse", 0, 0, G_OPTION_ARG_NONE, &rehearse,
-      N_("Also rehearse the pending revisions on a copy in memory (strata-cli rehearse)"), NULL },
-    { NULL }
-  };
-
-  if (!strata_cli_parse_options (cli, "check", NULL,
-                                 _("Check that the database is up to date."),
-                                 _("Exits 1 when revisions are pending, when an applied "
-                                   "revision’s file was edited afterwards, or when the version "
-                                   "table names an unknown revision (with --rehearse, also "
-                                   "when a rehearsal finds a problem); 0 otherwise.\n\n"
-                                   "Example:\n  strata-cli check && echo up to date"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
 
   if (!take_snapshot (cli, &snapshot, &error))
     return strata_cli_fail (error);
@@ -508,7 +444,7 @@ strata_cli_check (StrataCli  *cli,
   if (findings_clean (&findings))
     {
       if (!cli->json)
-        g_print (_("No new upgrade operations detected.\n"));
+        strata_cli_say (cli, _("No new upgrade operations detected.\n"));
       return STRATA_CLI_EXIT_OK;
     }
 
