@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 
 #include "strata-cli-private.h"
-#include "strata-revision-graph-private.h"
 
 struct _StrataCliPrinter
 {
@@ -349,7 +348,7 @@ static GStrv
 effective_labels (StrataCliPrinter *self,
                   StrataRevision   *revision)
 {
-  GStrv labels = _strata_revision_graph_get_labels (self->graph, revision);
+  GStrv labels = strata_revision_graph_get_branch_labels (self->graph, revision);
 
   if (labels == NULL)
     labels = g_strdupv ((char **)strata_revision_get_branch_labels (revision));
