@@ -329,6 +329,12 @@ render_offline (StrataCli     *cli,
                                            NULL, &error)))
     return strata_cli_fail (error);
 
+  /* sqlite3 goes on after a failing statement unless told to stop, and the
+   * revision's COMMIT then keeps the statements before it. */
+  if (sql[0] != '\0')
+    g_print ("%s", _("-- Run this script with “sqlite3 -bail DATABASE < FILE”: without -bail,\n"
+                     "-- a failing statement does not stop it, and the COMMIT that follows\n"
+                     "-- keeps half a revision.\n"));
   g_print ("%s%s", sql, g_str_has_suffix (sql, "\n") || sql[0] == '\0' ? "" : "\n");
 
   return STRATA_CLI_EXIT_OK;

@@ -420,9 +420,9 @@ check_required (StrataCli            *cli,
 {
   for (const StrataCliOption *o = verb->options; o != NULL && o->long_name != NULL; o++)
     {
-      gpointer value = *(gpointer *)field (cli, o);
-
-      if (!o->required || value != NULL)
+      /* Only string options can be required; a flag's field is no pointer. */
+      if (!o->required || o->value == STRATA_CLI_VALUE_NONE ||
+          *(gpointer *)field (cli, o) != NULL)
         continue;
       if (o->short_name != 0)
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,

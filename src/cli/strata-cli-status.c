@@ -78,6 +78,66 @@ check_unknown_heads (Snapshot  *snapshot,
   return FALSE;
 }
 
+static gboolean
+is_implied (StrataRevisionGraph *graph,
+            StrataRevision      *revision,
+            GPtrArray           *current)
+{
+  for (guint i = 0; i < current->len; i++)
+    if (strata_revision_graph_is_ancestor (graph, revision, g_ptr_array_index (current, i)))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Alembic's get_all_current(): the version table's rows, their ancestors
+ * through Revises and Depends On, and of those the ones with no child among
+ * them. A revision the current ones depend on is current too, and shows as
+ * "(effective head)" when it is the end of its branch. The table's rows
+ * come first, in their order, then the implied ones in the graph's. */
+static GPtrArray *
+implied_current (StrataRevisionGraph *graph,
+                 const char * const  *heads)
+{
+  g_autoptr(GPtrArray) current = g_ptr_array_new ();
+  g_autoptr(GHashTable) members = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) listed = g_hash_table_new (NULL, NULL);
+  GPtrArray *all = strata_revision_graph_get_revisions (graph);
+  GPtrArray *result = g_ptr_array_new ();
+
+  for (guint i = 0; heads[i] != NULL; i++)
+    {
+      StrataRevision *revision = strata_revision_graph_lookup (graph, heads[i]);
+
+      if (revision != NULL)
+        g_ptr_array_add (current, revision);
+    }
+
+  for (guint i = 0; i < all->len; i++)
+    if (is_implied (graph, g_ptr_array_index (all, i), current))
+      g_hash_table_add (members, g_ptr_array_index (all, i));
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < (pass == 0 ? current->len : all->len); i++)
+      {
+        StrataRevision *revision = g_ptr_array_index (pass == 0 ? current : all,
+                                                      pass == 0 ? i : all->len - 1 - i);
+        g_autoptr(GPtrArray) children = NULL;
+        gboolean end = TRUE;
+
+        if (!g_hash_table_contains (members, revision) ||
+            !g_hash_table_add (listed, revision))
+          continue;
+        children = strata_revision_graph_get_children (graph, revision);
+        for (guint c = 0; c < children->len && end; c++)
+          end = !g_hash_table_contains (members, g_ptr_array_index (children, c));
+        if (end)
+          g_ptr_array_add (result, revision);
+      }
+
+  return result;
+}
+
 int
 strata_cli_current (StrataCli *cli)
 {
@@ -85,6 +145,7 @@ strata_cli_current (StrataCli *cli)
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) implied = NULL;
   const char * const *heads;
   gboolean verbose = cli->verbose;
 
@@ -102,9 +163,10 @@ strata_cli_current (StrataCli *cli)
   if (verbose && !cli->json)
     g_print (_("Current revision(s) for %s:\n"), path);
 
+  implied = implied_current (snapshot.graph, heads);
   strata_cli_printer_begin_list (printer, "current");
-  for (guint i = 0; heads[i] != NULL; i++)
-    strata_cli_printer_add (printer, strata_revision_graph_lookup (snapshot.graph, heads[i]),
+  for (guint i = 0; i < implied->len; i++)
+    strata_cli_printer_add (printer, g_ptr_array_index (implied, i),
                             verbose ? STRATA_CLI_FORMAT_VERBOSE : STRATA_CLI_FORMAT_TREE);
   strata_cli_printer_end_list (printer);
   strata_cli_printer_finish (printer);

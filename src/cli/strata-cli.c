@@ -358,6 +358,7 @@ run (int    argc,
   return status;
 }
 
+#ifndef STRATA_CLI_NO_MAIN
 int
 main (int   argc,
       char *argv[])
@@ -382,3 +383,4 @@ main (int   argc,
 
   return run (argc, argv);
 }
+#endif /* STRATA_CLI_NO_MAIN */
