@@ -85,14 +85,49 @@ strata_cli_revision (StrataCli *cli)
   return STRATA_CLI_EXIT_OK;
 }
 
+/* How many revisions @specs name together. */
+static guint
+count_revisions (StrataRevisionGraph  *graph,
+                 char                **specs,
+                 GError              **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; specs[i] != NULL; i++)
+    {
+      g_auto(GStrv) ids = strata_cli_resolve_ids (graph, specs[i], error);
+
+      if (ids == NULL)
+        return 0;
+      for (guint j = 0; ids[j] != NULL; j++)
+        g_hash_table_add (seen, g_strdup (ids[j]));
+    }
+
+  return g_hash_table_size (seen);
+}
+
+/* Alembic's merge is a revision on several heads: what is not a head is
+ * refused ("please specify --splice"), and --rev-id and --branch-label work
+ * as for revision. Fewer than two revisions keep the core's own refusal. */
 int
 strata_cli_merge (StrataCli *cli)
 {
   g_autoptr(StrataRevision) revision = NULL;
   g_autoptr(GError) error = NULL;
+  guint n = count_revisions (cli->graph, cli->args, &error);
 
-  if (!(revision = strata_project_create_merge (cli->project, cli->graph, cli->message,
-                                                (const char * const *)cli->args, &error)))
+  if (error != NULL)
+    return strata_cli_fail (error);
+
+  if (n < 2)
+    revision = strata_project_create_merge (cli->project, cli->graph, cli->message,
+                                            (const char * const *)cli->args, &error);
+  else
+    revision = strata_project_create_revision (cli->project, cli->graph, cli->message,
+                                               (const char * const *)cli->args,
+                                               cli->branch_label, NULL, cli->rev_id, FALSE,
+                                               &error);
+  if (revision == NULL)
     return strata_cli_fail (error);
 
   print_generated (cli, strata_revision_get_file (revision));
@@ -247,9 +282,17 @@ strata_cli_heads (StrataCli *cli)
 {
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GPtrArray) heads = NULL;
+  g_autoptr(GError) error = NULL;
   gboolean verbose = cli->verbose;
 
-  heads = strata_revision_graph_get_heads (cli->graph);
+  /* Alembic resolves "heads" then, which leaves out a head that another
+   * revision depends on. */
+  if (cli->resolve_dependencies)
+    heads = strata_revision_graph_resolve (cli->graph, "heads", &error);
+  else
+    heads = strata_revision_graph_get_heads (cli->graph);
+  if (heads == NULL)
+    return strata_cli_fail (error);
   printer = strata_cli_printer_new (cli->graph, cli->json);
   strata_cli_printer_begin_list (printer, "heads");
   for (guint i = 0; i < heads->len; i++)

@@ -241,15 +241,66 @@ report_cancel (StrataProject *project)
   return STRATA_CLI_EXIT_ERROR;
 }
 
+/* The target errors keep Alembic's wording ("Relative revision +1 didn't
+ * produce 1 migrations"), which says neither where the database is nor what
+ * to do: a second line says both. */
+static void
+explain_target (StrataProject *project,
+                Request       *request,
+                const GError  *error)
+{
+  g_autoptr(StrataStatus) status = NULL;
+  g_autofree char *path = g_file_get_path (strata_project_get_database_file (project));
+  g_autofree char *heads = NULL;
+  gboolean up = request->direction == STRATA_DIRECTION_UPGRADE;
+
+  if (!(status = strata_project_read_status (project, NULL, NULL)))
+    return;
+  heads = strata_cli_format_heads (strata_status_get_heads (status));
+
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_RANGE) && up)
+    g_printerr (_("strata-cli: the database %s is at %s, with fewer revisions above it than "
+                  "that; run “strata-cli history -r current:” to list them, or "
+                  "“strata-cli upgrade heads” to apply them all.\n"), path, heads);
+  else if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_RANGE))
+    g_printerr (_("strata-cli: the database %s is at %s, with fewer revisions below it than "
+                  "that; run “strata-cli history -r :current” to list them, or "
+                  "“strata-cli downgrade base” to undo them all.\n"), path, heads);
+  /* A relative one ("-1" from a merge) has a message of its own that says
+   * what to name instead. */
+  else if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_TARGET) && !up &&
+           strpbrk (request->target, "+-") == NULL)
+    g_printerr (_("strata-cli: the database %s is at %s, and a downgrade goes to a revision "
+                  "below that; run “strata-cli history -r :current” to list them, or "
+                  "“strata-cli upgrade %s” to go forward instead.\n"),
+                path, heads, request->target);
+}
+
+static gboolean
+is_target_error (const GError *error)
+{
+  return g_error_matches (error, STRATA_ERROR, STRATA_ERROR_RANGE) ||
+         g_error_matches (error, STRATA_ERROR, STRATA_ERROR_TARGET);
+}
+
 /* The core's message names the file and line of the failing statement; when
  * it does not, they are added from what the migration knows. */
 static int
-report_failure (StrataMigration *migration,
+report_failure (StrataProject   *project,
+                Request         *request,
+                StrataMigration *migration,
                 const GError    *error)
 {
   StrataRevision *failed = strata_migration_get_failed_revision (migration);
   const char *path;
   guint line;
+
+  if (failed == NULL && is_target_error (error))
+    {
+      strata_cli_fail (error);
+      explain_target (project, request, error);
+      return STRATA_CLI_EXIT_ERROR;
+    }
 
   if (failed == NULL)
     return strata_cli_fail (error);
@@ -300,7 +351,7 @@ run_online (StrataCli     *cli,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return report_cancel (project);
 
-  return report_failure (migration, error);
+  return report_failure (project, request, migration, error);
 }
 
 static int
@@ -400,10 +451,67 @@ strata_cli_downgrade (StrataCli *cli)
   return execute (cli, &request);
 }
 
+/* "stamp A B", as Alembic takes it: each target names a branch. They are
+ * all resolved before anything is written, so that a typo in the second one
+ * leaves the version table as it was; then each is stamped in turn, the
+ * later ones keeping the rows of the earlier. */
+static int
+stamp_several (StrataCli *cli)
+{
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (cli->sql)
+    return strata_cli_verb_usage_error ("stamp", _("stamp --sql takes one TARGET; run it "
+                                                   "once per branch"));
+
+  if (!(graph = strata_cli_load_graph (cli, cli->project, &error)))
+    return strata_cli_fail (error);
+
+  for (int i = 0; i < cli->n_args; i++)
+    {
+      g_auto(GStrv) ids = NULL;
+
+      if (strchr (cli->args[i], ':') != NULL)
+        return strata_cli_verb_usage_error ("stamp",
+                                            _("Range revision not allowed without --sql: "
+                                              "“%s”"), cli->args[i]);
+      if (!(ids = strata_cli_resolve_ids (graph, cli->args[i], &error)))
+        return strata_cli_fail (error);
+    }
+
+  for (int i = 0; i < cli->n_args; i++)
+    {
+      g_auto(Request) request = { STRATA_DIRECTION_STAMP,
+                                  .purge = cli->purge && i == 0,
+                                  .target = g_strdup (cli->args[i]) };
+      int status = run_online (cli, cli->project, &request);
+
+      if (status != STRATA_CLI_EXIT_OK)
+        return status;
+    }
+
+  return STRATA_CLI_EXIT_OK;
+}
+
 int
 strata_cli_stamp (StrataCli *cli)
 {
   g_auto(Request) request = { STRATA_DIRECTION_STAMP, .sql = cli->sql, .purge = cli->purge };
 
+  if (cli->n_args > 1)
+    return stamp_several (cli);
+
   return execute (cli, &request);
+}
+
+int
+strata_cli_ensure_version (StrataCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!strata_project_ensure_version_table (cli->project, NULL, &error))
+    return strata_cli_fail (error);
+
+  return STRATA_CLI_EXIT_OK;
 }

@@ -502,7 +502,37 @@ strata_cli_parse_verb (StrataCli            *cli,
     return TRUE;
 
   return check_arguments (cli, verb, error) &&
-         check_required (cli, verb, error);
+         check_required (cli, verb, error) &&
+         (cli->rev_id == NULL || strata_cli_check_rev_id (cli->rev_id, error));
+}
+
+/* What --rev-id may be. The id becomes a file name and a row of the version
+ * table, whose column Alembic makes VARCHAR(32); Alembic refuses "@", "-"
+ * and "+" in it (they are revision syntax), and the symbols would shadow it. */
+gboolean
+strata_cli_check_rev_id (const char  *id,
+                         GError     **error)
+{
+  const char *reserved[] = { "head", "heads", "base", "current" };
+  gsize length = strlen (id);
+  gboolean valid = length >= 1 && length <= 32;
+
+  for (const char *p = id; valid && *p != '\0'; p++)
+    valid = g_ascii_isalnum (*p) || *p == '_';
+  for (guint i = 0; valid && i < G_N_ELEMENTS (reserved); i++)
+    valid = g_ascii_strcasecmp (id, reserved[i]) != 0;
+
+  if (!valid)
+    {
+      g_autofree char *shown = g_strescape (id, NULL);
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” cannot be a revision id: an id is 1 to 32 letters, digits or "
+                     "underscores (the version table holds 32 characters), and not “head”, "
+                     "“heads”, “base” or “current”"), shown);
+    }
+
+  return valid;
 }
 
 void

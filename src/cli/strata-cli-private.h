@@ -131,6 +131,9 @@ gboolean             strata_cli_parse_verb  (StrataCli           *cli,
                                              int                  argc,
                                              char               **argv,
                                              GError             **error);
+/* FALSE, with the rule in @error, when @id cannot be a --rev-id. */
+gboolean             strata_cli_check_rev_id (const char         *id,
+                                              GError            **error);
 /* Frees what parsing stored in @cli. */
 void                 strata_cli_clear       (StrataCli           *cli);
 
@@ -174,6 +177,7 @@ int strata_cli_check     (StrataCli *cli);
 int strata_cli_upgrade   (StrataCli *cli);
 int strata_cli_downgrade (StrataCli *cli);
 int strata_cli_stamp     (StrataCli *cli);
+int strata_cli_ensure_version (StrataCli *cli);
 
 /* strata-cli-autogen.c: revision --autogenerate, schema, and check's schema part. */
 int      strata_cli_revision_autogenerate (StrataCli *cli);

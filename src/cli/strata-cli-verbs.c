@@ -222,6 +222,15 @@ const StrataCliVerb strata_cli_verbs[] = {
       SQL,
       END } },
 
+  { "ensure_version", NULL, strata_cli_ensure_version,
+    N_("Create the version table if it does not exist"),
+    NULL,
+    N_("Creates the database and its version table, as Alembic would, when they do not "
+       "exist yet; changes nothing otherwise.\n\n"
+       "Example:\n  strata-cli ensure_version"),
+    0, 0, STRATA_CLI_LOAD_PROJECT,
+    NULL },
+
   { "merge", NULL, strata_cli_merge,
     N_("Merge heads into a new revision"),
     N_("REVS…"),

@@ -129,6 +129,143 @@ test_current_implied (CliFixture    *fixture,
   g_assert_cmpstr (current->lines[1], ==, MERGE " (effective head) (mergepoint)");
 }
 
+#define PRICING  "6a4c1e8d9f03"
+#define STORAGE  "7b5d2f9e0a14"
+#define MOVE     "5e2f7a9c3b81"
+
+static guint
+count_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+test_stamp_several (CliFixture    *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CliResult) typo = RUN ("stamp", PRICING, "nosuchrev");
+  g_autoptr(CliResult) both = NULL;
+  g_autofree char *rows = NULL;
+
+  /* Every target is resolved before anything is written. */
+  cli_assert_status (typo, 1);
+  g_assert_false (g_file_test (fixture->database, G_FILE_TEST_EXISTS));
+
+  both = RUN ("stamp", PRICING, STORAGE);
+  cli_assert_status (both, 0);
+  rows = cli_db_query (fixture->database, "SELECT version_num FROM alembic_version ORDER BY 1");
+  g_assert_cmpstr (rows, ==, PRICING "\n" STORAGE "\n");
+}
+
+static void
+test_merge_like_alembic (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  guint before = count_files (fixture->versions);
+  g_autoptr(CliResult) not_head = RUN ("merge", "-m", "x", PRICING, MOVE);
+  g_autoptr(CliResult) splice = NULL;
+  g_autoptr(CliResult) merge = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+
+  cli_assert_status (not_head, 1);
+  g_assert_nonnull (strstr (not_head->err, "please specify --splice"));
+  g_assert_cmpuint (count_files (fixture->versions), ==, before);
+
+  splice = RUN ("revision", "-m", "side", "--head", MOVE, "--splice", "--rev-id", "aaaa11112222");
+  cli_assert_status (splice, 0);
+  merge = RUN ("merge", "-m", "join", "heads", "--rev-id", "bbbb11112222",
+               "--branch-label", "joined");
+  cli_assert_status (merge, 0);
+  path = g_build_filename (fixture->versions, "bbbb11112222_join.sql", NULL);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Revises: 8c6e3a0f1b25, aaaa11112222"));
+  g_assert_nonnull (strstr (contents, "Branch Labels: joined"));
+}
+
+static void
+test_rev_id_checked_first (CliFixture    *fixture,
+                           gconstpointer  data)
+{
+  const char *bad[] = { "ab-cd", "heads", "a@b", "", "0123456789abcdef0123456789abcdef0" };
+  guint before = count_files (fixture->versions);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(CliResult) revision = RUN ("revision", "-m", "x", "--rev-id", bad[i]);
+      g_autoptr(CliResult) merge = RUN ("merge", "-m", "x", "heads", "--rev-id", bad[i]);
+
+      cli_assert_status (revision, 2);
+      g_assert_nonnull (strstr (revision->err, "1 to 32 letters, digits or underscores"));
+      cli_assert_status (merge, 2);
+    }
+
+  g_assert_cmpuint (count_files (fixture->versions), ==, before);
+}
+
+static void
+test_heads_resolve_dependencies (CliFixture    *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(CliResult) side = RUN ("revision", "-m", "side", "--head", "base",
+                                   "--branch-label", "side", "--depends-on", MERGE,
+                                   "--rev-id", "51de00000001");
+  g_autoptr(CliResult) heads = RUN ("heads");
+  g_autoptr(CliResult) resolved = RUN ("heads", "--resolve-dependencies");
+
+  cli_assert_status (side, 0);
+  cli_assert_status (heads, 0);
+  g_assert_cmpuint (g_strv_length (heads->lines), ==, 2);
+  cli_assert_status (resolved, 0);
+  g_assert_cmpuint (g_strv_length (resolved->lines), ==, 1);
+  g_assert_cmpstr (resolved->lines[0], ==, "51de00000001 (side) (head)");
+}
+
+static void
+test_ensure_version (CliFixture    *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CliResult) first = RUN ("ensure_version");
+  g_autoptr(CliResult) again = NULL;
+  g_autofree char *tables = NULL;
+
+  cli_assert_status (first, 0);
+  tables = cli_db_query (fixture->database, "SELECT name FROM sqlite_master WHERE type = 'table'");
+  g_assert_cmpstr (tables, ==, "alembic_version\n");
+  again = RUN ("ensure_version");
+  cli_assert_status (again, 0);
+}
+
+/* Alembic's terse target errors get a line that says where the database
+ * is and what to run. */
+static void
+test_target_errors_explained (CliFixture    *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(CliResult) up = RUN ("upgrade", "head");
+  g_autoptr(CliResult) beyond = RUN ("upgrade", "+1");
+  g_autoptr(CliResult) down = NULL;
+  g_autoptr(CliResult) forward = NULL;
+
+  cli_assert_status (up, 0);
+  cli_assert_status (beyond, 1);
+  g_assert_nonnull (strstr (beyond->err, fixture->database));
+  g_assert_nonnull (strstr (beyond->err, "strata-cli history -r current:"));
+
+  down = RUN ("downgrade", PRICING);
+  cli_assert_status (down, 0);
+  forward = RUN ("downgrade", MERGE);
+  cli_assert_status (forward, 1);
+  g_assert_nonnull (strstr (forward->err, fixture->database));
+  g_assert_nonnull (strstr (forward->err, "strata-cli upgrade " MERGE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -143,6 +280,12 @@ main (int   argc,
   ADD ("/cli/habits/did-you-mean", test_did_you_mean);
   ADD ("/cli/habits/control-bytes", test_control_bytes);
   ADD ("/cli/habits/current-implied", test_current_implied);
+  ADD ("/cli/habits/stamp-several", test_stamp_several);
+  ADD ("/cli/habits/merge", test_merge_like_alembic);
+  ADD ("/cli/habits/rev-id-checked-first", test_rev_id_checked_first);
+  ADD ("/cli/habits/heads-resolve-dependencies", test_heads_resolve_dependencies);
+  ADD ("/cli/habits/ensure-version", test_ensure_version);
+  ADD ("/cli/habits/target-errors-explained", test_target_errors_explained);
 
   return g_test_run ();
 }
