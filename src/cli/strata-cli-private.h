@@ -137,6 +137,10 @@ gboolean             strata_cli_check_rev_id (const char         *id,
 /* Frees what parsing stored in @cli. */
 void                 strata_cli_clear       (StrataCli           *cli);
 
+/* strata-cli-generate.c: prints the bash, zsh or fish completion or the man
+ * page; FALSE for another @kind. */
+gboolean             strata_cli_generate    (const char          *kind);
+
 /* strata-cli.c: errors and loading the project. */
 int                  strata_cli_usage_error          (const char         *format,
                                                       ...) G_GNUC_PRINTF (1, 2);

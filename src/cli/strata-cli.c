@@ -335,6 +335,14 @@ run (int    argc,
   int status;
   int verb;
 
+  /* The build's way to the completions and the man page (data/cli/). */
+  if (argc == 3 && g_str_equal (argv[1], "--generate"))
+    {
+      strata_cli_clear (&cli);
+      return strata_cli_generate (argv[2]) ? STRATA_CLI_EXIT_OK
+                                           : strata_cli_usage_error ("--generate bash|zsh|fish|man");
+    }
+
   verb = strata_cli_parse_globals (&cli, argc, argv, &version, &error);
   if (verb < 0)
     status = strata_cli_usage_error ("%s", error->message);
