@@ -130,6 +130,8 @@ strata_cli_printer_new (StrataRevisionGraph *graph,
     {
       self->builder = json_builder_new ();
       json_builder_begin_object (self->builder);
+      json_builder_set_member_name (self->builder, "version");
+      json_builder_add_int_value (self->builder, STRATA_CLI_JSON_VERSION);
     }
 
   return self;

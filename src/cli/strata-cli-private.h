@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* The "version" member of every --json document (docs/cli.md): raised when
+ * a member changes meaning or goes away, not when one is added. */
+#define STRATA_CLI_JSON_VERSION 1
+
 /* Exit codes, as the README documents them. */
 #define STRATA_CLI_EXIT_OK    0
 #define STRATA_CLI_EXIT_ERROR 1

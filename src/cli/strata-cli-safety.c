@@ -27,10 +27,22 @@ print_findings_text (GPtrArray *findings)
     }
 }
 
+/* JSON carries absolute paths: a script may run from anywhere. */
+static char *
+absolute_path (StrataProject *project,
+               const char    *path)
+{
+  if (g_path_is_absolute (path))
+    return g_strdup (path);
+
+  return g_build_filename (g_file_peek_path (strata_project_get_directory (project)), path, NULL);
+}
+
 static void
 print_rehearsal_json (StrataRehearsal *rehearsal,
-                      const char      *database)
+                      StrataProject   *project)
 {
+  g_autofree char *database = g_file_get_path (strata_project_get_database_file (project));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -38,6 +50,8 @@ print_rehearsal_json (StrataRehearsal *rehearsal,
   GPtrArray *findings = strata_rehearsal_get_findings (rehearsal);
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, STRATA_CLI_JSON_VERSION);
   json_builder_set_member_name (builder, "database");
   json_builder_add_string_value (builder, database);
   json_builder_set_member_name (builder, "checked");
@@ -47,12 +61,13 @@ print_rehearsal_json (StrataRehearsal *rehearsal,
   for (guint i = 0; i < findings->len; i++)
     {
       StrataRehearsalFinding *finding = g_ptr_array_index (findings, i);
+      g_autofree char *file = absolute_path (project, finding->file);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "revision");
       json_builder_add_string_value (builder, finding->revision);
       json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, finding->file);
+      json_builder_add_string_value (builder, file);
       json_builder_set_member_name (builder, "line");
       json_builder_add_int_value (builder, finding->line);
       json_builder_set_member_name (builder, "direction");
@@ -104,7 +119,7 @@ strata_cli_rehearse (StrataCli *cli)
   database = database_name (project);
   findings = strata_rehearsal_get_findings (rehearsal);
   if (cli->json)
-    print_rehearsal_json (rehearsal, database);
+    print_rehearsal_json (rehearsal, project);
   else
     {
       print_findings_text (findings);
@@ -150,15 +165,21 @@ strata_cli_check_rehearsal (StrataCli     *cli,
 /* backups --------------------------------------------------------------------- */
 
 static void
-print_backups_json (GPtrArray  *backups,
-                    const char *folder)
+print_backups_json (GPtrArray     *backups,
+                    StrataProject *project)
 {
+  g_autofree char *folder = g_file_get_path (strata_project_get_backup_directory (project));
+  g_autofree char *database = g_file_get_path (strata_project_get_database_file (project));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, STRATA_CLI_JSON_VERSION);
+  json_builder_set_member_name (builder, "database");
+  json_builder_add_string_value (builder, database);
   json_builder_set_member_name (builder, "folder");
   json_builder_add_string_value (builder, folder);
   json_builder_set_member_name (builder, "backups");
@@ -171,6 +192,8 @@ print_backups_json (GPtrArray  *backups,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, strata_backup_get_name (backup));
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, g_file_peek_path (strata_backup_get_file (backup)));
       json_builder_set_member_name (builder, "revision");
       json_builder_add_string_value (builder, strata_backup_get_revision (backup));
       json_builder_set_member_name (builder, "created");
@@ -226,7 +249,7 @@ strata_cli_backups (StrataCli *cli)
   folder = strata_project_get_display_path (project, strata_project_get_backup_directory (project));
   database = database_name (project);
   if (cli->json)
-    print_backups_json (backups, folder);
+    print_backups_json (backups, project);
   else
     print_backups_text (backups, folder, database);
   return STRATA_CLI_EXIT_OK;

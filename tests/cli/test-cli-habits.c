@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "cli-test.h"
 
 #define RUN(...) cli_run (fixture, __VA_ARGS__, NULL)
@@ -266,6 +268,64 @@ test_target_errors_explained (CliFixture    *fixture,
   g_assert_nonnull (strstr (forward->err, "strata-cli upgrade " MERGE));
 }
 
+static void
+assert_absolute_paths (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        assert_absolute_paths (json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *member = json_object_get_member (object, l->data);
+          const char *names[] = { "database", "folder", "path", "file" };
+
+          for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+            if (g_str_equal (l->data, names[i]) && JSON_NODE_HOLDS_VALUE (member))
+              g_assert_true (g_path_is_absolute (json_node_get_string (member)));
+          assert_absolute_paths (member);
+        }
+    }
+}
+
+/* Every --json document has "version" and absolute paths, so that a script
+ * run from another folder can use them. */
+static void
+test_json_documents (CliFixture    *fixture,
+                     gconstpointer  data)
+{
+  const char *commands[][3] = {
+    { "current" }, { "history" }, { "heads" }, { "branches" }, { "show", "head" },
+    { "check" }, { "rehearse" }, { "backups" },
+  };
+  g_autoptr(CliResult) up = RUN ("upgrade", PRICING);
+
+  cli_assert_status (up, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(CliResult) result = RUN (commands[i][0], "--json",
+                                         commands[i][1] != NULL ? commands[i][1] : NULL);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *root;
+
+      g_assert_cmpint (result->status, <=, 1);
+      json_parser_load_from_data (parser, result->out, -1, &error);
+      g_assert_no_error (error);
+      root = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpint (json_object_get_int_member (root, "version"), ==, 1);
+      assert_absolute_paths (json_parser_get_root (parser));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +346,7 @@ main (int   argc,
   ADD ("/cli/habits/heads-resolve-dependencies", test_heads_resolve_dependencies);
   ADD ("/cli/habits/ensure-version", test_ensure_version);
   ADD ("/cli/habits/target-errors-explained", test_target_errors_explained);
+  ADD ("/cli/habits/json-documents", test_json_documents);
 
   return g_test_run ();
 }
