@@ -51,12 +51,74 @@ strata_cli_verb_usage_error (const char *verb,
   return STRATA_CLI_EXIT_USAGE;
 }
 
+/* The command being run, for strata_cli_fail()'s suggestions. */
+static StrataCli *running;
+
+static void
+add_labels (GPtrArray           *names,
+            StrataRevisionGraph *graph)
+{
+  GPtrArray *revisions = strata_revision_graph_get_revisions (graph);
+
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      const char * const *labels;
+
+      labels = strata_revision_get_branch_labels (g_ptr_array_index (revisions, i));
+      for (guint j = 0; labels != NULL && labels[j] != NULL; j++)
+        g_ptr_array_add (names, (gpointer)labels[j]);
+    }
+}
+
+/* For "No such revision or branch": the argument whose branch part names
+ * nothing, and the label closest to it. */
+static void
+suggest_branch (StrataCli *cli)
+{
+  g_autoptr(StrataRevisionGraph) loaded = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  StrataRevisionGraph *graph = cli->graph;
+  const char *symbols[] = { "head", "heads", "base", "current" };
+
+  if (graph == NULL && cli->project != NULL)
+    graph = loaded = strata_cli_load_graph (cli, cli->project, NULL);
+  if (graph == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
+    g_ptr_array_add (names, (gpointer)symbols[i]);
+  add_labels (names, graph);
+  g_ptr_array_add (names, NULL);
+
+  for (int i = 0; i < cli->n_args; i++)
+    {
+      g_autoptr(GPtrArray) found = NULL;
+      const char *at = strchr (cli->args[i], '@');
+      g_autofree char *branch = at != NULL ? g_strndup (cli->args[i], at - cli->args[i])
+                                           : g_strdup (cli->args[i]);
+      const char *suggestion;
+
+      if (branch[0] == '\0' || (found = strata_revision_graph_resolve (graph, branch, NULL)))
+        continue;
+      suggestion = strata_cli_suggest (branch, (const char * const *)names->pdata);
+      if (suggestion == NULL || g_str_equal (suggestion, branch))
+        continue;
+      g_printerr (_("strata-cli: did you mean “%s%s”? “strata-cli branches” and "
+                    "“strata-cli heads” list the branches.\n"),
+                  suggestion, at != NULL ? at : "");
+      return;
+    }
+}
+
 int
 strata_cli_fail (const GError *error)
 {
   g_assert (error != NULL);
 
   g_printerr ("strata-cli: %s\n", error->message);
+
+  if (running != NULL && g_error_matches (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION))
+    suggest_branch (running);
 
   return STRATA_CLI_EXIT_ERROR;
 }
@@ -305,6 +367,7 @@ run_verb (StrataCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   const StrataCliVerb *verb = strata_cli_find_verb (argv[0], argc - 1, argv + 1);
+  int status;
 
   if (verb == NULL)
     return unknown_command (argv[0]);
@@ -319,10 +382,14 @@ run_verb (StrataCli  *cli,
     }
 
   cli->interactive = is_interactive ();
+  running = cli;
   if (!load (cli, verb, &error))
-    return strata_cli_fail (error);
+    status = strata_cli_fail (error);
+  else
+    status = verb->run (cli);
+  running = NULL;
 
-  return verb->run (cli);
+  return status;
 }
 
 static int

@@ -86,6 +86,7 @@ test_did_you_mean (CliFixture    *fixture,
   g_autoptr(CliResult) command = RUN ("upgarde", "head");
   g_autoptr(CliResult) option = RUN ("history", "--indicate-curent");
   g_autoptr(CliResult) missing = RUN ("upgrade");
+  g_autoptr(CliResult) branch = RUN ("upgrade", "pricng@head");
 
   cli_assert_status (command, 2);
   g_assert_nonnull (strstr (command->err, "did you mean “upgrade”?"));
@@ -94,6 +95,8 @@ test_did_you_mean (CliFixture    *fixture,
   g_assert_nonnull (strstr (option->err, "strata-cli history --help"));
   cli_assert_status (missing, 2);
   g_assert_nonnull (strstr (missing->err, "strata-cli upgrade --help"));
+  cli_assert_status (branch, 1);
+  g_assert_nonnull (strstr (branch->err, "did you mean “pricing@head”?"));
   g_assert_false (g_file_test (fixture->database, G_FILE_TEST_EXISTS));
 }
 
