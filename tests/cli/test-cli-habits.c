@@ -329,6 +329,31 @@ test_json_documents (CliFixture    *fixture,
     }
 }
 
+/* On a terminal that says it is dumb, no progress line and no control codes. */
+static void
+test_dumb_terminal (CliFixture    *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *script = g_find_program_in_path ("script");
+  g_autofree char *command = NULL;
+  g_autoptr(CliResult) dumb = NULL;
+
+  if (script == NULL)
+    {
+      g_test_skip ("no script(1) to give strata-cli a terminal (util-linux)");
+      return;
+    }
+
+  command = g_strdup_printf ("TERM=dumb STRATA_GROUP_COMMIT_MS=0 '%s' -C '%s' upgrade head",
+                             cli_test_get_binary (), fixture->project);
+  dumb = cli_run_program (fixture->root,
+                          (const char *[]) { script, "-qec", command, "/dev/null", NULL });
+  cli_assert_status (dumb, 0);
+  g_assert_nonnull (strstr (dumb->out, "Running upgrade  -> " PART));
+  g_assert_null (strchr (dumb->out, '\033'));
+  g_assert_null (strstr (dumb->out, "Applying"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +375,7 @@ main (int   argc,
   ADD ("/cli/habits/ensure-version", test_ensure_version);
   ADD ("/cli/habits/target-errors-explained", test_target_errors_explained);
   ADD ("/cli/habits/json-documents", test_json_documents);
+  ADD ("/cli/habits/dumb-terminal", test_dumb_terminal);
 
   return g_test_run ();
 }
