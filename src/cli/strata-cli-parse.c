@@ -405,7 +405,9 @@ strata_cli_find_verb (const char  *name,
         {
           if (g_str_equal (argv[i], "--"))
             break;
-          if (g_str_equal (argv[i], verb->variant))
+          /* "--autogen" picks "--autogenerate", as the option's prefix would. */
+          if (g_str_equal (argv[i], verb->variant) ||
+              (strlen (argv[i]) >= 4 && g_str_has_prefix (verb->variant, argv[i])))
             return verb;
         }
     }

@@ -31,6 +31,7 @@ test_option_forms (CliFixture    *fixture,
   g_autoptr(CliResult) relative_apart = RUN ("history", "-r", "-2:current");
   g_autoptr(CliResult) message = RUN ("revision", "-mquick note", "--rev-id", "abcdef999999");
   g_autoptr(CliResult) prefix = RUN ("upgrade", "--sq", "head");
+  g_autoptr(CliResult) autogen = RUN ("revision", "--autogen", "--help");
 
   cli_assert_status (up, 0);
   cli_assert_status (apart, 0);
@@ -50,7 +51,9 @@ test_option_forms (CliFixture    *fixture,
   cli_assert_status (message, 0);
   g_assert_nonnull (strstr (message->out, "abcdef999999_quick_note.sql"));
 
-  /* A unique prefix names the option, as argparse allows. */
+  /* A unique prefix names the option, as argparse allows, --autogenerate too. */
+  cli_assert_status (autogen, 0);
+  g_assert_nonnull (strstr (autogen->out, "--rename"));
   cli_assert_status (prefix, 0);
   g_assert_true (g_str_has_prefix (prefix->out, "-- "));
 }
