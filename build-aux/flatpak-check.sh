@@ -7,7 +7,8 @@
 # names swapped, installs it from a repo and again from a bundle, then:
 #   - strata-cli upgrades a copy of the example project inside the sandbox;
 #   - the GUI starts under Xvfb and a screenshot lands in _flatpak/shot.png.
-# Needs root (debootstrap, chroot) and working bubblewrap. The runtime is cached
+# Needs root (debootstrap, chroot) and working bubblewrap. With --prepare-host it
+# only installs and checks the host programs, then stops. The runtime is cached
 # in _flatpak/ and rebuilt only when this script's package lists change.
 set -euo pipefail
 
@@ -20,8 +21,18 @@ arch=$(uname -m)
 
 [ "$(id -u)" -eq 0 ] || { echo "flatpak-check: run as root (debootstrap and chroot need it)" >&2; exit 1; }
 
+# Installed without Recommends, so what flatpak-builder and debootstrap call but
+# only recommend is named here: flatpak-builder strips and splits the debug
+# info on the host (eu-strip, eu-elfcompress: elfutils) and runs git --version.
 host_packages="flatpak flatpak-builder debootstrap ostree bubblewrap xvfb xauth dbus
-  imagemagick sqlite3 python3"
+  imagemagick sqlite3 python3 elfutils debugedit git wget debian-archive-keyring mount"
+# What this script and the tools it starts call on the host, as PROGRAM:PACKAGE.
+host_programs="flatpak:flatpak flatpak-builder:flatpak-builder debootstrap:debootstrap
+  ostree:ostree bwrap:bubblewrap eu-strip:elfutils eu-elfcompress:elfutils
+  debugedit:debugedit git:git wget:wget xvfb-run:xvfb xauth:xauth dbus-run-session:dbus-daemon
+  import:imagemagick identify:imagemagick sqlite3:sqlite3 python3:python3
+  chroot:coreutils mountpoint:util-linux umount:mount
+  /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring"
 platform_packages="libgtk-4-1 libadwaita-1-0 libgtksourceview-5-0 libsqlite3-0
   libjson-glib-1.0-0 adwaita-icon-theme hicolor-icon-theme librsvg2-common
   shared-mime-info fontconfig fonts-cantarell fonts-dejavu-core"
@@ -40,6 +51,23 @@ install_host_packages() {
   [ -z "$missing" ] && return 0
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+}
+
+# Stops at once, naming the package, when a host program is missing: better
+# than flatpak-builder failing after the runtime and the app are built.
+check_host_programs() {
+  local pair prog pkg absent=""
+  for pair in $host_programs; do
+    prog=${pair%%:*} pkg=${pair#*:}
+    case $prog in
+      */*) [ -e "$prog" ] ;;
+      *) command -v "$prog" > /dev/null 2>&1 ;;
+    esac || absent="$absent
+  $prog, from the package $pkg"
+  done
+  [ -z "$absent" ] && return 0
+  echo "flatpak-check: programs that are not installed:$absent" >&2
+  exit 1
 }
 
 mirror() {
@@ -193,6 +221,9 @@ check_gui() {
 }
 
 install_host_packages
+check_host_programs
+# build-aux/dev.sh test installs and checks the host before its first stage.
+[ "${1:-}" = --prepare-host ] && exit 0
 build_runtime
 install_runtime
 local_manifest
