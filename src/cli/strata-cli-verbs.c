@@ -61,7 +61,8 @@ const StrataCliOption strata_cli_global_options[] = {
           N_("DIR")),
   STRING ("database", 0, database,
           N_("Use the database at PATH instead of the configured one"), N_("PATH")),
-  FLAG ("json", 0, json, N_("Print JSON (current, history, heads, branches, show, check)")),
+  FLAG ("json", 0, json,
+        N_("Print JSON (current, history, heads, branches, show, check, rehearse, backups)")),
   FLAG ("quiet", 'q', quiet, N_("Print only errors and what was asked for, no progress")),
   END
 };

@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -258,13 +259,18 @@ append_options (GString               *text,
 static void
 append_commands (GString *text)
 {
+  int width = 0;
+
+  for (guint v = 0; v < strata_cli_n_verbs; v++)
+    width = MAX (width, (int)strlen (strata_cli_verbs[v].name));
+
   g_string_append_printf (text, "\n%s\n", _("Commands:"));
   for (guint v = 0; v < strata_cli_n_verbs; v++)
     {
       const StrataCliVerb *verb = &strata_cli_verbs[v];
 
       if (verb->variant == NULL)
-        g_string_append_printf (text, "  %-10s %s\n", verb->name, _(verb->summary));
+        g_string_append_printf (text, "  %-*s %s\n", width, verb->name, _(verb->summary));
     }
 }
 
