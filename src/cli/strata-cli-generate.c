@@ -232,7 +232,8 @@ generate_fish (GString *out)
       if (!is_listed (&strata_cli_verbs[v]))
         continue;
       summary = plain (strata_cli_verbs[v].summary, "'\\");
-      g_string_append_printf (out, "complete -c strata-cli -n __fish_use_subcommand -a %s -d '%s'\n",
+      g_string_append_printf (out,
+                              "complete -c strata-cli -n __fish_use_subcommand -a %s -d '%s'\n",
                               strata_cli_verbs[v].name, summary);
     }
   for (const StrataCliOption *o = strata_cli_global_options; o->long_name != NULL; o++)
@@ -314,7 +315,8 @@ static void
 generate_man (GString *out)
 {
   g_string_append_printf (out,
-                          ".\\\" Generated from strata-cli's verb table: edit src/cli/strata-cli-verbs.c.\n"
+                          ".\\\" Generated from strata-cli's verb table: edit "
+                          "src/cli/strata-cli-verbs.c.\n"
                           ".TH STRATA\\-CLI 1 \"\" \"strata %s\" \"User Commands\"\n"
                           ".SH NAME\n"
                           "strata\\-cli \\- manage the schema migrations of a SQLite database\n"

@@ -412,8 +412,9 @@ run (int    argc,
   if (argc == 3 && g_str_equal (argv[1], "--generate"))
     {
       strata_cli_clear (&cli);
-      return strata_cli_generate (argv[2]) ? STRATA_CLI_EXIT_OK
-                                           : strata_cli_usage_error ("--generate bash|zsh|fish|man");
+      if (strata_cli_generate (argv[2]))
+        return STRATA_CLI_EXIT_OK;
+      return strata_cli_usage_error ("--generate bash|zsh|fish|man");
     }
 
   verb = strata_cli_parse_globals (&cli, argc, argv, &version, &error);
