@@ -553,5 +553,4 @@ strata_cli_clear (StrataCli *cli)
   g_clear_pointer (&cli->args, g_free);
   g_clear_object (&cli->graph);
   g_clear_object (&cli->project);
-  g_clear_pointer (&cli->strings, g_ptr_array_unref);
 }

@@ -61,8 +61,6 @@ typedef struct
   /* Loaded before the verb runs when the table says so. */
   StrataProject       *project;
   StrataRevisionGraph *graph;
-
-  GPtrArray *strings;     /* strings that live as long as the command runs */
 } StrataCli;
 
 typedef enum

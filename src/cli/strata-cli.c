@@ -403,7 +403,7 @@ run (int    argc,
      char **argv)
 {
   g_autoptr(GError) error = NULL;
-  StrataCli cli = { .strings = g_ptr_array_new_with_free_func (g_free) };
+  StrataCli cli = { 0 };
   gboolean version = FALSE;
   int status;
   int verb;

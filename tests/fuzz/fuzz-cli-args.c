@@ -35,7 +35,7 @@ parse (int    argc,
        char **argv)
 {
   g_autoptr(GError) error = NULL;
-  StrataCli cli = { .strings = g_ptr_array_new_with_free_func (g_free) };
+  StrataCli cli = { 0 };
   gboolean version = FALSE;
   int verb_index = strata_cli_parse_globals (&cli, argc, argv, &version, &error);
 
