@@ -62,18 +62,19 @@ install_packages() {
 
 # need STAGE PROGRAM:PACKAGE ...: stops with the list of what is missing.
 need() {
-  stage=$1; shift
+  # Not "stage": sh has no locals, and that one names the stage being timed.
+  needed_by=$1; shift
   absent=""
   for pair in "$@"; do
-    prog=${pair%%:*} pkg=${pair#*:}
+    prog=${pair%%:*} package=${pair#*:}
     case $prog in
       */*) [ -e "$prog" ] ;;
       *) command -v "$prog" >/dev/null 2>&1 ;;
     esac || absent="$absent
-  $prog, from the package $pkg"
+  $prog, from the package $package"
   done
   [ -z "$absent" ] && return 0
-  echo "dev.sh: the $stage stage needs programs that are not installed:$absent" >&2
+  echo "dev.sh: the $needed_by stage needs programs that are not installed:$absent" >&2
   echo "Install them (apt-get install …) and run the command again." >&2
   exit 1
 }
