@@ -17,59 +17,24 @@ print_lines (const char         *prefix,
 }
 
 int
-strata_cli_revision_autogenerate (StrataCli  *cli,
-                                  int         argc,
-                                  char      **argv)
+strata_cli_revision_autogenerate (StrataCli *cli)
 {
-  g_autoptr(StrataProject) project = NULL;
-  g_autoptr(StrataRevisionGraph) graph = NULL;
+  StrataProject *project = cli->project;
+  StrataRevisionGraph *graph = cli->graph;
   g_autoptr(StrataAutogen) autogen = NULL;
   g_autoptr(StrataRevision) revision = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *rev_id = NULL;
   g_autofree char *path = NULL;
-  g_auto(GStrv) renames = NULL;
-  gboolean autogenerate = FALSE;
-  gboolean allow_drop = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "autogenerate", 0, 0, G_OPTION_ARG_NONE, &autogenerate,
-      N_("Write the SQL from the difference between head and the schema file"), NULL },
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, N_("The revision’s message"), N_("MSG") },
-    { "rename", 0, 0, G_OPTION_ARG_STRING_ARRAY, &renames,
-      N_("A table (old:new) or column (table.old:new) that was renamed (repeatable)"),
-      N_("OLD:NEW") },
-    { "allow-drop", 0, 0, G_OPTION_ARG_NONE, &allow_drop,
-      N_("Drop the tables and columns schema.sql no longer has, with their data"), NULL },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id,
-      N_("The id to use instead of 12 random hex digits"), N_("ID") },
-    { NULL }
-  };
+  GStrv renames = cli->renames;
+  gboolean allow_drop = cli->allow_drop;
 
-  if (!strata_cli_parse_options (cli, "revision", "--autogenerate",
-                                 _("Create a revision from the schema file."),
-                                 _("Head is built by replaying every revision in memory; the "
-                                   "database is not needed. See docs/autogenerate.md.\n\n"
-                                   "Example:\n  strata-cli revision --autogenerate -m \"add "
-                                   "price\" --rename part.cost:price"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-  if (message == NULL)
-    return strata_cli_usage_error (_("revision needs a message: -m MSG"));
-
-  if (!(project = strata_cli_load_project (cli, &error)) ||
-      !(graph = strata_cli_load_graph (cli, project, &error)))
-    return strata_cli_fail (error);
   autogen = strata_autogen_new (project);
   strata_autogen_set_graph (autogen, graph);
   strata_autogen_set_flags (autogen, allow_drop ? STRATA_AUTOGEN_FLAGS_ALLOW_DROP
                                                 : STRATA_AUTOGEN_FLAGS_NONE);
   for (guint i = 0; renames != NULL && renames[i] != NULL; i++)
     if (!strata_autogen_add_rename (autogen, renames[i], &error))
-      return strata_cli_usage_error ("%s", error->message);
+      return strata_cli_verb_usage_error ("revision", "%s", error->message);
 
   if (!strata_autogen_run (autogen, NULL, &error))
     return strata_cli_fail (error);
@@ -80,44 +45,24 @@ strata_cli_revision_autogenerate (StrataCli  *cli,
     }
   print_lines ("  ", strata_autogen_get_differences (autogen));
   print_lines (_("note: "), strata_autogen_get_notes (autogen));
-  if (!(revision = strata_autogen_write_revision (autogen, graph, message, rev_id, &error)))
+  if (!(revision = strata_autogen_write_revision (autogen, graph, cli->message, cli->rev_id,
+                                                         &error)))
     return strata_cli_fail (error);
   path = g_file_get_path (strata_revision_get_file (revision));
-  g_print (_("Generating %s ...  done\n"), path);
+  strata_cli_say (cli, _("Generating %s ...  done\n"), path);
   return STRATA_CLI_EXIT_OK;
 }
 
 int
-strata_cli_schema (StrataCli  *cli,
-                   int         argc,
-                   char      **argv)
+strata_cli_schema (StrataCli *cli)
 {
-  g_autoptr(StrataProject) project = NULL;
+  StrataProject *project = cli->project;
   g_autoptr(StrataRevisionGraph) graph = NULL;
   g_autoptr(StrataDatabase) database = NULL;
   g_autoptr(StrataSchemaSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sql = NULL;
-  gboolean head = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "head", 0, 0, G_OPTION_ARG_NONE, &head,
-      N_("Print the schema at head (every revision replayed in memory) instead of the "
-         "database’s"), NULL },
-    { NULL }
-  };
-
-  if (!strata_cli_parse_options (cli, "schema", NULL,
-                                 _("Print the schema as normalised CREATE statements."),
-                                 _("A start for schema.sql. Reads the database read-only; "
-                                   "with --head, no database is needed.\n\n"
-                                   "Example:\n  strata-cli schema > schema.sql"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-  if (!(project = strata_cli_load_project (cli, &error)))
-    return strata_cli_fail (error);
+  gboolean head = cli->at_head;
 
   if (head)
     {

@@ -9,45 +9,16 @@
 
 #include "strata-cli-private.h"
 
-/* The project and its graph, which nearly every command starts from. */
-typedef struct
-{
-  StrataProject       *project;
-  StrataRevisionGraph *graph;
-} Loaded;
-
 static void
-loaded_clear (Loaded *loaded)
+print_generated (StrataCli *cli,
+                 GFile     *file)
 {
-  g_clear_object (&loaded->graph);
-  g_clear_object (&loaded->project);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Loaded, loaded_clear)
-
-static gboolean
-load (StrataCli  *cli,
-      Loaded     *loaded,
-      GError    **error)
-{
-  g_assert (cli != NULL);
-
-  if (!(loaded->project = strata_cli_load_project (cli, error)))
-    return FALSE;
-
-  loaded->graph = strata_cli_load_graph (cli, loaded->project, error);
-
-  return loaded->graph != NULL;
+  strata_cli_say (cli, _("Generating %s ...  done\n"), g_file_peek_path (file));
 }
 
 static void
-print_generated (GFile *file)
-{
-  g_print (_("Generating %s ...  done\n"), g_file_peek_path (file));
-}
-
-static void
-print_directory_files (GFile *directory)
+print_directory_files (StrataCli *cli,
+                       GFile     *directory)
 {
   g_autoptr(GFileEnumerator) enumerator = NULL;
   GFileInfo *info;
@@ -62,49 +33,26 @@ print_directory_files (GFile *directory)
          info != NULL)
     {
       if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
-        print_generated (child);
+        print_generated (cli, child);
     }
 }
 
 int
-strata_cli_init (StrataCli  *cli,
-                 int         argc,
-                 char      **argv)
+strata_cli_init (StrataCli *cli)
 {
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *database = NULL;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "database", 0, 0, G_OPTION_ARG_FILENAME, &database,
-      N_("The database file, relative to DIR (default: the folder’s name with .db)"),
-      N_("NAME") },
-    { NULL }
-  };
 
-  if (!strata_cli_parse_options (cli, "init", _("DIR"),
-                                 _("Create a new project in DIR."),
-                                 _("Writes DIR/strata.ini, an empty versions folder and its "
-                                   "revision template.\n"
-                                   "A folder that already holds strata.ini is refused.\n\n"
-                                   "Example:\n"
-                                   "  strata-cli init inventory --database inventory.db"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 2)
-    return strata_cli_usage_error (_("init needs exactly one DIR"));
-
-  directory = g_file_new_for_commandline_arg (argv[1]);
-  if (!(project = strata_project_init (directory, database, &error)))
+  directory = g_file_new_for_commandline_arg (cli->args[0]);
+  if (!(project = strata_project_init (directory, cli->init_database, &error)))
     return strata_cli_fail (error);
 
-  g_print (_("Creating directory %s ...  done\n"),
-           g_file_peek_path (strata_project_get_versions_directory (project)));
-  print_directory_files (strata_project_get_directory (project));
-  g_print (_("Please edit the settings in %s before proceeding.\n"),
-           g_file_peek_path (strata_project_get_config_file (project)));
+  strata_cli_say (cli, _("Creating directory %s ...  done\n"),
+                  g_file_peek_path (strata_project_get_versions_directory (project)));
+  print_directory_files (cli, strata_project_get_directory (project));
+  strata_cli_say (cli, _("Please edit the settings in %s before proceeding.\n"),
+                  g_file_peek_path (strata_project_get_config_file (project)));
 
   return STRATA_CLI_EXIT_OK;
 }
@@ -120,110 +68,69 @@ single (const char **vector,
 }
 
 int
-strata_cli_revision (StrataCli  *cli,
-                     int         argc,
-                     char      **argv)
+strata_cli_revision (StrataCli *cli)
 {
-  g_auto(Loaded) loaded = { 0 };
   g_autoptr(StrataRevision) revision = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *head = NULL;
-  g_autofree char *branch_label = NULL;
-  g_autofree char *rev_id = NULL;
-  g_auto(GStrv) depends_on = NULL;
   const char *heads[2];
-  gboolean splice = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message,
-      N_("The revision’s message"), N_("MSG") },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &head,
-      N_("The revision to build on (default: the single head; “base” for a new base)"),
-      N_("REV") },
-    { "branch-label", 0, 0, G_OPTION_ARG_STRING, &branch_label,
-      N_("A branch label for the new revision"), N_("LABEL") },
-    { "depends-on", 0, 0, G_OPTION_ARG_STRING_ARRAY, &depends_on,
-      N_("A revision or label the new one depends on (repeatable)"), N_("REV") },
-    { "rev-id", 0, 0, G_OPTION_ARG_STRING, &rev_id,
-      N_("The id to use instead of 12 random hex digits"), N_("ID") },
-    { "splice", 0, 0, G_OPTION_ARG_NONE, &splice,
-      N_("Allow --head to name a revision that is not a head, starting a branch"), NULL },
-    { NULL }
-  };
 
-  /* --autogenerate has options of its own (strata-cli-autogen.c). */
-  for (int i = 1; i < argc; i++)
-    if (g_strcmp0 (argv[i], "--autogenerate") == 0)
-      return strata_cli_revision_autogenerate (cli, argc, argv);
-
-  if (!strata_cli_parse_options (cli, "revision", NULL,
-                                 _("Create a new revision file."),
-                                 _("The file is written to the versions folder, revising the "
-                                   "single head unless --head says otherwise. With "
-                                   "--autogenerate its SQL is written from schema.sql: see "
-                                   "“strata-cli revision --autogenerate --help”.\n\n"
-                                   "Examples:\n"
-                                   "  strata-cli revision -m \"add supplier table\"\n"
-                                   "  strata-cli revision -m \"start audit\" --head base "
-                                   "--branch-label audit\n"
-                                   "  strata-cli revision -m \"more pricing\" "
-                                   "--head pricing@head"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-  if (message == NULL)
-    return strata_cli_usage_error (_("revision needs a message: -m MSG"));
-
-  if (!load (cli, &loaded, &error) ||
-      !(revision = strata_project_create_revision (loaded.project, loaded.graph, message,
-                                                   single (heads, head), branch_label,
-                                                   (const char * const *)depends_on, rev_id,
-                                                   splice, &error)))
+  if (!(revision = strata_project_create_revision (cli->project, cli->graph, cli->message,
+                                                   single (heads, cli->head), cli->branch_label,
+                                                   (const char * const *)cli->depends_on,
+                                                   cli->rev_id, cli->splice, &error)))
     return strata_cli_fail (error);
 
-  print_generated (strata_revision_get_file (revision));
+  print_generated (cli, strata_revision_get_file (revision));
 
   return STRATA_CLI_EXIT_OK;
 }
 
-int
-strata_cli_merge (StrataCli  *cli,
-                  int         argc,
-                  char      **argv)
+/* How many revisions @specs name together. */
+static guint
+count_revisions (StrataRevisionGraph  *graph,
+                 char                **specs,
+                 GError              **error)
 {
-  g_auto(Loaded) loaded = { 0 };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; specs[i] != NULL; i++)
+    {
+      g_auto(GStrv) ids = strata_cli_resolve_ids (graph, specs[i], error);
+
+      if (ids == NULL)
+        return 0;
+      for (guint j = 0; ids[j] != NULL; j++)
+        g_hash_table_add (seen, g_strdup (ids[j]));
+    }
+
+  return g_hash_table_size (seen);
+}
+
+/* Alembic's merge is a revision on several heads: what is not a head is
+ * refused ("please specify --splice"), and --rev-id and --branch-label work
+ * as for revision. Fewer than two revisions keep the core's own refusal. */
+int
+strata_cli_merge (StrataCli *cli)
+{
   g_autoptr(StrataRevision) revision = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "message", 'm', 0, G_OPTION_ARG_STRING, &message,
-      N_("The merge revision’s message"), N_("MSG") },
-    { NULL }
-  };
+  guint n = count_revisions (cli->graph, cli->args, &error);
 
-  if (!strata_cli_parse_options (cli, "merge", _("REVS…"),
-                                 _("Merge two or more revisions into a new revision."),
-                                 _("REVS are ids, prefixes, labels or “heads”.\n\n"
-                                   "Example:\n  strata-cli merge -m \"merge pricing and storage\" "
-                                   "heads"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc < 2)
-    return strata_cli_usage_error (_("merge needs the revisions to merge, or “heads”"));
-  if (message == NULL)
-    return strata_cli_usage_error (_("merge needs a message: -m MSG"));
-
-  if (!load (cli, &loaded, &error) ||
-      !(revision = strata_project_create_merge (loaded.project, loaded.graph, message,
-                                                (const char * const *)argv + 1, &error)))
+  if (error != NULL)
     return strata_cli_fail (error);
 
-  print_generated (strata_revision_get_file (revision));
+  if (n < 2)
+    revision = strata_project_create_merge (cli->project, cli->graph, cli->message,
+                                            (const char * const *)cli->args, &error);
+  else
+    revision = strata_project_create_revision (cli->project, cli->graph, cli->message,
+                                               (const char * const *)cli->args,
+                                               cli->branch_label, NULL, cli->rev_id, FALSE,
+                                               &error);
+  if (revision == NULL)
+    return strata_cli_fail (error);
+
+  print_generated (cli, strata_revision_get_file (revision));
 
   return STRATA_CLI_EXIT_OK;
 }
@@ -316,44 +223,28 @@ resolve_current (StrataProject        *project,
 
 /* "current" is a symbol of its own for edit and show, as in Alembic. */
 static GPtrArray *
-resolve_revisions (Loaded      *loaded,
+resolve_revisions (StrataCli   *cli,
                    const char  *spec,
                    GError     **error)
 {
   if (g_str_equal (spec, "current"))
-    return resolve_current (loaded->project, loaded->graph, error);
+    return resolve_current (cli->project, cli->graph, error);
 
-  return strata_revision_graph_resolve (loaded->graph, spec, error);
+  return strata_revision_graph_resolve (cli->graph, spec, error);
 }
 
 int
-strata_cli_edit (StrataCli  *cli,
-                 int         argc,
-                 char      **argv)
+strata_cli_edit (StrataCli *cli)
 {
-  g_auto(Loaded) loaded = { 0 };
   g_autoptr(GPtrArray) revisions = NULL;
   g_autoptr(GError) error = NULL;
-  int exit_code;
 
-  if (!strata_cli_parse_options (cli, "edit", _("REV"),
-                                 _("Open a revision file in your editor."),
-                                 _("Uses $VISUAL, else $EDITOR. REV may be an id, a prefix, a "
-                                   "label, “head” or “current”.\n\n"
-                                   "Example:\n  EDITOR=nano strata-cli edit 27c6"),
-                                 NULL, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 2)
-    return strata_cli_usage_error (_("edit needs exactly one REV"));
-
-  if (!load (cli, &loaded, &error) ||
-      !(revisions = resolve_revisions (&loaded, argv[1], &error)))
+  if (!(revisions = resolve_revisions (cli, cli->args[0], &error)))
     return strata_cli_fail (error);
 
   if (revisions->len == 0)
     {
-      g_printerr (_("strata-cli: No revision files indicated by symbol “%s”\n"), argv[1]);
+      g_printerr (_("strata-cli: No revision files indicated by symbol “%s”\n"), cli->args[0]);
       return STRATA_CLI_EXIT_ERROR;
     }
 
@@ -367,37 +258,16 @@ strata_cli_edit (StrataCli  *cli,
 }
 
 int
-strata_cli_show (StrataCli  *cli,
-                 int         argc,
-                 char      **argv)
+strata_cli_show (StrataCli *cli)
 {
-  g_auto(Loaded) loaded = { 0 };
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GPtrArray) revisions = NULL;
   g_autoptr(GError) error = NULL;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
 
-  if (!strata_cli_parse_options (cli, "show", _("REV"),
-                                 _("Show the revision(s) denoted by REV."),
-                                 _("REV may be an id, a prefix, a label, “head”, “heads”, "
-                                   "“label@head” or “current”. With --json each revision "
-                                   "carries its upgrade and downgrade SQL.\n\n"
-                                   "Example:\n  strata-cli show 4d0e"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 2)
-    return strata_cli_usage_error (_("show needs exactly one REV"));
-
-  if (!load (cli, &loaded, &error) ||
-      !(revisions = resolve_revisions (&loaded, argv[1], &error)))
+  if (!(revisions = resolve_revisions (cli, cli->args[0], &error)))
     return strata_cli_fail (error);
 
-  printer = strata_cli_printer_new (loaded.graph, cli->json);
+  printer = strata_cli_printer_new (cli->graph, cli->json);
   strata_cli_printer_begin_list (printer, "revisions");
   for (guint i = 0; i < revisions->len; i++)
     strata_cli_printer_add (printer, g_ptr_array_index (revisions, i), STRATA_CLI_FORMAT_VERBOSE);
@@ -408,38 +278,22 @@ strata_cli_show (StrataCli  *cli,
 }
 
 int
-strata_cli_heads (StrataCli  *cli,
-                  int         argc,
-                  char      **argv)
+strata_cli_heads (StrataCli *cli)
 {
-  g_auto(Loaded) loaded = { 0 };
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GPtrArray) heads = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean verbose = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
+  gboolean verbose = cli->verbose;
 
-  if (!strata_cli_parse_options (cli, "heads", NULL,
-                                 _("Show the heads of the revision graph."),
-                                 _("A head is a revision that no other revision revises. "
-                                   "Several heads mean unmerged branches.\n\n"
-                                   "Example:\n  strata-cli heads --verbose"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-
-  if (!load (cli, &loaded, &error))
+  /* Alembic resolves "heads" then, which leaves out a head that another
+   * revision depends on. */
+  if (cli->resolve_dependencies)
+    heads = strata_revision_graph_resolve (cli->graph, "heads", &error);
+  else
+    heads = strata_revision_graph_get_heads (cli->graph);
+  if (heads == NULL)
     return strata_cli_fail (error);
-
-  heads = strata_revision_graph_get_heads (loaded.graph);
-  printer = strata_cli_printer_new (loaded.graph, cli->json);
+  printer = strata_cli_printer_new (cli->graph, cli->json);
   strata_cli_printer_begin_list (printer, "heads");
   for (guint i = 0; i < heads->len; i++)
     strata_cli_printer_add (printer, g_ptr_array_index (heads, i),
@@ -481,37 +335,14 @@ print_branch_point (StrataCliPrinter *printer,
 }
 
 int
-strata_cli_branches (StrataCli  *cli,
-                     int         argc,
-                     char      **argv)
+strata_cli_branches (StrataCli *cli)
 {
-  g_auto(Loaded) loaded = { 0 };
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GPtrArray) points = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean verbose = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
+  gboolean verbose = cli->verbose;
 
-  if (!strata_cli_parse_options (cli, "branches", NULL,
-                                 _("Show the branch points of the revision graph."),
-                                 _("A branch point is a revision that two or more revisions "
-                                   "revise.\n\nExample:\n  strata-cli branches"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-
-  if (!load (cli, &loaded, &error))
-    return strata_cli_fail (error);
-
-  points = strata_revision_graph_get_branch_points (loaded.graph);
-  printer = strata_cli_printer_new (loaded.graph, cli->json);
+  points = strata_revision_graph_get_branch_points (cli->graph);
+  printer = strata_cli_printer_new (cli->graph, cli->json);
   strata_cli_printer_begin_list (printer, "branch_points");
   for (guint i = 0; i < points->len; i++)
     {

@@ -118,10 +118,10 @@ step_finished_cb (StrataMigration *migration,
 
   description = strata_step_describe (step);
   clear_progress (run);
-  g_print ("%s\n", description);
+  strata_cli_say (run->cli, "%s\n", description);
   fflush (stdout);
 
-  if (run->cli->interactive)
+  if (run->cli->interactive && !run->cli->quiet)
     draw_progress (run);
 }
 
@@ -203,7 +203,7 @@ connect_progress (Run *run)
 {
   g_signal_connect (run->migration, "step-finished", G_CALLBACK (step_finished_cb), run);
 
-  if (!run->cli->interactive)
+  if (!run->cli->interactive || run->cli->quiet)
     return;
 
   g_signal_connect (run->migration, "notify::fraction", G_CALLBACK (progress_changed_cb), run);
@@ -241,15 +241,66 @@ report_cancel (StrataProject *project)
   return STRATA_CLI_EXIT_ERROR;
 }
 
+/* The target errors keep Alembic's wording ("Relative revision +1 didn't
+ * produce 1 migrations"), which says neither where the database is nor what
+ * to do: a second line says both. */
+static void
+explain_target (StrataProject *project,
+                Request       *request,
+                const GError  *error)
+{
+  g_autoptr(StrataStatus) status = NULL;
+  g_autofree char *path = g_file_get_path (strata_project_get_database_file (project));
+  g_autofree char *heads = NULL;
+  gboolean up = request->direction == STRATA_DIRECTION_UPGRADE;
+
+  if (!(status = strata_project_read_status (project, NULL, NULL)))
+    return;
+  heads = strata_cli_format_heads (strata_status_get_heads (status));
+
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_RANGE) && up)
+    g_printerr (_("strata-cli: the database %s is at %s, with fewer revisions above it than "
+                  "that; run “strata-cli history -r current:” to list them, or "
+                  "“strata-cli upgrade heads” to apply them all.\n"), path, heads);
+  else if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_RANGE))
+    g_printerr (_("strata-cli: the database %s is at %s, with fewer revisions below it than "
+                  "that; run “strata-cli history -r :current” to list them, or "
+                  "“strata-cli downgrade base” to undo them all.\n"), path, heads);
+  /* A relative one ("-1" from a merge) has a message of its own that says
+   * what to name instead. */
+  else if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_TARGET) && !up &&
+           strpbrk (request->target, "+-") == NULL)
+    g_printerr (_("strata-cli: the database %s is at %s, and a downgrade goes to a revision "
+                  "below that; run “strata-cli history -r :current” to list them, or "
+                  "“strata-cli upgrade %s” to go forward instead.\n"),
+                path, heads, request->target);
+}
+
+static gboolean
+is_target_error (const GError *error)
+{
+  return g_error_matches (error, STRATA_ERROR, STRATA_ERROR_RANGE) ||
+         g_error_matches (error, STRATA_ERROR, STRATA_ERROR_TARGET);
+}
+
 /* The core's message names the file and line of the failing statement; when
  * it does not, they are added from what the migration knows. */
 static int
-report_failure (StrataMigration *migration,
+report_failure (StrataProject   *project,
+                Request         *request,
+                StrataMigration *migration,
                 const GError    *error)
 {
   StrataRevision *failed = strata_migration_get_failed_revision (migration);
   const char *path;
   guint line;
+
+  if (failed == NULL && is_target_error (error))
+    {
+      strata_cli_fail (error);
+      explain_target (project, request, error);
+      return STRATA_CLI_EXIT_ERROR;
+    }
 
   if (failed == NULL)
     return strata_cli_fail (error);
@@ -287,7 +338,7 @@ run_online (StrataCli     *cli,
   run_until_done (&run);
   error = g_steal_pointer (&run.error);
   /* Scripts find it with "strata-cli backups"; people are told. */
-  if (cli->interactive && strata_migration_get_backup (migration) != NULL)
+  if (cli->interactive && !cli->quiet && strata_migration_get_backup (migration) != NULL)
     {
       GFile *file = strata_backup_get_file (strata_migration_get_backup (migration));
       g_autofree char *kept = strata_project_get_display_path (project, file);
@@ -300,7 +351,7 @@ run_online (StrataCli     *cli,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return report_cancel (project);
 
-  return report_failure (migration, error);
+  return report_failure (project, request, migration, error);
 }
 
 static int
@@ -329,6 +380,12 @@ render_offline (StrataCli     *cli,
                                            NULL, &error)))
     return strata_cli_fail (error);
 
+  /* sqlite3 goes on after a failing statement unless told to stop, and the
+   * revision's COMMIT then keeps the statements before it. */
+  if (sql[0] != '\0')
+    g_print ("%s", _("-- Run this script with “sqlite3 -bail DATABASE < FILE”: without -bail,\n"
+                     "-- a failing statement does not stop it, and the COMMIT that follows\n"
+                     "-- keeps half a revision.\n"));
   g_print ("%s%s", sql, g_str_has_suffix (sql, "\n") || sql[0] == '\0' ? "" : "\n");
 
   return STRATA_CLI_EXIT_OK;
@@ -349,126 +406,112 @@ split_target (Request    *request,
     }
 
   if (!request->sql)
-    return strata_cli_usage_error (_("Range revision not allowed without --sql: “%s”"),
-                                   argument);
+    return strata_cli_verb_usage_error (strata_direction_to_string (request->direction),
+                                        _("Range revision not allowed without --sql: “%s”"),
+                                        argument);
 
   request->start = g_strndup (argument, colon - argument);
   request->target = g_strdup (colon + 1);
 
   if (request->target[0] == '\0')
-    return strata_cli_usage_error (_("the range “%s” has no end revision"), argument);
+    return strata_cli_verb_usage_error (strata_direction_to_string (request->direction),
+                                        _("the range “%s” has no end revision"), argument);
 
   return STRATA_CLI_EXIT_OK;
 }
 
 static int
-execute (StrataCli  *cli,
-         Request    *request,
-         int         argc,
-         char      **argv)
+execute (StrataCli *cli,
+         Request   *request)
 {
-  g_autoptr(StrataProject) project = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *name = strata_direction_to_string (request->direction);
   int status;
 
-  if (argc != 2)
-    return strata_cli_usage_error (_("%s needs exactly one TARGET"), name);
-
-  if ((status = split_target (request, argv[1])) != STRATA_CLI_EXIT_OK)
+  if ((status = split_target (request, cli->args[0])) != STRATA_CLI_EXIT_OK)
     return status;
 
-  if (!(project = strata_cli_load_project (cli, &error)))
+  if (request->sql)
+    return render_offline (cli, cli->project, request);
+
+  return run_online (cli, cli->project, request);
+}
+
+int
+strata_cli_upgrade (StrataCli *cli)
+{
+  g_auto(Request) request = { STRATA_DIRECTION_UPGRADE, .sql = cli->sql };
+
+  return execute (cli, &request);
+}
+
+int
+strata_cli_downgrade (StrataCli *cli)
+{
+  g_auto(Request) request = { STRATA_DIRECTION_DOWNGRADE, .sql = cli->sql };
+
+  return execute (cli, &request);
+}
+
+/* "stamp A B", as Alembic takes it: each target names a branch. They are
+ * all resolved before anything is written, so that a typo in the second one
+ * leaves the version table as it was; then each is stamped in turn, the
+ * later ones keeping the rows of the earlier. */
+static int
+stamp_several (StrataCli *cli)
+{
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (cli->sql)
+    return strata_cli_verb_usage_error ("stamp", _("stamp --sql takes one TARGET; run it "
+                                                   "once per branch"));
+
+  if (!(graph = strata_cli_load_graph (cli, cli->project, &error)))
     return strata_cli_fail (error);
 
-  if (request->sql)
-    return render_offline (cli, project, request);
+  for (int i = 0; i < cli->n_args; i++)
+    {
+      g_auto(GStrv) ids = NULL;
 
-  return run_online (cli, project, request);
+      if (strchr (cli->args[i], ':') != NULL)
+        return strata_cli_verb_usage_error ("stamp",
+                                            _("Range revision not allowed without --sql: "
+                                              "“%s”"), cli->args[i]);
+      if (!(ids = strata_cli_resolve_ids (graph, cli->args[i], &error)))
+        return strata_cli_fail (error);
+    }
+
+  for (int i = 0; i < cli->n_args; i++)
+    {
+      g_auto(Request) request = { STRATA_DIRECTION_STAMP,
+                                  .purge = cli->purge && i == 0,
+                                  .target = g_strdup (cli->args[i]) };
+      int status = run_online (cli, cli->project, &request);
+
+      if (status != STRATA_CLI_EXIT_OK)
+        return status;
+    }
+
+  return STRATA_CLI_EXIT_OK;
 }
 
 int
-strata_cli_upgrade (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_stamp (StrataCli *cli)
 {
-  g_auto(Request) request = { STRATA_DIRECTION_UPGRADE };
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
-      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
-    { NULL }
-  };
+  g_auto(Request) request = { STRATA_DIRECTION_STAMP, .sql = cli->sql, .purge = cli->purge };
 
-  if (!strata_cli_parse_options (cli, "upgrade", _("TARGET"),
-                                 _("Upgrade the database to a later revision."),
-                                 _("TARGET is head, heads, an id or prefix, a label, label@head, "
-                                   "+N, REV+N or label@+N. Each revision runs in one "
-                                   "transaction with its version-table update: it lands whole "
-                                   "or not at all. ^C rolls back the revision in progress.\n\n"
-                                   "Examples:\n"
-                                   "  strata-cli upgrade head\n"
-                                   "  strata-cli upgrade +1\n"
-                                   "  strata-cli upgrade pricing@head\n"
-                                   "  strata-cli upgrade --sql base:head > upgrade.sql"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
+  if (cli->n_args > 1)
+    return stamp_several (cli);
 
-  return execute (cli, &request, argc, argv);
+  return execute (cli, &request);
 }
 
 int
-strata_cli_downgrade (StrataCli  *cli,
-                      int         argc,
-                      char      **argv)
+strata_cli_ensure_version (StrataCli *cli)
 {
-  g_auto(Request) request = { STRATA_DIRECTION_DOWNGRADE };
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
-      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
-    { NULL }
-  };
+  g_autoptr(GError) error = NULL;
 
-  if (!strata_cli_parse_options (cli, "downgrade", _("TARGET"),
-                                 _("Revert the database to an earlier revision."),
-                                 _("TARGET is base, an id or prefix, a label, label@base, -N, "
-                                   "REV-N or label@-N. With several heads, -N is refused: name "
-                                   "the head to step back from.\n\n"
-                                   "Examples:\n"
-                                   "  strata-cli downgrade -1\n"
-                                   "  strata-cli downgrade base\n"
-                                   "  strata-cli downgrade --sql head:base > downgrade.sql"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
+  if (!strata_project_ensure_version_table (cli->project, NULL, &error))
+    return strata_cli_fail (error);
 
-  return execute (cli, &request, argc, argv);
-}
-
-int
-strata_cli_stamp (StrataCli  *cli,
-                  int         argc,
-                  char      **argv)
-{
-  g_auto(Request) request = { STRATA_DIRECTION_STAMP };
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "purge", 0, 0, G_OPTION_ARG_NONE, &request.purge,
-      N_("Delete every row of the version table first"), NULL },
-    { "sql", 0, 0, G_OPTION_ARG_NONE, &request.sql,
-      N_("Print the SQL instead of running it; TARGET may be a start:end range"), NULL },
-    { NULL }
-  };
-
-  if (!strata_cli_parse_options (cli, "stamp", _("TARGET"),
-                                 _("Set the version table to TARGET without running any SQL."),
-                                 _("For a database whose schema is already at TARGET, made by "
-                                   "hand or by another tool.\n\n"
-                                   "Examples:\n"
-                                   "  strata-cli stamp head\n"
-                                   "  strata-cli stamp --purge 27c6a30d7c24"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  return execute (cli, &request, argc, argv);
+  return STRATA_CLI_EXIT_OK;
 }

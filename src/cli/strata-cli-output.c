@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 
 #include "strata-cli-private.h"
-#include "strata-revision-graph-private.h"
 
 struct _StrataCliPrinter
 {
@@ -131,6 +130,8 @@ strata_cli_printer_new (StrataRevisionGraph *graph,
     {
       self->builder = json_builder_new ();
       json_builder_begin_object (self->builder);
+      json_builder_set_member_name (self->builder, "version");
+      json_builder_add_int_value (self->builder, STRATA_CLI_JSON_VERSION);
     }
 
   return self;
@@ -349,7 +350,7 @@ static GStrv
 effective_labels (StrataCliPrinter *self,
                   StrataRevision   *revision)
 {
-  GStrv labels = _strata_revision_graph_get_labels (self->graph, revision);
+  GStrv labels = strata_revision_graph_get_branch_labels (self->graph, revision);
 
   if (labels == NULL)
     labels = g_strdupv ((char **)strata_revision_get_branch_labels (revision));

@@ -10,45 +10,150 @@
 
 G_BEGIN_DECLS
 
+/* The "version" member of every --json document (docs/cli.md): raised when
+ * a member changes meaning or goes away, not when one is added. */
+#define STRATA_CLI_JSON_VERSION 1
+
 /* Exit codes, as the README documents them. */
 #define STRATA_CLI_EXIT_OK    0
 #define STRATA_CLI_EXIT_ERROR 1
 #define STRATA_CLI_EXIT_USAGE 2
 
-/* The global options, given before the command. */
+/* One run of strata-cli: the global options, every verb's option values,
+ * the positional arguments, and what the verb table said to load. The verb
+ * table (strata-cli-verbs.c) points each option at one of these fields by
+ * its offset; a verb that needs a new option adds its field here. */
 typedef struct
 {
+  /* Global options, before or after the verb. */
   char      *directory;   /* -C DIR */
   char      *database;    /* --database PATH */
   gboolean   json;        /* --json */
-  gboolean   interactive; /* stderr is a terminal: show progress in place */
-  GPtrArray *strings;     /* strings that live as long as the command runs */
+  gboolean   quiet;       /* -q: only errors and what was asked for */
+  gboolean   interactive; /* stderr is a terminal that takes control codes */
+
+  /* The verb's options (each verb uses a few). */
+  char      *message;          /* -m MSG */
+  char      *head;             /* revision --head REV */
+  char      *branch_label;     /* --branch-label LABEL */
+  char      *rev_id;           /* --rev-id ID */
+  char      *rev_range;        /* history -r RANGE */
+  char      *init_database;    /* init --database NAME */
+  GStrv      depends_on;       /* --depends-on REV, repeatable */
+  GStrv      renames;          /* --rename OLD:NEW, repeatable */
+  gboolean   splice;
+  gboolean   sql;
+  gboolean   purge;
+  gboolean   verbose;
+  gboolean   indicate_current;
+  gboolean   rehearse;
+  gboolean   autogenerate;
+  gboolean   allow_drop;
+  gboolean   at_head;          /* schema --head */
+  gboolean   resolve_dependencies;
+  gboolean   help;
+  gboolean   version;          /* strata-cli --version, before the verb only */
+
+  /* The positional arguments, after the options are taken out. */
+  int        n_args;
+  char     **args;
+
+  /* Loaded before the verb runs when the table says so. */
+  StrataProject       *project;
+  StrataRevisionGraph *graph;
 } StrataCli;
 
-typedef int (*StrataCliCommandFunc) (StrataCli  *cli,
-                                     int         argc,
-                                     char      **argv);
+typedef enum
+{
+  STRATA_CLI_VALUE_NONE,     /* a flag: gboolean */
+  STRATA_CLI_VALUE_STRING,   /* char *, the last one given wins */
+  STRATA_CLI_VALUE_STRINGS,  /* GStrv, repeatable */
+} StrataCliValue;
 
 typedef struct
 {
-  const char           *name;
-  StrataCliCommandFunc  run;
-  const char           *summary;
-} StrataCliCommand;
+  const char     *long_name;
+  char            short_name;   /* 0 for none */
+  StrataCliValue  value;
+  gsize           offset;       /* G_STRUCT_OFFSET (StrataCli, field) */
+  const char     *description;  /* N_() */
+  const char     *value_name;   /* N_(), "MSG" */
+  gboolean        required;
+} StrataCliOption;
 
-/* strata-cli.c: option parsing, errors and loading the project. */
-gboolean             strata_cli_parse_options        (StrataCli          *cli,
-                                                      const char         *command,
-                                                      const char         *parameters,
-                                                      const char         *summary,
-                                                      const char         *description,
-                                                      const GOptionEntry *entries,
-                                                      int                *argc,
-                                                      char             ***argv,
-                                                      int                *exit_code);
+typedef enum
+{
+  STRATA_CLI_LOAD_NOTHING, /* the verb opens what it needs itself */
+  STRATA_CLI_LOAD_PROJECT, /* cli->project */
+  STRATA_CLI_LOAD_GRAPH,   /* cli->project and cli->graph */
+} StrataCliLoad;
+
+typedef int (*StrataCliVerbFunc) (StrataCli *cli);
+
+typedef struct
+{
+  const char             *name;
+  /* When set, this entry is picked over the plain one of the same name if
+   * the arguments hold this option ("revision --autogenerate"); it is left
+   * out of the list of commands. */
+  const char             *variant;
+  StrataCliVerbFunc       run;
+  const char             *summary;     /* N_(), one line for the list of commands */
+  const char             *parameters;  /* N_(), "TARGET", or NULL */
+  const char             *description; /* N_(), the rest of --help */
+  int                     min_args;
+  int                     max_args;    /* -1: any number */
+  StrataCliLoad           load;
+  const StrataCliOption  *options;     /* ends with { NULL } */
+  const char             *missing;     /* N_(), said when arguments are missing */
+} StrataCliVerb;
+
+/* strata-cli-verbs.c: the verb table. */
+extern const StrataCliVerb   strata_cli_verbs[];
+extern const guint           strata_cli_n_verbs;
+extern const StrataCliOption strata_cli_global_options[];
+
+/* strata-cli-parse.c: the argument parser, with no I/O (fuzzed). */
+const StrataCliVerb *strata_cli_find_verb   (const char          *name,
+                                             int                  argc,
+                                             char               **argv);
+/* The closest of @candidates to @word, or NULL when none is close. */
+const char          *strata_cli_suggest     (const char          *word,
+                                             const char * const  *candidates);
+/* Parses the global options before the verb (stops at the first argument
+ * that is not an option); returns the index of the verb, or argc. */
+int                  strata_cli_parse_globals (StrataCli         *cli,
+                                               int                argc,
+                                               char             **argv,
+                                               gboolean          *version,
+                                               GError           **error);
+/* Parses @argv (the verb's arguments, verb name excluded) into @cli. */
+gboolean             strata_cli_parse_verb  (StrataCli           *cli,
+                                             const StrataCliVerb *verb,
+                                             int                  argc,
+                                             char               **argv,
+                                             GError             **error);
+/* FALSE, with the rule in @error, when @id cannot be a --rev-id. */
+gboolean             strata_cli_check_rev_id (const char         *id,
+                                              GError            **error);
+/* Frees what parsing stored in @cli. */
+void                 strata_cli_clear       (StrataCli           *cli);
+
+/* strata-cli-generate.c: prints the bash, zsh or fish completion or the man
+ * page; FALSE for another @kind. */
+gboolean             strata_cli_generate    (const char          *kind);
+
+/* strata-cli.c: errors and loading the project. */
 int                  strata_cli_usage_error          (const char         *format,
                                                       ...) G_GNUC_PRINTF (1, 2);
+int                  strata_cli_verb_usage_error     (const char         *verb,
+                                                      const char         *format,
+                                                      ...) G_GNUC_PRINTF (2, 3);
 int                  strata_cli_fail                 (const GError       *error);
+/* Prints an informational line on stdout, unless -q. */
+void                 strata_cli_say                  (StrataCli          *cli,
+                                                      const char         *format,
+                                                      ...) G_GNUC_PRINTF (2, 3);
 StrataProject       *strata_cli_load_project         (StrataCli          *cli,
                                                       GError            **error);
 StrataRevisionGraph *strata_cli_load_graph           (StrataCli          *cli,
@@ -61,27 +166,28 @@ GStrv                strata_cli_resolve_ids          (StrataRevisionGraph *graph
                                                       GError             **error);
 
 /* strata-cli-commands.c: the commands that read or write revision files. */
-int strata_cli_init      (StrataCli *cli, int argc, char **argv);
-int strata_cli_revision  (StrataCli *cli, int argc, char **argv);
-int strata_cli_merge     (StrataCli *cli, int argc, char **argv);
-int strata_cli_edit      (StrataCli *cli, int argc, char **argv);
-int strata_cli_show      (StrataCli *cli, int argc, char **argv);
-int strata_cli_heads     (StrataCli *cli, int argc, char **argv);
-int strata_cli_branches  (StrataCli *cli, int argc, char **argv);
-int strata_cli_history   (StrataCli *cli, int argc, char **argv);
+int strata_cli_init      (StrataCli *cli);
+int strata_cli_revision  (StrataCli *cli);
+int strata_cli_merge     (StrataCli *cli);
+int strata_cli_edit      (StrataCli *cli);
+int strata_cli_show      (StrataCli *cli);
+int strata_cli_heads     (StrataCli *cli);
+int strata_cli_branches  (StrataCli *cli);
+int strata_cli_history   (StrataCli *cli);
 
 /* strata-cli-status.c: the commands that read the database. */
-int strata_cli_current   (StrataCli *cli, int argc, char **argv);
-int strata_cli_check     (StrataCli *cli, int argc, char **argv);
+int strata_cli_current   (StrataCli *cli);
+int strata_cli_check     (StrataCli *cli);
 
 /* strata-cli-migrate.c: the commands that change the database. */
-int strata_cli_upgrade   (StrataCli *cli, int argc, char **argv);
-int strata_cli_downgrade (StrataCli *cli, int argc, char **argv);
-int strata_cli_stamp     (StrataCli *cli, int argc, char **argv);
+int strata_cli_upgrade   (StrataCli *cli);
+int strata_cli_downgrade (StrataCli *cli);
+int strata_cli_stamp     (StrataCli *cli);
+int strata_cli_ensure_version (StrataCli *cli);
 
 /* strata-cli-autogen.c: revision --autogenerate, schema, and check's schema part. */
-int      strata_cli_revision_autogenerate (StrataCli *cli, int argc, char **argv);
-int      strata_cli_schema                (StrataCli *cli, int argc, char **argv);
+int      strata_cli_revision_autogenerate (StrataCli *cli);
+int      strata_cli_schema                (StrataCli *cli);
 /* Prints lint warnings and how head differs from schema.sql on stderr;
  * FALSE when it differs. */
 gboolean strata_cli_check_schema          (StrataCli           *cli,
@@ -89,9 +195,9 @@ gboolean strata_cli_check_schema          (StrataCli           *cli,
                                            StrataRevisionGraph *graph);
 
 /* strata-cli-safety.c: rehearse, backups and restore. */
-int strata_cli_rehearse  (StrataCli *cli, int argc, char **argv);
-int strata_cli_backups   (StrataCli *cli, int argc, char **argv);
-int strata_cli_restore   (StrataCli *cli, int argc, char **argv);
+int strata_cli_rehearse  (StrataCli *cli);
+int strata_cli_backups   (StrataCli *cli);
+int strata_cli_restore   (StrataCli *cli);
 StrataRehearsal *strata_cli_rehearse_project (StrataProject  *project,
                                               const char     *target,
                                               GError        **error);

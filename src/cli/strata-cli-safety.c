@@ -27,10 +27,22 @@ print_findings_text (GPtrArray *findings)
     }
 }
 
+/* JSON carries absolute paths: a script may run from anywhere. */
+static char *
+absolute_path (StrataProject *project,
+               const char    *path)
+{
+  if (g_path_is_absolute (path))
+    return g_strdup (path);
+
+  return g_build_filename (g_file_peek_path (strata_project_get_directory (project)), path, NULL);
+}
+
 static void
 print_rehearsal_json (StrataRehearsal *rehearsal,
-                      const char      *database)
+                      StrataProject   *project)
 {
+  g_autofree char *database = g_file_get_path (strata_project_get_database_file (project));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -38,6 +50,8 @@ print_rehearsal_json (StrataRehearsal *rehearsal,
   GPtrArray *findings = strata_rehearsal_get_findings (rehearsal);
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, STRATA_CLI_JSON_VERSION);
   json_builder_set_member_name (builder, "database");
   json_builder_add_string_value (builder, database);
   json_builder_set_member_name (builder, "checked");
@@ -47,12 +61,13 @@ print_rehearsal_json (StrataRehearsal *rehearsal,
   for (guint i = 0; i < findings->len; i++)
     {
       StrataRehearsalFinding *finding = g_ptr_array_index (findings, i);
+      g_autofree char *file = absolute_path (project, finding->file);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "revision");
       json_builder_add_string_value (builder, finding->revision);
       json_builder_set_member_name (builder, "file");
-      json_builder_add_string_value (builder, finding->file);
+      json_builder_add_string_value (builder, file);
       json_builder_set_member_name (builder, "line");
       json_builder_add_int_value (builder, finding->line);
       json_builder_set_member_name (builder, "direction");
@@ -89,43 +104,22 @@ strata_cli_rehearse_project (StrataProject  *project,
 }
 
 int
-strata_cli_rehearse (StrataCli  *cli,
-                     int         argc,
-                     char      **argv)
+strata_cli_rehearse (StrataCli *cli)
 {
-  g_autoptr(StrataProject) project = NULL;
+  StrataProject *project = cli->project;
   g_autoptr(StrataRehearsal) rehearsal = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *database = NULL;
   GPtrArray *findings;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
 
-  if (!strata_cli_parse_options (cli, "rehearse", _("[TARGET]"),
-                                 _("Try an upgrade on a copy of the database in memory."),
-                                 _("Copies the database into memory, upgrades it to TARGET "
-                                   "(default: heads), and for each revision runs its downgrade "
-                                   "and its upgrade again, comparing the schema after each step "
-                                   "with the one before. Reports every failing statement and "
-                                   "every downgrade that does not restore the schema. The "
-                                   "database itself is never written.\n\n"
-                                   "Exits 1 when something was found, 0 otherwise."),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-  if (argc > 2)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[2]);
-
-  if (!(project = strata_cli_load_project (cli, &error)) ||
-      !(rehearsal = strata_cli_rehearse_project (project, argc == 2 ? argv[1] : "heads", &error)))
+  if (!(rehearsal = strata_cli_rehearse_project (project, cli->n_args == 1 ? cli->args[0]
+                                                                          : "heads", &error)))
     return strata_cli_fail (error);
 
   database = database_name (project);
   findings = strata_rehearsal_get_findings (rehearsal);
   if (cli->json)
-    print_rehearsal_json (rehearsal, database);
+    print_rehearsal_json (rehearsal, project);
   else
     {
       print_findings_text (findings);
@@ -171,15 +165,21 @@ strata_cli_check_rehearsal (StrataCli     *cli,
 /* backups --------------------------------------------------------------------- */
 
 static void
-print_backups_json (GPtrArray  *backups,
-                    const char *folder)
+print_backups_json (GPtrArray     *backups,
+                    StrataProject *project)
 {
+  g_autofree char *folder = g_file_get_path (strata_project_get_backup_directory (project));
+  g_autofree char *database = g_file_get_path (strata_project_get_database_file (project));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, STRATA_CLI_JSON_VERSION);
+  json_builder_set_member_name (builder, "database");
+  json_builder_add_string_value (builder, database);
   json_builder_set_member_name (builder, "folder");
   json_builder_add_string_value (builder, folder);
   json_builder_set_member_name (builder, "backups");
@@ -192,6 +192,8 @@ print_backups_json (GPtrArray  *backups,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, strata_backup_get_name (backup));
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, g_file_peek_path (strata_backup_get_file (backup)));
       json_builder_set_member_name (builder, "revision");
       json_builder_add_string_value (builder, strata_backup_get_revision (backup));
       json_builder_set_member_name (builder, "created");
@@ -233,41 +235,21 @@ print_backups_text (GPtrArray  *backups,
 }
 
 int
-strata_cli_backups (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_backups (StrataCli *cli)
 {
-  g_autoptr(StrataProject) project = NULL;
+  StrataProject *project = cli->project;
   g_autoptr(GPtrArray) backups = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = NULL;
   g_autofree char *database = NULL;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
 
-  if (!strata_cli_parse_options (cli, "backups", NULL,
-                                 _("List the backups of the database, newest first."),
-                                 _("Backups are taken before a run that drops a table or a "
-                                   "column (before every run with “backup = always” in "
-                                   "strata.ini), into backup_dir (default backups/).\n\n"
-                                   "Example:\n  strata-cli restore $(strata-cli backups | "
-                                   "head -n 1 | cut -d' ' -f1)"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-
-  if (!(project = strata_cli_load_project (cli, &error)) ||
-      !(backups = strata_backup_list (project, NULL, &error)))
+  if (!(backups = strata_backup_list (project, NULL, &error)))
     return strata_cli_fail (error);
 
   folder = strata_project_get_display_path (project, strata_project_get_backup_directory (project));
   database = database_name (project);
   if (cli->json)
-    print_backups_json (backups, folder);
+    print_backups_json (backups, project);
   else
     print_backups_text (backups, folder, database);
   return STRATA_CLI_EXIT_OK;
@@ -276,31 +258,15 @@ strata_cli_backups (StrataCli  *cli,
 /* restore --------------------------------------------------------------------- */
 
 int
-strata_cli_restore (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_restore (StrataCli *cli)
 {
-  g_autoptr(StrataProject) project = NULL;
+  StrataProject *project = cli->project;
   g_autoptr(StrataBackup) replaced = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *database = NULL;
-  int exit_code;
+  const char *name = cli->args[0];
 
-  if (!strata_cli_parse_options (cli, "restore", _("NAME"),
-                                 _("Put a backup back as the database."),
-                                 _("NAME is a backup as “strata-cli backups” lists it, or a "
-                                   "path. The backup is checked first; the database it replaces "
-                                   "is backed up itself, and the copy goes in as one "
-                                   "transaction, so nothing is lost if it fails half-way."),
-                                 NULL, &argc, &argv, &exit_code))
-    return exit_code;
-  if (argc != 2)
-    return strata_cli_usage_error (argc < 2 ? _("restore needs the NAME of a backup")
-                                            : _("restore takes one NAME"));
-
-  if (!(project = strata_cli_load_project (cli, &error)))
-    return strata_cli_fail (error);
-  replaced = strata_backup_restore (project, argv[1], NULL, &error);
+  replaced = strata_backup_restore (project, name, NULL, &error);
   if (error != NULL)
     return strata_cli_fail (error);
 
@@ -310,9 +276,9 @@ strata_cli_restore (StrataCli  *cli,
       g_autofree char *kept = strata_project_get_display_path (project,
                                                                strata_backup_get_file (replaced));
       g_print (_("Restored %s from %s; the database it replaced is kept as %s.\n"),
-               database, argv[1], kept);
+               database, name, kept);
     }
   else
-    g_print (_("Restored %s from %s.\n"), database, argv[1]);
+    g_print (_("Restored %s from %s.\n"), database, name);
   return STRATA_CLI_EXIT_OK;
 }

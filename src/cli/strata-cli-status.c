@@ -37,9 +37,9 @@ take_snapshot (StrataCli  *cli,
 {
   g_assert (cli != NULL);
 
-  if (!(snapshot->project = strata_cli_load_project (cli, error)) ||
-      !(snapshot->disk_graph = strata_cli_load_graph (cli, snapshot->project, error)) ||
-      !(snapshot->status = strata_project_read_status (snapshot->project, NULL, error)))
+  snapshot->project = g_object_ref (cli->project);
+  snapshot->disk_graph = g_object_ref (cli->graph);
+  if (!(snapshot->status = strata_project_read_status (snapshot->project, NULL, error)))
     return FALSE;
 
   snapshot->graph = strata_status_complete_graph (snapshot->status, snapshot->disk_graph, error);
@@ -78,34 +78,76 @@ check_unknown_heads (Snapshot  *snapshot,
   return FALSE;
 }
 
+static gboolean
+is_implied (StrataRevisionGraph *graph,
+            StrataRevision      *revision,
+            GPtrArray           *current)
+{
+  for (guint i = 0; i < current->len; i++)
+    if (strata_revision_graph_is_ancestor (graph, revision, g_ptr_array_index (current, i)))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Alembic's get_all_current(): the version table's rows, their ancestors
+ * through Revises and Depends On, and of those the ones with no child among
+ * them. A revision the current ones depend on is current too, and shows as
+ * "(effective head)" when it is the end of its branch. The table's rows
+ * come first, in their order, then the implied ones in the graph's. */
+static GPtrArray *
+implied_current (StrataRevisionGraph *graph,
+                 const char * const  *heads)
+{
+  g_autoptr(GPtrArray) current = g_ptr_array_new ();
+  g_autoptr(GHashTable) members = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) listed = g_hash_table_new (NULL, NULL);
+  GPtrArray *all = strata_revision_graph_get_revisions (graph);
+  GPtrArray *result = g_ptr_array_new ();
+
+  for (guint i = 0; heads[i] != NULL; i++)
+    {
+      StrataRevision *revision = strata_revision_graph_lookup (graph, heads[i]);
+
+      if (revision != NULL)
+        g_ptr_array_add (current, revision);
+    }
+
+  for (guint i = 0; i < all->len; i++)
+    if (is_implied (graph, g_ptr_array_index (all, i), current))
+      g_hash_table_add (members, g_ptr_array_index (all, i));
+
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < (pass == 0 ? current->len : all->len); i++)
+      {
+        StrataRevision *revision = g_ptr_array_index (pass == 0 ? current : all,
+                                                      pass == 0 ? i : all->len - 1 - i);
+        g_autoptr(GPtrArray) children = NULL;
+        gboolean end = TRUE;
+
+        if (!g_hash_table_contains (members, revision) ||
+            !g_hash_table_add (listed, revision))
+          continue;
+        children = strata_revision_graph_get_children (graph, revision);
+        for (guint c = 0; c < children->len && end; c++)
+          end = !g_hash_table_contains (members, g_ptr_array_index (children, c));
+        if (end)
+          g_ptr_array_add (result, revision);
+      }
+
+  return result;
+}
+
 int
-strata_cli_current (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_current (StrataCli *cli)
 {
   g_auto(Snapshot) snapshot = { 0 };
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) implied = NULL;
   const char * const *heads;
-  gboolean verbose = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
-
-  if (!strata_cli_parse_options (cli, "current", NULL,
-                                 _("Show the current revision(s) of the database."),
-                                 _("Prints one line per row of the version table; nothing for "
-                                   "a database at base or not created yet.\n\n"
-                                   "Example:\n  strata-cli current --verbose"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
+  gboolean verbose = cli->verbose;
 
   if (!take_snapshot (cli, &snapshot, &error) ||
       !check_unknown_heads (&snapshot, &error))
@@ -121,9 +163,10 @@ strata_cli_current (StrataCli  *cli,
   if (verbose && !cli->json)
     g_print (_("Current revision(s) for %s:\n"), path);
 
+  implied = implied_current (snapshot.graph, heads);
   strata_cli_printer_begin_list (printer, "current");
-  for (guint i = 0; heads[i] != NULL; i++)
-    strata_cli_printer_add (printer, strata_revision_graph_lookup (snapshot.graph, heads[i]),
+  for (guint i = 0; i < implied->len; i++)
+    strata_cli_printer_add (printer, g_ptr_array_index (implied, i),
                             verbose ? STRATA_CLI_FORMAT_VERBOSE : STRATA_CLI_FORMAT_TREE);
   strata_cli_printer_end_list (printer);
   strata_cli_printer_finish (printer);
@@ -249,49 +292,26 @@ needs_database (Range    *range,
 }
 
 int
-strata_cli_history (StrataCli  *cli,
-                    int         argc,
-                    char      **argv)
+strata_cli_history (StrataCli *cli)
 {
   g_auto(Snapshot) snapshot = { 0 };
   g_autoptr(GPtrArray) revisions = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *rev_range = NULL;
   Range range = { 0 };
-  gboolean verbose = FALSE;
-  gboolean indicate_current = FALSE;
-  int exit_code;
-  const GOptionEntry entries[] = {
-    { "rev-range", 'r', 0, G_OPTION_ARG_STRING, &rev_range,
-      N_("Only revisions in [start]:[end], [start]: or :[end]; “current” allowed"),
-      N_("RANGE") },
-    { "indicate-current", 'i', 0, G_OPTION_ARG_NONE, &indicate_current,
-      N_("Mark the database’s current revision(s)"), NULL },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every detail"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { NULL }
-  };
+  gboolean verbose = cli->verbose;
+  gboolean indicate_current = cli->indicate_current;
 
-  if (!strata_cli_parse_options (cli, "history", NULL,
-                                 _("List revisions, newest first."),
-                                 _("Examples:\n"
-                                   "  strata-cli history --indicate-current\n"
-                                   "  strata-cli history -r 27c6:head\n"
-                                   "  strata-cli history -r current:"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
-  if (!parse_range (rev_range, &range))
-    return strata_cli_usage_error (_("History range requires [start]:[end], [start]:, or :[end]"));
+  if (!parse_range (cli->rev_range, &range))
+    return strata_cli_verb_usage_error ("history",
+                                        _("History range requires [start]:[end], [start]:, "
+                                          "or :[end]"));
 
   /* Without a database to consult, history never opens it: the graph alone. */
   if (!needs_database (&range, indicate_current))
     {
-      if ((snapshot.project = strata_cli_load_project (cli, &error)) &&
-          (snapshot.graph = strata_cli_load_graph (cli, snapshot.project, &error)))
-        snapshot.status = strata_status_new_empty ();
+      snapshot.project = g_object_ref (cli->project);
+      snapshot.graph = g_object_ref (cli->graph);
+      snapshot.status = strata_status_new_empty ();
     }
   else
     take_snapshot (cli, &snapshot, &error);
@@ -448,37 +468,15 @@ summarize (Findings *findings)
 }
 
 int
-strata_cli_check (StrataCli  *cli,
-                  int         argc,
-                  char      **argv)
+strata_cli_check (StrataCli *cli)
 {
   g_auto(Snapshot) snapshot = { 0 };
   g_auto(Findings) findings = { 0 };
   g_autoptr(StrataCliPrinter) printer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  int exit_code;
-  gboolean rehearse = FALSE;
+  gboolean rehearse = cli->rehearse;
   gboolean rehearsed_clean = TRUE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, N_("Print JSON"), NULL },
-    { "rehearse", 0, 0, G_OPTION_ARG_NONE, &rehearse,
-      N_("Also rehearse the pending revisions on a copy in memory (strata-cli rehearse)"), NULL },
-    { NULL }
-  };
-
-  if (!strata_cli_parse_options (cli, "check", NULL,
-                                 _("Check that the database is up to date."),
-                                 _("Exits 1 when revisions are pending, when an applied "
-                                   "revision’s file was edited afterwards, or when the version "
-                                   "table names an unknown revision (with --rehearse, also "
-                                   "when a rehearsal finds a problem); 0 otherwise.\n\n"
-                                   "Example:\n  strata-cli check && echo up to date"),
-                                 entries, &argc, &argv, &exit_code))
-    return exit_code;
-
-  if (argc != 1)
-    return strata_cli_usage_error (_("unexpected argument “%s”"), argv[1]);
 
   if (!take_snapshot (cli, &snapshot, &error))
     return strata_cli_fail (error);
@@ -508,7 +506,7 @@ strata_cli_check (StrataCli  *cli,
   if (findings_clean (&findings))
     {
       if (!cli->json)
-        g_print (_("No new upgrade operations detected.\n"));
+        strata_cli_say (cli, _("No new upgrade operations detected.\n"));
       return STRATA_CLI_EXIT_OK;
     }
 

@@ -7,6 +7,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -15,26 +16,6 @@
 #include <glib/gi18n.h>
 
 #include "strata-cli-private.h"
-
-static const StrataCliCommand commands[] = {
-  { "init",      strata_cli_init,      N_("Create a new project") },
-  { "revision",  strata_cli_revision,  N_("Create a new revision file") },
-  { "upgrade",   strata_cli_upgrade,   N_("Upgrade to a later revision") },
-  { "downgrade", strata_cli_downgrade, N_("Revert to an earlier revision") },
-  { "current",   strata_cli_current,   N_("Show the current revision of the database") },
-  { "history",   strata_cli_history,   N_("List revisions, newest first") },
-  { "heads",     strata_cli_heads,     N_("Show the heads of the revision graph") },
-  { "branches",  strata_cli_branches,  N_("Show the branch points") },
-  { "show",      strata_cli_show,      N_("Show one or more revisions") },
-  { "stamp",     strata_cli_stamp,     N_("Set the version table without running any SQL") },
-  { "merge",     strata_cli_merge,     N_("Merge heads into a new revision") },
-  { "edit",      strata_cli_edit,      N_("Open a revision file in $VISUAL or $EDITOR") },
-  { "check",     strata_cli_check,     N_("Fail when the database is not up to date") },
-  { "rehearse",  strata_cli_rehearse,  N_("Try an upgrade and each downgrade on a copy in memory") },
-  { "backups",   strata_cli_backups,   N_("List the backups of the database") },
-  { "restore",   strata_cli_restore,   N_("Put a backup back as the database") },
-  { "schema",    strata_cli_schema,    N_("Print the schema as normalised CREATE statements") },
-};
 
 int
 strata_cli_usage_error (const char *format,
@@ -54,126 +35,111 @@ strata_cli_usage_error (const char *format,
 }
 
 int
+strata_cli_verb_usage_error (const char *verb,
+                             const char *format,
+                             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("strata-cli: %s\n", message);
+  g_printerr (_("Try “strata-cli %s --help” for its options and arguments.\n"), verb);
+
+  return STRATA_CLI_EXIT_USAGE;
+}
+
+/* The command being run, for strata_cli_fail()'s suggestions. */
+static StrataCli *running;
+
+static void
+add_labels (GPtrArray           *names,
+            StrataRevisionGraph *graph)
+{
+  GPtrArray *revisions = strata_revision_graph_get_revisions (graph);
+
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      const char * const *labels;
+
+      labels = strata_revision_get_branch_labels (g_ptr_array_index (revisions, i));
+      for (guint j = 0; labels != NULL && labels[j] != NULL; j++)
+        g_ptr_array_add (names, (gpointer)labels[j]);
+    }
+}
+
+/* For "No such revision or branch": the argument whose branch part names
+ * nothing, and the label closest to it. */
+static void
+suggest_branch (StrataCli *cli)
+{
+  g_autoptr(StrataRevisionGraph) loaded = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  StrataRevisionGraph *graph = cli->graph;
+  const char *symbols[] = { "head", "heads", "base", "current" };
+
+  if (graph == NULL && cli->project != NULL)
+    graph = loaded = strata_cli_load_graph (cli, cli->project, NULL);
+  if (graph == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
+    g_ptr_array_add (names, (gpointer)symbols[i]);
+  add_labels (names, graph);
+  g_ptr_array_add (names, NULL);
+
+  for (int i = 0; i < cli->n_args; i++)
+    {
+      g_autoptr(GPtrArray) found = NULL;
+      const char *at = strchr (cli->args[i], '@');
+      g_autofree char *branch = at != NULL ? g_strndup (cli->args[i], at - cli->args[i])
+                                           : g_strdup (cli->args[i]);
+      const char *suggestion;
+
+      if (branch[0] == '\0' || (found = strata_revision_graph_resolve (graph, branch, NULL)))
+        continue;
+      suggestion = strata_cli_suggest (branch, (const char * const *)names->pdata);
+      if (suggestion == NULL || g_str_equal (suggestion, branch))
+        continue;
+      g_printerr (_("strata-cli: did you mean “%s%s”? “strata-cli branches” and "
+                    "“strata-cli heads” list the branches.\n"),
+                  suggestion, at != NULL ? at : "");
+      return;
+    }
+}
+
+int
 strata_cli_fail (const GError *error)
 {
   g_assert (error != NULL);
 
   g_printerr ("strata-cli: %s\n", error->message);
 
+  if (running != NULL && g_error_matches (error, STRATA_ERROR, STRATA_ERROR_UNKNOWN_REVISION))
+    suggest_branch (running);
+
   return STRATA_CLI_EXIT_ERROR;
 }
 
-static gboolean
-is_negative_number (const char *arg)
+void
+strata_cli_say (StrataCli  *cli,
+                const char *format,
+                ...)
 {
-  if (arg[0] != '-' || arg[1] == '\0')
-    return FALSE;
+  g_autofree char *message = NULL;
+  va_list args;
 
-  for (const char *p = arg + 1; *p != '\0'; p++)
-    {
-      if (!g_ascii_isdigit (*p))
-        return FALSE;
-    }
+  if (cli->quiet)
+    return;
 
-  return TRUE;
-}
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
 
-/* GOptionContext takes "-1" for an unknown option, but Alembic's relative
- * targets ("downgrade -1") are arguments, as they are to argparse. They are
- * swapped for placeholders during the parse and put back afterwards. */
-static GPtrArray *
-hide_negative_numbers (StrataCli  *cli,
-                       int         argc,
-                       char      **argv)
-{
-  GPtrArray *originals = g_ptr_array_new ();
-
-  for (int i = 1; i < argc; i++)
-    {
-      if (is_negative_number (argv[i]))
-        {
-          g_ptr_array_add (originals, argv[i]);
-          /* Owned by @cli: an option may have taken it as its value. */
-          argv[i] = g_strdup_printf ("\001%u", originals->len - 1);
-          g_ptr_array_add (cli->strings, argv[i]);
-        }
-    }
-
-  return originals;
-}
-
-static void
-restore_negative_numbers (GPtrArray  *originals,
-                          int         argc,
-                          char      **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (argv[i][0] == '\001')
-        {
-          guint index = (guint)g_ascii_strtoull (argv[i] + 1, NULL, 10);
-
-          argv[i] = g_ptr_array_index (originals, index);
-        }
-    }
-
-  g_ptr_array_unref (originals);
-}
-
-/* Each command parses its own options, so that "strata-cli upgrade --help"
- * describes upgrade. The context's own --help would exit from inside the
- * parse, so it is replaced by an entry we handle. */
-gboolean
-strata_cli_parse_options (StrataCli           *cli,
-                          const char          *command,
-                          const char          *parameters,
-                          const char          *summary,
-                          const char          *description,
-                          const GOptionEntry  *entries,
-                          int                 *argc,
-                          char              ***argv,
-                          int                 *exit_code)
-{
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *prgname = g_strdup_printf ("strata-cli %s", command);
-  GPtrArray *negatives;
-  gboolean parsed;
-  gboolean help = FALSE;
-  const GOptionEntry help_entries[] = {
-    { "help", 'h', 0, G_OPTION_ARG_NONE, &help, N_("Show this help"), NULL },
-    { NULL }
-  };
-
-  g_set_prgname (prgname);
-  context = g_option_context_new (parameters);
-  g_option_context_set_help_enabled (context, FALSE);
-  g_option_context_set_summary (context, summary);
-  g_option_context_set_description (context, description);
-  g_option_context_add_main_entries (context, help_entries, GETTEXT_PACKAGE);
-  if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-
-  negatives = hide_negative_numbers (cli, *argc, *argv);
-  parsed = g_option_context_parse (context, argc, argv, &error);
-  restore_negative_numbers (negatives, *argc, *argv);
-
-  if (!parsed)
-    {
-      *exit_code = strata_cli_usage_error ("%s", error->message);
-      return FALSE;
-    }
-
-  if (help)
-    {
-      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
-
-      g_print ("%s%s", text, g_str_has_suffix (text, "\n") ? "" : "\n");
-      *exit_code = STRATA_CLI_EXIT_OK;
-      return FALSE;
-    }
-
-  return TRUE;
+  g_print ("%s", message);
 }
 
 static StrataProject *
@@ -259,107 +225,222 @@ strata_cli_resolve_ids (StrataRevisionGraph  *graph,
   return g_strv_builder_end (builder);
 }
 
-static char *
-describe_commands (void)
+/* Help ------------------------------------------------------------------------ */
+
+static void
+append_options (GString               *text,
+                const char            *title,
+                const StrataCliOption *options)
 {
-  GString *text = g_string_new (_("Commands:\n"));
+  if (options == NULL || options[0].long_name == NULL)
+    return;
 
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_string_append_printf (text, "\n%s\n", title);
+  for (const StrataCliOption *o = options; o->long_name != NULL; o++)
+    {
+      g_autofree char *form = NULL;
 
-  g_string_append (text, _("\nRun “strata-cli COMMAND --help” for the options of a command.\n"
-                           "Exit status: 0 on success, 1 on error, 2 on bad usage.\n"));
+      if (o->value == STRATA_CLI_VALUE_NONE)
+        form = o->short_name != 0 ? g_strdup_printf ("-%c, --%s", o->short_name, o->long_name)
+                                  : g_strdup_printf ("--%s", o->long_name);
+      else
+        form = o->short_name != 0
+               ? g_strdup_printf ("-%c, --%s=%s", o->short_name, o->long_name, _(o->value_name))
+               : g_strdup_printf ("--%s=%s", o->long_name, _(o->value_name));
 
-  return g_string_free (text, FALSE);
+      if (g_utf8_strlen (form, -1) <= 26)
+        g_string_append_printf (text, "  %s%*s%s\n", form,
+                                (int)(28 - g_utf8_strlen (form, -1)), "", _(o->description));
+      else
+        g_string_append_printf (text, "  %s\n  %28s%s\n", form, "", _(o->description));
+    }
 }
 
-static const StrataCliCommand *
-find_command (const char *name)
+static void
+append_commands (GString *text)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+  int width = 0;
+
+  for (guint v = 0; v < strata_cli_n_verbs; v++)
+    width = MAX (width, (int)strlen (strata_cli_verbs[v].name));
+
+  g_string_append_printf (text, "\n%s\n", _("Commands:"));
+  for (guint v = 0; v < strata_cli_n_verbs; v++)
     {
-      if (g_str_equal (commands[i].name, name))
-        return &commands[i];
+      const StrataCliVerb *verb = &strata_cli_verbs[v];
+
+      if (verb->variant == NULL)
+        g_string_append_printf (text, "  %-*s %s\n", width, verb->name, _(verb->summary));
+    }
+}
+
+static void
+print_main_help (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s\n  strata-cli [%s] %s\n\n%s\n", _("Usage:"), _("OPTION…"),
+                          _("COMMAND [ARGUMENT…]"),
+                          _("Manage the schema migrations of a SQLite database, "
+                            "with Alembic’s semantics and revisions written in SQL."));
+  append_options (text, _("Options:"), strata_cli_global_options);
+  g_string_append_printf (text, "  %-28s%s\n  %-28s%s\n", "-h, --help", _("Show this help"),
+                          "--version", _("Print the version and exit"));
+  append_commands (text);
+  g_string_append (text, _("\nRun “strata-cli COMMAND --help” for the options of a command.\n"
+                            "Exit status: 0 on success, 1 on error, 2 on bad usage.\n"));
+  g_print ("%s", text->str);
+}
+
+static void
+print_verb_help (const StrataCliVerb *verb)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s\n  strata-cli %s [%s]%s%s%s%s\n\n%s.\n", _("Usage:"),
+                          verb->name, _("OPTION…"),
+                          verb->variant != NULL ? " " : "",
+                          verb->variant != NULL ? verb->variant : "",
+                          verb->parameters != NULL ? " " : "",
+                          verb->parameters != NULL ? _(verb->parameters) : "",
+                          _(verb->summary));
+  append_options (text, _("Options:"), verb->options);
+  g_string_append_printf (text, "  %-28s%s\n", "-h, --help", _("Show this help"));
+  append_options (text, _("Global options (also before the command):"),
+                  strata_cli_global_options);
+  if (verb->description != NULL)
+    g_string_append_printf (text, "\n%s\n", _(verb->description));
+  g_print ("%s", text->str);
+}
+
+/* Running a verb ---------------------------------------------------------------- */
+
+static GStrv
+verb_names (void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint v = 0; v < strata_cli_n_verbs; v++)
+    if (strata_cli_verbs[v].variant == NULL)
+      g_strv_builder_add (builder, strata_cli_verbs[v].name);
+
+  return g_strv_builder_end (builder);
+}
+
+static int
+unknown_command (const char *name)
+{
+  g_auto(GStrv) names = verb_names ();
+  const char *suggestion = strata_cli_suggest (name, (const char * const *)names);
+
+  if (suggestion != NULL)
+    return strata_cli_usage_error (_("unknown command “%s”; did you mean “%s”?"),
+                                   name, suggestion);
+
+  return strata_cli_usage_error (_("unknown command “%s”"), name);
+}
+
+/* Control codes only for a terminal that takes them. */
+static gboolean
+is_interactive (void)
+{
+  return isatty (STDERR_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+}
+
+static gboolean
+load (StrataCli            *cli,
+      const StrataCliVerb  *verb,
+      GError              **error)
+{
+  if (verb->load == STRATA_CLI_LOAD_NOTHING)
+    return TRUE;
+
+  if (!(cli->project = strata_cli_load_project (cli, error)))
+    return FALSE;
+
+  if (verb->load == STRATA_CLI_LOAD_PROJECT)
+    return TRUE;
+
+  cli->graph = strata_cli_load_graph (cli, cli->project, error);
+
+  return cli->graph != NULL;
+}
+
+static int
+run_verb (StrataCli  *cli,
+          int         argc,
+          char      **argv)
+{
+  g_autoptr(GError) error = NULL;
+  const StrataCliVerb *verb = strata_cli_find_verb (argv[0], argc - 1, argv + 1);
+  int status;
+
+  if (verb == NULL)
+    return unknown_command (argv[0]);
+
+  if (!strata_cli_parse_verb (cli, verb, argc - 1, argv + 1, &error))
+    return strata_cli_verb_usage_error (verb->name, "%s", error->message);
+
+  if (cli->help)
+    {
+      print_verb_help (verb);
+      return STRATA_CLI_EXIT_OK;
     }
 
-  return NULL;
-}
+  cli->interactive = is_interactive ();
+  running = cli;
+  if (!load (cli, verb, &error))
+    status = strata_cli_fail (error);
+  else
+    status = verb->run (cli);
+  running = NULL;
 
-static GOptionContext *
-create_main_context (StrataCli *cli,
-                     gboolean  *help,
-                     gboolean  *version)
-{
-  g_autofree char *description = describe_commands ();
-  const GOptionEntry entries[] = {
-    { "directory", 'C', 0, G_OPTION_ARG_FILENAME, &cli->directory,
-      N_("Use the project in DIR (default: the nearest folder upwards holding strata.ini)"),
-      N_("DIR") },
-    { "database", 0, 0, G_OPTION_ARG_FILENAME, &cli->database,
-      N_("Use the database at PATH instead of the configured one"), N_("PATH") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json,
-      N_("Print JSON (current, history, heads, branches, show, check)"), NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, version, N_("Print the version and exit"), NULL },
-    { "help", 'h', 0, G_OPTION_ARG_NONE, help, N_("Show this help"), NULL },
-    { NULL }
-  };
-  GOptionContext *context = g_option_context_new (_("COMMAND [ARGUMENT…]"));
-
-  g_option_context_set_summary (context,
-                                _("Manage the schema migrations of a SQLite database, "
-                                  "with Alembic’s semantics and revisions written in SQL."));
-  g_option_context_set_description (context, description);
-  g_option_context_set_help_enabled (context, FALSE);
-  /* Stop at the command: what follows belongs to it. */
-  g_option_context_set_strict_posix (context, TRUE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-
-  return context;
+  return status;
 }
 
 static int
 run (int    argc,
      char **argv)
 {
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  const StrataCliCommand *command;
-  StrataCli cli = { .strings = g_ptr_array_new_with_free_func (g_free) };
-  gboolean help = FALSE;
+  StrataCli cli = { 0 };
   gboolean version = FALSE;
   int status;
+  int verb;
 
-  context = create_main_context (&cli, &help, &version);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return strata_cli_usage_error ("%s", error->message);
-
-  if (help || version)
+  /* The build's way to the completions and the man page (data/cli/). */
+  if (argc == 3 && g_str_equal (argv[1], "--generate"))
     {
-      g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+      strata_cli_clear (&cli);
+      if (strata_cli_generate (argv[2]))
+        return STRATA_CLI_EXIT_OK;
+      return strata_cli_usage_error ("--generate bash|zsh|fish|man");
+    }
 
-      if (version)
-        g_print ("strata-cli %s\n", PACKAGE_VERSION);
-      else
-        g_print ("%s%s", text, g_str_has_suffix (text, "\n") ? "" : "\n");
+  verb = strata_cli_parse_globals (&cli, argc, argv, &version, &error);
+  if (verb < 0)
+    status = strata_cli_usage_error ("%s", error->message);
+  else if (version)
+    {
+      g_print ("strata-cli %s\n", PACKAGE_VERSION);
       status = STRATA_CLI_EXIT_OK;
     }
-  else if (argc < 2)
-    status = strata_cli_usage_error (_("no command given"));
-  else if (!(command = find_command (argv[1])))
-    status = strata_cli_usage_error (_("unknown command “%s”"), argv[1]);
-  else
+  else if (cli.help)
     {
-      cli.interactive = isatty (STDERR_FILENO);
-      status = command->run (&cli, argc - 1, argv + 1);
+      print_main_help ();
+      status = STRATA_CLI_EXIT_OK;
     }
+  else if (verb >= argc)
+    status = strata_cli_usage_error (_("no command given"));
+  else
+    status = run_verb (&cli, argc - verb, argv + verb);
 
-  g_free (cli.directory);
-  g_free (cli.database);
-  g_ptr_array_unref (cli.strings);
+  strata_cli_clear (&cli);
 
   return status;
 }
 
+#ifndef STRATA_CLI_NO_MAIN
 int
 main (int   argc,
       char *argv[])
@@ -384,3 +465,4 @@ main (int   argc,
 
   return run (argc, argv);
 }
+#endif /* STRATA_CLI_NO_MAIN */

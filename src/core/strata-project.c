@@ -19,6 +19,7 @@
 #include "strata-revision-pack-private.h"
 #include "strata-revision-graph.h"
 #include "strata-status.h"
+#include "strata-status-private.h"
 
 #define CONFIG_NAME   "strata.ini"
 #define GROUP         "strata"
@@ -1159,6 +1160,25 @@ strata_project_read_status (StrataProject  *self,
 {
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   return read_status_of (self->database_file, self->version_table, cancellable, error);
+}
+
+gboolean
+strata_project_ensure_version_table (StrataProject  *self,
+                                     GCancellable   *cancellable,
+                                     GError        **error)
+{
+  g_autoptr(StrataDatabase) database = NULL;
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !(database = strata_database_open (self->database_file, STRATA_DATABASE_FLAGS_CREATE,
+                                         error)))
+    return FALSE;
+
+  sql = _strata_version_table_create_sql (self->version_table);
+  return strata_database_exec (database, sql, error);
 }
 
 static void

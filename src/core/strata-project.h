@@ -80,6 +80,11 @@ StrataRevisionGraph *strata_project_load_graph_finish       (StrataProject      
 StrataStatus        *strata_project_read_status             (StrataProject       *self,
                                                              GCancellable        *cancellable,
                                                              GError             **error);
+/* `alembic ensure_version`: creates the database and its version table, in
+ * Alembic's DDL, when they do not exist; changes nothing otherwise. */
+gboolean             strata_project_ensure_version_table    (StrataProject       *self,
+                                                             GCancellable        *cancellable,
+                                                             GError             **error);
 void                 strata_project_read_status_async       (StrataProject       *self,
                                                              GCancellable        *cancellable,
                                                              GAsyncReadyCallback  callback,

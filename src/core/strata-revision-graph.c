@@ -1114,3 +1114,10 @@ _strata_revision_graph_get_labels (StrataRevisionGraph *self,
     copy[i] = g_strdup (g_ptr_array_index (labels, i));
   return copy;
 }
+
+GStrv
+strata_revision_graph_get_branch_labels (StrataRevisionGraph *self,
+                                         StrataRevision      *revision)
+{
+  return _strata_revision_graph_get_labels (self, revision);
+}

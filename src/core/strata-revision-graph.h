@@ -40,6 +40,10 @@ GPtrArray           *strata_revision_graph_get_children     (StrataRevisionGraph
 /* How many there are, without making the array. */
 guint                strata_revision_graph_get_n_children   (StrataRevisionGraph *self,
                                                              StrataRevision      *revision);
+/* The branch labels @revision carries, its own and those it inherits from
+ * its ancestors, as `alembic history` shows them. */
+GStrv                strata_revision_graph_get_branch_labels (StrataRevisionGraph *self,
+                                                              StrataRevision      *revision);
 /* Revisions with more than one child (Alembic's branch points), newest first
  * as `alembic branches` lists them. */
 GPtrArray           *strata_revision_graph_get_branch_points (StrataRevisionGraph *self);

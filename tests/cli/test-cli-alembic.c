@@ -303,6 +303,37 @@ test_same_listings (CliFixture    *fixture,
     }
 }
 
+/* A revision that the current one depends on: Alembic lists it as current,
+ * "(effective head)"; heads --resolve-dependencies leaves it out. */
+static void
+test_dependency_current (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CliResult) side = NULL;
+  g_autoptr(CliResult) up = NULL;
+  g_autoptr(CliResult) their_heads = NULL;
+  g_autoptr(CliResult) our_heads = NULL;
+
+  if (!have_alembic ())
+    {
+      g_test_skip ("/usr/bin/python3 has no alembic module (install python3-alembic)");
+      return;
+    }
+
+  side = RUN ("revision", "-m", "side", "--head", "base", "--branch-label", "side",
+              "--depends-on", MERGE, "--rev-id", "51de00000001");
+  cli_assert_status (side, 0);
+  write_environment (fixture);
+  up = RUN ("upgrade", "side@head");
+  cli_assert_status (up, 0);
+  assert_same_current (fixture, "alembic.ini", fixture->database);
+
+  their_heads = run_alembic (fixture, "alembic.ini", "heads", "--resolve-dependencies");
+  our_heads = RUN ("heads", "--resolve-dependencies");
+  cli_assert_status (our_heads, 0);
+  g_assert_cmpstr (our_heads->out, ==, their_heads->out);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -315,6 +346,8 @@ main (int   argc,
               cli_fixture_setup, test_we_read_theirs, cli_fixture_teardown);
   g_test_add ("/cli/alembic/same-listings", CliFixture, NULL,
               cli_fixture_setup, test_same_listings, cli_fixture_teardown);
+  g_test_add ("/cli/alembic/dependency-current", CliFixture, NULL,
+              cli_fixture_setup, test_dependency_current, cli_fixture_teardown);
 
   return g_test_run ();
 }

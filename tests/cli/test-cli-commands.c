@@ -519,6 +519,9 @@ test_sql_offline (CliFixture    *fixture,
   g_autofree char *after = NULL;
 
   cli_assert_status (all, 0);
+  /* Without -bail, sqlite3 would run on past a failing statement to COMMIT. */
+  g_assert_true (g_str_has_prefix (all->out, "-- "));
+  g_assert_nonnull (strstr (all->out, "sqlite3 -bail"));
   g_assert_nonnull (strstr (all->out, "CREATE TABLE part ("));
   g_assert_nonnull (strstr (all->out, "alembic_version"));
   g_assert_nonnull (strstr (all->out, "INSERT INTO"));

@@ -14,7 +14,11 @@ prefix=$(meson introspect "$build" --buildoptions |
 root=$dest$prefix
 app=io.github.strata.Strata
 
-expected="bin/strata-cli"
+expected="bin/strata-cli
+share/bash-completion/completions/strata-cli
+share/zsh/site-functions/_strata-cli
+share/fish/vendor_completions.d/strata-cli.fish
+share/man/man1/strata-cli.1"
 if [ "$gui" = true ]; then
   expected="$expected
 bin/strata
