@@ -167,7 +167,8 @@ read_entry (const char *data,
 {
   EntryHeader header;
 
-  if (size - *offset < sizeof header)
+  /* The padding after the previous entry may have stepped past the end. */
+  if (*offset > size || size - *offset < sizeof header)
     return FALSE;
   memcpy (&header, data + *offset, sizeof header);
   *offset += sizeof header;
