@@ -8,7 +8,7 @@
 #
 # Everything either command calls, directly or through the tools it starts, is
 # installed here: a program that a newcomer's machine lacks must fail the first
-# minute with the package to install, never thirty minutes in. `need` below is
+# minute with the package to install, never thirty minutes in. `need` (build-aux/need.sh) is
 # that check; each stage calls it before it starts.
 set -eu
 
@@ -60,24 +60,9 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }
 
-# need STAGE PROGRAM:PACKAGE ...: stops with the list of what is missing.
-need() {
-  # Not "stage": sh has no locals, and that one names the stage being timed.
-  needed_by=$1; shift
-  absent=""
-  for pair in "$@"; do
-    prog=${pair%%:*} package=${pair#*:}
-    case $prog in
-      */*) [ -e "$prog" ] ;;
-      *) command -v "$prog" >/dev/null 2>&1 ;;
-    esac || absent="$absent
-  $prog, from the package $package"
-  done
-  [ -z "$absent" ] && return 0
-  echo "dev.sh: the $needed_by stage needs programs that are not installed:$absent" >&2
-  echo "Install them (apt-get install …) and run the command again." >&2
-  exit 1
-}
+# need, from build-aux/need.sh. It uses "needed_by", not "stage": sh has no
+# locals, and "stage" names the stage being timed.
+. "$top/build-aux/need.sh"
 
 # The end-to-end test drives the app through AT-SPI from Debian's Python, and
 # the Alembic interop tests run Debian's Alembic; a python3 earlier on PATH
@@ -98,7 +83,7 @@ PY
 
 # libFuzzer's runtime is a separate package from clang on Debian.
 need_fuzzer_runtime() {
-  need fuzz $fuzz_needs
+  need "the fuzzers stage" $fuzz_needs
   lib="$(clang --print-runtime-dir)/libclang_rt.fuzzer-$(uname -m).a"
   [ -e "$lib" ] && return 0
   echo "dev.sh: clang's libFuzzer runtime ($lib) is not installed;" \
@@ -154,7 +139,7 @@ suite() {
 case "${1:-}" in
   run)
     install_packages "$run_packages"
-    need build $build_needs
+    need "the build stage" $build_needs
     setup _build
     ninja -C _build
     if [ -x _build/src/app/strata ]; then
@@ -173,10 +158,10 @@ case "${1:-}" in
     if [ "$(id -u)" -eq 0 ]; then
       build-aux/flatpak-check.sh --prepare-host
     fi
-    need build $build_needs
-    need suite $suite_needs
+    need "the build stage" $build_needs
+    need "the suite stage" $suite_needs
     need_python
-    need valgrind $valgrind_needs
+    need "the valgrind stage" $valgrind_needs
     need_fuzzer_runtime
     end
 

@@ -53,22 +53,9 @@ install_host_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 }
 
-# Stops at once, naming the package, when a host program is missing: better
-# than flatpak-builder failing after the runtime and the app are built.
-check_host_programs() {
-  local pair prog pkg absent=""
-  for pair in $host_programs; do
-    prog=${pair%%:*} pkg=${pair#*:}
-    case $prog in
-      */*) [ -e "$prog" ] ;;
-      *) command -v "$prog" > /dev/null 2>&1 ;;
-    esac || absent="$absent
-  $prog, from the package $pkg"
-  done
-  [ -z "$absent" ] && return 0
-  echo "flatpak-check: programs that are not installed:$absent" >&2
-  exit 1
-}
+# need (build-aux/need.sh) stops at once, naming the package, when a host program
+# is missing: better than flatpak-builder failing after the runtime is built.
+. "$top/build-aux/need.sh"
 
 mirror() {
   local m
@@ -221,7 +208,7 @@ check_gui() {
 }
 
 install_host_packages
-check_host_programs
+need flatpak-check $host_programs
 # build-aux/dev.sh test installs and checks the host before its first stage.
 [ "${1:-}" = --prepare-host ] && exit 0
 build_runtime
