@@ -14,10 +14,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "strata-backup-private.h"
@@ -1100,6 +1102,79 @@ run_outside_transaction (Run      *run,
   return FALSE;
 }
 
+/* A transaction:false section ------------------------------------------------- */
+
+/* SQLite's write lock cannot be held across a section that runs outside a
+ * transaction (VACUUM, PRAGMA journal_mode), so the version check, the
+ * section and its bookkeeping happen under a lock of their own: flock() on
+ * "<database>-strata-run.lock", which every process about to run such a
+ * section takes. Otherwise each of several processes started at once passes
+ * the version check before any has run the section, and all run it. The
+ * kernel drops the lock when its process dies, even by kill -9; the file
+ * stays, so that two processes never lock two different files of that name.
+ * Returns the locked descriptor, or -1 with @error set. */
+static int
+lock_outside_transaction (Run     *run,
+                          GError **error)
+{
+  g_autofree char *db_path = g_file_get_path (run->request->database_file);
+  g_autofree char *path = g_strconcat (db_path != NULL ? db_path : "", "-strata-run.lock", NULL);
+  gint64 deadline = g_get_monotonic_time () +
+                    (gint64)_strata_database_get_busy_timeout () * 1000;
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                 _("cannot open %s to run a “transaction:false” section alone: %s; nothing of "
+                   "the section was run"), path, g_strerror (saved_errno));
+      return -1;
+    }
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EINTR)
+        continue;
+      if (saved_errno == EWOULDBLOCK && g_get_monotonic_time () < deadline &&
+          !g_cancellable_is_cancelled (run->cancellable))
+        {
+          g_usleep (10 * 1000);
+          continue;
+        }
+      close (fd);
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return -1;
+      if (saved_errno == EWOULDBLOCK)
+        set_busy_error (run, error);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                     _("cannot lock %s to run a “transaction:false” section alone: %s; nothing "
+                       "of the section was run"), path, g_strerror (saved_errno));
+      return -1;
+    }
+  return fd;
+}
+
+static gboolean
+run_locked_outside_transaction (Run      *run,
+                                Section  *section,
+                                Clock    *clock,
+                                GError  **error)
+{
+  int fd = lock_outside_transaction (run, error);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = exec_sql (run, "PRAGMA foreign_keys = OFF;", error) &&
+       run_outside_transaction (run, section, clock, error);
+  /* Closing the descriptor releases the lock, after the bookkeeping's commit. */
+  close (fd);
+  return ok;
+}
+
 static gboolean
 execute_step (Run     *run,
               guint    index,
@@ -1129,8 +1204,7 @@ execute_step (Run     *run,
   /* A section that cannot roll back never shares a transaction: the batch
    * before it commits first. */
   if (!commit_batch (run, error) ||
-      !exec_sql (run, "PRAGMA foreign_keys = OFF;", error) ||
-      !run_outside_transaction (run, &section, &clock, error))
+      !run_locked_outside_transaction (run, &section, &clock, error))
     return FALSE;
   run->tables_ready = TRUE;
   advance_heads (run, step);
