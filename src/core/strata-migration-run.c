@@ -560,10 +560,14 @@ bind_revision (sqlite3_stmt    *stmt,
   bind_list (stmt, STRATA_HISTORY_DEPENDS_ON, strata_revision_get_depends_on (revision));
   bind_text (stmt, STRATA_HISTORY_CREATE_DATE, strata_revision_get_create_date (revision));
   bind_text (stmt, STRATA_HISTORY_FILE, strata_revision_get_display_path (revision));
-  bind_text (stmt, STRATA_HISTORY_UPGRADE_SQL,
-             strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE));
-  bind_text (stmt, STRATA_HISTORY_DOWNGRADE_SQL,
-             strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE));
+  /* Not copied: the revision outlives the statement, and a section may be
+   * tens of megabytes. */
+  sqlite3_bind_text (stmt, STRATA_HISTORY_UPGRADE_SQL,
+                     strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, STRATA_HISTORY_DOWNGRADE_SQL,
+                     strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE), -1,
+                     SQLITE_STATIC);
   sqlite3_bind_int (stmt, STRATA_HISTORY_UPGRADE_TRANSACTIONAL,
                     strata_revision_get_transactional (revision, STRATA_DIRECTION_UPGRADE));
   sqlite3_bind_int (stmt, STRATA_HISTORY_DOWNGRADE_TRANSACTIONAL,

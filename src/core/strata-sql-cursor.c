@@ -61,7 +61,8 @@ classify (StrataSqlTokenKind  kind,
 {
   if (kind == STRATA_SQL_TOKEN_PUNCT && *p == ';')
     return TOKEN_SEMI;
-  if (kind != STRATA_SQL_TOKEN_WORD)
+  /* Most words are none of these; their first letter says so cheaply. */
+  if (kind != STRATA_SQL_TOKEN_WORD || strchr ("ECTect", *p) == NULL)
     return TOKEN_OTHER;
   if (word_is (p, end, "EXPLAIN"))
     return TOKEN_EXPLAIN;

@@ -110,15 +110,36 @@ number_end (const char *p)
   return p;
 }
 
+/* Operators of two or three characters, else one: "->>", "||", "<=", … */
 static const char *
 punct_end (const char *p)
 {
-  static const char *multi[] = { "->>", "||", "<=", ">=", "==", "!=", "<>", "<<", ">>", "->",
-                                 NULL };
-
-  for (guint i = 0; multi[i] != NULL; i++)
-    if (g_str_has_prefix (p, multi[i]))
-      return p + strlen (multi[i]);
+  switch (p[0])
+    {
+    case '-':
+      if (p[1] == '>')
+        return p[2] == '>' ? p + 3 : p + 2;
+      break;
+    case '|':
+      if (p[1] == '|')
+        return p + 2;
+      break;
+    case '<':
+      if (p[1] == '=' || p[1] == '>' || p[1] == '<')
+        return p + 2;
+      break;
+    case '>':
+      if (p[1] == '=' || p[1] == '>')
+        return p + 2;
+      break;
+    case '=':
+    case '!':
+      if (p[1] == '=')
+        return p + 2;
+      break;
+    default:
+      break;
+    }
   return p + 1;
 }
 
