@@ -1507,6 +1507,29 @@ append_step (Run        *run,
   append_bookkeeping (run, script, step, first);
 }
 
+/* The script refuses what a live run would refuse, before writing a line. */
+static gboolean
+check_sections (Run     *run,
+                GError **error)
+{
+  for (guint i = 0; i < run->steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (run->steps, i);
+      g_auto(StrataSectionFailure) failure = { 0 };
+      Section section;
+
+      section_init (&section, step);
+      if (section.revision != NULL && !_strata_section_check (&section.sql, &failure))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s",
+                       strata_revision_get_display_path (section.revision), failure.line,
+                       failure.message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 char *
 _strata_migration_render (_StrataRunRequest  *request,
                           GCancellable       *cancellable,
@@ -1520,7 +1543,7 @@ _strata_migration_render (_StrataRunRequest  *request,
 
   run.lock_path = g_strconcat (path != NULL ? path : "", "-strata.lock", NULL);
 
-  if (!load_and_plan (&run, TRUE, error))
+  if (!load_and_plan (&run, TRUE, error) || !check_sections (&run, error))
     {
       run_clear (&run);
       return NULL;

@@ -36,6 +36,13 @@ typedef struct
   guint       tail_line;
 } StrataSqlCursor;
 
+/* TRUE when a statement starting with the bare word @word takes part in
+ * transaction control: inside a revision's own transaction and savepoint,
+ * any of them would commit or undo part of the revision behind the
+ * runner's back. The one list every reader of a revision uses. */
+gboolean  _strata_sql_word_is_control (const char *word,
+                                       gsize       length);
+
 /* @sql is NUL-terminated; @first_line is the file line of its first byte. */
 void      _strata_sql_cursor_init  (StrataSqlCursor *cursor,
                                     const char      *sql,

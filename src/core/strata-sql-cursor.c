@@ -77,18 +77,15 @@ classify (StrataSqlTokenKind  kind,
   return TOKEN_OTHER;
 }
 
-/* Whether a statement whose first token is [@p, @end) takes part in
- * transaction control: inside a revision's own transaction, any of them
- * would end it, or move the runner's savepoint, half-way. */
-static gboolean
-is_control (const char *p,
-            const char *end)
+gboolean
+_strata_sql_word_is_control (const char *word,
+                             gsize       length)
 {
   static const char *words[] = { "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE",
                                  NULL };
 
   for (guint i = 0; words[i] != NULL; i++)
-    if (word_is (p, end, words[i]))
+    if (word_is (word, word + length, words[i]))
       return TRUE;
   return FALSE;
 }
@@ -156,7 +153,8 @@ _strata_sql_cursor_next (StrataSqlCursor *cursor)
       StrataSqlTokenKind kind = _strata_sql_scan (p, &end);
 
       if (p == cursor->tail)
-        cursor->control = kind == STRATA_SQL_TOKEN_WORD && is_control (p, end);
+        cursor->control = kind == STRATA_SQL_TOKEN_WORD &&
+                          _strata_sql_word_is_control (p, end - p);
       state = transitions[state][classify (kind, p, end)];
       last_end = end;
       p = _strata_sql_skip_blank (end);

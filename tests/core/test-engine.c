@@ -89,6 +89,21 @@ run_live (const Case  *c,
 
   ct_migrate (project, STRATA_DIRECTION_UPGRADE, "r0");
   before = ct_dump (db);
+
+  /* The offline script refuses what the run refuses, at the same line. */
+  if (c->refused)
+    {
+      g_autoptr(StrataMigration) render = strata_migration_new (project,
+                                                                STRATA_DIRECTION_UPGRADE, "r1");
+      g_autofree char *where = g_strdup_printf ("versions/r1.sql:%u: ", c->failed_line);
+      g_autofree char *script = strata_migration_render_sql (render, NULL, NULL,
+                                                                   &error);
+
+      g_assert_null (script);
+      g_assert_error (error, STRATA_ERROR, STRATA_ERROR_SQL);
+      g_assert_nonnull (strstr (error->message, where));
+      g_clear_error (&error);
+    }
   migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "r1");
   if (!strata_migration_run (migration, NULL, &error))
     {
