@@ -497,3 +497,30 @@ strata_status_get_unknown_heads (StrataStatus        *self,
       g_strv_builder_add (builder, self->heads[i]);
   return g_strv_builder_end (builder);
 }
+
+gboolean
+strata_status_check_unknown_heads (StrataStatus         *self,
+                                   StrataRevisionGraph  *graph,
+                                   GFile                *database_file,
+                                   GError              **error)
+{
+  g_auto(GStrv) unknown = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *db_name = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STATUS (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), FALSE);
+  g_return_val_if_fail (G_IS_FILE (database_file), FALSE);
+
+  unknown = strata_status_get_unknown_heads (self, graph);
+  if (unknown[0] == NULL)
+    return TRUE;
+  list = g_strjoinv (", ", unknown);
+  db_name = g_file_get_parse_name (database_file);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL,
+               _("the version table of %s names %s, which is neither in the versions folder "
+                 "nor in %s; restore its file (check out the branch that has it), or reset the "
+                 "table with “strata-cli stamp --purge REVISION”"),
+               db_name, list, STRATA_HISTORY_TABLE);
+  return FALSE;
+}
