@@ -135,18 +135,6 @@ create_data_free (CreateData *data)
   g_free (data);
 }
 
-static gboolean
-is_head (StrataRevisionGraph *graph,
-         const char          *id)
-{
-  g_autoptr(GPtrArray) heads = strata_revision_graph_get_heads (graph);
-
-  for (guint i = 0; i < heads->len; i++)
-    if (g_strcmp0 (strata_revision_get_id (g_ptr_array_index (heads, i)), id) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 create_worker (GTask        *task,
                gpointer      source_object,
@@ -157,14 +145,13 @@ create_worker (GTask        *task,
   const char *heads[] = { data->parent, NULL };
   StrataRevision *revision;
   GError *error = NULL;
-  gboolean splice;
 
-  /* Revising a revision that already has children starts a branch. */
-  splice = data->parent != NULL && !g_str_equal (data->parent, "base") &&
-           !is_head (data->graph, data->parent);
+  /* The dialog lets a person revise any revision; revising one that already
+   * has children starts a branch, which splicing allows. Whether the parent
+   * is a head is the core's question. */
   revision = strata_project_create_revision (data->project, data->graph, data->message,
                                              data->parent ? heads : NULL,
-                                             data->label, NULL, NULL, splice, &error);
+                                             data->label, NULL, NULL, TRUE, &error);
   if (revision == NULL)
     g_task_return_error (task, error);
   else
@@ -303,47 +290,13 @@ upgrade_selected_action (GtkWidget  *widget,
     _strata_window_migrate (self, STRATA_DIRECTION_UPGRADE, selected_id (self));
 }
 
-/* One step down undoes the newest revision the database holds, and only it.
- * Alembic's "-1" is ambiguous at a merge point and with several heads, so
- * the target names the revision: "id@-1" walks down its own branch, and a
- * merge goes back to its parents (downgrading to the first one removes only
- * what descends from it). */
-char *
-_strata_window_dup_one_step_target (StrataWindow *self)
-{
-  const char * const *heads;
-  GPtrArray *order;
-  StrataRevision *newest = NULL;
-
-  g_assert (STRATA_IS_WINDOW (self));
-
-  if (self->graph == NULL || self->status == NULL)
-    return g_strdup ("-1");
-  heads = strata_status_get_heads (self->status);
-  order = strata_revision_graph_get_revisions (self->graph);
-  for (guint i = 0; i < order->len; i++)
-    {
-      StrataRevision *revision = g_ptr_array_index (order, i);
-
-      if (heads != NULL && g_strv_contains (heads, strata_revision_get_id (revision)))
-        newest = revision;
-    }
-  if (newest == NULL)
-    return g_strdup ("-1");
-  if (strata_revision_is_merge (newest))
-    return g_strdup (strata_revision_get_down_revisions (newest)[0]);
-  return g_strdup_printf ("%s@-1", strata_revision_get_id (newest));
-}
-
 static void
 downgrade_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  StrataWindow *self = window_from (widget);
-  g_autofree char *target = _strata_window_dup_one_step_target (self);
-
-  _strata_window_migrate (self, STRATA_DIRECTION_DOWNGRADE, target);
+  /* One step back from the newest head, as the core's plan resolves it. */
+  _strata_window_migrate (window_from (widget), STRATA_DIRECTION_DOWNGRADE, NULL);
 }
 
 static void
@@ -455,10 +408,7 @@ preview_downgrade_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *param)
 {
-  StrataWindow *self = window_from (widget);
-  g_autofree char *target = _strata_window_dup_one_step_target (self);
-
-  _strata_window_preview (self, STRATA_DIRECTION_DOWNGRADE, target);
+  _strata_window_preview (window_from (widget), STRATA_DIRECTION_DOWNGRADE, NULL);
 }
 
 static void
