@@ -72,6 +72,7 @@ typedef struct
   char                *version_table;
   StrataBackupPolicy   policy;
   StrataDirection      direction;
+  GStrv                start_heads;
   char                *target;
 } Request;
 
@@ -79,6 +80,7 @@ static Request *
 request_new (StrataProject       *project,
              StrataRevisionGraph *graph,
              StrataDirection      direction,
+             const char * const  *start_heads,
              const char          *target)
 {
   Request *request = g_new0 (Request, 1);
@@ -89,6 +91,7 @@ request_new (StrataProject       *project,
   request->version_table = g_strdup (strata_project_get_version_table (project));
   request->policy = strata_project_get_backup_policy (project);
   request->direction = direction;
+  request->start_heads = g_strdupv ((GStrv)start_heads);
   request->target = g_strdup (target);
   return request;
 }
@@ -100,6 +103,7 @@ request_free (Request *request)
   g_clear_object (&request->graph);
   g_clear_object (&request->database_file);
   g_clear_pointer (&request->version_table, g_free);
+  g_clear_pointer (&request->start_heads, g_strfreev);
   g_clear_pointer (&request->target, g_free);
   g_free (request);
 }
@@ -117,8 +121,10 @@ read_status (Request       *request,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  /* Nothing was applied to a database that does not exist yet. */
-  if (!g_file_query_exists (request->database_file, cancellable))
+  /* Nothing was applied to a database that does not exist yet; an offline
+   * range says where it starts instead. */
+  if (request->start_heads != NULL ||
+      !g_file_query_exists (request->database_file, cancellable))
     return strata_status_new_empty ();
   if (!(database = strata_database_open (request->database_file,
                                          STRATA_DATABASE_FLAGS_READ_ONLY, error)))
@@ -315,7 +321,9 @@ build (Request       *request,
 
   self = g_object_new (STRATA_TYPE_MIGRATION_PLAN, NULL);
   self->direction = request->direction;
-  self->current_heads = g_strdupv ((GStrv)strata_status_get_heads (status));
+  self->current_heads = g_strdupv (request->start_heads != NULL
+                                   ? request->start_heads
+                                   : (GStrv)strata_status_get_heads (status));
   find_one_step_targets (self, complete);
   self->target = request->target != NULL ? g_strdup (request->target)
                                          : one_step_target (self, complete);
@@ -335,6 +343,7 @@ StrataMigrationPlan *
 strata_migration_plan_new (StrataProject        *project,
                            StrataRevisionGraph  *graph,
                            StrataDirection       direction,
+                           const char * const   *start_heads,
                            const char           *target,
                            GCancellable         *cancellable,
                            GError              **error)
@@ -345,7 +354,7 @@ strata_migration_plan_new (StrataProject        *project,
   g_return_val_if_fail (graph == NULL || STRATA_IS_REVISION_GRAPH (graph), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  request = request_new (project, graph, direction, target);
+  request = request_new (project, graph, direction, start_heads, target);
   return build (request, cancellable, error);
 }
 
@@ -368,6 +377,7 @@ void
 strata_migration_plan_new_async (StrataProject        *project,
                                  StrataRevisionGraph  *graph,
                                  StrataDirection       direction,
+                                 const char * const   *start_heads,
                                  const char           *target,
                                  GCancellable         *cancellable,
                                  GAsyncReadyCallback   callback,
@@ -380,7 +390,7 @@ strata_migration_plan_new_async (StrataProject        *project,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, strata_migration_plan_new_async);
-  g_task_set_task_data (task, request_new (project, graph, direction, target),
+  g_task_set_task_data (task, request_new (project, graph, direction, start_heads, target),
                         (GDestroyNotify)request_free);
   g_task_run_in_thread (task, build_worker);
 }

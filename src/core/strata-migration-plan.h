@@ -32,18 +32,23 @@ G_DECLARE_FINAL_TYPE (StrataMigrationPlan, strata_migration_plan, STRATA, MIGRAT
  * and changes nothing. A run replans under its write lock: the plan tells
  * what would happen now, not a promise. */
 
-/* @graph may be NULL to load it from @project. @target uses Alembic's
- * syntax (see strata_revision_graph_plan()); NULL means one step in
- * @direction from the newest current head (see get_target()). */
+/* @graph may be NULL to load it from @project. @start_heads gives the
+ * version table's rows to start from (the left side of an offline "a:b"
+ * range); NULL reads them from the database. @target uses Alembic's syntax
+ * (see strata_revision_graph_plan()); NULL means one step in @direction
+ * from the newest current head (see get_target()). A stamp is planned as
+ * one without --purge, and drops nothing. */
 StrataMigrationPlan *strata_migration_plan_new                 (StrataProject        *project,
                                                                 StrataRevisionGraph  *graph,
                                                                 StrataDirection       direction,
+                                                                const char * const   *start_heads,
                                                                 const char           *target,
                                                                 GCancellable         *cancellable,
                                                                 GError              **error);
 void                 strata_migration_plan_new_async           (StrataProject        *project,
                                                                 StrataRevisionGraph  *graph,
                                                                 StrataDirection       direction,
+                                                                const char * const   *start_heads,
                                                                 const char           *target,
                                                                 GCancellable         *cancellable,
                                                                 GAsyncReadyCallback   callback,

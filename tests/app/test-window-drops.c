@@ -82,7 +82,7 @@ plan_for (Fixture    *fixture,
   StrataMigrationPlan *plan;
 
   plan = strata_migration_plan_new (fixture->window->project, NULL, STRATA_DIRECTION_DOWNGRADE,
-                                    target, NULL, &error);
+                                    NULL, target, NULL, &error);
   g_assert_no_error (error);
   return plan;
 }

@@ -13,8 +13,9 @@ make_plan (StrataProject   *project,
            const char      *target)
 {
   g_autoptr(GError) error = NULL;
-  StrataMigrationPlan *plan = strata_migration_plan_new (project, NULL, direction, target,
-                                                         NULL, &error);
+  StrataMigrationPlan *plan = NULL;
+
+  plan = strata_migration_plan_new (project, NULL, direction, NULL, target, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (plan);
@@ -187,6 +188,31 @@ test_backup_policy (void)
   ct_remove_tree (dir);
 }
 
+/* An offline "a:b" range plans from its start and leaves the database be. */
+static void
+test_start_heads (void)
+{
+  g_autofree char *dir = make_dropping_project ();
+  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_autoptr(StrataProject) project = ct_open_project (dir);
+  g_autoptr(StrataMigrationPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *start[] = { "r3", NULL };
+  g_autofree char *heads = NULL;
+
+  plan = strata_migration_plan_new (project, NULL, STRATA_DIRECTION_DOWNGRADE, start, "r1",
+                                    NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_migration_plan_get_n_steps (plan), ==, 2);
+  heads = joined (strata_migration_plan_get_current_heads (plan));
+  g_assert_cmpstr (heads, ==, "r3");
+  assert_drops (plan, "order", "part.price");
+  g_assert_false (strata_migration_plan_get_backs_up (plan));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+
+  ct_remove_tree (dir);
+}
+
 /* One-step targets on the example project, whose pricing and storage
  * branches fork at 5e2f7a9c3b81 and merge at 8c6e3a0f1b25. */
 
@@ -345,8 +371,8 @@ test_async (void)
   g_autoptr(StrataMigrationPlan) plan = NULL;
 
   ct_migrate (project, STRATA_DIRECTION_UPGRADE, "head");
-  strata_migration_plan_new_async (project, NULL, STRATA_DIRECTION_DOWNGRADE, "r2", NULL,
-                                   plan_ready_cb, &plan);
+  strata_migration_plan_new_async (project, NULL, STRATA_DIRECTION_DOWNGRADE, NULL, "r2",
+                                   NULL, plan_ready_cb, &plan);
   while (plan == NULL)
     g_main_context_iteration (NULL, TRUE);
   assert_drops (plan, "order", "part.price");
@@ -363,6 +389,7 @@ main (int   argc,
   g_test_add_func ("/core/migration-plan/downgrade-recreates", test_downgrade_recreates);
   g_test_add_func ("/core/migration-plan/drops", test_drops);
   g_test_add_func ("/core/migration-plan/backup-policy", test_backup_policy);
+  g_test_add_func ("/core/migration-plan/start-heads", test_start_heads);
   g_test_add_func ("/core/migration-plan/one-step-targets", test_one_step_targets);
   g_test_add_func ("/core/migration-plan/async", test_async);
 
