@@ -297,8 +297,9 @@ _strata_window_migrate (StrataWindow    *self,
     }
 
   /* The core's plan says what the downgrade would drop before it runs, and
-   * resolves a NULL target to one step back. */
-  strata_migration_plan_new_async (self->project, self->graph, direction, NULL, target,
+   * resolves a NULL target to one step back. It reads the revisions from
+   * disk, as the run will, so that it describes what will run. */
+  strata_migration_plan_new_async (self->project, NULL, direction, NULL, target,
                                    self->cancellable, downgrade_planned_cb, g_object_ref (self));
 }
 
@@ -390,6 +391,6 @@ _strata_window_preview (StrataWindow    *self,
   data = g_new0 (Preview, 1);
   data->self = g_object_ref (self);
   data->preview = g_object_ref (preview);
-  strata_migration_plan_new_async (self->project, self->graph, direction, NULL, NULL,
+  strata_migration_plan_new_async (self->project, NULL, direction, NULL, NULL,
                                    self->cancellable, preview_planned_cb, data);
 }
