@@ -115,59 +115,16 @@ save_action (GtkWidget  *widget,
 
 /* New revision */
 
-typedef struct
-{
-  StrataProject       *project;
-  StrataRevisionGraph *graph;
-  char                *message;
-  char                *parent;
-  char                *label;
-} CreateData;
-
-static void
-create_data_free (CreateData *data)
-{
-  g_clear_object (&data->project);
-  g_clear_object (&data->graph);
-  g_free (data->message);
-  g_free (data->parent);
-  g_free (data->label);
-  g_free (data);
-}
-
-static void
-create_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  CreateData *data = task_data;
-  const char *heads[] = { data->parent, NULL };
-  StrataRevision *revision;
-  GError *error = NULL;
-
-  /* The dialog lets a person revise any revision; revising one that already
-   * has children starts a branch, which splicing allows. Whether the parent
-   * is a head is the core's question. */
-  revision = strata_project_create_revision (data->project, data->graph, data->message,
-                                             data->parent ? heads : NULL,
-                                             data->label, NULL, NULL, TRUE, &error);
-  if (revision == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, revision, g_object_unref);
-}
-
 static void
 create_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  StrataWindow *self = STRATA_WINDOW (object);
+  g_autoptr(StrataWindow) self = user_data;
   g_autoptr(StrataRevision) revision = NULL;
   g_autoptr(GError) error = NULL;
 
-  revision = g_task_propagate_pointer (G_TASK (result), &error);
+  revision = strata_project_create_revision_finish (STRATA_PROJECT (object), result, &error);
   if (revision == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -187,22 +144,19 @@ dialog_create_cb (StrataWindow            *self,
                   const char              *label,
                   StrataNewRevisionDialog *dialog)
 {
-  g_autoptr(GTask) task = NULL;
-  CreateData *data;
+  const char *heads[] = { parent, NULL };
 
   if (self->project == NULL || self->graph == NULL)
     return;
 
-  data = g_new0 (CreateData, 1);
-  data->project = g_object_ref (self->project);
-  data->graph = g_object_ref (self->graph);
-  data->message = g_strdup (message);
-  data->parent = g_strdup (parent);
-  data->label = label && label[0] ? g_strdup (label) : NULL;
-
-  task = g_task_new (self, self->cancellable, create_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify)create_data_free);
-  g_task_run_in_thread (task, create_worker);
+  /* The dialog lets a person revise any revision; revising one that already
+   * has children starts a branch, which splicing allows. Whether the parent
+   * is a head is the core's question. */
+  strata_project_create_revision_async (self->project, self->graph, message,
+                                        parent != NULL ? heads : NULL,
+                                        label != NULL && label[0] != '\0' ? label : NULL,
+                                        NULL, NULL, TRUE, self->cancellable, create_cb,
+                                        g_object_ref (self));
 }
 
 static void
