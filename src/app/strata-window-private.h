@@ -65,7 +65,9 @@ AdwMessageDialog *_strata_window_new_dialog (StrataWindow      *self,
 void     _strata_window_show_error         (StrataWindow      *self,
                                             const char        *heading,
                                             const GError      *error);
-/* Runs @target with @direction, asking first when a downgrade drops tables. */
+/* Runs @target with @direction, asking first when the core's plan says a
+ * downgrade drops tables or columns. A NULL @target is one step (the plan
+ * resolves it from the database's heads), for a run and a preview alike. */
 void     _strata_window_migrate            (StrataWindow      *self,
                                             StrataDirection    direction,
                                             const char        *target);
@@ -81,8 +83,6 @@ void     _strata_window_new_from_schema    (StrataWindow      *self);
 void     _strata_window_rehearse           (StrataWindow      *self);
 /* The backups window, whose Restore buttons ask, then restore. */
 void     _strata_window_show_backups       (StrataWindow      *self);
-/* The downgrade target that undoes the newest applied revision only. */
-char    *_strata_window_dup_one_step_target (StrataWindow     *self);
 /* For tests: completed reloads, and whether a run is in progress. */
 guint    _strata_window_get_n_reloads      (StrataWindow      *self);
 gboolean _strata_window_get_busy           (StrataWindow      *self);

@@ -14,12 +14,7 @@
 #include "strata-backup-private.h"
 #include "strata-database-private.h"
 #include "strata-error.h"
-#include "strata-lint.h"
 #include "strata-project.h"
-#include "strata-revision.h"
-#include "strata-sql.h"
-#include "strata-sql-lexer-private.h"
-#include "strata-step.h"
 
 #define SUFFIX         ".db"
 #define PARTIAL_SUFFIX ".partial"
@@ -409,64 +404,6 @@ strata_backup_create (StrataProject  *project,
                                          STRATA_DATABASE_FLAGS_READ_ONLY, error)))
     return NULL;
   return _strata_backup_create_from (project, database, cancellable, error);
-}
-
-/* DROP TABLE, or ALTER TABLE … DROP COLUMN. The lint does not warn about a
- * downgrade dropping the table its upgrade created, but the rows written
- * since are lost all the same, so a backup counts every DROP. */
-static gboolean
-statement_drops (const char *text)
-{
-  g_autoptr(GPtrArray) tokens = _strata_sql_lex (text);
-
-  if (_strata_sql_token_is (tokens, 0, "DROP"))
-    return _strata_sql_token_is (tokens, 1, "TABLE");
-  if (!_strata_sql_token_is (tokens, 0, "ALTER") || !_strata_sql_token_is (tokens, 1, "TABLE"))
-    return FALSE;
-  for (guint i = 3; i < tokens->len && i <= 5; i++)
-    if (_strata_sql_token_is (tokens, i, "DROP"))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-section_drops (StrataRevision  *revision,
-               StrataDirection  direction)
-{
-  const char *sql = strata_revision_get_sql (revision, direction);
-  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
-  g_autoptr(GPtrArray) warnings = NULL;
-
-  for (guint i = 0; i < statements->len; i++)
-    if (statement_drops (((StrataStatement *)g_ptr_array_index (statements, i))->text))
-      return TRUE;
-  /* Whatever else the lint counts as data loss. Without a graph it reads
-   * the statements and runs nothing. */
-  warnings = strata_lint_revision (revision, NULL, NULL, NULL, NULL);
-  for (guint w = 0; warnings != NULL && w < warnings->len; w++)
-    {
-      StrataLintWarning *warning = g_ptr_array_index (warnings, w);
-
-      if (warning->code == STRATA_LINT_DATA_LOSS && warning->direction == direction)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-gboolean
-_strata_backup_steps_destroy (GPtrArray *steps)
-{
-  for (guint i = 0; i < steps->len; i++)
-    {
-      StrataStep *step = g_ptr_array_index (steps, i);
-      StrataRevision *revision = strata_step_get_revision (step);
-      StrataDirection direction = strata_step_get_direction (step);
-
-      if (revision != NULL && direction != STRATA_DIRECTION_STAMP &&
-          section_drops (revision, direction))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* Restoring ---------------------------------------------------------------------- */

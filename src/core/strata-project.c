@@ -1551,3 +1551,90 @@ strata_project_create_merge (StrataProject        *self,
   strata_revision_set_down_revisions (revision, (const char * const *)down);
   return write_revision (self, graph, revision, error);
 }
+
+typedef struct
+{
+  StrataRevisionGraph *graph;
+  char                *message;
+  GStrv                heads;
+  char                *branch_label;
+  GStrv                depends_on;
+  char                *rev_id;
+  gboolean             splice;
+} CreateRevision;
+
+static void
+create_revision_free (CreateRevision *data)
+{
+  g_clear_object (&data->graph);
+  g_clear_pointer (&data->message, g_free);
+  g_clear_pointer (&data->heads, g_strfreev);
+  g_clear_pointer (&data->branch_label, g_free);
+  g_clear_pointer (&data->depends_on, g_strfreev);
+  g_clear_pointer (&data->rev_id, g_free);
+  g_free (data);
+}
+
+static void
+create_revision_worker (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  CreateRevision *data = task_data;
+  GError *error = NULL;
+  StrataRevision *revision;
+
+  revision = strata_project_create_revision (source_object, data->graph, data->message,
+                                             (const char * const *)data->heads,
+                                             data->branch_label,
+                                             (const char * const *)data->depends_on,
+                                             data->rev_id, data->splice, &error);
+  if (revision != NULL)
+    g_task_return_pointer (task, revision, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+strata_project_create_revision_async (StrataProject        *self,
+                                      StrataRevisionGraph  *graph,
+                                      const char           *message,
+                                      const char * const   *heads,
+                                      const char           *branch_label,
+                                      const char * const   *depends_on,
+                                      const char           *rev_id,
+                                      gboolean              splice,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CreateRevision *data;
+
+  g_return_if_fail (STRATA_IS_PROJECT (self));
+  g_return_if_fail (graph == NULL || STRATA_IS_REVISION_GRAPH (graph));
+
+  data = g_new0 (CreateRevision, 1);
+  data->graph = graph != NULL ? g_object_ref (graph) : NULL;
+  data->message = g_strdup (message);
+  data->heads = g_strdupv ((GStrv)heads);
+  data->branch_label = g_strdup (branch_label);
+  data->depends_on = g_strdupv ((GStrv)depends_on);
+  data->rev_id = g_strdup (rev_id);
+  data->splice = splice;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_project_create_revision_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)create_revision_free);
+  g_task_run_in_thread (task, create_revision_worker);
+}
+
+StrataRevision *
+strata_project_create_revision_finish (StrataProject  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

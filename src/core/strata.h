@@ -13,6 +13,7 @@
 #include "strata-database.h"
 #include "strata-status.h"
 #include "strata-migration.h"
+#include "strata-migration-plan.h"
 #include "strata-sql.h"
 #include "strata-sql-check.h"
 #include "strata-schema.h"
