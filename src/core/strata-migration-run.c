@@ -30,7 +30,7 @@
 #include "strata-schema-snapshot.h"
 #include "strata-sql.h"
 #include "strata-status-private.h"
-#include "strata-step.h"
+#include "strata-step-private.h"
 
 /* SQLite virtual machine instructions between two looks at the cancellable. */
 #define PROGRESS_INTERVAL 1000
@@ -199,7 +199,9 @@ plan (Run     *run,
   else
     run->steps = strata_revision_graph_plan (run->graph, request->direction, heads,
                                              request->target, error);
-  return run->steps != NULL;
+  /* What runs, and the checksum recorded, come from the files as they are
+   * now, never from the revision cache the graph was listed from. */
+  return run->steps != NULL && _strata_steps_read_for_run (run->steps, error);
 }
 
 /* The connection is opened on a thread of its own while the worker loads the
