@@ -1,0 +1,291 @@
+/* test-cli-red-team.c: strata-cli against a hostile user (issue 13): backups
+ * that belong to another database, restores that fail half-way, killed runs,
+ * ids and files that are not what they seem. Each refusal is checked for what
+ * the user reads and for a database left byte for byte as it was.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "cli-test.h"
+
+#define RUN(...) cli_run (fixture, __VA_ARGS__, NULL)
+#define RUN_OK(...) run_ok (cli_run (fixture, __VA_ARGS__, NULL))
+
+#define QUANTITY "27c6a30d7c24"
+#define MERGE    "8c6e3a0f1b25"
+
+static void
+run_ok (CliResult *result)
+{
+  cli_assert_status (result, 0);
+  cli_result_free (result);
+}
+
+static void
+assert_contains (const char *text,
+                 const char *part)
+{
+  if (strstr (text, part) == NULL)
+    g_error ("“%s” is not in “%s”", part, text);
+}
+
+static void
+append_config (CliFixture *fixture,
+               const char *lines)
+{
+  g_autofree char *path = g_build_filename (fixture->project, "strata.ini", NULL);
+  g_autofree char *config = NULL;
+  g_autofree char *more = NULL;
+
+  g_assert_true (g_file_get_contents (path, &config, NULL, NULL));
+  more = g_strconcat (config, lines, NULL);
+  g_assert_true (g_file_set_contents (path, more, -1, NULL));
+}
+
+static char *
+backups_folder (CliFixture *fixture)
+{
+  return g_build_filename (fixture->project, "backups", NULL);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* The names in backups/, sorted, hidden ones too. */
+static char *
+list_folder (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)))
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("\n", (char **)names->pdata);
+}
+
+/* The first backup "backups" lists. */
+static char *
+newest_backup (CliFixture *fixture)
+{
+  g_autoptr(CliResult) listed = RUN ("backups");
+
+  cli_assert_status (listed, 0);
+  g_assert_cmpuint (g_strv_length (listed->lines), >=, 1);
+  return g_strndup (listed->lines[0], strcspn (listed->lines[0], " "));
+}
+
+/* Backups and restore ---------------------------------------------------------- */
+
+/* With backup_keep = 1 and the database busy, a failed restore deletes
+ * nothing: the backup asked for is still there, and so is every other. */
+static void
+test_failed_restore_deletes_nothing (CliFixture    *fixture,
+                                     gconstpointer  data)
+{
+  const char *env[] = { "STRATA_BUSY_TIMEOUT_MS=100", NULL };
+  g_autofree char *folder = backups_folder (fixture);
+  g_autofree char *name = NULL;
+  g_autofree char *listing_before = NULL;
+  g_autofree char *listing_after = NULL;
+  g_autofree char *db_before = NULL;
+  g_autofree char *db_after = NULL;
+  g_autoptr(CliResult) restored = NULL;
+  sqlite3 *holder = NULL;
+
+  append_config (fixture, "backup_keep = 1\n");
+  RUN_OK ("upgrade", "head");
+  RUN_OK ("downgrade", QUANTITY);
+  name = newest_backup (fixture);
+  listing_before = list_folder (folder);
+
+  /* Another connection holds the write lock the restore needs. (The file is
+   * read before: closing any descriptor of it would drop this process's
+   * POSIX locks.) */
+  db_before = cli_file_digest (fixture->database);
+  g_assert_cmpint (sqlite3_open (fixture->database, &holder), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (holder, "BEGIN IMMEDIATE; "
+                                         "CREATE TABLE holder_lock (x);", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  {
+    const char *argv[] = { "-C", fixture->project, "restore", name, NULL };
+    restored = cli_run_full (fixture->project, env, argv);
+  }
+  sqlite3_exec (holder, "ROLLBACK;", NULL, NULL, NULL);
+  sqlite3_close (holder);
+
+  cli_assert_status (restored, 1);
+  db_after = cli_file_digest (fixture->database);
+  g_assert_cmpstr (db_before, ==, db_after);
+  listing_after = list_folder (folder);
+  g_assert_cmpstr (listing_before, ==, listing_after);
+}
+
+static void
+make_foreign_database (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total);"
+                                     "INSERT INTO invoices (total) VALUES (42);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Another application's database is not a backup of ours: refused, with
+ * the way to insist, and the database untouched; --foreign insists. */
+static void
+test_foreign_restore (CliFixture    *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *other = g_build_filename (fixture->root, "app.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *rows = NULL;
+  g_autoptr(CliResult) refused = NULL;
+  g_autoptr(CliResult) forced = NULL;
+
+  RUN_OK ("upgrade", "head");
+  make_foreign_database (other);
+  before = cli_file_digest (fixture->database);
+
+  refused = RUN ("restore", other);
+  cli_assert_status (refused, 1);
+  assert_contains (refused->err, "not a backup of maker_hub.db");
+  assert_contains (refused->err, "--foreign");
+  after = cli_file_digest (fixture->database);
+  g_assert_cmpstr (before, ==, after);
+
+  forced = RUN ("restore", "--foreign", other);
+  cli_assert_status (forced, 0);
+  rows = cli_db_query (fixture->database, "SELECT total FROM invoices");
+  g_assert_cmpstr (rows, ==, "42\n");
+}
+
+/* A staging copy under the same file name shares backups/: neither lists,
+ * prunes nor restores the other's backups. */
+static void
+test_same_name_databases (CliFixture    *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *staging_dir = g_build_filename (fixture->root, "staging", NULL);
+  g_autofree char *staging = g_build_filename (staging_dir, "maker_hub.db", NULL);
+  g_autofree char *folder = backups_folder (fixture);
+  g_autofree char *ours = NULL;
+  g_autofree char *ours_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(CliResult) listed = NULL;
+  g_autoptr(CliResult) refused = NULL;
+
+  append_config (fixture, "backup_keep = 1\n");
+  g_assert_cmpint (g_mkdir_with_parents (staging_dir, 0755), ==, 0);
+  RUN_OK ("upgrade", "head");
+  RUN_OK ("downgrade", QUANTITY);
+  ours = newest_backup (fixture);
+  ours_path = g_build_filename (folder, ours, NULL);
+
+  /* The staging copy is backed up twice; keeping one of its own never
+   * deletes ours. */
+  RUN_OK ("--database", staging, "upgrade", "head");
+  RUN_OK ("--database", staging, "downgrade", QUANTITY);
+  RUN_OK ("--database", staging, "upgrade", "head");
+  RUN_OK ("--database", staging, "downgrade", "base");
+  g_assert_true (g_file_test (ours_path, G_FILE_TEST_IS_REGULAR));
+
+  listed = RUN ("backups");
+  cli_assert_status (listed, 0);
+  g_assert_cmpuint (g_strv_length (listed->lines), ==, 1);
+  g_assert_true (g_str_has_prefix (listed->lines[0], ours));
+
+  /* The staging copy's backup is foreign to ours. */
+  {
+    g_autoptr(CliResult) theirs = RUN ("--database", staging, "backups");
+    g_autofree char *name = NULL;
+
+    cli_assert_status (theirs, 0);
+    g_assert_cmpuint (g_strv_length (theirs->lines), ==, 1);
+    name = g_strndup (theirs->lines[0], strcspn (theirs->lines[0], " "));
+    g_assert_cmpstr (name, !=, ours);
+    before = cli_file_digest (fixture->database);
+    refused = RUN ("restore", name);
+    cli_assert_status (refused, 1);
+    assert_contains (refused->err, "--foreign");
+    after = cli_file_digest (fixture->database);
+    g_assert_cmpstr (before, ==, after);
+  }
+}
+
+static int
+dead_pid (void)
+{
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    _exit (0);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+  return pid;
+}
+
+/* What a killed backup or restore left behind goes at the next run that
+ * backs up; a partial file of a process still running stays. */
+static void
+test_partial_files_cleaned (CliFixture    *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *folder = backups_folder (fixture);
+  g_autofree char *dead = g_strdup_printf (".maker_hub.%d.partial", dead_pid ());
+  g_autofree char *dead_journal = g_strconcat (dead, "-journal", NULL);
+  g_autofree char *live = g_strdup_printf (".maker_hub.%d.partial", (int)getpid ());
+  g_autofree char *dead_path = g_build_filename (folder, dead, NULL);
+  g_autofree char *dead_journal_path = g_build_filename (folder, dead_journal, NULL);
+  g_autofree char *live_path = g_build_filename (folder, live, NULL);
+
+  RUN_OK ("upgrade", "head");
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (dead_path, "half a database", -1, NULL));
+  g_assert_true (g_file_set_contents (dead_journal_path, "its journal", -1, NULL));
+  g_assert_true (g_file_set_contents (live_path, "being written", -1, NULL));
+
+  RUN_OK ("downgrade", QUANTITY);
+  g_assert_false (g_file_test (dead_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dead_journal_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (live_path, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  cli_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/cli/red-team/" path, CliFixture, NULL, cli_fixture_setup, func, \
+              cli_fixture_teardown)
+
+  ADD ("backup/failed-restore-deletes-nothing", test_failed_restore_deletes_nothing);
+  ADD ("backup/foreign-restore", test_foreign_restore);
+  ADD ("backup/same-name-databases", test_same_name_databases);
+  ADD ("backup/partial-files-cleaned", test_partial_files_cleaned);
+
+  return g_test_run ();
+}
