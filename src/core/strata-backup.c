@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strata-backup-private.h"
@@ -303,15 +304,76 @@ sync_path (const char *path)
   return ok;
 }
 
+/* Who hears how far a copy is, and how to tell. */
+typedef struct
+{
+  StrataBackupProgressFunc  func;
+  gpointer                  user_data;
+  char                     *database_name;
+  const char               *partial;
+  goffset                   size;
+  double                    reported;
+  GCancellable             *cancellable;
+} Progress;
+
+static void
+report (Progress *progress,
+        double    fraction)
+{
+  if (progress->func == NULL)
+    return;
+  progress->reported = fraction;
+  progress->func (progress->database_name, progress->size, fraction, progress->user_data);
+}
+
+/* SQLite's progress handler, every few thousand instructions of the VACUUM:
+ * how much of the copy is written, told by the size of the partial file,
+ * and a cancelled run stops the copy. */
+static int
+vacuum_progress_cb (void *data)
+{
+  Progress *progress = data;
+  struct stat info;
+  double fraction;
+
+  if (g_cancellable_is_cancelled (progress->cancellable))
+    return 1;
+  if (progress->func == NULL || progress->size <= 0 || stat (progress->partial, &info) != 0)
+    return 0;
+  fraction = MIN (0.99, (double)info.st_size / progress->size);
+  if (fraction - progress->reported >= 0.01)
+    report (progress, fraction);
+  return 0;
+}
+
+static goffset
+database_size (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  goffset size = 0;
+
+  if (sqlite3_prepare_v2 (db, "SELECT page_count * page_size FROM pragma_page_count(), "
+                              "pragma_page_size()", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    size = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return size;
+}
+
 static gboolean
 vacuum_into (StrataDatabase  *database,
              const char      *path,
+             Progress        *progress,
              GError         **error)
 {
   sqlite3 *db = strata_database_get_handle (database);
   sqlite3_stmt *stmt = NULL;
   int rc;
 
+  progress->partial = path;
+  progress->size = database_size (db);
+  report (progress, 0.0);
+  sqlite3_progress_handler (db, 10000, vacuum_progress_cb, progress);
   /* VACUUM INTO reads the database in one read transaction, so the copy is
    * a consistent snapshot even while others write. */
   rc = sqlite3_prepare_v2 (db, "VACUUM INTO ?1", -1, &stmt, NULL);
@@ -320,8 +382,14 @@ vacuum_into (StrataDatabase  *database,
   if (rc == SQLITE_OK)
     rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
+  sqlite3_progress_handler (db, 0, NULL, NULL);
   if (rc == SQLITE_DONE)
-    return TRUE;
+    {
+      report (progress, 1.0);
+      return TRUE;
+    }
+  if (rc == SQLITE_INTERRUPT && g_cancellable_set_error_if_cancelled (progress->cancellable, error))
+    return FALSE;
   strata_database_set_error (database, error, STRATA_ERROR_IO, _("cannot write a backup"));
   return FALSE;
 }
@@ -450,6 +518,7 @@ write_copy (StrataDatabase      *database,
             GFile               *folder,
             GFile               *database_file,
             const char * const  *heads,
+            Progress            *progress,
             GError             **error)
 {
   g_autofree char *folder_path = g_file_get_path (folder);
@@ -469,7 +538,7 @@ write_copy (StrataDatabase      *database,
   remove_stale_partials (folder_path);
   partial = g_build_filename (folder_path, partial_name, NULL);
   g_unlink (partial);
-  if (!vacuum_into (database, partial, error))
+  if (!vacuum_into (database, partial, progress, error))
     {
       g_unlink (partial);
       return NULL;
@@ -493,22 +562,46 @@ write_copy (StrataDatabase      *database,
 static StrataBackup *
 copy_database (StrataProject   *project,
                StrataDatabase  *database,
+               Progress        *progress,
                GCancellable    *cancellable,
                GError         **error)
 {
   GFile *folder = strata_project_get_backup_directory (project);
+  GFile *database_file = strata_project_get_database_file (project);
+  g_autofree char *database_name = g_file_get_basename (database_file);
   g_auto(GStrv) heads = NULL;
   g_autoptr(GFile) file = NULL;
 
+  progress->database_name = database_name;
+  progress->cancellable = cancellable;
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !make_folder (folder, error) ||
       !(heads = strata_database_read_heads (database,
                                             strata_project_get_version_table (project),
                                             error)) ||
-      !(file = write_copy (database, folder, strata_project_get_database_file (project),
-                           (const char * const *)heads, error)))
+      !(file = write_copy (database, folder, database_file, (const char * const *)heads,
+                           progress, error)))
     return NULL;
   return strata_backup_new_for_file (file);
+}
+
+StrataBackup *
+_strata_backup_create_with_progress (StrataProject            *project,
+                                     StrataDatabase           *database,
+                                     StrataBackupProgressFunc  func,
+                                     gpointer                  user_data,
+                                     GCancellable             *cancellable,
+                                     GError                  **error)
+{
+  Progress progress = { func, user_data };
+  StrataBackup *backup;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (STRATA_IS_DATABASE (database), NULL);
+
+  if ((backup = copy_database (project, database, &progress, cancellable, error)))
+    prune (project, cancellable);
+  return backup;
 }
 
 StrataBackup *
@@ -517,14 +610,7 @@ _strata_backup_create_from (StrataProject   *project,
                             GCancellable    *cancellable,
                             GError         **error)
 {
-  StrataBackup *backup;
-
-  g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
-  g_return_val_if_fail (STRATA_IS_DATABASE (database), NULL);
-
-  if ((backup = copy_database (project, database, cancellable, error)))
-    prune (project, cancellable);
-  return backup;
+  return _strata_backup_create_with_progress (project, database, NULL, NULL, cancellable, error);
 }
 
 StrataBackup *
@@ -721,6 +807,7 @@ strata_backup_restore_full (StrataProject       *project,
   g_autoptr(StrataDatabase) source = NULL;
   g_autoptr(StrataDatabase) target = NULL;
   g_autoptr(StrataBackup) replaced = NULL;
+  Progress progress = { NULL };
 
   g_return_val_if_fail (STRATA_IS_PROJECT (project), NULL);
   g_return_val_if_fail (name != NULL, NULL);
@@ -735,7 +822,7 @@ strata_backup_restore_full (StrataProject       *project,
   if (g_file_query_exists (database_file, NULL))
     {
       if (!(target = strata_database_open (database_file, STRATA_DATABASE_FLAGS_NONE, error)) ||
-          !(replaced = copy_database (project, target, cancellable, error)))
+          !(replaced = copy_database (project, target, &progress, cancellable, error)))
         return NULL;
     }
   else if (!(target = strata_database_open (database_file, STRATA_DATABASE_FLAGS_CREATE, error)))

@@ -1313,6 +1313,16 @@ close_for_writing (Run *run)
   remove_lock_note (run);
 }
 
+/* "Backing up maker_hub.db (408 MB)…" while the copy is made. */
+static void
+backup_progress_cb (const char *database_name,
+                    goffset     size,
+                    double      fraction,
+                    gpointer    user_data)
+{
+  _strata_migration_backup_progress (user_data, database_name, size, fraction);
+}
+
 /* backup = always copies the database before every run that changes it;
  * backup = destructive (the default) only before a run that drops a table or
  * a column. A run that cannot back up does not start: the copy is the point. */
@@ -1332,8 +1342,9 @@ back_up (Run     *run,
   if (!g_file_equal (run->request->database_file, strata_project_get_database_file (project)))
     return TRUE;
 
-  if (!(backup = _strata_backup_create_from (project, run->database, run->cancellable,
-                                             &local_error)))
+  if (!(backup = _strata_backup_create_with_progress (project, run->database, backup_progress_cb,
+                                                      run->migration, run->cancellable,
+                                                      &local_error)))
     {
       /* Busy stays busy, so that callers may wait and try again. */
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))

@@ -6,9 +6,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE /* posix_openpt(), ptsname() */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -272,6 +276,72 @@ test_partial_files_cleaned (CliFixture    *fixture,
   g_assert_true (g_file_test (live_path, G_FILE_TEST_EXISTS));
 }
 
+/* Runs strata-cli in the project with its stderr on a terminal, as a person
+ * would; returns what the terminal showed. */
+static char *
+run_on_tty (CliFixture         *fixture,
+            const char * const *args)
+{
+  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  int master = posix_openpt (O_RDWR | O_NOCTTY);
+  int status = 0;
+  char buffer[4096];
+  gssize n;
+  pid_t pid;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_no_errno (grantpt (master));
+  g_assert_no_errno (unlockpt (master));
+  g_ptr_array_add (argv, (char *)cli_test_get_binary ());
+  g_ptr_array_add (argv, "-C");
+  g_ptr_array_add (argv, fixture->project);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *)args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      int tty = open (ptsname (master), O_RDWR);
+      int null = open ("/dev/null", O_WRONLY);
+
+      setsid ();
+      dup2 (tty, STDERR_FILENO);
+      dup2 (null, STDOUT_FILENO);
+      setenv ("TERM", "xterm", 1);
+      setenv ("LC_ALL", "C.UTF-8", 1);
+      unsetenv ("LANGUAGE");
+      execv (argv->pdata[0], (char **)argv->pdata);
+      _exit (127);
+    }
+  /* Reads until the child is gone and the terminal has nothing more (EIO). */
+  while ((n = read (master, buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      g_string_append_len (shown, buffer, n);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (master);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  return g_string_free (g_steal_pointer (&shown), FALSE);
+}
+
+/* On a terminal, a run that backs up says so first, with the size. */
+static void
+test_backup_announced (CliFixture    *fixture,
+                       gconstpointer  data)
+{
+  const char *downgrade[] = { "downgrade", QUANTITY, NULL };
+  g_autofree char *shown = NULL;
+
+  RUN_OK ("upgrade", "head");
+  shown = run_on_tty (fixture, downgrade);
+  assert_contains (shown, "Backing up maker_hub.db (");
+  assert_contains (shown, "B)…");
+  assert_contains (shown, "backed up the database to backups/maker_hub-");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +356,7 @@ main (int   argc,
   ADD ("backup/foreign-restore", test_foreign_restore);
   ADD ("backup/same-name-databases", test_same_name_databases);
   ADD ("backup/partial-files-cleaned", test_partial_files_cleaned);
+  ADD ("backup/announced", test_backup_announced);
 
   return g_test_run ();
 }
