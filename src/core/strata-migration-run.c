@@ -161,8 +161,11 @@ check_unknown_heads (Run     *run,
   g_autofree char *db_name = NULL;
 
   /* A purging stamp exists precisely to get out of this state. */
-  if (unknown[0] == NULL ||
-      (run->request->direction == STRATA_DIRECTION_STAMP && run->request->purge))
+  if (run->request->direction == STRATA_DIRECTION_STAMP && run->request->purge)
+    return TRUE;
+  if (!_strata_status_check_rows (run->status, run->graph, run->request->database_file, error))
+    return FALSE;
+  if (unknown[0] == NULL)
     return TRUE;
 
   list = g_strjoinv (", ", unknown);

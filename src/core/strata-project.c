@@ -8,12 +8,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "strata-database.h"
 #include "strata-error.h"
+#include "strata-file-private.h"
 #include "strata-project-private.h"
 #include "strata-revision-private.h"
 #include "strata-revision-pack-private.h"
@@ -721,80 +724,23 @@ compare_names (gconstpointer a,
   return strcmp (*(const char * const *)a, *(const char * const *)b);
 }
 
-/* A symbolic link counts as what it points at, as in GFileEnumerator. */
-static gboolean
-is_regular_file (DIR           *dir,
-                 struct dirent *entry)
-{
-  struct stat info;
-
-  if (entry->d_type == DT_REG)
-    return TRUE;
-  if (entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN)
-    return FALSE;
-  return fstatat (dirfd (dir), entry->d_name, &info, 0) == 0 && S_ISREG (info.st_mode);
-}
-
-/* The *.sql file names of @dir, sorted, so that ties in the graph's order
- * are the same on every machine. The names are kept in @chunk: a thousand
- * names, a few allocations. */
-static GPtrArray *
-list_revision_files (DIR          *dir,
-                     GStringChunk *chunk)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  struct dirent *entry;
-
-  while ((entry = readdir (dir)) != NULL)
-    if (entry->d_name[0] != '.' && g_str_has_suffix (entry->d_name, ".sql") &&
-        is_regular_file (dir, entry))
-      g_ptr_array_add (names, g_string_chunk_insert (chunk, entry->d_name));
-
-  g_ptr_array_sort (names, compare_names);
-  return g_steal_pointer (&names);
-}
-
 /* The whole of @name in @dir, NUL-terminated, and its stamp as it was just
- * before the reading; NULL with errno set. */
+ * before the reading; NULL with errno set. Never waits on a FIFO put in the
+ * file's place since the listing. */
 static char *
 read_file_at (DIR             *dir,
               const char      *name,
               StrataFileStamp *stamp,
               gsize           *length)
 {
-  g_autofree char *contents = NULL;
   struct stat info;
-  gsize done = 0;
-  int saved_errno;
-  int fd;
+  char *contents;
 
-  if ((fd = openat (dirfd (dir), name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+  if (!(contents = _strata_file_read_regular (dirfd (dir), name, STRATA_READ_FOLLOW_SYMLINKS,
+                                              &info, length)))
     return NULL;
-  if (fstat (fd, &info) == 0)
-    {
-      _strata_file_stamp_init (stamp, &info);
-      contents = g_malloc (info.st_size + 1);
-      while (done < (gsize)info.st_size)
-        {
-          gssize n = read (fd, contents + done, info.st_size - done);
-
-          if (n < 0 && errno == EINTR)
-            continue;
-          if (n <= 0)
-            break;
-          done += n;
-        }
-    }
-  saved_errno = errno;
-  close (fd);
-  if (contents == NULL || done < (gsize)info.st_size)
-    {
-      errno = saved_errno != 0 ? saved_errno : EIO;
-      return NULL;
-    }
-  contents[done] = '\0';
-  *length = done;
-  return g_steal_pointer (&contents);
+  _strata_file_stamp_init (stamp, &info);
+  return contents;
 }
 
 /* The open versions folder, and what each of its files is called in messages. */
@@ -830,6 +776,117 @@ display_path_in (StrataProject *self,
     return g_strconcat (folder->display_prefix, path + strlen (folder->path) + 1, NULL);
   file = g_file_new_for_path (path);
   return strata_project_get_display_path (self, file);
+}
+
+/* TRUE when the real path @path lies in the folder @root. */
+static gboolean
+is_inside (const char *path,
+           const char *root)
+{
+  gsize length = strlen (root);
+
+  return root[0] != '\0' && strncmp (path, root, length) == 0 &&
+         (path[length] == G_DIR_SEPARATOR || g_str_equal (root, G_DIR_SEPARATOR_S));
+}
+
+static const char *
+describe_kind (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return _("a FIFO");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  if (S_ISCHR (mode) || S_ISBLK (mode))
+    return _("a device");
+  if (S_ISDIR (mode))
+    return _("a folder");
+  return _("not a file");
+}
+
+/* NULL when @name (not a plain regular file by its directory entry) is a
+ * revision file all the same: a symbolic link to a regular file of the
+ * project. Else what is wrong with it, for a message. A file gone since the
+ * listing is left out (@gone). */
+static char *
+odd_file_problem (DIR         *dir,
+                  const char  *folder_path,
+                  const char  *roots[2],
+                  const char  *name,
+                  gboolean    *gone)
+{
+  g_autofree char *path = NULL;
+  char real[PATH_MAX];
+  struct stat info;
+
+  *gone = FALSE;
+  if (fstatat (dirfd (dir), name, &info, AT_SYMLINK_NOFOLLOW) != 0)
+    {
+      *gone = errno == ENOENT;
+      return *gone ? NULL : g_strdup (g_strerror (errno));
+    }
+  if (S_ISREG (info.st_mode))
+    return NULL;
+  if (!S_ISLNK (info.st_mode))
+    return g_strdup_printf (_("not a regular file but %s; remove it, or put the revision file "
+                              "in its place"), describe_kind (info.st_mode));
+
+  path = g_build_filename (folder_path, name, NULL);
+  if (fstatat (dirfd (dir), name, &info, 0) != 0 || realpath (path, real) == NULL)
+    return g_strdup_printf (_("a symbolic link that leads nowhere (%s); remove it, or point it "
+                              "at the revision file"), g_strerror (errno));
+  if (!is_inside (real, roots[0]) && !is_inside (real, roots[1]))
+    return g_strdup_printf (_("a symbolic link to %s, outside the project; copy the revision "
+                              "file into the versions folder instead"), real);
+  if (!S_ISREG (info.st_mode))
+    return g_strdup_printf (_("a symbolic link to %s, which is not a regular file but %s; "
+                              "remove it"), real, describe_kind (info.st_mode));
+  return NULL;
+}
+
+/* The *.sql file names of @dir, sorted, so that ties in the graph's order
+ * are the same on every machine. The names are kept in @chunk: a thousand
+ * names, a few allocations. Anything so named that is not a regular file of
+ * the project (a FIFO, a socket, a folder, a dangling link or a link out of
+ * the project) is an error: never skipped unsaid, never waited on. */
+static GPtrArray *
+list_revision_files (StrataProject  *self,
+                     Folder         *folder,
+                     GError        **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *project_path = g_file_get_path (self->directory);
+  char project_real[PATH_MAX] = "";
+  char folder_real[PATH_MAX] = "";
+  const char *roots[2] = { project_real, folder_real };
+  struct dirent *entry;
+
+  if (project_path == NULL || realpath (project_path, project_real) == NULL)
+    project_real[0] = '\0';
+  if (realpath (folder->path, folder_real) == NULL)
+    folder_real[0] = '\0';
+
+  while ((entry = readdir (folder->dir)) != NULL)
+    {
+      g_autofree char *problem = NULL;
+      gboolean gone = FALSE;
+
+      if (entry->d_name[0] == '.' || !g_str_has_suffix (entry->d_name, ".sql"))
+        continue;
+      if (entry->d_type != DT_REG &&
+          (problem = odd_file_problem (folder->dir, folder->path, roots, entry->d_name, &gone)))
+        {
+          g_autofree char *path = g_build_filename (folder->path, entry->d_name, NULL);
+          g_autofree char *display = display_path_in (self, folder, path);
+
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, "%s: %s", display, problem);
+          return NULL;
+        }
+      if (!gone)
+        g_ptr_array_add (names, g_string_chunk_insert (folder->names, entry->d_name));
+    }
+
+  g_ptr_array_sort (names, compare_names);
+  return g_steal_pointer (&names);
 }
 
 static gboolean
@@ -1062,7 +1119,8 @@ strata_project_load_graph (StrataProject  *self,
   if (!open_versions_directory (self, &folder, error))
     return NULL;
   folder.names = g_string_chunk_new (4096);
-  load.names = names = list_revision_files (folder.dir, folder.names);
+  if (!(load.names = names = list_revision_files (self, &folder, error)))
+    return NULL;
   load.cancellable = cancellable;
   if (!(revisions = load_revisions (&load, error)))
     return NULL;
@@ -1349,9 +1407,12 @@ write_revision (StrataProject        *self,
   g_autoptr(GFile) file = NULL;
 
   strata_revision_set_create_date (revision, create_date);
-  if (!validate_in_graph (graph, revision, error))
+  /* The id names the file: checked before anything is written. */
+  if (!_strata_revision_check_id (strata_revision_get_id (revision), NULL, error) ||
+      !validate_in_graph (graph, revision, error))
     return NULL;
-  if (!(templated = apply_template (self, revision, error)))
+  if (!(templated = apply_template (self, revision, error)) ||
+      !_strata_revision_check_id (strata_revision_get_id (templated), NULL, error))
     return NULL;
 
   file_name = strata_revision_make_file_name (strata_revision_get_id (templated),

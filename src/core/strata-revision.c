@@ -337,6 +337,12 @@ split_list (StrataRevision *self,
   return items;
 }
 
+/* Words of the target syntax: a revision so named could never be asked for,
+ * and "base" would read as no revision at all. */
+static const char *reserved_ids[] = { "base", "head", "heads", "current" };
+
+/* The id becomes a file name and a row of Alembic's VARCHAR(32) column: no
+ * slash, no dot, nothing a shell or a path could read otherwise. */
 static gboolean
 id_is_valid (const char *id)
 {
@@ -345,7 +351,27 @@ id_is_valid (const char *id)
   for (const char *p = id; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
       return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (reserved_ids); i++)
+    if (g_ascii_strcasecmp (id, reserved_ids[i]) == 0)
+      return FALSE;
   return TRUE;
+}
+
+gboolean
+_strata_revision_check_id (const char  *id,
+                           const char  *where,
+                           GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (id != NULL && id_is_valid (id))
+    return TRUE;
+  shown = g_strescape (id != NULL ? id : "", NULL);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+               _("%s“%s” is not a revision id: an id is 1 to %d letters, digits, “_” or “-”, "
+                 "and not “base”, “head”, “heads” or “current”; use one such as “%s”"),
+               where != NULL ? where : "", shown, MAX_ID_LENGTH, "1a2b3c4d5e6f");
+  return FALSE;
 }
 
 static gboolean
@@ -389,11 +415,8 @@ parse_key (Parser      *parser,
       take_text (self, &self->id, header_strndup (self, value, end - value));
       if (!id_is_valid (self->id))
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       _("%s:%u: “%s” is not a revision id: use up to %d letters, digits, "
-                         "“_” or “-”, such as “%s”"),
-                       parser->path, line, self->id, MAX_ID_LENGTH, "1a2b3c4d5e6f");
-          return FALSE;
+          g_autofree char *where = g_strdup_printf ("%s:%u: ", parser->path, line);
+          return _strata_revision_check_id (self->id, where, error);
         }
       parser->seen_id = TRUE;
       return TRUE;

@@ -342,6 +342,262 @@ test_backup_announced (CliFixture    *fixture,
   assert_contains (shown, "backed up the database to backups/maker_hub-");
 }
 
+/* Ids, files and arguments ------------------------------------------------------ */
+
+static char *
+revision_text (const char *id,
+               const char *down)
+{
+  return g_strdup_printf ("-- Odd\n--\n-- Revision ID: %s\n-- Revises: %s\n"
+                          "-- Create Date: 2024-01-01 00:00:00.000000\n\n"
+                          "-- migrate:upgrade\nCREATE TABLE odd (x);\n"
+                          "-- migrate:downgrade\nDROP TABLE odd;\n", id, down);
+}
+
+/* A revision whose id is a reserved word or no safe id: every command that
+ * loads the revisions says which file and line, and the rule; nothing runs. */
+static void
+test_reserved_ids (CliFixture    *fixture,
+                   gconstpointer  data)
+{
+  const char *bad[] = { "base", "head", "heads", "current", "Base", "../x", "a.b",
+                        "0123456789abcdef0123456789abcdef0" };
+
+  RUN_OK ("upgrade", MERGE);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = revision_text (bad[i], MERGE);
+      g_autofree char *path = cli_write_revision (fixture, "zz_odd.sql", text);
+      g_autofree char *before = cli_file_digest (fixture->database);
+      g_autofree char *after = NULL;
+      const char *verbs[] = { "heads", "current", "upgrade", "check" };
+
+      for (guint v = 0; v < G_N_ELEMENTS (verbs); v++)
+        {
+          g_autoptr(CliResult) result = NULL;
+
+          if (g_str_equal (verbs[v], "upgrade"))
+            result = RUN ("upgrade", "head");
+          else
+            result = RUN (verbs[v]);
+          cli_assert_status (result, 1);
+          assert_contains (result->err, "versions/zz_odd.sql:3: ");
+          assert_contains (result->err, "is not a revision id");
+          assert_contains (result->err, "“base”");
+        }
+      after = cli_file_digest (fixture->database);
+      g_assert_cmpstr (before, ==, after);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+}
+
+/* --rev-id with a path writes nothing anywhere. */
+static void
+test_rev_id_path (CliFixture    *fixture,
+                  gconstpointer  data)
+{
+  const char *bad[] = { "../../evil", "../evil", "/tmp/evil", "base", "" };
+  g_autofree char *outside = g_build_filename (fixture->root, "evil_x.sql", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(CliResult) result = RUN ("revision", "-m", "x", "--rev-id", bad[i]);
+      g_autofree char *listing = list_folder (fixture->versions);
+      g_autofree char *root = list_folder (fixture->root);
+
+      g_assert_cmpint (result->status, !=, 0);
+      assert_contains (result->err, "cannot be a revision id");
+      g_assert_null (strstr (listing, "evil"));
+      g_assert_cmpstr (root, ==, "project");
+    }
+  g_assert_false (g_file_test (outside, G_FILE_TEST_EXISTS));
+}
+
+typedef enum
+{
+  ODD_FIFO,
+  ODD_DANGLING,
+  ODD_LOOP,
+  ODD_OUTSIDE,
+  ODD_DEVICE,
+  ODD_FOLDER,
+} OddFile;
+
+/* Anything in versions/ named like a revision that is not a regular file of
+ * the project is reported, and the command stops; never a hang, never a
+ * silent skip. */
+static void
+test_odd_revision_files (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  for (OddFile odd = ODD_FIFO; odd <= ODD_FOLDER; odd++)
+    {
+      g_autofree char *path = g_build_filename (fixture->versions, "zz_odd.sql", NULL);
+      g_autofree char *loop = g_build_filename (fixture->versions, "zz_loop.sql", NULL);
+      g_autofree char *outside = g_build_filename (fixture->root, "outside.sql", NULL);
+      g_autofree char *text = revision_text ("0dd000000001", MERGE);
+      g_autoptr(CliResult) heads = NULL;
+      g_autoptr(CliResult) check = NULL;
+      const char *expected = NULL;
+
+      switch (odd)
+        {
+        case ODD_FIFO:
+          g_assert_no_errno (mkfifo (path, 0600));
+          expected = "not a regular file";
+          break;
+        case ODD_DANGLING:
+          g_assert_no_errno (symlink ("nowhere.sql", path));
+          expected = "a symbolic link that leads nowhere";
+          break;
+        case ODD_LOOP:
+          g_assert_no_errno (symlink ("zz_loop.sql", path));
+          g_assert_no_errno (symlink ("zz_odd.sql", loop));
+          expected = "a symbolic link that leads nowhere";
+          break;
+        case ODD_OUTSIDE:
+          g_assert_true (g_file_set_contents (outside, text, -1, NULL));
+          g_assert_no_errno (symlink (outside, path));
+          expected = "outside the project";
+          break;
+        case ODD_DEVICE:
+          g_assert_no_errno (symlink ("/dev/zero", path));
+          expected = "outside the project";
+          break;
+        case ODD_FOLDER:
+          g_assert_no_errno (g_mkdir (path, 0755));
+          expected = "not a regular file";
+          break;
+        }
+
+      heads = RUN ("heads");
+      cli_assert_status (heads, 1);
+      assert_contains (heads->err, "versions/zz_");
+      assert_contains (heads->err, expected);
+      check = RUN ("check");
+      cli_assert_status (check, 1);
+      assert_contains (check->err, expected);
+
+      if (odd == ODD_FOLDER)
+        g_assert_no_errno (g_rmdir (path));
+      else
+        g_assert_no_errno (g_unlink (path));
+      g_unlink (loop);
+      g_unlink (outside);
+    }
+  RUN_OK ("heads");
+}
+
+/* A database path that is a FIFO or a folder: refused at once, saying so. */
+static void
+test_odd_database (CliFixture    *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (fixture->root, "fifo.db", NULL);
+  g_autofree char *folder = g_build_filename (fixture->root, "folder.db", NULL);
+  const char *verbs[] = { "current", "check", "rehearse", "upgrade", "backups" };
+
+  g_assert_no_errno (mkfifo (fifo, 0600));
+  g_assert_no_errno (g_mkdir (folder, 0755));
+  for (guint v = 0; v < G_N_ELEMENTS (verbs); v++)
+    {
+      g_autoptr(CliResult) on_fifo = NULL;
+      g_autoptr(CliResult) on_folder = NULL;
+
+      if (g_str_equal (verbs[v], "upgrade"))
+        {
+          on_fifo = RUN ("--database", fifo, "upgrade", "head");
+          on_folder = RUN ("--database", folder, "upgrade", "head");
+        }
+      else if (g_str_equal (verbs[v], "backups"))
+        continue;
+      else
+        {
+          on_fifo = RUN ("--database", fifo, verbs[v]);
+          on_folder = RUN ("--database", folder, verbs[v]);
+        }
+      cli_assert_status (on_fifo, 1);
+      assert_contains (on_fifo->err, "fifo.db is a FIFO, not a database file");
+      cli_assert_status (on_folder, 1);
+      assert_contains (on_folder->err, "folder.db is a folder, not a database file");
+    }
+  g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+}
+
+/* Version tables no tool wrote: refused with what to do, nothing changed. */
+static void
+test_odd_version_tables (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  const char *tables[] = {
+    "DELETE FROM alembic_version; INSERT INTO alembic_version VALUES (NULL);",
+    "INSERT INTO alembic_version VALUES ('1975ea83b712');",
+    "INSERT INTO alembic_version VALUES ('feedfacecafe');",
+  };
+  const char *expected[] = {
+    "a row with no revision (NULL or empty)",
+    "1975ea83b712 is an ancestor of " QUANTITY,
+    "names feedfacecafe",
+  };
+
+  RUN_OK ("upgrade", QUANTITY);
+  /* A table of Alembic's shape without NOT NULL, as a hand-made one may be. */
+  cli_db_exec (fixture->database,
+               "DROP TABLE alembic_version;"
+               "CREATE TABLE alembic_version (version_num VARCHAR(32));"
+               "INSERT INTO alembic_version VALUES ('" QUANTITY "');");
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      g_autoptr(CliResult) up = NULL;
+      g_autoptr(CliResult) down = NULL;
+
+      cli_db_exec (fixture->database, tables[i]);
+      before = cli_file_digest (fixture->database);
+      up = RUN ("upgrade", "head");
+      cli_assert_status (up, 1);
+      assert_contains (up->err, expected[i]);
+      assert_contains (up->err, "stamp --purge");
+      down = RUN ("downgrade", "base");
+      cli_assert_status (down, 1);
+      assert_contains (down->err, expected[i]);
+      after = cli_file_digest (fixture->database);
+      g_assert_cmpstr (before, ==, after);
+
+      /* What the message says to do works. */
+      cli_db_exec (fixture->database, "DELETE FROM alembic_version WHERE version_num IS NULL;");
+      RUN_OK ("stamp", "--purge", QUANTITY);
+    }
+}
+
+/* Odd arguments to every verb: an answer, never a crash. */
+static void
+test_argument_fuzz (CliFixture    *fixture,
+                    gconstpointer  data)
+{
+  const char *verbs[] = { "show", "history", "current", "heads", "branches", "upgrade",
+                          "downgrade", "stamp", "check", "rehearse", "restore", "revision",
+                          "merge", "backups", "schema", "edit" };
+  /* Valid UTF-8 only: the harness reads the output as text. */
+  const char *odd[] = { "\x01" "0", "-\x01", "--", "-", "-0", "-1", "+1", "@", "@-1", "::",
+                        "a:b:c", "%s%n%s", "-r", "--rev-range=::", "head@-999999999999",
+                        "1975ea83b712@+99999999999999999999", "-99999999999999999999",
+                        "\x7f", "heads@head", "base:head:base", "-\x01" "0", "\x01" };
+
+  RUN_OK ("upgrade", QUANTITY);
+  for (guint v = 0; v < G_N_ELEMENTS (verbs); v++)
+    for (guint a = 0; a < G_N_ELEMENTS (odd); a++)
+      {
+        const char *env[] = { "EDITOR=false", "VISUAL=false", NULL };
+        const char *argv[] = { "-C", fixture->project, verbs[v], odd[a], NULL };
+        g_autoptr(CliResult) result = cli_run_full (fixture->project, env, argv);
+
+        /* cli_run_full() asserts the process exited rather than died. */
+        g_assert_cmpint (result->status, <=, 2);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,6 +613,12 @@ main (int   argc,
   ADD ("backup/same-name-databases", test_same_name_databases);
   ADD ("backup/partial-files-cleaned", test_partial_files_cleaned);
   ADD ("backup/announced", test_backup_announced);
+  ADD ("ids/reserved", test_reserved_ids);
+  ADD ("ids/rev-id-path", test_rev_id_path);
+  ADD ("files/odd-revision-files", test_odd_revision_files);
+  ADD ("files/odd-database", test_odd_database);
+  ADD ("files/odd-version-tables", test_odd_version_tables);
+  ADD ("arguments/fuzz", test_argument_fuzz);
 
   return g_test_run ();
 }
