@@ -301,6 +301,19 @@ read_entries (StrataRevisionPack *pack,
   return offset == size;
 }
 
+void
+_strata_revision_pack_seal (guint8 *data,
+                            gsize   size)
+{
+  PackHeader header;
+
+  if (size < sizeof header)
+    return;
+  memcpy (&header, data, sizeof header);
+  header.checksum = pack_checksum (&header, data, size);
+  memcpy (data, &header, sizeof header);
+}
+
 StrataRevisionPack *
 _strata_revision_pack_new_for_bytes (GBytes     *bytes,
                                      const char *folder_path)

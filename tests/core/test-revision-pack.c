@@ -481,6 +481,40 @@ test_odd_pack (Fixture       *fixture,
   upgrade_and_check (fixture, NULL);
 }
 
+/* The fuzzer's seeds are packs of the current format: sealed with their
+ * checksum, as the fuzzer does, they read; one bit changed after the sealing
+ * and they do not. */
+static void
+test_seed_corpus (void)
+{
+  const char *seeds[] = { "two-entries", "empty-pack" };
+  const guint expected[] = { 2, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("STRATA_SOURCE_ROOT"), "tests", "fuzz",
+                                                "corpus", "pack", seeds[i], NULL);
+      g_autofree char *data = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) flipped = NULL;
+      g_autoptr(StrataRevisionPack) pack = NULL;
+      g_autoptr(StrataRevisionPack) damaged = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      _strata_revision_pack_seal ((guint8 *)data, length);
+      bytes = g_bytes_new (data, length);
+      pack = _strata_revision_pack_new_for_bytes (bytes, "/fuzz/versions");
+      g_assert_nonnull (pack);
+      g_assert_cmpuint (_strata_revision_pack_get_size (pack), ==, expected[i]);
+
+      data[length - 1] ^= 0x10;
+      flipped = g_bytes_new (data, length);
+      damaged = _strata_revision_pack_new_for_bytes (flipped, "/fuzz/versions");
+      g_assert_null (damaged);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -505,6 +539,7 @@ main (int   argc,
   ADD ("switched-off", test_switched_off);
   ADD ("run-reads-files", test_run_reads_files);
 #undef ADD
+  g_test_add_func ("/core/revision-pack/seed-corpus", test_seed_corpus);
 #define ADD_WITH(path, data, fn) \
   g_test_add ("/core/revision-pack/" path, Fixture, GINT_TO_POINTER (data), fixture_set_up, fn, \
               fixture_tear_down)
