@@ -50,6 +50,7 @@ typedef struct
   gboolean   autogenerate;
   gboolean   allow_drop;
   gboolean   at_head;          /* schema --head */
+  gboolean   foreign;          /* restore --foreign */
   gboolean   resolve_dependencies;
   gboolean   help;
   gboolean   version;          /* strata-cli --version, before the verb only */

@@ -33,7 +33,7 @@
 #include "strata-section-private.h"
 #include "strata-sql.h"
 #include "strata-status-private.h"
-#include "strata-step.h"
+#include "strata-step-private.h"
 
 /* SQLite virtual machine instructions between two looks at the cancellable. */
 #define PROGRESS_INTERVAL 1000
@@ -183,7 +183,9 @@ plan (Run     *run,
   else
     run->steps = strata_revision_graph_plan (run->graph, request->direction, heads,
                                              request->target, error);
-  return run->steps != NULL;
+  /* What runs, and the checksum recorded, come from the files as they are
+   * now, never from the revision cache the graph was listed from. */
+  return run->steps != NULL && _strata_steps_read_for_run (run->steps, error);
 }
 
 /* The connection is opened on a thread of its own while the worker loads the
@@ -1285,6 +1287,16 @@ close_for_writing (Run *run)
   remove_lock_note (run);
 }
 
+/* "Backing up maker_hub.db (408 MB)…" while the copy is made. */
+static void
+backup_progress_cb (const char *database_name,
+                    goffset     size,
+                    double      fraction,
+                    gpointer    user_data)
+{
+  _strata_migration_backup_progress (user_data, database_name, size, fraction);
+}
+
 /* backup = always copies the database before every run that changes it;
  * backup = destructive (the default) only before a run that drops a table or
  * a column. A run that cannot back up does not start: the copy is the point. */
@@ -1304,8 +1316,9 @@ back_up (Run     *run,
   if (!g_file_equal (run->request->database_file, strata_project_get_database_file (project)))
     return TRUE;
 
-  if (!(backup = _strata_backup_create_from (project, run->database, run->cancellable,
-                                             &local_error)))
+  if (!(backup = _strata_backup_create_with_progress (project, run->database, backup_progress_cb,
+                                                      run->migration, run->cancellable,
+                                                      &local_error)))
     {
       /* Busy stays busy, so that callers may wait and try again. */
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))

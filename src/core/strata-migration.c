@@ -399,6 +399,25 @@ _strata_migration_step_started (StrataMigration *self,
 }
 
 void
+_strata_migration_backup_progress (StrataMigration *self,
+                                   const char      *database_name,
+                                   goffset          size,
+                                   double           fraction)
+{
+  g_autofree char *formatted = g_format_size (size);
+
+  g_mutex_lock (&self->mutex);
+  g_free (self->pending.message);
+  /* Translators: "Backing up maker_hub.db (408 MB)…" */
+  self->pending.message = g_strdup_printf (_("Backing up %s (%s)…"), database_name, formatted);
+  g_clear_pointer (&self->pending.statement, g_free);
+  self->pending.fraction = CLAMP (fraction, 0.0, 1.0);
+  schedule_locked (self);
+  g_mutex_unlock (&self->mutex);
+  after_update (self);
+}
+
+void
 _strata_migration_statement_started (StrataMigration *self,
                                      const char      *statement)
 {
