@@ -239,19 +239,9 @@ vacuum_into (StrataDatabase  *database,
              const char      *path,
              GError         **error)
 {
-  sqlite3 *db = strata_database_get_handle (database);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
   /* VACUUM INTO reads the database in one read transaction, so the copy is
    * a consistent snapshot even while others write. */
-  rc = sqlite3_prepare_v2 (db, "VACUUM INTO ?1", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc == SQLITE_DONE)
+  if (_strata_database_vacuum_into (database, path) == SQLITE_DONE)
     return TRUE;
   strata_database_set_error (database, error, STRATA_ERROR_IO, _("cannot write a backup"));
   return FALSE;

@@ -16,5 +16,9 @@ gboolean    _strata_database_table_exists      (StrataDatabase  *self,
                                                 const char      *table,
                                                 gboolean        *exists,
                                                 GError         **error);
+/* VACUUM INTO @path, with the schema trusted for that statement only (it
+ * runs nothing of the schema); returns SQLite's result code. */
+int         _strata_database_vacuum_into       (StrataDatabase  *self,
+                                                const char      *path);
 
 G_END_DECLS
