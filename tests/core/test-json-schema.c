@@ -14,25 +14,6 @@ assert_contains (const char *text,
     g_error ("“%s” is not in “%s”", part, text);
 }
 
-/* Builds @dir/test.db from a file of tests/data/real with plain SQLite, as
- * the application that owns the database would have. */
-static char *
-load_real (const char *dir,
-           const char *name)
-{
-  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "real", name,
-                                                   NULL);
-  g_autofree char *sql = NULL;
-  char *db = g_build_filename (dir, "test.db", NULL);
-  sqlite3 *handle = NULL;
-
-  g_assert_true (g_file_get_contents (source, &sql, NULL, NULL));
-  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (handle);
-  return db;
-}
-
 /* Django writes CHECK ((JSON_VALID("data") OR "data" IS NULL)) for a
  * JSONField: the database opens, the inspector reads it, a revision adds
  * JSON checks, a JSON index and a generated column, and the checks still
@@ -51,7 +32,7 @@ test_django (void)
   g_autofree char *colors = NULL;
 
   ct_write_config (dir);
-  db = load_real (dir, "django.sql");
+  db = ct_load_real (dir, "django.sql");
   ct_write_revision (dir, "r1", NULL, "settings",
                      "ALTER TABLE app_item ADD COLUMN settings TEXT "
                      "CHECK (settings IS NULL OR json_valid(settings));\n"
