@@ -58,6 +58,15 @@ StrataDatabase *_strata_autogen_replay   (StrataRevisionGraph   *graph,
                                           GCancellable          *cancellable,
                                           GError               **error);
 
+/* strata-autogen-samples.c: two made-up rows in each empty table of
+ * @database (a copy of head), each accepted by head's table and by the
+ * table of @target that it becomes; a table where none fits stays empty. */
+void          _strata_autogen_add_sample_rows (StrataDatabase       *database,
+                                               StrataSchemaSnapshot *head,
+                                               StrataDatabase       *target,
+                                               StrataSchemaSnapshot *target_schema,
+                                               GPtrArray            *renames);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRename, _strata_rename_free)
 
 G_END_DECLS

@@ -506,64 +506,6 @@ plan_both (StrataAutogen  *self,
 
 /* The self-check ------------------------------------------------------------------ */
 
-static const char *
-sample_value (const char *type,
-              guint       n)
-{
-  g_autofree char *upper = g_ascii_strup (type, -1);
-
-  /* SQLite's affinity rules, in their order. */
-  if (strstr (upper, "INT"))
-    return n == 1 ? "1" : "2";
-  if (strstr (upper, "CHAR") || strstr (upper, "CLOB") || strstr (upper, "TEXT"))
-    return n == 1 ? "'sample 1'" : "'sample 2'";
-  if (strstr (upper, "BLOB") || upper[0] == '\0')
-    return n == 1 ? "x'01'" : "x'02'";
-  if (strstr (upper, "REAL") || strstr (upper, "FLOA") || strstr (upper, "DOUB"))
-    return n == 1 ? "1.5" : "2.5";
-  return n == 1 ? "1" : "2";
-}
-
-/* Two rows in each empty table, so that a rebuild has something to lose.
- * Best effort: a row a CHECK refuses is simply not there. */
-static void
-add_sample_rows (StrataDatabase       *database,
-                 StrataSchemaSnapshot *schema)
-{
-  GPtrArray *entries = _strata_schema_snapshot_get_entries (schema);
-  sqlite3 *db = strata_database_get_handle (database);
-
-  for (guint i = 0; i < entries->len; i++)
-    for (guint n = 1; n <= 2; n++)
-      {
-        StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
-        g_autoptr(GString) names = g_string_new (NULL);
-        g_autoptr(GString) values = g_string_new (NULL);
-        g_autofree char *table = NULL;
-        g_autofree char *sql = NULL;
-
-        if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL)
-          continue;
-        for (guint c = 0; c < entry->definition->columns->len; c++)
-          {
-            StrataColumnDefinition *column = g_ptr_array_index (entry->definition->columns, c);
-            g_autofree char *name = NULL;
-
-            if (column->generated != NULL)
-              continue;
-            name = strata_sql_quote_identifier (column->name);
-            g_string_append_printf (names, "%s%s", names->len ? ", " : "", name);
-            g_string_append_printf (values, "%s%s", values->len ? ", " : "",
-                                    sample_value (column->type, n));
-          }
-        table = strata_sql_quote_identifier (entry->name);
-        sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s "
-                               "WHERE (SELECT count(*) FROM %s) < %u",
-                               table, names->str, values->str, table, n);
-        sqlite3_exec (db, sql, NULL, NULL, NULL);
-      }
-}
-
 static char *
 query_text (sqlite3    *db,
             const char *sql)
@@ -795,7 +737,8 @@ self_check (StrataAutogen  *self,
 
   if (database == NULL)
     return FALSE;
-  add_sample_rows (database, work->head_schema);
+  _strata_autogen_add_sample_rows (database, work->head_schema, work->target,
+                                   work->target_schema, work->renames);
   return check_section (database, self->upgrade_sql, _("upgrade"), work->head_schema,
                        work->target_schema, work->renames, error) &&
          check_section (database, self->downgrade_sql, _("downgrade"), work->target_schema,

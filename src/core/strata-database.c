@@ -314,6 +314,27 @@ _strata_database_vacuum_into (StrataDatabase *self,
   return rc;
 }
 
+/* A shadow table (doc_fts_data of an FTS5 table doc_fts, the _node table
+ * of an R*Tree) belongs to its virtual table, which creates, fills and drops
+ * it: it is never compared, filled or rebuilt on its own. */
+gboolean
+_strata_database_is_shadow_table (sqlite3    *db,
+                                  const char *name)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean shadow = FALSE;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_list WHERE schema = 'main' "
+                              "AND type = 'shadow' AND name = ?1 COLLATE NOCASE",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+    shadow = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return shadow;
+}
+
 GFile *
 strata_database_get_file (StrataDatabase *self)
 {
