@@ -27,6 +27,7 @@ struct _StrataAutogen
   char                *target_source;
   StrataAutogenFlags   flags;
   GPtrArray           *rename_specs;
+  GHashTable          *fills;
 
   GStrv                differences;
   GStrv                notes;
@@ -83,6 +84,7 @@ strata_autogen_finalize (GObject *object)
   g_free (self->head_source);
   g_free (self->target_source);
   g_clear_pointer (&self->rename_specs, g_ptr_array_unref);
+  g_clear_pointer (&self->fills, g_hash_table_unref);
   clear_results (self);
   G_OBJECT_CLASS (strata_autogen_parent_class)->finalize (object);
 }
@@ -97,6 +99,7 @@ static void
 strata_autogen_init (StrataAutogen *self)
 {
   self->rename_specs = g_ptr_array_new_with_free_func (g_free);
+  self->fills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 StrataAutogen *
@@ -162,6 +165,43 @@ strata_autogen_add_rename (StrataAutogen  *self,
     }
   g_ptr_array_add (self->rename_specs, g_strdup (spec));
   return TRUE;
+}
+
+gboolean
+strata_autogen_add_fill (StrataAutogen  *self,
+                         const char     *spec,
+                         GError        **error)
+{
+  const char *equals;
+  const char *dot;
+
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  equals = strchr (spec, '=');
+  dot = equals != NULL ? memchr (spec, '.', equals - spec) : NULL;
+  if (dot == NULL || dot == spec || dot + 1 == equals || equals[1] == '\0')
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                   _("“%s” is not a fill: write table.column=VALUE, with VALUE in SQL, such "
+                     "as account.email='' or item.count=0"), spec);
+      return FALSE;
+    }
+  g_hash_table_replace (self->fills, g_ascii_strdown (spec, equals - spec),
+                        g_strdup (equals + 1));
+  return TRUE;
+}
+
+const char *
+_strata_autogen_get_fill (StrataAutogen *self,
+                          const char    *table,
+                          const char    *column)
+{
+  g_autofree char *key = g_strdup_printf ("%s.%s", table, column);
+  g_autofree char *folded = g_ascii_strdown (key, -1);
+
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return g_hash_table_lookup (self->fills, folded);
 }
 
 /* Getters ----------------------------------------------------------------------- */
@@ -493,9 +533,9 @@ plan_both (StrataAutogen  *self,
    * exactly as a real downgrade starts from the upgraded one. Dropping what
    * the upgrade added is what a downgrade is for, so it needs no consent. */
   if (scratch == NULL ||
-      !_strata_autogen_plan (scratch, work->target_schema, work->renames, allow_drop, upgrade,
-                             notes, &self->question, error) ||
-      !_strata_autogen_plan (scratch, work->head_schema, inverted, TRUE, downgrade,
+      !_strata_autogen_plan (scratch, work->target_schema, work->renames, self->fills,
+                             allow_drop, upgrade, notes, &self->question, error) ||
+      !_strata_autogen_plan (scratch, work->head_schema, inverted, NULL, TRUE, downgrade,
                              downgrade_notes, NULL, error))
     return FALSE;
   self->upgrade_sql = g_string_free (g_steal_pointer (&upgrade), FALSE);

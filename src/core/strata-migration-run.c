@@ -22,6 +22,7 @@
 
 #include "strata-backup-private.h"
 #include "strata-database-private.h"
+#include "strata-copy-failure-private.h"
 #include "strata-error.h"
 #include "strata-foreign-keys-private.h"
 #include "strata-migration-private.h"
@@ -819,7 +820,11 @@ step_statement (Run           *run,
                    strata_revision_get_id (section->revision));
       return FALSE;
     }
-  set_statement_error (run, section, line, sqlite3_sql (stmt), sqlite3_errmsg (run->db), error);
+  {
+    g_autofree char *message = _strata_copy_failure_explain (run->db, sqlite3_sql (stmt),
+                                                             sqlite3_errmsg (run->db));
+    set_statement_error (run, section, line, sqlite3_sql (stmt), message, error);
+  }
   return FALSE;
 }
 
