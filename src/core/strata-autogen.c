@@ -11,6 +11,7 @@
 #include "strata-autogen.h"
 #include "strata-autogen-private.h"
 #include "strata-database.h"
+#include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-project.h"
 #include "strata-revision.h"
@@ -665,7 +666,11 @@ take_fingerprints (sqlite3              *db,
       StrataSnapshotEntry *other;
       Fingerprint *fingerprint;
 
-      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL)
+      /* A shadow table holds what its virtual table derives (an FTS index
+       * rebuilt or merged changes it): the rows that count are the
+       * content's. */
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL ||
+          _strata_database_is_shadow_table (db, entry->name))
         continue;
       to_name = mapped_table (renames, entry->name);
       other = _strata_schema_snapshot_lookup (to, STRATA_SCHEMA_KIND_TABLE, to_name);

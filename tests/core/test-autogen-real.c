@@ -168,6 +168,69 @@ test_copy_failure_named (void)
   ct_remove_tree (dir);
 }
 
+static const char *fts_head =
+  "CREATE TABLE note (body TEXT NOT NULL, purchase_id INTEGER);\n"
+  "CREATE VIRTUAL TABLE note_fts USING fts5 (body, content = 'note', content_rowid = 'rowid');\n"
+  "CREATE VIRTUAL TABLE help_fts USING fts5 (topic, text);\n"
+  "CREATE VIRTUAL TABLE zone USING rtree (id, min_x, max_x, min_y, max_y);\n";
+
+/* FTS5 and R*Tree tables anywhere in the schema: their shadow tables are
+ * neither differences nor rebuilt, and a rebuild of note keeps its rowids,
+ * so the external-content index still finds the right rows. */
+static void
+test_virtual_tables (void)
+{
+  g_autofree char *target = g_strconcat (fts_head, "", NULL);
+  g_autoptr(GString) changed = g_string_new (fts_head);
+  g_autoptr(StrataAutogen) same = strata_autogen_new_for_sql (fts_head, target);
+  g_autoptr(StrataAutogen) autogen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *differences = NULL;
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *db = NULL;
+  sqlite3 *handle = NULL;
+
+  g_assert_true (strata_autogen_run (same, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (strata_autogen_get_upgrade_sql (same));
+
+  g_string_replace (changed, "purchase_id INTEGER)", "purchase_id INTEGER NOT NULL DEFAULT 0, "
+                    "pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)))", 1);
+  autogen = strata_autogen_new_for_sql (fts_head, changed->str);
+  strata_autogen_run (autogen, NULL, &error);
+  g_assert_no_error (error);
+  differences = g_strjoinv ("\n", (char **)strata_autogen_get_differences (autogen));
+  g_assert_null (strstr (differences, "_data"));
+  g_assert_null (strstr (differences, "_node"));
+  g_assert_null (strstr (strata_autogen_get_upgrade_sql (autogen), "note_fts_"));
+  assert_contains (strata_autogen_get_upgrade_sql (autogen), "INSERT INTO new_note (rowid, ");
+
+  /* On the legacy database: rowids 1, 3, 4, 5 (2 was deleted) survive. */
+  db = ct_load_real (dir, "legacy.sql");
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "UPDATE note SET purchase_id = 0 WHERE purchase_id "
+                                         "IS NULL;", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, strata_autogen_get_upgrade_sql (autogen), NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+  g_assert_cmpstr (ct_query (db, "SELECT group_concat(rowid, ',') FROM note"), ==, "1,3,4,5");
+  g_assert_cmpstr (ct_query (db, "SELECT body FROM note WHERE rowid = (SELECT rowid FROM "
+                                 "note_fts WHERE note_fts MATCH 'glass')"), ==, "fragile glass");
+
+  /* The inspector shows the virtual tables, not their shadow tables. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (db);
+    g_autoptr(StrataSchema) schema = strata_schema_load (file, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strata_schema_lookup (schema, "note_fts"));
+    g_assert_nonnull (strata_schema_lookup (schema, "help_fts"));
+    g_assert_null (strata_schema_lookup (schema, "note_fts_data"));
+    g_assert_null (strata_schema_lookup (schema, "help_fts_content"));
+  }
+  ct_remove_tree (dir);
+}
+
 /* Head has no rows, so the self-check makes some up: they must suit the new
  * constraints, or no revision could ever be generated for them. */
 static void
@@ -217,6 +280,7 @@ main (int   argc,
   g_test_add_func ("/core/autogen-real/rows-named", test_rows_named);
   g_test_add_func ("/core/autogen-real/fill", test_fill);
   g_test_add_func ("/core/autogen-real/copy-failure-named", test_copy_failure_named);
+  g_test_add_func ("/core/autogen-real/virtual-tables", test_virtual_tables);
 
   return g_test_run ();
 }
