@@ -269,6 +269,14 @@ insert (sqlite3    *db,
   return exec (db, sql);
 }
 
+/* NULL for a generated column, which gets no value. */
+static void
+values_free (gpointer values)
+{
+  if (values != NULL)
+    g_ptr_array_unref (values);
+}
+
 static void
 fill_table (sqlite3               *db,
             sqlite3               *target_db,
@@ -276,7 +284,7 @@ fill_table (sqlite3               *db,
             StrataTableDefinition *target,
             GPtrArray             *renames)
 {
-  g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func (values_free);
 
   for (guint c = 0; c < head->columns->len; c++)
     {
