@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "strata-autogen-private.h"
+#include "strata-copy-failure-private.h"
 #include "strata-error.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql-lexer-private.h"
@@ -95,11 +96,14 @@ run (Plan        *plan,
      const char  *statement,
      GError     **error)
 {
+  g_autofree char *message = NULL;
+
   if (sqlite3_exec (plan->db, statement, NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
+  message = _strata_copy_failure_explain (plan->db, statement, sqlite3_errmsg (plan->db));
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
                _("the generated statement “%s” fails on the schema it was made for: %s"),
-               statement, sqlite3_errmsg (plan->db));
+               statement, message);
   return FALSE;
 }
 

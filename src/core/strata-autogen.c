@@ -11,6 +11,7 @@
 #include "strata-autogen.h"
 #include "strata-autogen-private.h"
 #include "strata-database.h"
+#include "strata-copy-failure-private.h"
 #include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-project.h"
@@ -755,9 +756,11 @@ check_section (StrataDatabase        *database,
 
   if (sqlite3_exec (db, script, NULL, NULL, NULL) != SQLITE_OK)
     {
+      g_autofree char *message = _strata_copy_failure_in_script (sql, sqlite3_errmsg (db));
+
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
                    _("self-check failed: the %s stops with “%s”; nothing was written"), section,
-                   sqlite3_errmsg (db));
+                   message);
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }

@@ -18,4 +18,9 @@ char *_strata_copy_failure_explain (sqlite3    *db,
                                     const char *statement,
                                     const char *message);
 
+/* @message with each scratch table of a rebuild in @script (ALTER TABLE
+ * new_x RENAME TO x) named as the user's table. */
+char *_strata_copy_failure_in_script (const char *script,
+                                      const char *message);
+
 G_END_DECLS

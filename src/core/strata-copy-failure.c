@@ -185,3 +185,31 @@ _strata_copy_failure_explain (sqlite3    *db,
                                        (gulong)n),
                           renamed, (long long)n, copy.from, column, copy.from, column);
 }
+
+char *
+_strata_copy_failure_in_script (const char *script,
+                                const char *message)
+{
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GString) text = NULL;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  text = g_string_new (message);
+  if (script == NULL)
+    return g_string_free (g_steal_pointer (&text), FALSE);
+  tokens = _strata_sql_lex (script);
+  /* ALTER TABLE new_x RENAME TO x: the scratch table and the user's. */
+  for (guint i = 0; i + 5 < tokens->len; i++)
+    if (_strata_sql_token_is (tokens, i, "ALTER") && _strata_sql_token_is (tokens, i + 1, "TABLE") &&
+        _strata_sql_token_is_name (tokens, i + 2) &&
+        _strata_sql_token_is (tokens, i + 3, "RENAME") &&
+        _strata_sql_token_is (tokens, i + 4, "TO") && _strata_sql_token_is_name (tokens, i + 5))
+      {
+        g_autofree char *scratch = g_strdup_printf ("%s.", value_at (tokens, i + 2));
+        g_autofree char *user = g_strdup_printf ("%s.", value_at (tokens, i + 5));
+
+        g_string_replace (text, scratch, user, 0);
+      }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

@@ -231,6 +231,24 @@ test_virtual_tables (void)
   ct_remove_tree (dir);
 }
 
+/* When head's own rows break the new NOT NULL, the self-check says so in
+ * the user's names too. */
+static void
+test_self_check_named (void)
+{
+  g_autoptr(StrataAutogen) autogen =
+    strata_autogen_new_for_sql ("CREATE TABLE account (id INTEGER PRIMARY KEY, email TEXT);"
+                                "INSERT INTO account VALUES (1, NULL);",
+                                "CREATE TABLE account (id INTEGER PRIMARY KEY, "
+                                "email TEXT NOT NULL);");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (strata_autogen_run (autogen, NULL, &error));
+  assert_contains (error->message, "NOT NULL constraint failed: account.email: 1 row of table "
+                                   "“account” holds NULL in column “email”");
+  g_assert_null (strstr (error->message, "new_account.email"));
+}
+
 /* Head has no rows, so the self-check makes some up: they must suit the new
  * constraints, or no revision could ever be generated for them. */
 static void
@@ -281,6 +299,7 @@ main (int   argc,
   g_test_add_func ("/core/autogen-real/fill", test_fill);
   g_test_add_func ("/core/autogen-real/copy-failure-named", test_copy_failure_named);
   g_test_add_func ("/core/autogen-real/virtual-tables", test_virtual_tables);
+  g_test_add_func ("/core/autogen-real/self-check-named", test_self_check_named);
 
   return g_test_run ();
 }
