@@ -403,6 +403,14 @@ run_online (StrataCli     *cli,
 
       g_printerr (_("strata-cli: backed up the database to %s first\n"), kept);
     }
+  /* Said whether the run succeeded or not: the rows are there either way. */
+  if (!cli->quiet)
+    {
+      const char * const *warnings = strata_migration_get_warnings (migration);
+
+      for (guint i = 0; warnings[i] != NULL; i++)
+        g_printerr (_("strata-cli: warning: %s\n"), warnings[i]);
+    }
 
   if (run.succeeded)
     return STRATA_CLI_EXIT_OK;

@@ -41,6 +41,7 @@ typedef struct
   char      *init_database;    /* init --database NAME */
   GStrv      depends_on;       /* --depends-on REV, repeatable */
   GStrv      renames;          /* --rename OLD:NEW, repeatable */
+  GStrv      fills;            /* --fill TABLE.COLUMN=VALUE, repeatable */
   gboolean   splice;
   gboolean   sql;
   gboolean   purge;

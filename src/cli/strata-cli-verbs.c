@@ -124,6 +124,10 @@ const StrataCliVerb strata_cli_verbs[] = {
                N_("OLD:NEW")),
       FLAG ("allow-drop", 0, allow_drop,
             N_("Drop the tables and columns schema.sql no longer has, with their data")),
+      STRINGS ("fill", 0, fills,
+               N_("Where the copy of a table finds NULL in a column that becomes NOT NULL, "
+                  "put VALUE (SQL) instead (repeatable)"),
+               N_("TABLE.COLUMN=VALUE")),
       REV_ID,
       END } },
 

@@ -10,6 +10,7 @@
 
 #include "strata-database-private.h"
 #include "strata-error.h"
+#include "strata-json-functions-private.h"
 #include "strata-sql.h"
 
 /* How long a write waits for another connection's lock before giving up. */
@@ -106,6 +107,13 @@ configure (StrataDatabase  *self,
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &enabled);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &enabled);
   sqlite3_busy_timeout (self->db, _strata_database_get_busy_timeout ());
+  /* The user's own JSON checks and indexes must still work without a
+   * trusted schema; see strata-json-functions.c. */
+  if (_strata_json_functions_register (self->db) != SQLITE_OK)
+    {
+      strata_database_set_error (self, error, STRATA_ERROR_DATABASE, NULL);
+      return FALSE;
+    }
 
   return strata_database_exec (self, "PRAGMA trusted_schema = OFF;", error);
 }
@@ -305,6 +313,55 @@ strata_database_open_memory (GError **error)
   if (!configure (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/* VACUUM looks functions up among SQLite's built-ins only, so the
+ * innocuous JSON copies of strata-json-functions.c are not found and a JSON
+ * index makes it fail with "unsafe use of json_extract()". It copies records
+ * as they are stored and never evaluates a check, an index expression, a
+ * view or a trigger of the schema, so nothing of the schema runs while the
+ * schema is trusted for this one statement. */
+int
+_strata_database_vacuum_into (StrataDatabase *self,
+                              const char     *path)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (STRATA_IS_DATABASE (self), SQLITE_MISUSE);
+
+  rc = sqlite3_prepare_v2 (self->db, "VACUUM INTO ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL);
+      rc = sqlite3_step (stmt);
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* A shadow table (doc_fts_data of an FTS5 table doc_fts, the _node table
+ * of an R*Tree) belongs to its virtual table, which creates, fills and drops
+ * it: it is never compared, filled or rebuilt on its own. */
+gboolean
+_strata_database_is_shadow_table (sqlite3    *db,
+                                  const char *name)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean shadow = FALSE;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_list WHERE schema = 'main' "
+                              "AND type = 'shadow' AND name = ?1 COLLATE NOCASE",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+    shadow = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return shadow;
 }
 
 GFile *

@@ -62,6 +62,10 @@ void      _strata_migration_set_failure        (StrataMigration    *self,
                                                 const char         *statement);
 void      _strata_migration_set_backup         (StrataMigration    *self,
                                                 StrataBackup       *backup);
+/* Sets the warning about @key; a NULL @text removes it. */
+void      _strata_migration_set_warning        (StrataMigration    *self,
+                                                const char         *key,
+                                                const char         *text);
 
 /* strata-migration-diagnosis.c: what the database says after a failed step,
  * appended to @error's message. After a rollback: the version table and the

@@ -24,7 +24,9 @@
 
 #include "strata-backup-private.h"
 #include "strata-database-private.h"
+#include "strata-copy-failure-private.h"
 #include "strata-error.h"
+#include "strata-foreign-keys-private.h"
 #include "strata-migration-private.h"
 #include "strata-project.h"
 #include "strata-revision.h"
@@ -476,55 +478,17 @@ apply_version_sql (Run         *run,
   return TRUE;
 }
 
-/* PRAGMA foreign_key_check lists every row that points at nothing; the
- * message names the first table at fault and how many of its rows. */
+/* Only the rows this revision left pointing at nothing count against it;
+ * see strata-foreign-keys.c. */
 static gboolean
 check_foreign_keys (Run         *run,
                     StrataStep  *step,
                     GError     **error)
 {
-  g_autofree char *table = NULL;
-  g_autofree char *parent = NULL;
-  g_autofree char *heads = NULL;
-  sqlite3_stmt *stmt = NULL;
-  guint count = 0;
-  guint total = 0;
-  int rc;
+  g_autofree char *heads = describe_heads (run->heads);
 
-  if (sqlite3_prepare_v2 (run->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
-      return FALSE;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *row_table = (const char *)sqlite3_column_text (stmt, 0);
-
-      total++;
-      if (table == NULL)
-        {
-          table = g_strdup (row_table);
-          parent = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
-        }
-      if (g_strcmp0 (table, row_table) == 0)
-        count++;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
-      return FALSE;
-    }
-  if (total == 0)
-    return TRUE;
-
-  heads = describe_heads (run->heads);
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY,
-               _("%s: the revision leaves %u rows of table “%s” pointing at missing rows of "
-                 "“%s” (%u foreign key violations in all); it was rolled back and the "
-                 "database stays at %s"),
-               revision_name (step), count, table, parent, total, heads);
-  return FALSE;
+  return _strata_foreign_keys_check (run->database, run->migration, revision_name (step), heads,
+                                     error);
 }
 
 /* strata_history --------------------------------------------------------------- */
@@ -775,6 +739,8 @@ run_section (Run      *run,
   g_auto(StrataSectionFailure) failure = { 0 };
   gboolean ok;
 
+  if (!_strata_foreign_keys_note (run->database, error))
+    return FALSE;
   /* A batch applied again after a cancel must not be cancelled itself. */
   if (!run->replaying)
     {
@@ -788,7 +754,14 @@ run_section (Run      *run,
   if (ok)
     return TRUE;
 
-  if (failure.outcome != STRATA_SECTION_CANCELLED)
+  if (failure.outcome == STRATA_SECTION_FAILED)
+    {
+      /* A failure inside a table rebuild names the user's table, not the copy. */
+      g_autofree char *message = _strata_copy_failure_explain (run->db, failure.statement,
+                                                               failure.message);
+      set_statement_error (run, section, failure.line, failure.statement, message, error);
+    }
+  else if (failure.outcome != STRATA_SECTION_CANCELLED)
     set_statement_error (run, section, failure.line, failure.statement, failure.message, error);
   else if (failure.message == NULL)
     {

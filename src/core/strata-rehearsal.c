@@ -9,6 +9,7 @@
 
 #include "strata-database-private.h"
 #include "strata-error.h"
+#include "strata-foreign-keys-private.h"
 #include "strata-project.h"
 #include "strata-rehearsal.h"
 #include "strata-revision.h"
@@ -233,17 +234,17 @@ exec_section (sqlite3         *db,
   return FALSE;
 }
 
+/* Rows the section left pointing at nothing that were not so before it: a
+ * live run refuses only those (strata-foreign-keys.c). */
 static guint
-count_violations (sqlite3 *db)
+count_added_violations (Work       *work,
+                        GHashTable *before)
 {
-  sqlite3_stmt *stmt = NULL;
-  guint count = 0;
+  g_autoptr(GHashTable) after = _strata_foreign_keys_count (work->database, NULL);
 
-  if (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL) == SQLITE_OK)
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      count++;
-  sqlite3_finalize (stmt);
-  return count;
+  if (before == NULL || after == NULL)
+    return 0;
+  return _strata_foreign_keys_count_added (before, after);
 }
 
 static gboolean
@@ -289,6 +290,7 @@ apply_step (Work       *work,
   StrataDirection direction = strata_step_get_direction (step);
   gboolean transactional = strata_revision_get_transactional (revision, direction);
   g_autoptr(GPtrArray) version_sql = NULL;
+  g_autoptr(GHashTable) before = NULL;
   g_autofree char *message = NULL;
   guint line = 0;
   guint violations = 0;
@@ -297,6 +299,7 @@ apply_step (Work       *work,
   /* As in a live run, whatever a transaction:false section switched on;
    * a no-op inside the round trip's savepoint, where it is already off. */
   exec_simple (work, "PRAGMA foreign_keys = OFF;");
+  before = _strata_foreign_keys_count (work->database, NULL);
   if (transactional)
     exec_simple (work, "SAVEPOINT strata_section;");
   ok = exec_section (work->db, revision, direction, &line, &message);
@@ -305,7 +308,7 @@ apply_step (Work       *work,
     if (!(ok = exec_simple (work, g_ptr_array_index (version_sql, i))))
       message = g_strdup_printf (_("the version table could not be changed: %s"),
                                  sqlite3_errmsg (work->db));
-  if (ok && (violations = count_violations (work->db)) > 0)
+  if (ok && (violations = count_added_violations (work, before)) > 0)
     ok = FALSE;
   if (transactional && !ok)
     exec_simple (work, "ROLLBACK TO strata_section;");
