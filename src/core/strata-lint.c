@@ -13,11 +13,11 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "strata-autogen-private.h"
 #include "strata-database.h"
 #include "strata-error.h"
 #include "strata-lint.h"
 #include "strata-revision.h"
+#include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql-lexer-private.h"
 #include "strata-sql.h"
@@ -67,6 +67,7 @@ typedef struct
   StrataDatabase  *database;    /* may be NULL */
   GPtrArray       *warnings;
   GPtrArray       *upgrade_tokens; /* for a downgrade: its upgrade's tokens, else NULL */
+  gboolean         guarded;     /* scratch's changes are undone by a savepoint */
 } Section;
 
 static void
@@ -322,7 +323,14 @@ run_statement (Section *section,
       _strata_sql_token_is (tokens, 0, "PRAGMA") || _strata_sql_token_is (tokens, 0, "VACUUM"))
     return;
   if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) == SQLITE_OK)
-    return;
+    {
+      /* INSERT OR ROLLBACK and RAISE(ROLLBACK) end the transaction, and the
+       * savepoint with it: the schema is back at the revision's start, and
+       * a new savepoint keeps it so for what follows. */
+      if (section->guarded && sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "SAVEPOINT strata_lint", NULL, NULL, NULL);
+      return;
+    }
   if (alter_action (tokens, "DROP") != 0)
     warn (section, index, STRATA_LINT_DROP_COLUMN_REFUSED,
           g_strdup_printf (_("SQLite will refuse this DROP COLUMN (a column that is indexed, "
@@ -546,6 +554,41 @@ section_clear (Section *section)
   g_clear_pointer (&section->tokens, g_ptr_array_unref);
 }
 
+/* Both sections of @revision; @scratch (may be NULL) holds the schema the
+ * revision starts from, and is left as it was found. */
+static void
+lint_sections (StrataRevision *revision,
+               StrataDatabase *scratch,
+               StrataDatabase *database,
+               GPtrArray      *warnings)
+{
+  g_autoptr(GPtrArray) upgrade_tokens = NULL;
+  sqlite3 *db = scratch != NULL ? strata_database_get_handle (scratch) : NULL;
+  static const StrataDirection directions[] = { STRATA_DIRECTION_UPGRADE,
+                                                STRATA_DIRECTION_DOWNGRADE };
+
+  if (db != NULL)
+    sqlite3_exec (db, "SAVEPOINT strata_lint", NULL, NULL, NULL);
+  /* The downgrade starts where the upgrade left the scratch schema. */
+  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+    {
+      Section section = { 0 };
+
+      section_init (&section, revision, directions[d]);
+      section.scratch = scratch;
+      section.database = d == 0 ? database : NULL;
+      section.warnings = warnings;
+      section.upgrade_tokens = upgrade_tokens;
+      section.guarded = db != NULL;
+      lint_section (&section);
+      if (d == 0)
+        upgrade_tokens = g_ptr_array_ref (section.tokens);
+      section_clear (&section);
+    }
+  if (db != NULL && !sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK TO strata_lint; RELEASE strata_lint", NULL, NULL, NULL);
+}
+
 GPtrArray *
 strata_lint_revision (StrataRevision       *revision,
                       StrataRevisionGraph  *graph,
@@ -554,10 +597,8 @@ strata_lint_revision (StrataRevision       *revision,
                       GError              **error)
 {
   g_autoptr(GPtrArray) warnings = NULL;
-  g_autoptr(StrataDatabase) scratch = NULL;
-  g_autoptr(GPtrArray) upgrade_tokens = NULL;
-  static const StrataDirection directions[] = { STRATA_DIRECTION_UPGRADE,
-                                                STRATA_DIRECTION_DOWNGRADE };
+  g_autoptr(StrataSchemaReplay) replay = NULL;
+  StrataDatabase *scratch = NULL;
 
   g_return_val_if_fail (STRATA_IS_REVISION (revision), NULL);
   g_return_val_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph), NULL);
@@ -565,25 +606,52 @@ strata_lint_revision (StrataRevision       *revision,
 
   warnings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_warning_free);
   if (graph != NULL &&
-      !(scratch = _strata_autogen_replay (graph, revision, cancellable, error)))
+      !(scratch = _strata_schema_replay_seek (replay = strata_schema_replay_new (graph), revision,
+                                              cancellable, error)))
     return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  lint_sections (revision, scratch, database, warnings);
+  return g_steal_pointer (&warnings);
+}
 
-  /* The downgrade starts where the upgrade left the scratch schema. */
-  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+GPtrArray *
+strata_lint_graph (StrataRevisionGraph    *graph,
+                   StrataLintProgressFunc  progress,
+                   gpointer                user_data,
+                   GCancellable           *cancellable,
+                   GError                **error)
+{
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(StrataSchemaReplay) replay = NULL;
+  GPtrArray *revisions;
+
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), NULL);
+
+  warnings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_warning_free);
+  replay = strata_schema_replay_new (graph);
+  revisions = strata_revision_graph_get_revisions (graph);
+  for (guint i = 0; i < revisions->len; i++)
     {
-      Section section = { 0 };
+      StrataRevision *revision = g_ptr_array_index (revisions, i);
+      g_autoptr(GError) failure = NULL;
+      StrataDatabase *scratch;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      section_init (&section, revision, directions[d]);
-      section.scratch = scratch;
-      section.database = d == 0 ? database : NULL;
-      section.warnings = warnings;
-      section.upgrade_tokens = upgrade_tokens;
-      lint_section (&section);
-      if (d == 0)
-        upgrade_tokens = g_ptr_array_ref (section.tokens);
-      section_clear (&section);
+      /* After an ancestor SQLite refused (its own warning says so), only
+       * the checks on the text run: the schema would be a guess. */
+      scratch = _strata_schema_replay_seek (replay, revision, cancellable, &failure);
+      if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&failure));
+          return NULL;
+        }
+      if (strata_revision_get_file (revision) != NULL)
+        lint_sections (revision, scratch, NULL, warnings);
+      _strata_schema_replay_advance (replay, revision);
+      if (progress != NULL)
+        progress (i + 1, revisions->len, user_data);
     }
   return g_steal_pointer (&warnings);
 }
