@@ -22,6 +22,9 @@ gboolean        _strata_schema_replay_exec    (StrataDatabase      *database,
                                                gboolean             keep_going,
                                                GError             **error);
 
+/* FALSE for a statement the replay skips (rows, transaction control…). */
+gboolean        _strata_schema_replay_changes_schema (const char *statement);
+
 /* The walk: a cursor that moves through the graph's revisions in their
  * order, so that each revision's upgrade is replayed once for the whole
  * graph. The schema after a revision with more than one child (or
@@ -41,5 +44,14 @@ StrataDatabase *_strata_schema_replay_seek    (StrataSchemaReplay  *self,
  * last seek left at @revision's start. */
 void            _strata_schema_replay_advance (StrataSchemaReplay  *self,
                                                StrataRevision      *revision);
+
+/* The same when the caller ran @revision's upgrade on the walk's database
+ * itself and left it with the schema only. With @forget (a statement that
+ * may change the schema failed, perhaps because of rows that a replay would
+ * not have had) the database is dropped, and the next seek replays from the
+ * start. */
+void            _strata_schema_replay_advanced (StrataSchemaReplay *self,
+                                                StrataRevision     *revision,
+                                                gboolean            forget);
 
 G_END_DECLS

@@ -148,13 +148,14 @@ complete_end (const char *p)
 }
 
 /* Statements that change no schema: rows, transaction control (a revision
- * runs in a transaction of its own), and what works on files. */
+ * runs in a transaction of its own), connection settings (the run sets its
+ * own), and what works on files. */
 static gboolean
 is_skipped (const char *p)
 {
   static const char * const words[] = {
     "SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH", "VALUES", "EXPLAIN",
-    "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE",
+    "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA",
     "VACUUM", "ATTACH", "DETACH",
   };
   gsize length = 0;
@@ -165,6 +166,16 @@ is_skipped (const char *p)
     if (strlen (words[i]) == length && g_ascii_strncasecmp (p, words[i], length) == 0)
       return TRUE;
   return FALSE;
+}
+
+gboolean
+_strata_schema_replay_changes_schema (const char *statement)
+{
+  guint line = 0;
+
+  g_return_val_if_fail (statement != NULL, FALSE);
+  statement = skip_blank (statement, &line);
+  return *statement != '\0' && !is_skipped (statement);
 }
 
 /* Runs the statement at @p; *@end is where the next one may start. */
@@ -577,6 +588,22 @@ _strata_schema_replay_seek (StrataSchemaReplay  *self,
   return self->walk;
 }
 
+/* A revision passed no longer needs the schema its parents left. */
+static void
+passed (StrataSchemaReplay *self,
+        gint                position,
+        GArray             *parents)
+{
+  for (guint i = 0; position >= 0 && i < parents->len; i++)
+    {
+      gint parent = g_array_index (parents, gint, i);
+
+      if (self->pending[parent] > 0 && --self->pending[parent] == 0)
+        g_hash_table_remove (self->snapshots, GINT_TO_POINTER (parent + 1));
+    }
+  self->at = position >= 0 ? position : AT_OTHER;
+}
+
 void
 _strata_schema_replay_advance (StrataSchemaReplay *self,
                                StrataRevision     *revision)
@@ -597,15 +624,28 @@ _strata_schema_replay_advance (StrataSchemaReplay *self,
   if (!apply (self->walk, revision, TRUE, &failure) && self->walk_failure == NULL)
     self->walk_failure = g_steal_pointer (&failure);
   g_clear_error (&failure);
-  /* A revision passed no longer needs the schema its parents left. */
-  for (guint i = 0; position >= 0 && i < parents->len; i++)
-    {
-      gint parent = g_array_index (parents, gint, i);
+  passed (self, position, parents);
+}
 
-      if (self->pending[parent] > 0 && --self->pending[parent] == 0)
-        g_hash_table_remove (self->snapshots, GINT_TO_POINTER (parent + 1));
+void
+_strata_schema_replay_advanced (StrataSchemaReplay *self,
+                                StrataRevision     *revision,
+                                gboolean            forget)
+{
+  gint position;
+  g_autoptr(GArray) parents = NULL;
+
+  g_return_if_fail (STRATA_IS_SCHEMA_REPLAY (self));
+
+  position = position_of_id (self, strata_revision_get_id (revision));
+  parents = parents_of (self, revision);
+  passed (self, position, parents);
+  if (forget)
+    {
+      g_clear_object (&self->walk);
+      g_clear_error (&self->walk_failure);
+      self->at = AT_UNKNOWN;
     }
-  self->at = position >= 0 ? position : AT_OTHER;
 }
 
 /* For the editor ------------------------------------------------------------------ */

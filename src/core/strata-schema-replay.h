@@ -17,8 +17,8 @@ G_DECLARE_FINAL_TYPE (StrataSchemaReplay, strata_schema_replay, STRATA, SCHEMA_R
 
 /* Replays revisions' upgrade SQL into in-memory databases, schema only:
  * statements that only read or write rows (SELECT, INSERT, UPDATE, DELETE,
- * REPLACE, WITH …) are skipped, as are transaction control, VACUUM, ATTACH
- * and DETACH. The memory a replay takes is bounded by the schema's size,
+ * REPLACE, WITH …) are skipped, as are transaction control, PRAGMA, VACUUM,
+ * ATTACH and DETACH. The memory a replay takes is bounded by the schema's size,
  * never by the rows the revisions insert.
  *
  * Threads: a replay belongs to whoever made it (the editor that checks as

@@ -262,6 +262,24 @@ test_lint_graph_matches_each (void)
   ct_write_revision (dir, "f0000006", "c0000005", "after the merge",
                      "CREATE TABLE part (id INTEGER PRIMARY KEY);\n"          /* 8: exists */
                      "SELECT nothing FROM stock;\n", "");                     /* 9 */
+  /* Rows count within their revision, and are gone after it: after a
+   * rename, and in a WITHOUT ROWID table that the update hook does not see. */
+  ct_write_revision (dir, "g0000006", "d0000003", "duplicates",
+                     "INSERT INTO note (body) VALUES ('x'), ('x');\n"
+                     "CREATE UNIQUE INDEX ux_note ON note (body);\n", "");    /* 9: duplicates */
+  ct_write_revision (dir, "g0000007", "g0000006", "unique",
+                     "CREATE UNIQUE INDEX ux_note_body ON note (body);\n"
+                     "CREATE TABLE kv (k TEXT PRIMARY KEY, v) WITHOUT ROWID;\n"
+                     "INSERT INTO kv VALUES ('a', 1);\n"
+                     "INSERT INTO note (id, body) VALUES (1, 'y');\n"
+                     "ALTER TABLE note RENAME TO memo;\n", "");
+  ct_write_revision (dir, "g0000008", "g0000007", "rows again",
+                     "INSERT INTO memo (id, body) VALUES (1, 'z');\n"
+                     "INSERT INTO kv VALUES ('a', 2);\n", "");
+  ct_write_revision (dir, "g0000009", "g0000008", "rows once more",
+                     "INSERT INTO memo (id, body) VALUES (1, 'w');\n", "");
+  ct_write_revision (dir, "g0000010", "g0000009", "and again",
+                     "INSERT INTO memo (id, body) VALUES (1, 'v');\n", "");
   project = ct_open_project (dir);
   graph = strata_project_load_graph (project, NULL, &error);
   g_assert_no_error (error);
@@ -295,6 +313,11 @@ test_lint_graph_matches_each (void)
   g_assert_null (strstr (walked_text, "versions/e0000005.sql:9:"));
   g_assert_nonnull (strstr (walked_text, "versions/f0000006.sql:8: warning: SQLite refuses"));
   g_assert_nonnull (strstr (walked_text, "versions/f0000006.sql:9: warning: SQLite refuses"));
+  g_assert_nonnull (strstr (walked_text, "versions/g0000006.sql:9: warning: SQLite refuses"));
+  g_assert_null (strstr (walked_text, "versions/g0000007.sql"));
+  g_assert_null (strstr (walked_text, "versions/g0000008.sql"));
+  g_assert_null (strstr (walked_text, "versions/g0000009.sql"));
+  g_assert_null (strstr (walked_text, "versions/g0000010.sql"));
   ct_remove_tree (dir);
 }
 
