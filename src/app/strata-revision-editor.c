@@ -19,6 +19,9 @@ struct _StrataRevisionEditor
   GtkWidget                  parent_instance;
 
   StrataRevisionGraph       *graph;
+  /* The schema of the revision's ancestors, kept between checks; ours
+   * alone, shared with the checks' workers (strata-schema-replay.h). */
+  StrataSchemaReplay        *replay;
   StrataRevision            *revision;
   StrataRevision            *loaded;       /* the copy the fields were filled from */
   GCancellable              *check_cancellable;
@@ -510,7 +513,7 @@ start_check (StrataRevisionEditor *self)
   parents = split_list (gtk_editable_get_text (GTK_EDITABLE (self->revises_entry)));
   upgrade = dup_buffer_text (self, STRATA_DIRECTION_UPGRADE);
   downgrade = dup_buffer_text (self, STRATA_DIRECTION_DOWNGRADE);
-  strata_sql_check_async (self->graph, (const char * const *)parents, upgrade, downgrade,
+  strata_sql_check_async (self->replay, (const char * const *)parents, upgrade, downgrade,
                           self->check_cancellable, check_cb, g_object_ref (self));
 
   /* An older check is cancelled, so the one that answers checked this text. */
@@ -631,6 +634,7 @@ strata_revision_editor_dispose (GObject *object)
   g_clear_object (&self->lint_cancellable);
   g_clear_object (&self->database_file);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_object (&self->replay);
   g_clear_object (&self->graph);
   g_clear_object (&self->revision);
   g_clear_object (&self->loaded);
@@ -826,7 +830,11 @@ strata_revision_editor_set_revision (StrataRevisionEditor *self,
   g_return_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph));
   g_return_if_fail (!revision || STRATA_IS_REVISION (revision));
 
-  g_set_object (&self->graph, graph);
+  if (g_set_object (&self->graph, graph))
+    {
+      g_clear_object (&self->replay);
+      self->replay = graph != NULL ? strata_schema_replay_new (graph) : NULL;
+    }
   if (revision != NULL && self->loaded != NULL && !self->modified && same_content (self, revision))
     {
       /* Reloaded from disk unchanged (our own save, say): keep cursor and undo. */

@@ -17,6 +17,7 @@
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql.h"
 
@@ -379,8 +380,8 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
            !strata_revision_graph_is_ancestor (graph, revision, until)))
         continue;
       if (sql != NULL &&
-          !exec_script (database, sql, strata_revision_get_display_path (revision), MAX (line, 1),
-                        error))
+          !_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
+                                       line, FALSE, error))
         return NULL;
     }
   return g_steal_pointer (&database);

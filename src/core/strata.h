@@ -17,6 +17,7 @@
 #include "strata-sql.h"
 #include "strata-sql-check.h"
 #include "strata-schema.h"
+#include "strata-schema-replay.h"
 #include "strata-table-model.h"
 #include "strata-schema-snapshot.h"
 #include "strata-autogen.h"
