@@ -27,6 +27,7 @@ struct _StrataWindow
   StrataAutogen        *autogen;      /* New Revision from Schema in progress */
   GFileMonitor         *monitor;
   char                 *select_after_reload; /* a revision just created */
+  GError               *load_error;   /* why the project on disk does not load */
   guint                 reload_source;
   guint                 reload_serial;
   guint                 n_reloads;    /* completed reloads, for tests */
@@ -39,6 +40,9 @@ struct _StrataWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   StrataStartPage      *start_page;
+  AdwStatusPage        *error_page;
+  GtkLabel             *error_location;
+  GtkLabel             *error_message;
   GtkPaned             *paned;
   GtkLabel             *heads_label;
   StrataTimeline       *timeline;
@@ -83,6 +87,8 @@ void     _strata_window_rehearse           (StrataWindow      *self);
 void     _strata_window_show_backups       (StrataWindow      *self);
 /* The downgrade target that undoes the newest applied revision only. */
 char    *_strata_window_dup_one_step_target (StrataWindow     *self);
+/* The reason the project on disk does not load, or NULL when it does. */
+const GError *_strata_window_get_load_error (StrataWindow    *self);
 /* For tests: completed reloads, and whether a run is in progress. */
 guint    _strata_window_get_n_reloads      (StrataWindow      *self);
 gboolean _strata_window_get_busy           (StrataWindow      *self);

@@ -120,6 +120,104 @@ update_heads_label (StrataWindow *self)
   gtk_label_set_text (self->heads_label, text);
 }
 
+/* Load errors */
+
+/* The core's messages start with the file, and with the line when the parser
+ * knows it: "versions/a.sql:4: …" or "versions/a.sql: Revises names “b”, …". */
+static gboolean
+split_location (const char  *message,
+                char       **file,
+                guint       *line,
+                char       **rest)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *number = NULL;
+
+  regex = g_regex_new ("^([^\\n]+?\\.(?:sql|ini))(?::(\\d+))?: (.+)$", G_REGEX_DOTALL, 0, NULL);
+  if (!g_regex_match (regex, message, 0, &match))
+    return FALSE;
+  *file = g_match_info_fetch (match, 1);
+  number = g_match_info_fetch (match, 2);
+  *line = number != NULL && number[0] ? (guint)g_ascii_strtoull (number, NULL, 10) : 0;
+  *rest = g_match_info_fetch (match, 3);
+  return TRUE;
+}
+
+/* Without a line, the message names what is wrong in quotes (a Revises
+ * naming a revision that is gone): the header line naming it is the one to
+ * fix. */
+static guint
+find_line_naming (GFile      *file,
+                  const char *rest)
+{
+  const char *open = strstr (rest, "“");
+  const char *close = open != NULL ? strstr (open, "”") : NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (close == NULL)
+    return 0;
+  name = g_strndup (open + strlen ("“"), close - open - strlen ("“"));
+  if (name[0] == '\0' || !g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL))
+    return 0;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "--") && strstr (lines[i], name) != NULL)
+      return i + 1;
+  return 0;
+}
+
+/* A project that no longer loads is shown as such, in place of a timeline
+ * that would be stale: nothing can run until it loads again. */
+static void
+show_load_error (StrataWindow *self,
+                 const GError *error)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *location = NULL;
+  guint line = 0;
+
+  g_clear_error (&self->load_error);
+  self->load_error = g_error_copy (error);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->status);
+
+  if (split_location (error->message, &file, &line, &rest))
+    {
+      g_autoptr(GFile) path = g_file_resolve_relative_path (strata_project_get_directory (self->project),
+                                                           file);
+
+      if (line == 0)
+        line = find_line_naming (path, rest);
+      /* Translators: where a project fails to load: a file, and a line of it */
+      location = line > 0 ? g_strdup_printf (_("%s, line %u"), file, line) : g_strdup (file);
+    }
+  gtk_label_set_text (self->error_location, location ? location : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_location), location != NULL);
+  gtk_label_set_text (self->error_message, rest ? rest : error->message);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  _strata_window_update_actions (self);
+}
+
+static void
+clear_load_error (StrataWindow *self)
+{
+  if (self->load_error == NULL)
+    return;
+  g_clear_error (&self->load_error);
+  gtk_stack_set_visible_child_name (self->main_stack, "project");
+}
+
+const GError *
+_strata_window_get_load_error (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+  return self->load_error;
+}
+
 /* Loading */
 
 typedef struct
@@ -208,6 +306,7 @@ read_status_cb (GObject      *object,
       status = strata_status_new_empty ();
     }
   self->loading = FALSE;
+  clear_load_error (self);
   apply_status (self, reload->graph, status);
   self->n_reloads++;
 }
@@ -227,12 +326,9 @@ load_graph_cb (GObject      *object,
     return;
   if (reload->graph == NULL)
     {
-      /* A file being written by another editor may not parse yet: say so
-       * and keep showing what was there. */
       self->loading = FALSE;
-      strata_window_toast (self, error->message);
+      show_load_error (self, error);
       self->n_reloads++;
-      _strata_window_update_actions (self);
       return;
     }
   project = reload->project;
@@ -370,6 +466,7 @@ set_project (StrataWindow  *self,
   g_set_object (&self->project, project);
   g_clear_object (&self->graph);
   g_clear_object (&self->status);
+  g_clear_error (&self->load_error);
   self->n_reloads = 0;
   remember_project (self, strata_project_get_directory (project));
   strata_timeline_set_graph (self->timeline, NULL, NULL);
@@ -761,6 +858,7 @@ strata_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->select_after_reload, g_free);
+  g_clear_error (&self->load_error);
 
   G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
 }
@@ -782,6 +880,9 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, start_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_location);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_message);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, heads_label);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline);
