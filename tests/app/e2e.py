@@ -104,6 +104,25 @@ def find_window_with(app, name):
     return None
 
 
+def find_response(root, name):
+    """A dialog's response button @name: a push button beside a Cancel button.
+    GTK 4.8 names a button with a mnemonic "_Label Label"."""
+    def named(node, text):
+        return (node.get_name() or '').split(' ')[-1] == text
+
+    for node in walk(root):
+        try:
+            if node.get_role_name() != 'push button' or not named(node, name):
+                continue
+            parent = node.get_parent()
+            siblings = [parent.get_child_at_index(i) for i in range(parent.get_child_count())]
+            if any(s is not None and named(s, 'Cancel') for s in siblings):
+                return node
+        except Exception:
+            continue
+    return None
+
+
 def press(key, modifiers=0):
     """Types @key (a keysym name's character or keysym number) with @modifiers held."""
     if modifiers:
@@ -223,7 +242,7 @@ def main():
             dialog = wait_for('the question', lambda: find_window_with(app, question))
         tap('downgrade asks first', heads(database) == [HEAD])
         screenshot('downgrade-question')
-        click(wait_for('the answer', lambda: find(dialog, role='push button', name='Downgrade')))
+        click(wait_for('the answer', lambda: find_response(dialog, 'Downgrade')))
         wait_for('the downgrade', lambda: heads(database) == MERGE_PARENTS)
         tap('downgrade one step', heads(database) == MERGE_PARENTS)
         wait_for('the timeline to show two current heads',
