@@ -151,10 +151,11 @@ run_cb (GObject      *object,
 }
 
 static void
-step_finished_cb (StrataWindow *self)
+step_finished_cb (StrataWindow *self,
+                  StrataStep   *step)
 {
-  /* Each committed step shows on the timeline at once. */
-  _strata_window_refresh_status (self);
+  /* Each committed step shows on the timeline. */
+  _strata_window_follow_step (self, step);
 }
 
 static void

@@ -21,6 +21,7 @@ struct _StrataWindow
   GCancellable         *migration_cancellable;
   GSettings            *settings;
   StrataProject        *project;
+  StrataRevisionGraph  *disk_graph;   /* as the versions folder has it */
   StrataRevisionGraph  *graph;        /* with revisions missing on disk */
   StrataStatus         *status;
   StrataMigration      *migration;    /* the run in progress */
@@ -29,6 +30,8 @@ struct _StrataWindow
   char                 *select_after_reload; /* a revision just created */
   GError               *load_error;   /* why the project on disk does not load */
   guint                 reload_source;
+  guint                 follow_source;
+  char                **run_heads;    /* the heads the run's last step left */
   guint                 reload_serial;
   guint                 n_reloads;    /* completed reloads, for tests */
   guint                 n_restores;   /* completed restores, for tests */
@@ -62,7 +65,9 @@ void     _strata_window_class_actions_init (StrataWindowClass *klass);
 void     _strata_window_update_actions     (StrataWindow      *self);
 /* Reads the graph and the database's status again, then updates every view. */
 void     _strata_window_reload             (StrataWindow      *self);
-void     _strata_window_refresh_status     (StrataWindow      *self);
+/* Shows the states a run's step left, without reading the database. */
+void     _strata_window_follow_step        (StrataWindow      *self,
+                                            StrataStep        *step);
 AdwMessageDialog *_strata_window_new_dialog (StrataWindow      *self,
                                              const char        *heading,
                                              const char        *body);

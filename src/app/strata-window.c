@@ -7,10 +7,13 @@
 #include <glib/gi18n.h>
 
 #include "strata-application.h"
+#include "strata-timeline-item.h"
 #include "strata-window-private.h"
 
 /* Several files land at once in a git pull: reload once they have. */
 #define RELOAD_DELAY_MS 300
+/* How far the timeline may lag behind the steps of a run. */
+#define FOLLOW_DELAY_MS 100
 
 G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -100,12 +103,13 @@ update_title (StrataWindow *self)
 }
 
 static void
-update_heads_label (StrataWindow *self)
+set_heads_label (StrataWindow       *self,
+                 const char * const *heads,
+                 gboolean            database_exists)
 {
-  const char * const *heads = self->status ? strata_status_get_heads (self->status) : NULL;
   g_autofree char *text = NULL;
 
-  if (self->status == NULL || !strata_status_get_database_exists (self->status))
+  if (!database_exists)
     text = g_strdup (_("No database yet"));
   else if (heads == NULL || heads[0] == NULL)
     text = g_strdup (_("Database at base"));
@@ -118,6 +122,13 @@ update_heads_label (StrataWindow *self)
                     : g_strdup_printf (ngettext ("Database at %u head", "Database at %u heads", n), n);
     }
   gtk_label_set_text (self->heads_label, text);
+}
+
+static void
+update_heads_label (StrataWindow *self)
+{
+  set_heads_label (self, self->status ? strata_status_get_heads (self->status) : NULL,
+                   self->status != NULL && strata_status_get_database_exists (self->status));
 }
 
 /* Load errors */
@@ -182,6 +193,7 @@ show_load_error (StrataWindow *self,
 
   g_clear_error (&self->load_error);
   self->load_error = g_error_copy (error);
+  g_clear_object (&self->disk_graph);
   g_clear_object (&self->graph);
   g_clear_object (&self->status);
 
@@ -220,12 +232,19 @@ _strata_window_get_load_error (StrataWindow *self)
 
 /* Loading */
 
+/* A reload: the folder, then the database; what the worker reads and builds
+ * off the main thread. */
 typedef struct
 {
   StrataWindow        *self;
   StrataProject       *project;
-  StrataRevisionGraph *graph;
+  StrataRevisionGraph *graph;          /* as loaded from the folder */
   guint                serial;
+  StrataStatus        *status;
+  StrataRevisionGraph *complete;       /* with revisions missing on disk */
+  GPtrArray           *items;          /* StrataTimelineItem, newest first */
+  char                *status_error;
+  char                *complete_error;
 } Reload;
 
 static void
@@ -234,10 +253,26 @@ reload_free (Reload *reload)
   g_clear_object (&reload->self);
   g_clear_object (&reload->project);
   g_clear_object (&reload->graph);
+  g_clear_object (&reload->status);
+  g_clear_object (&reload->complete);
+  g_clear_pointer (&reload->items, g_ptr_array_unref);
+  g_free (reload->status_error);
+  g_free (reload->complete_error);
   g_free (reload);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reload, reload_free)
+
+static Reload *
+reload_new (StrataWindow *self)
+{
+  Reload *reload = g_new0 (Reload, 1);
+
+  reload->self = g_object_ref (self);
+  reload->project = g_object_ref (self->project);
+  reload->serial = ++self->reload_serial;
+  return reload;
+}
 
 static gboolean
 reload_is_current (Reload *reload)
@@ -256,25 +291,57 @@ show_revision (StrataWindow *self)
   strata_revision_editor_set_revision (self->editor, self->graph, revision);
 }
 
+/* Everything here is read, never written, by the main thread meanwhile: the
+ * graph, once loaded, is shared by threads; the status and items are new. */
 static void
-apply_status (StrataWindow        *self,
-              StrataRevisionGraph *graph,
-              StrataStatus        *status)
+read_status_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
 {
-  g_autoptr(StrataRevisionGraph) complete = NULL;
+  Reload *reload = task_data;
   g_autoptr(GError) error = NULL;
 
+  reload->status = strata_project_read_status (reload->project, cancellable, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (reload->status == NULL)
+    {
+      /* The timeline still shows the revisions, without states. */
+      reload->status_error = g_strdup (error->message);
+      g_clear_error (&error);
+      reload->status = strata_status_new_empty ();
+    }
   /* Revisions the database holds but the folder lacks (a git branch switch)
    * are shown too, so they can be downgraded. */
-  complete = strata_status_complete_graph (status, graph, &error);
-  if (complete == NULL)
+  reload->complete = strata_status_complete_graph (reload->status, reload->graph, &error);
+  if (reload->complete == NULL)
     {
-      strata_window_toast (self, error->message);
-      complete = g_object_ref (graph);
+      reload->complete_error = g_strdup (error->message);
+      reload->complete = g_object_ref (reload->graph);
     }
-  g_set_object (&self->graph, complete);
-  g_set_object (&self->status, status);
-  strata_timeline_set_graph (self->timeline, self->graph, self->status);
+  reload->items = strata_timeline_item_build_all (reload->complete, reload->status);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+apply_status (StrataWindow *self,
+              Reload       *reload)
+{
+  StrataRevision *edited = strata_revision_editor_get_revision (self->editor);
+  gboolean replaced;
+
+  if (reload->status_error != NULL)
+    strata_window_toast (self, reload->status_error);
+  if (reload->complete_error != NULL)
+    strata_window_toast (self, reload->complete_error);
+  g_set_object (&self->disk_graph, reload->graph);
+  g_set_object (&self->graph, reload->complete);
+  g_set_object (&self->status, reload->status);
+  replaced = strata_timeline_set_items (self->timeline, reload->items);
   if (self->select_after_reload != NULL &&
       strata_timeline_select (self->timeline, self->select_after_reload))
     g_clear_pointer (&self->select_after_reload, g_free);
@@ -282,7 +349,9 @@ apply_status (StrataWindow        *self,
   if (strata_timeline_get_selected_revision (self->timeline) == NULL && self->n_reloads == 0)
     strata_timeline_select_first (self->timeline);
   update_heads_label (self);
-  show_revision (self);
+  /* Files read again unchanged: the editor keeps what it shows, cursor and all. */
+  if (replaced || strata_timeline_get_selected_revision (self->timeline) != edited)
+    show_revision (self);
   _strata_window_update_actions (self);
 }
 
@@ -291,24 +360,27 @@ read_status_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(Reload) reload = user_data;
-  g_autoptr(StrataStatus) status = NULL;
+  StrataWindow *self = STRATA_WINDOW (object);
+  Reload *reload = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  StrataWindow *self = reload->self;
 
-  status = strata_project_read_status_finish (STRATA_PROJECT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !reload_is_current (reload))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || !reload_is_current (reload))
     return;
-  if (status == NULL)
-    {
-      /* The timeline still shows the revisions, without states. */
-      strata_window_toast (self, error->message);
-      status = strata_status_new_empty ();
-    }
   self->loading = FALSE;
   clear_load_error (self);
-  apply_status (self, reload->graph, status);
+  apply_status (self, reload);
   self->n_reloads++;
+}
+
+static void
+read_status (StrataWindow *self,
+             Reload       *reload)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, read_status_cb, NULL);
+
+  g_task_set_source_tag (task, read_status);
+  g_task_set_task_data (task, reload, (GDestroyNotify)reload_free);
+  g_task_run_in_thread (task, read_status_worker);
 }
 
 static void
@@ -319,7 +391,6 @@ load_graph_cb (GObject      *object,
   g_autoptr(Reload) reload = user_data;
   g_autoptr(GError) error = NULL;
   StrataWindow *self = reload->self;
-  StrataProject *project;
 
   reload->graph = strata_project_load_graph_finish (STRATA_PROJECT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !reload_is_current (reload))
@@ -331,9 +402,7 @@ load_graph_cb (GObject      *object,
       self->n_reloads++;
       return;
     }
-  project = reload->project;
-  strata_project_read_status_async (project, self->cancellable, read_status_cb,
-                                    g_steal_pointer (&reload));
+  read_status (self, g_steal_pointer (&reload));
 }
 
 void
@@ -347,44 +416,52 @@ _strata_window_reload (StrataWindow *self)
     return;
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
-  reload = g_new0 (Reload, 1);
-  reload->self = g_object_ref (self);
-  reload->project = g_object_ref (self->project);
-  reload->serial = ++self->reload_serial;
+  /* What the database says now supersedes the heads a run reported. */
+  g_clear_handle_id (&self->follow_source, g_source_remove);
+  reload = reload_new (self);
   self->loading = TRUE;
   strata_project_load_graph_async (self->project, self->cancellable, load_graph_cb, reload);
 }
 
-static void
-refresh_status_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Reload) reload = user_data;
-  g_autoptr(StrataStatus) status = NULL;
-  g_autoptr(GError) error = NULL;
+/* Following a run */
 
-  status = strata_project_read_status_finish (STRATA_PROJECT (object), result, &error);
-  if (status == NULL || !reload_is_current (reload) || reload->self->graph == NULL)
+static void
+follow_heads (StrataWindow *self)
+{
+  const char * const *heads = (const char * const *)self->run_heads;
+
+  if (self->graph == NULL || heads == NULL)
     return;
-  apply_status (reload->self, reload->self->graph, status);
+  strata_timeline_set_heads (self->timeline, self->graph, heads);
+  set_heads_label (self, heads, TRUE);
 }
 
-/* After a step commits, only the states change: the graph stays. */
-void
-_strata_window_refresh_status (StrataWindow *self)
+static gboolean
+follow_timeout_cb (gpointer data)
 {
-  Reload *reload;
+  StrataWindow *self = data;
 
+  self->follow_source = 0;
+  follow_heads (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The timeline follows a run from the heads each step reports, not from the
+ * database: reading it after every step competed with the run for its lock
+ * and rebuilt a thousand rows per step. The states are worked out from the
+ * graph in memory, a few times a second; the reload after the run reads
+ * the database's own word. */
+void
+_strata_window_follow_step (StrataWindow *self,
+                            StrataStep   *step)
+{
   g_assert (STRATA_IS_WINDOW (self));
+  g_assert (STRATA_IS_STEP (step));
 
-  if (self->project == NULL)
-    return;
-  reload = g_new0 (Reload, 1);
-  reload->self = g_object_ref (self);
-  reload->project = g_object_ref (self->project);
-  reload->serial = self->reload_serial;
-  strata_project_read_status_async (self->project, self->cancellable, refresh_status_cb, reload);
+  g_strfreev (self->run_heads);
+  self->run_heads = g_strdupv ((GStrv)strata_step_get_to_heads (step));
+  if (self->follow_source == 0)
+    self->follow_source = g_timeout_add (FOLLOW_DELAY_MS, follow_timeout_cb, self);
 }
 
 static gboolean
@@ -464,6 +541,7 @@ set_project (StrataWindow  *self,
   const char * const *warnings = strata_project_get_warnings (project);
 
   g_set_object (&self->project, project);
+  g_clear_object (&self->disk_graph);
   g_clear_object (&self->graph);
   g_clear_object (&self->status);
   g_clear_error (&self->load_error);
@@ -836,6 +914,7 @@ strata_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->follow_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -844,6 +923,7 @@ strata_window_dispose (GObject *object)
   g_clear_object (&self->autogen);
   g_clear_object (&self->migration_cancellable);
   g_clear_object (&self->project);
+  g_clear_object (&self->disk_graph);
   g_clear_object (&self->graph);
   g_clear_object (&self->status);
   g_clear_object (&self->settings);
@@ -859,6 +939,7 @@ strata_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->select_after_reload, g_free);
   g_clear_error (&self->load_error);
+  g_clear_pointer (&self->run_heads, g_strfreev);
 
   G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
 }
