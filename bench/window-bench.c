@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "strata-test-util.h"
 #include "strata-window-private.h"
@@ -24,20 +25,45 @@ static char *cli;
 
 /* Main-loop probe */
 
+/* Two figures per gap between ticks: wall clock, and the main thread's own
+ * CPU time. On a busy machine the first includes waiting to be scheduled;
+ * the second is the work the main loop did in one go. */
 typedef struct
 {
   gint64 last;
   gint64 max;
+  gint64 last_cpu;
+  gint64 max_cpu;
 } Probe;
+
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
+
+static void
+probe_start (Probe *probe)
+{
+  probe->last = g_get_monotonic_time ();
+  probe->last_cpu = thread_cpu_time ();
+  probe->max = probe->max_cpu = 0;
+}
 
 static gboolean
 probe_cb (gpointer data)
 {
   Probe *probe = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_time ();
 
   probe->max = MAX (probe->max, now - probe->last);
+  probe->max_cpu = MAX (probe->max_cpu, cpu - probe->last_cpu);
   probe->last = now;
+  probe->last_cpu = cpu;
   return G_SOURCE_CONTINUE;
 }
 
@@ -168,15 +194,15 @@ bench_open (void)
 
 /* Latency */
 
-static double
-max_stall_idle (StrataWindow *window)
+static void
+max_stall_idle (Probe *probe)
 {
-  Probe probe = { g_get_monotonic_time (), 0 };
-  guint source = g_timeout_add (5, probe_cb, &probe);
+  guint source;
 
+  probe_start (probe);
+  source = g_timeout_add (5, probe_cb, probe);
   spin (2000);
   g_source_remove (source);
-  return probe.max / 1000.0;
 }
 
 static void
@@ -184,15 +210,18 @@ bench_latency (void)
 {
   g_autofree char *dir = strata_test_make_linear_project (upgrade_revisions, NULL);
   StrataWindow *window = open_window (dir);
-  Probe probe = { 0 };
-  double baseline, run_seconds;
+  Probe probe = { 0 }, baseline = { 0 };
+  double run_seconds;
   gint64 start;
   guint source;
 
   wait_until (loaded, window);
-  baseline = max_stall_idle (window);
+  /* What the window does once open (the editor's check, say) settles first. */
+  spin (3000);
+  max_stall_idle (&baseline);
 
-  probe.last = start = g_get_monotonic_time ();
+  probe_start (&probe);
+  start = g_get_monotonic_time ();
   source = g_timeout_add (5, probe_cb, &probe);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.upgrade", NULL);
   wait_until (idle, window);
@@ -200,10 +229,11 @@ bench_latency (void)
   spin (2000);
   g_source_remove (source);
 
-  g_print ("upgrade %d revisions in %.1f s: longest main-loop stall %.1f ms during and after, "
-           "%.1f ms idle: %.1fx   (goal: <= 50 ms)\n",
-           upgrade_revisions, run_seconds, probe.max / 1000.0, baseline,
-           probe.max / 1000.0 / MAX (baseline, 0.001));
+  g_print ("upgrade %d revisions in %.1f s, and 2 s after: longest main-loop stall %.1f ms "
+           "(idle window: %.1f ms), of which main-thread CPU %.1f ms (idle: %.1f ms)"
+           "   (goal: <= 50 ms)\n",
+           upgrade_revisions, run_seconds, probe.max / 1000.0, baseline.max / 1000.0,
+           probe.max_cpu / 1000.0, baseline.max_cpu / 1000.0);
   strata_test_destroy_window (GTK_WINDOW (window));
   strata_test_remove_tree (dir);
 }

@@ -82,6 +82,9 @@ update_labels (StrataTimelineRow *self,
     {
       GtkWidget *label = gtk_label_new (labels[i]);
 
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+      gtk_widget_set_tooltip_text (label, labels[i]);
       gtk_widget_add_css_class (label, "branch-label");
       gtk_widget_add_css_class (label, "caption");
       gtk_box_append (self->labels, label);

@@ -31,6 +31,7 @@ struct _StrataWindow
   GError               *load_error;   /* why the project on disk does not load */
   guint                 reload_source;
   guint                 follow_source;
+  guint                 back_source;
   char                **run_heads;    /* the heads the run's last step left */
   guint                 reload_serial;
   guint                 n_reloads;    /* completed reloads, for tests */
@@ -46,7 +47,9 @@ struct _StrataWindow
   AdwStatusPage        *error_page;
   GtkLabel             *error_location;
   GtkLabel             *error_message;
-  GtkPaned             *paned;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *back_button;
   GtkLabel             *heads_label;
   StrataTimeline       *timeline;
   AdwViewStack         *view_stack;
@@ -57,6 +60,8 @@ struct _StrataWindow
   GtkProgressBar       *progress_bar;
   AdwSplitButton       *upgrade_button;
   AdwSplitButton       *downgrade_button;
+  GtkWidget            *upgrade_icon_button;
+  GtkWidget            *downgrade_icon_button;
   GtkWidget            *save_button;
   GtkWidget            *preview_button;
 };
@@ -92,6 +97,8 @@ void     _strata_window_rehearse           (StrataWindow      *self);
 void     _strata_window_show_backups       (StrataWindow      *self);
 /* The downgrade target that undoes the newest applied revision only. */
 char    *_strata_window_dup_one_step_target (StrataWindow     *self);
+/* In a narrow window, shows the views in place of the timeline. */
+void     _strata_window_show_content       (StrataWindow      *self);
 /* The reason the project on disk does not load, or NULL when it does. */
 const GError *_strata_window_get_load_error (StrataWindow    *self);
 /* For tests: completed reloads, and whether a run is in progress. */

@@ -12,6 +12,9 @@
 
 /* Several files land at once in a git pull: reload once they have. */
 #define RELOAD_DELAY_MS 300
+/* The timeline's width beside the views: the "sidebar-width" setting, within these. */
+#define SIDEBAR_MIN 260
+#define SIDEBAR_MAX 340
 /* How far the timeline may lag behind the steps of a run. */
 #define FOLLOW_DELAY_MS 100
 
@@ -80,6 +83,8 @@ update_title (StrataWindow *self)
   /* The start page has nothing to upgrade or save. */
   gtk_widget_set_visible (GTK_WIDGET (self->upgrade_button), self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->downgrade_button), self->project != NULL);
+  gtk_widget_set_visible (self->upgrade_icon_button, self->project != NULL);
+  gtk_widget_set_visible (self->downgrade_icon_button, self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->save_button), self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->preview_button), self->project != NULL);
   if (self->project == NULL)
@@ -814,6 +819,10 @@ selection_changed_cb (StrataWindow *self)
     }
   if (selected != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, "revision");
+  /* A revision picked in a narrow window opens in place of the timeline;
+   * the one a project opens on leaves the timeline in sight. */
+  if (selected != NULL && edited != NULL)
+    _strata_window_show_content (self);
   confirm_unsaved (self, select_after_confirm, reselect_edited, NULL, NULL);
 }
 
@@ -822,6 +831,46 @@ editor_modified_cb (StrataWindow *self)
 {
   update_title (self);
   _strata_window_update_actions (self);
+}
+
+/* Narrow windows: the timeline and the views one at a time */
+
+static gboolean
+update_back_button_cb (gpointer data)
+{
+  StrataWindow *self = data;
+  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
+  const char *child = adw_leaflet_get_visible_child_name (self->leaflet);
+
+  self->back_source = 0;
+  gtk_widget_set_visible (self->back_button,
+                          g_strcmp0 (page, "project") == 0 &&
+                          adw_leaflet_get_folded (self->leaflet) &&
+                          g_strcmp0 (child, "content") == 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds while the window is being laid out: the header bar
+ * changes after that, not during it. */
+static void
+update_back_button (StrataWindow *self)
+{
+  if (self->back_source == 0)
+    self->back_source = g_idle_add (update_back_button_cb, self);
+}
+
+static void
+back_clicked_cb (StrataWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+void
+_strata_window_show_content (StrataWindow *self)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
 }
 
 /* Drag and drop, start page, inspector */
@@ -886,8 +935,6 @@ save_window_state (StrataWindow *self)
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
-  g_settings_set_int (self->settings, "sidebar-width",
-                      CLAMP (gtk_paned_get_position (self->paned), 200, 800));
 }
 
 static gboolean
@@ -915,6 +962,7 @@ strata_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->follow_source, g_source_remove);
+  g_clear_handle_id (&self->back_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -964,7 +1012,11 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_location);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_message);
-  gtk_widget_class_bind_template_child (widget_class, StrataWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_icon_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_icon_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, heads_label);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, view_stack);
@@ -978,6 +1030,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, preview_button);
   gtk_widget_class_bind_template_callback (widget_class, start_page_open_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, inspector_toast_cb);
 
   _strata_window_class_actions_init (klass);
@@ -998,7 +1051,7 @@ restore_window_state (StrataWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+
   strata_start_page_set_recent (self->start_page, (const char * const *)recent);
 }
 
@@ -1022,9 +1075,20 @@ strata_window_init (StrataWindow *self)
                            G_CALLBACK (inspector_schema_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify::modified",
                            G_CALLBACK (editor_modified_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded",
+                           G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::visible-child",
+                           G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_stack, "notify::visible-child-name",
+                           G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
 
   restore_window_state (self);
   gtk_stack_set_visible_child_name (self->main_stack, "start");
+  /* The timeline keeps its width beside the views, up to what still folds
+   * into a window 360 pixels wide. */
+  gtk_widget_set_size_request (self->sidebar,
+                               CLAMP (g_settings_get_int (self->settings, "sidebar-width"),
+                                      SIDEBAR_MIN, SIDEBAR_MAX), -1);
   update_title (self);
   _strata_window_update_actions (self);
 }
