@@ -410,6 +410,7 @@ show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack,
                                          g_str_equal (action_name, "win.show-database") ?
                                          "database" : "revision");
+  _strata_window_show_content (self);
 }
 
 void

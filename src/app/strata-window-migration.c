@@ -9,16 +9,15 @@
 #include "strata-sql-preview.h"
 #include "strata-window-private.h"
 
+/* No graph is handed over: each run and preview loads the project from disk
+ * again, so a file moved or deleted since the window last loaded stops it
+ * rather than being applied from memory. */
 static StrataMigration *
 make_migration (StrataWindow    *self,
                 StrataDirection  direction,
                 const char      *target)
 {
-  StrataMigration *migration = strata_migration_new (self->project, direction, target);
-
-  if (self->graph != NULL)
-    strata_migration_set_graph (migration, self->graph);
-  return migration;
+  return strata_migration_new (self->project, direction, target);
 }
 
 static const char *
@@ -146,15 +145,17 @@ run_cb (GObject      *object,
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
   _strata_window_update_actions (self);
-  _strata_window_refresh_status (self);
+  /* A run that found the project changed on disk shows why. */
+  _strata_window_reload (self);
   strata_inspector_reload (self->inspector);
 }
 
 static void
-step_finished_cb (StrataWindow *self)
+step_finished_cb (StrataWindow *self,
+                  StrataStep   *step)
 {
-  /* Each committed step shows on the timeline at once. */
-  _strata_window_refresh_status (self);
+  /* Each committed step shows on the timeline. */
+  _strata_window_follow_step (self, step);
 }
 
 static void
@@ -258,6 +259,42 @@ ask_about_drops (StrataWindow        *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Every downgrade asks, destructive or not: it undoes work, and a shortcut
+ * pressed by mistake must not be enough. */
+static void
+ask_about_downgrade (StrataWindow        *self,
+                     StrataMigrationPlan *plan)
+{
+  GPtrArray *steps = strata_migration_plan_get_steps (plan);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+  Confirm *confirm;
+
+  for (guint i = 0; steps != NULL && i < steps->len && i < 3; i++)
+    g_string_append_printf (names, "%s“%s”", i ? ", " : "",
+                            strata_revision_get_message (strata_step_get_revision (g_ptr_array_index (steps, i))));
+  if (steps != NULL && steps->len > 3)
+    /* Translators: ends a list of revisions that a downgrade undoes */
+    g_string_append_printf (names, ngettext (" and %u more", " and %u more", steps->len - 3),
+                            steps->len - 3);
+  /* Translators: %s lists the messages of the revisions a downgrade undoes */
+  body = g_strdup_printf (ngettext ("It undoes %s by running its downgrade SQL.",
+                                    "It undoes %s by running their downgrade SQL.",
+                                    steps != NULL ? steps->len : 0), names->str);
+  dialog = _strata_window_new_dialog (self, _("Downgrade the Database?"), body);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "downgrade", _("_Downgrade"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "downgrade", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  confirm = g_new0 (Confirm, 1);
+  confirm->self = g_object_ref (self);
+  confirm->target = g_strdup (strata_migration_plan_get_target (plan));
+  g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb), confirm,
+                         (GClosureNotify)(void (*) (void))confirm_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 downgrade_planned_cb (GObject      *object,
                       GAsyncResult *result,
@@ -278,7 +315,7 @@ downgrade_planned_cb (GObject      *object,
   else if (strata_migration_plan_get_drops_data (plan))
     ask_about_drops (self, plan);
   else
-    run (self, STRATA_DIRECTION_DOWNGRADE, strata_migration_plan_get_target (plan));
+    ask_about_downgrade (self, plan);
 }
 
 void

@@ -108,6 +108,8 @@ test_upgrade (Fixture       *fixture,
   g_assert_true (button_enabled (fixture->window->downgrade_button));
 }
 
+static gboolean has_dialog (gpointer data);
+
 static gboolean
 merge_undone (gpointer data)
 {
@@ -123,8 +125,21 @@ test_downgrade (Fixture       *fixture,
 {
   g_autofree char *heads = NULL;
 
+  AdwMessageDialog *dialog = NULL;
+
   upgrade (fixture);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.downgrade", NULL));
+
+  /* A downgrade that drops nothing asks too, naming what it undoes; nothing
+   * runs before the answer. */
+  strata_test_wait (has_dialog, &dialog, "the question before downgrading");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Downgrade the Database?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Merge pricing and storage”"));
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, HEAD);
+  g_clear_pointer (&heads, g_free);
+  adw_message_dialog_response (dialog, "downgrade");
+  gtk_window_close (GTK_WINDOW (dialog));
   strata_test_wait (merge_undone, fixture, "the merge to be undone");
 
   /* One step down from the merge leaves both branches' heads. */
