@@ -161,6 +161,27 @@ mark_tag (GtkTextView       *view,
     }
 }
 
+static gboolean
+is_problem_tag (GtkTextTag *tag)
+{
+  g_autofree char *name = NULL;
+
+  g_object_get (tag, "name", &name, NULL);
+  return g_strcmp0 (name, STRATA_SQL_VIEW_TAG_ERROR) == 0 ||
+         g_strcmp0 (name, STRATA_SQL_VIEW_TAG_FAILURE) == 0 ||
+         g_strcmp0 (name, STRATA_SQL_VIEW_TAG_WARNING) == 0;
+}
+
+/* The problem tags change nothing the text view itself draws, so it has no
+ * reason to draw again when they come and go: ask it to. */
+static void
+tag_changed_cb (StrataSqlView *self,
+                GtkTextTag    *tag)
+{
+  if (is_problem_tag (tag))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 strata_sql_view_snapshot_layer (GtkTextView      *view,
                                 GtkTextViewLayer  layer,
@@ -233,6 +254,10 @@ strata_sql_view_constructed (GObject *object)
   setup_numbers (self);
   g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), "changed",
                            G_CALLBACK (size_numbers), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), "apply-tag",
+                           G_CALLBACK (tag_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), "remove-tag",
+                           G_CALLBACK (tag_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
   size_numbers (self);
