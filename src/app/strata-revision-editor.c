@@ -1019,6 +1019,7 @@ strata_revision_editor_mark_failure (StrataRevisionEditor *self,
                                      const char           *message)
 {
   StrataDirection direction = STRATA_DIRECTION_UPGRADE;
+  g_autofree char *status = NULL;
   guint downgrade_line, first_line;
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
@@ -1048,7 +1049,11 @@ strata_revision_editor_mark_failure (StrataRevisionEditor *self,
   gtk_text_buffer_place_cursor (buffer, &start);
   gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (view), &start, 0.2, FALSE, 0, 0);
   gtk_widget_grab_focus (GTK_WIDGET (view));
-  set_status (self, "dialog-error-symbolic", message, TRUE);
+  /* The failure dialog gives the message; the status line only points at
+   * the line, where the tooltip has it too. */
+  status = g_strdup_printf (_("Line %u failed in the last run; hover over it for the message"),
+                            file_line);
+  set_status (self, "dialog-error-symbolic", status, TRUE);
 }
 
 void

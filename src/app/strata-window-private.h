@@ -52,6 +52,7 @@ struct _StrataWindow
   AdwSplitButton       *downgrade_button;
   GtkWidget            *save_button;
   GtkWidget            *preview_button;
+  GtkRevealer          *read_only_banner;
 };
 
 void     _strata_window_class_actions_init (StrataWindowClass *klass);

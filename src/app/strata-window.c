@@ -793,6 +793,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, editor);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, read_only_banner);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_button);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "strata-lane-view.h"
@@ -150,6 +151,8 @@ test_failure_dialog (Fixture       *fixture,
                             "rolled back"));
 
   g_assert_false (shows_label (GTK_WIDGET (fixture->window), "Upgrade failed"));
+  g_assert_true (g_str_has_prefix (strata_revision_editor_get_status (fixture->window->editor), "Line "));
+  g_assert_null (strstr (strata_revision_editor_get_status (fixture->window->editor), "NOT NULL"));
   adw_message_dialog_response (question.dialog, "close");
 }
 
@@ -329,6 +332,56 @@ test_edited_explained (Fixture       *fixture,
                                    "Edited since it was applied"));
 }
 
+/* A split button follows its action through the button inside it. */
+static gboolean
+button_enabled (GtkWidget *button)
+{
+  if (ADW_IS_SPLIT_BUTTON (button))
+    button = gtk_widget_get_first_child (button);
+  return gtk_widget_get_sensitive (button);
+}
+
+static gboolean
+upgrade_off (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !button_enabled (GTK_WIDGET (fixture->window->upgrade_button));
+}
+
+/* With every revision applied, Upgrade and Preview SQL have nothing to do
+ * and are off; Downgrade stays on. */
+static void
+test_nothing_to_do (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_assert_true (button_enabled (GTK_WIDGET (fixture->window->upgrade_button)));
+  g_assert_true (button_enabled (fixture->window->preview_button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL));
+  strata_test_wait (at_head, fixture, "the upgrade");
+  strata_test_wait (upgrade_off, fixture, "the states after the upgrade");
+  g_assert_false (button_enabled (fixture->window->preview_button));
+  g_assert_true (button_enabled (GTK_WIDGET (fixture->window->downgrade_button)));
+}
+
+/* A read-only database is flagged as soon as it is opened, and nothing
+ * that would write to it can start. */
+static void
+test_read_only (Fixture       *fixture,
+                gconstpointer  data)
+{
+  strata_test_exec (fixture->database, "CREATE TABLE note (id INTEGER PRIMARY KEY);");
+  g_assert_cmpint (g_chmod (fixture->database, 0444), ==, 0);
+  reload (fixture);
+  g_assert_true (gtk_revealer_get_reveal_child (fixture->window->read_only_banner));
+  g_assert_false (button_enabled (GTK_WIDGET (fixture->window->upgrade_button)));
+
+  g_assert_cmpint (g_chmod (fixture->database, 0644), ==, 0);
+  reload (fixture);
+  g_assert_false (gtk_revealer_get_reveal_child (fixture->window->read_only_banner));
+  g_assert_true (button_enabled (GTK_WIDGET (fixture->window->upgrade_button)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -349,6 +402,11 @@ main (int   argc,
               test_merge_node, strata_window_fixture_teardown);
   g_test_add ("/app/dialogs/edited-explained", Fixture, NULL, strata_window_fixture_setup,
               test_edited_explained, strata_window_fixture_teardown);
+
+  g_test_add ("/app/dialogs/nothing-to-do", Fixture, NULL, strata_window_fixture_setup,
+              test_nothing_to_do, strata_window_fixture_teardown);
+  g_test_add ("/app/dialogs/read-only", Fixture, NULL, strata_window_fixture_setup,
+              test_read_only, strata_window_fixture_teardown);
 
   return g_test_run ();
 }
