@@ -5,8 +5,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "strata-new-revision-dialog.h"
+#include "strata-timeline-item.h"
 #include "strata-window-private.h"
 
 static StrataWindow *
@@ -441,6 +443,42 @@ _strata_window_class_actions_init (StrataWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-database", NULL, show_page_action);
 }
 
+/* Whether an upgrade to head has anything to do. */
+static gboolean
+has_pending (StrataWindow *self)
+{
+  GListModel *model = strata_timeline_get_model (self->timeline);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(StrataTimelineItem) item = g_list_model_get_item (model, i);
+
+      if (strata_timeline_item_get_state (item) & STRATA_REVISION_STATE_PENDING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A database whose file (or folder, where SQLite keeps its journal) cannot
+ * be written, or whose mode forbids writing to everyone (which root would
+ * ignore), is read-only: say so before any run is asked for. */
+static gboolean
+database_read_only (StrataWindow *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+  GStatBuf info;
+
+  if (self->project == NULL)
+    return FALSE;
+  path = g_file_get_path (strata_project_get_database_file (self->project));
+  if (path == NULL || g_stat (path, &info) != 0)
+    return FALSE;
+  folder = g_path_get_dirname (path);
+  return (info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 ||
+         g_access (path, W_OK) != 0 || g_access (folder, W_OK) != 0;
+}
+
 void
 _strata_window_update_actions (StrataWindow *self)
 {
@@ -448,7 +486,8 @@ _strata_window_update_actions (StrataWindow *self)
   StrataRevision *selected = strata_timeline_get_selected_revision (self->timeline);
   const char * const *heads = self->status ? strata_status_get_heads (self->status) : NULL;
   gboolean has_project = self->project != NULL;
-  gboolean ready = self->graph != NULL && self->migration == NULL;
+  gboolean read_only = database_read_only (self);
+  gboolean ready = self->graph != NULL && self->migration == NULL && !read_only;
   gboolean applied = heads != NULL && heads[0] != NULL;
 
   gtk_widget_action_set_enabled (widget, "win.reload", has_project);
@@ -456,13 +495,13 @@ _strata_window_update_actions (StrataWindow *self)
   gtk_widget_action_set_enabled (widget, "win.show-database", has_project);
   gtk_widget_action_set_enabled (widget, "win.save", strata_revision_editor_get_modified (self->editor));
   gtk_widget_action_set_enabled (widget, "win.new-revision", self->graph != NULL);
-  gtk_widget_action_set_enabled (widget, "win.upgrade", ready);
+  gtk_widget_action_set_enabled (widget, "win.upgrade", ready && has_pending (self));
   gtk_widget_action_set_enabled (widget, "win.upgrade-selected", ready && selected != NULL);
   gtk_widget_action_set_enabled (widget, "win.downgrade", ready && applied);
   gtk_widget_action_set_enabled (widget, "win.downgrade-selected", ready && applied && selected != NULL);
   gtk_widget_action_set_enabled (widget, "win.downgrade-base", ready && applied);
   gtk_widget_action_set_enabled (widget, "win.stamp", ready);
-  gtk_widget_action_set_enabled (widget, "win.preview-sql", self->graph != NULL);
+  gtk_widget_action_set_enabled (widget, "win.preview-sql", self->graph != NULL && has_pending (self));
   gtk_widget_action_set_enabled (widget, "win.preview-downgrade", self->graph != NULL && applied);
   gtk_widget_action_set_enabled (widget, "win.cancel-migration", self->migration != NULL);
   gtk_widget_action_set_enabled (widget, "win.new-from-schema",
@@ -470,4 +509,5 @@ _strata_window_update_actions (StrataWindow *self)
                                  strata_project_get_schema_file (self->project) != NULL);
   gtk_widget_action_set_enabled (widget, "win.rehearse", self->graph != NULL);
   gtk_widget_action_set_enabled (widget, "win.backups", has_project);
+  gtk_revealer_set_reveal_child (self->read_only_banner, read_only);
 }

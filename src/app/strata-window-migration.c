@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-failure-dialog.h"
 #include "strata-sql-preview.h"
 #include "strata-window-private.h"
 
@@ -20,47 +21,34 @@ make_migration (StrataWindow    *self,
   return strata_migration_new (self->project, direction, target);
 }
 
-static const char *
-describe_run (StrataDirection direction)
-{
-  switch (direction)
-    {
-    case STRATA_DIRECTION_UPGRADE:   return _("Upgrade");
-    case STRATA_DIRECTION_DOWNGRADE: return _("Downgrade");
-    case STRATA_DIRECTION_STAMP:     return _("Stamp");
-    default:                         g_return_val_if_reached ("");
-    }
-}
-
 /* Failures */
 
+/* Retry runs the same migration again: the dialog keeps what it was. */
+static void
+failure_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     StrataWindow     *self)
+{
+  if (g_str_equal (response, "retry"))
+    _strata_window_migrate (self,
+                            GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "direction")),
+                            g_object_get_data (G_OBJECT (dialog), "target"));
+}
+
+/* The dialog alone tells of the failure: no toast repeats it. */
 static void
 show_failure (StrataWindow    *self,
               StrataMigration *migration,
               const GError    *error)
 {
   StrataRevision *failed = strata_migration_get_failed_revision (migration);
-  const char *statement = strata_migration_get_failed_statement (migration);
-  g_autofree char *heading = NULL;
-  AdwMessageDialog *dialog;
+  AdwMessageDialog *dialog = strata_failure_dialog_new (GTK_WINDOW (self), migration, error);
 
-  /* Translators: a toast; %s is Upgrade, Downgrade or Stamp */
-  heading = g_strdup_printf (_("%s failed"), describe_run (strata_migration_get_direction (migration)));
-  strata_window_toast (self, heading);
-
-  dialog = _strata_window_new_dialog (self, heading, error->message);
-  if (statement != NULL)
-    {
-      GtkWidget *label = gtk_label_new (statement);
-
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "monospace");
-      gtk_widget_add_css_class (label, "failed-statement");
-      adw_message_dialog_set_extra_child (dialog, label);
-    }
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  g_object_set_data (G_OBJECT (dialog), "direction",
+                     GINT_TO_POINTER (strata_migration_get_direction (migration)));
+  g_object_set_data_full (G_OBJECT (dialog), "target",
+                          g_strdup (strata_migration_get_target (migration)), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (failure_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 
   /* The editor opens the failing revision, its line marked. */
@@ -355,7 +343,10 @@ preview_cb (GObject      *object,
   if (sql != NULL && strata_migration_get_n_steps (STRATA_MIGRATION (object)) == 0)
     strata_sql_preview_set_sql (preview, NULL);
   else if (sql != NULL)
-    strata_sql_preview_set_sql (preview, sql);
+    {
+      strata_sql_preview_set_steps (preview, strata_migration_get_steps (STRATA_MIGRATION (object)));
+      strata_sql_preview_set_sql (preview, sql);
+    }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     strata_sql_preview_set_error (preview, error->message);
 }

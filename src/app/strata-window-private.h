@@ -64,6 +64,7 @@ struct _StrataWindow
   GtkWidget            *downgrade_icon_button;
   GtkWidget            *save_button;
   GtkWidget            *preview_button;
+  GtkRevealer          *read_only_banner;
 };
 
 void     _strata_window_class_actions_init (StrataWindowClass *klass);
