@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "strata-alembic-project.h"
 #include "strata-database.h"
 #include "strata-error.h"
 #include "strata-project-private.h"
@@ -22,6 +23,7 @@
 #include "strata-status-private.h"
 
 #define CONFIG_NAME   "strata.ini"
+#define ALEMBIC_NAME  "alembic.ini"
 #define GROUP         "strata"
 #define TEMPLATE_NAME "script.sql.template"
 
@@ -43,6 +45,8 @@ struct _StrataProject
   GFile   *backup_directory;
   StrataBackupPolicy backup_policy;
   guint    backup_keep;
+  /* An Alembic project read in place (docs/alembic.md), else NULL. */
+  StrataAlembicProject *alembic;
 };
 
 /* The public strata_project_init() (like `strata-cli init`) takes the name
@@ -88,6 +92,7 @@ strata_project_finalize (GObject *object)
   g_clear_pointer (&self->version_table, g_free);
   g_clear_pointer (&self->warnings, g_strfreev);
   g_clear_object (&self->backup_directory);
+  g_clear_object (&self->alembic);
 
   G_OBJECT_CLASS (strata_project_parent_class)->finalize (object);
 }
@@ -434,6 +439,92 @@ parse_config (StrataProject  *self,
   return apply_config (self, key_file, contents, error);
 }
 
+/* Alembic projects ---------------------------------------------------------------- */
+
+static gboolean
+alembic_database (StrataProject  *self,
+                  GError        **error)
+{
+  GFile *configured = strata_alembic_project_get_database_file (self->alembic);
+  const char *env = g_getenv ("STRATA_DATABASE");
+  g_autofree char *name = NULL;
+
+  if (env != NULL && env[0] != '\0')
+    self->configured_database = resolve_database (self, NULL);
+  else if (configured != NULL)
+    self->configured_database = g_object_ref (configured);
+  else
+    {
+      name = g_file_get_parse_name (self->config_file);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+                   _("%s: %s; Strata works on SQLite files: name one with --database PATH "
+                     "(or STRATA_DATABASE)"),
+                   name, strata_alembic_project_get_database_problem (self->alembic));
+      return FALSE;
+    }
+  self->database_file = g_object_ref (self->configured_database);
+  return TRUE;
+}
+
+/* An Alembic project opens for reading: its graph and its database's state.
+ * Its revisions are Python, so running and editing wait for a conversion. */
+static StrataProject *
+new_from_alembic (GFile   *directory,
+                  GError **error)
+{
+  g_autoptr(StrataProject) self = g_object_new (STRATA_TYPE_PROJECT, NULL);
+  GFile *scripts;
+
+  if (!(self->alembic = strata_alembic_project_new (directory, error)))
+    return NULL;
+  self->directory = g_object_ref (strata_alembic_project_get_directory (self->alembic));
+  self->config_file = g_object_ref (strata_alembic_project_get_config_file (self->alembic));
+  scripts = strata_alembic_project_get_script_directory (self->alembic);
+  self->versions_directory = g_file_get_child (scripts, "versions");
+  self->template_file = g_file_get_child (self->directory, TEMPLATE_NAME);
+  self->version_table = g_strdup (strata_alembic_project_get_version_table (self->alembic));
+  self->backup_directory = g_file_get_child (self->directory, "backups");
+  self->backup_keep = 10;
+  self->warnings = g_new0 (char *, 1);
+  if (!alembic_database (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+is_alembic_only (GFile *directory)
+{
+  g_autoptr(GFile) config = g_file_get_child (directory, CONFIG_NAME);
+  g_autoptr(GFile) alembic = g_file_get_child (directory, ALEMBIC_NAME);
+
+  return !g_file_query_exists (config, NULL) && g_file_query_exists (alembic, NULL);
+}
+
+StrataAlembicProject *
+strata_project_get_alembic (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->alembic;
+}
+
+gboolean
+strata_project_check_runnable (StrataProject  *self,
+                               GError        **error)
+{
+  g_autofree char *folder = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), FALSE);
+
+  if (self->alembic == NULL)
+    return TRUE;
+  folder = g_file_get_parse_name (self->directory);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+               _("%s is an Alembic project: its revisions are Python, which Strata reads but "
+                 "does not run or edit; convert it to SQL revisions with “strata-cli init "
+                 "NEWDIR --from-alembic %s”"), folder, folder);
+  return FALSE;
+}
+
 StrataProject *
 strata_project_new (GFile   *directory,
                     GError **error)
@@ -442,6 +533,9 @@ strata_project_new (GFile   *directory,
 
   g_return_val_if_fail (G_IS_FILE (directory), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (is_alembic_only (directory))
+    return new_from_alembic (directory, error);
 
   self = g_object_new (STRATA_TYPE_PROJECT, NULL);
   self->directory = g_object_ref (directory);
@@ -490,9 +584,10 @@ strata_project_discover (GFile   *start,
   for (directory = g_object_ref (start); directory != NULL;)
     {
       g_autoptr(GFile) config = g_file_get_child (directory, CONFIG_NAME);
+      g_autoptr(GFile) alembic = g_file_get_child (directory, ALEMBIC_NAME);
       GFile *parent;
 
-      if (g_file_query_exists (config, NULL))
+      if (g_file_query_exists (config, NULL) || g_file_query_exists (alembic, NULL))
         return strata_project_new (directory, error);
       parent = g_file_get_parent (directory);
       g_object_unref (directory);
@@ -1059,6 +1154,13 @@ strata_project_load_graph (StrataProject  *self,
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
 
+  if (self->alembic != NULL)
+    {
+      if (!(revisions = strata_alembic_project_load_revisions (self->alembic, cancellable,
+                                                               error)))
+        return NULL;
+      return strata_revision_graph_new (revisions, error);
+    }
   if (!open_versions_directory (self, &folder, error))
     return NULL;
   folder.names = g_string_chunk_new (4096);
@@ -1504,6 +1606,8 @@ strata_project_create_revision (StrataProject        *self,
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   g_return_val_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph), NULL);
 
+  if (!strata_project_check_runnable (self, error))
+    return NULL;
   if (heads == NULL)
     down = default_heads (graph, error);
   else
@@ -1536,6 +1640,8 @@ strata_project_create_merge (StrataProject        *self,
   g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), NULL);
   g_return_val_if_fail (revisions != NULL, NULL);
 
+  if (!strata_project_check_runnable (self, error))
+    return NULL;
   if (!(down = resolve_ids (graph, revisions, FALSE, error)))
     return NULL;
   if (g_strv_length (down) < 2)
