@@ -188,6 +188,20 @@ compare (const char  *database,
   g_assert_cmpstr (ours, ==, theirs);
 }
 
+static char *
+part_columns_of (const char *database)
+{
+  return cli_db_query (database, "SELECT name, type, \"notnull\", pk "
+                                 "FROM pragma_table_info('part') ORDER BY cid");
+}
+
+static char *
+part_indexes_of (const char *database)
+{
+  return cli_db_query (database, "SELECT name, \"unique\" FROM pragma_index_list('part') "
+                                 "WHERE origin = 'c' ORDER BY name");
+}
+
 /* Opening needs no Python: the graph, labels and messages are read from the
  * modules' assignments and docstrings, and the database from sqlalchemy.url. */
 static void
@@ -367,6 +381,28 @@ test_convert_unfinished (CliFixture    *fixture,
   g_assert_cmpstr (current->out, ==, MERGE " (mergepoint)\n");
 }
 
+/* The example project (migrations/) is what such a user converts: at head,
+ * its part table has the fixture's columns, types, keys and indexes. */
+static void
+test_example_same_part (CliFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *parts = NULL;
+  g_autofree char *database = NULL;
+  g_autoptr(CliResult) upgrade = NULL;
+
+  if (skip_without_alembic ())
+    return;
+  parts = copy_fixture (fixture, "parts");
+  database = g_build_filename (parts, "parts.db", NULL);
+  alembic (parts, "upgrade", "head");
+  upgrade = cli_run (fixture, "upgrade", "head", NULL);
+  cli_assert_status (upgrade, 0);
+
+  compare (fixture->database, database, part_columns_of);
+  compare (fixture->database, database, part_indexes_of);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +422,7 @@ main (int   argc,
   ADD ("/cli/alembic-project/open-bad-module", test_open_bad_module);
   ADD ("/cli/alembic-project/convert-continues", test_convert_continues);
   ADD ("/cli/alembic-project/convert-unfinished", test_convert_unfinished);
+  ADD ("/cli/alembic-project/example-same-part", test_example_same_part);
 
   return g_test_run ();
 }
