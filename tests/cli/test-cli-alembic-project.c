@@ -403,6 +403,34 @@ test_example_same_part (CliFixture    *fixture,
   compare (fixture->database, database, part_indexes_of);
 }
 
+/* docs/cli.md: a prefix shorter than four characters works when it names one
+ * revision, as in Alembic; the "at least four characters" line is a hint on
+ * a prefix that names nothing. */
+static void
+test_short_prefix (CliFixture    *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *parts = NULL;
+  g_autoptr(CliResult) theirs = NULL;
+  g_autoptr(CliResult) ours = NULL;
+  g_autoptr(CliResult) nothing = NULL;
+
+  if (skip_without_alembic ())
+    return;
+  parts = copy_fixture (fixture, "parts");
+  theirs = cli_run_program (parts, (const char *[]) { PYTHON, "-m", "alembic", "show", "19",
+                                                      NULL });
+  cli_assert_status (theirs, 0);
+  g_assert_true (g_str_has_prefix (theirs->out, "Rev: 1975ea83b712\n"));
+  ours = run_in (parts, "show", "19", NULL);
+  cli_assert_status (ours, 0);
+  g_assert_true (g_str_has_prefix (ours->out, "Rev: 1975ea83b712\n"));
+
+  nothing = run_in (parts, "show", "zz", NULL);
+  cli_assert_status (nothing, 1);
+  g_assert_nonnull (strstr (nothing->err, "please ensure at least four characters"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -423,6 +451,7 @@ main (int   argc,
   ADD ("/cli/alembic-project/convert-continues", test_convert_continues);
   ADD ("/cli/alembic-project/convert-unfinished", test_convert_unfinished);
   ADD ("/cli/alembic-project/example-same-part", test_example_same_part);
+  ADD ("/cli/alembic-project/short-prefix", test_short_prefix);
 
   return g_test_run ();
 }
