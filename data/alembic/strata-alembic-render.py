@@ -25,7 +25,14 @@
 # Exit status 3: Alembic cannot be imported; 4: the project cannot be loaded.
 
 import io
+import re
 import sys
+
+
+class ReadsData(Exception):
+    """A SELECT reached the offline context: the revision reads rows and
+    decides from them, and offline there are no rows, so what it printed
+    after that is not what it would do."""
 
 
 def one_line(error):
@@ -43,7 +50,12 @@ def render(config, script, module, function):
                               literal_binds=True, transactional_ddl=False)
         with Operations.context(environment.get_context()):
             getattr(module, function)()
-    return buffer.getvalue().strip() + "\n"
+    sql = buffer.getvalue().strip() + "\n"
+    for statement in sql.split(";\n\n"):
+        if re.match(r"\s*select\b", statement, re.IGNORECASE):
+            first = " ".join(statement.split())[:60]
+            raise ReadsData(f"it reads data ({first}…), which rendering offline cannot answer")
+    return sql
 
 
 def main():

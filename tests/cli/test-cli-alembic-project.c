@@ -47,6 +47,30 @@ static const char batch_revision[] =
   "    with op.batch_alter_table('part') as batch:\n"
   "        batch.alter_column('remarks', new_column_name='notes')\n";
 
+/* Python that reads rows and decides from them: offline there are no rows,
+ * so what it prints is not what it does. */
+static const char reading_revision[] =
+  "\"\"\"Fill empty notes\n"
+  "\n"
+  "Revision ID: aa11bb22cc33\n"
+  "\"\"\"\n"
+  "from alembic import op\n"
+  "import sqlalchemy as sa\n"
+  "\n"
+  "revision = 'aa11bb22cc33'\n"
+  "down_revision = '9e8d7c6b5a40'\n"
+  "\n"
+  "\n"
+  "def upgrade():\n"
+  "    bind = op.get_bind()\n"
+  "    rows = bind.execute(sa.text('SELECT id FROM part WHERE notes IS NULL'))\n"
+  "    for row in rows or []:\n"
+  "        bind.execute(sa.text(\"UPDATE part SET notes = '' WHERE id = :id\"), id=row[0])\n"
+  "\n"
+  "\n"
+  "def downgrade():\n"
+  "    pass\n";
+
 static gboolean
 have_alembic (void)
 {
@@ -342,6 +366,7 @@ test_convert_unfinished (CliFixture    *fixture,
 {
   g_autofree char *parts = NULL;
   g_autofree char *module = NULL;
+  g_autofree char *reading = NULL;
   g_autofree char *converted = NULL;
   g_autofree char *written = NULL;
   g_autofree char *sql = NULL;
@@ -358,11 +383,17 @@ test_convert_unfinished (CliFixture    *fixture,
                              NULL);
   g_file_set_contents (module, batch_revision, -1, &error);
   g_assert_no_error (error);
+  reading = g_build_filename (parts, "migrations", "versions", "aa11bb22cc33_fill_notes.py",
+                              NULL);
+  g_file_set_contents (reading, reading_revision, -1, &error);
+  g_assert_no_error (error);
 
   lenient = convert (fixture, parts, "converted", NULL);
   cli_assert_status (lenient, 0);
-  g_assert_nonnull (strstr (lenient->err, "1 revision is left for you to finish"));
-  g_assert_nonnull (strstr (lenient->err, "  9e8d7c6b5a40: upgrade: "));
+  g_assert_nonnull (strstr (lenient->err, "2 revisions are left for you to finish"));
+  g_assert_nonnull (strstr (lenient->err, "  9e8d7c6b5a40: upgrade: CommandError: "));
+  g_assert_nonnull (strstr (lenient->err, "  aa11bb22cc33: upgrade: ReadsData: it reads data "
+                                          "(SELECT id FROM part WHERE notes IS NULL"));
   strict = convert (fixture, parts, "strict", "--strict");
   cli_assert_status (strict, 1);
   g_assert_nonnull (strstr (strict->err, "9e8d7c6b5a40"));
