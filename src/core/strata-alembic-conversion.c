@@ -446,6 +446,7 @@ write_revisions (StrataAlembicConversion  *self,
     {
       StrataRevision *revision = g_ptr_array_index (revisions, i);
       g_autoptr(GFile) file = target_file (self, revision);
+      g_autofree char *display = NULL;
 
       if (!fill_sections (self, revision, g_hash_table_lookup (rendered,
                                                                strata_revision_get_id (revision)),
@@ -454,8 +455,8 @@ write_revisions (StrataAlembicConversion  *self,
       strata_revision_set_display_path (revision, NULL);
       if (!strata_revision_save (revision, file, cancellable, error))
         return FALSE;
-      strata_revision_set_display_path (revision,
-                                        strata_project_get_display_path (self->project, file));
+      display = strata_project_get_display_path (self->project, file);
+      strata_revision_set_display_path (revision, display);
     }
   return TRUE;
 }
