@@ -436,13 +436,13 @@ open_project (StrataWindow *self,
               GFile        *directory)
 {
   g_autoptr(GFile) config = g_file_get_child (directory, "strata.ini");
-  g_autoptr(GFile) alembic = g_file_get_child (directory, "alembic.ini");
+  g_autoptr(GFile) alembic = strata_alembic_project_find_config (directory);
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GError) error = NULL;
 
   /* An Alembic project opens as it is; making it a Strata project is a
    * conversion into another folder (strata-window-alembic.c). */
-  if (!g_file_query_exists (config, NULL) && !g_file_query_exists (alembic, NULL))
+  if (!g_file_query_exists (config, NULL) && alembic == NULL)
     {
       offer_init (self, directory);
       return;

@@ -305,6 +305,26 @@ read_version_table (StrataAlembicProject *self)
     self->version_table = g_strdup ("alembic_version");
 }
 
+GFile *
+strata_alembic_project_find_config (GFile *directory)
+{
+  g_autoptr(GFile) config = NULL;
+  g_autoptr(GFile) env = NULL;
+  g_autoptr(GFile) parent = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+
+  config = g_file_get_child (directory, CONFIG_NAME);
+  if (g_file_query_exists (config, NULL))
+    return g_steal_pointer (&config);
+  env = g_file_get_child (directory, "env.py");
+  if (!g_file_query_exists (env, NULL) || !(parent = g_file_get_parent (directory)))
+    return NULL;
+  g_clear_object (&config);
+  config = g_file_get_child (parent, CONFIG_NAME);
+  return g_file_query_exists (config, NULL) ? g_steal_pointer (&config) : NULL;
+}
+
 static gboolean
 locate_config (StrataAlembicProject  *self,
                GFile                 *path,

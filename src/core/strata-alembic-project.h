@@ -23,6 +23,11 @@ G_DECLARE_FINAL_TYPE (StrataAlembicProject, strata_alembic_project, STRATA, ALEM
 StrataAlembicProject *strata_alembic_project_new                (GFile                 *path,
                                                                  GError               **error);
 
+/* The alembic.ini of the Alembic project in @directory: the folder holding
+ * it, or the script folder (env.py) below it, as people open either; NULL
+ * when @directory is neither. */
+GFile                *strata_alembic_project_find_config        (GFile                 *directory);
+
 /* alembic.ini, and the folder holding it (Alembic's %(here)s). */
 GFile                *strata_alembic_project_get_config_file    (StrataAlembicProject  *self);
 GFile                *strata_alembic_project_get_directory      (StrataAlembicProject  *self);

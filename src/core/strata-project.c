@@ -469,13 +469,13 @@ alembic_database (StrataProject  *self,
 /* An Alembic project opens for reading: its graph and its database's state.
  * Its revisions are Python, so running and editing wait for a conversion. */
 static StrataProject *
-new_from_alembic (GFile   *directory,
+new_from_alembic (GFile   *config,
                   GError **error)
 {
   g_autoptr(StrataProject) self = g_object_new (STRATA_TYPE_PROJECT, NULL);
   GFile *scripts;
 
-  if (!(self->alembic = strata_alembic_project_new (directory, error)))
+  if (!(self->alembic = strata_alembic_project_new (config, error)))
     return NULL;
   self->directory = g_object_ref (strata_alembic_project_get_directory (self->alembic));
   self->config_file = g_object_ref (strata_alembic_project_get_config_file (self->alembic));
@@ -491,13 +491,15 @@ new_from_alembic (GFile   *directory,
   return g_steal_pointer (&self);
 }
 
-static gboolean
-is_alembic_only (GFile *directory)
+/* The alembic.ini that @directory opens, when it has no strata.ini. */
+static GFile *
+alembic_config_of (GFile *directory)
 {
   g_autoptr(GFile) config = g_file_get_child (directory, CONFIG_NAME);
-  g_autoptr(GFile) alembic = g_file_get_child (directory, ALEMBIC_NAME);
 
-  return !g_file_query_exists (config, NULL) && g_file_query_exists (alembic, NULL);
+  if (g_file_query_exists (config, NULL))
+    return NULL;
+  return strata_alembic_project_find_config (directory);
 }
 
 StrataAlembicProject *
@@ -530,12 +532,13 @@ strata_project_new (GFile   *directory,
                     GError **error)
 {
   g_autoptr(StrataProject) self = NULL;
+  g_autoptr(GFile) alembic = NULL;
 
   g_return_val_if_fail (G_IS_FILE (directory), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (is_alembic_only (directory))
-    return new_from_alembic (directory, error);
+  if ((alembic = alembic_config_of (directory)))
+    return new_from_alembic (alembic, error);
 
   self = g_object_new (STRATA_TYPE_PROJECT, NULL);
   self->directory = g_object_ref (directory);

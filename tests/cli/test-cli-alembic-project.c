@@ -236,6 +236,8 @@ test_open_in_place (CliFixture    *fixture,
   g_autofree char *database = g_build_filename (parts, "parts.db", NULL);
   g_autoptr(CliResult) history = run_in (parts, "history", NULL);
   g_autoptr(CliResult) heads = run_in (parts, "heads", NULL);
+  g_autofree char *scripts = NULL;
+  g_autoptr(CliResult) from_scripts = NULL;
   g_autoptr(CliResult) current = NULL;
   g_autoptr(CliResult) upgrade = NULL;
   g_autoptr(CliResult) revision = NULL;
@@ -253,6 +255,12 @@ test_open_in_place (CliFixture    *fixture,
                                       "parts table"));
   cli_assert_status (heads, 0);
   g_assert_cmpstr (heads->lines[0], ==, MERGE " (pricing, storage) (head)");
+  /* The script folder (env.py) opens the project above it, as people open
+   * either. */
+  scripts = g_build_filename (parts, "migrations", NULL);
+  from_scripts = run_in (scripts, "heads", NULL);
+  cli_assert_status (from_scripts, 0);
+  g_assert_cmpstr (from_scripts->out, ==, heads->out);
 
   /* A database Alembic left halfway. */
   cli_db_exec (database, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL);"
