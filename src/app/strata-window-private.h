@@ -68,6 +68,10 @@ struct _StrataWindow
 };
 
 void     _strata_window_class_actions_init (StrataWindowClass *klass);
+/* strata-window-alembic.c: win.convert-alembic, and the toast that offers it
+ * when the project is an Alembic one (docs/alembic.md). */
+void     _strata_window_class_alembic_init (StrataWindowClass *klass);
+void     _strata_window_offer_conversion   (StrataWindow      *self);
 void     _strata_window_update_actions     (StrataWindow      *self);
 /* Reads the graph and the database's status again, then updates every view. */
 void     _strata_window_reload             (StrataWindow      *self);

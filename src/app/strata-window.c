@@ -564,6 +564,7 @@ set_project (StrataWindow  *self,
   update_title (self);
   if (warnings != NULL && warnings[0] != NULL)
     strata_window_toast (self, warnings[0]);
+  _strata_window_offer_conversion (self);
   _strata_window_reload (self);
 }
 
@@ -618,10 +619,13 @@ open_project (StrataWindow *self,
               GFile        *directory)
 {
   g_autoptr(GFile) config = g_file_get_child (directory, "strata.ini");
+  g_autoptr(GFile) alembic = strata_alembic_project_find_config (directory);
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_query_exists (config, NULL))
+  /* An Alembic project opens as it is; making it a Strata project is a
+   * conversion into another folder (strata-window-alembic.c). */
+  if (!g_file_query_exists (config, NULL) && alembic == NULL)
     {
       offer_init (self, directory);
       return;
@@ -1038,6 +1042,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, inspector_toast_cb);
 
   _strata_window_class_actions_init (klass);
+  _strata_window_class_alembic_init (klass);
 
   g_type_ensure (STRATA_TYPE_INSPECTOR);
   g_type_ensure (STRATA_TYPE_REVISION_EDITOR);

@@ -426,6 +426,13 @@ _strata_project_settings_load_graph (const StrataProjectSettings  *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
 
+  if (self->alembic != NULL)
+    {
+      if (!(revisions = strata_alembic_project_load_revisions (self->alembic, cancellable,
+                                                               error)))
+        return NULL;
+      return strata_revision_graph_new (revisions, error);
+    }
   if (!open_versions_directory (self, &folder, error))
     return NULL;
   folder.names = g_string_chunk_new (4096);

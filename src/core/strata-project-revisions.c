@@ -293,6 +293,8 @@ strata_project_create_revision (StrataProject        *self,
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   g_return_val_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph), NULL);
 
+  if (!strata_project_check_runnable (self, error))
+    return NULL;
   if (heads == NULL)
     down = default_heads (graph, error);
   else
@@ -325,6 +327,8 @@ strata_project_create_merge (StrataProject        *self,
   g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), NULL);
   g_return_val_if_fail (revisions != NULL, NULL);
 
+  if (!strata_project_check_runnable (self, error))
+    return NULL;
   if (!(down = resolve_ids (graph, revisions, FALSE, error)))
     return NULL;
   if (g_strv_length (down) < 2)

@@ -29,6 +29,9 @@ struct _StrataProjectSettings
   GFile              *backup_directory;   /* where runs back the database up */
   StrataBackupPolicy  backup_policy;
   guint               backup_keep;
+  /* An Alembic project read in place (docs/alembic.md), else NULL: its
+   * revisions are Python, read but never run. */
+  StrataAlembicProject *alembic;
 };
 
 /* Empty settings of @directory, for strata-project-config.c to fill before
@@ -47,6 +50,9 @@ char                  *_strata_project_settings_display_path  (const StrataProje
  * warnings about what it holds that Strata does not know. */
 StrataProjectSettings *_strata_project_settings_load          (GFile                       *directory,
                                                                GStrv                       *warnings,
+                                                               GError                     **error);
+/* strata-project-alembic.c: the settings of a folder holding alembic.ini. */
+StrataProjectSettings *_strata_project_settings_load_alembic  (GFile                       *config,
                                                                GError                     **error);
 StrataProjectSettings *_strata_project_settings_parse         (GFile                       *directory,
                                                                const char                  *contents,

@@ -19,6 +19,7 @@ settings_clear (gpointer data)
   g_clear_object (&self->schema_file);
   g_clear_pointer (&self->version_table, g_free);
   g_clear_object (&self->backup_directory);
+  g_clear_object (&self->alembic);
 }
 
 StrataProjectSettings *
@@ -72,6 +73,7 @@ _strata_project_settings_with_database (const StrataProjectSettings *self,
   copy->backup_directory = ref_or_null (self->backup_directory);
   copy->backup_policy = self->backup_policy;
   copy->backup_keep = self->backup_keep;
+  copy->alembic = self->alembic != NULL ? g_object_ref (self->alembic) : NULL;
   return copy;
 }
 

@@ -131,16 +131,34 @@ project_new (StrataProjectSettings *settings,
   return self;
 }
 
+/* The alembic.ini that @directory opens, when it has no strata.ini. */
+static GFile *
+alembic_config_of (GFile *directory)
+{
+  g_autoptr(GFile) config = g_file_get_child (directory, STRATA_PROJECT_CONFIG_NAME);
+
+  if (g_file_query_exists (config, NULL))
+    return NULL;
+  return strata_alembic_project_find_config (directory);
+}
+
 StrataProject *
 strata_project_new (GFile   *directory,
                     GError **error)
 {
   g_autoptr(StrataProjectSettings) settings = NULL;
+  g_autoptr(GFile) alembic = NULL;
   g_auto(GStrv) warnings = NULL;
 
   g_return_val_if_fail (G_IS_FILE (directory), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if ((alembic = alembic_config_of (directory)))
+    {
+      if (!(settings = _strata_project_settings_load_alembic (alembic, error)))
+        return NULL;
+      return project_new (settings, g_new0 (char *, 1));
+    }
   if (!(settings = _strata_project_settings_load (directory, &warnings, error)))
     return NULL;
   return project_new (settings, g_steal_pointer (&warnings));
@@ -183,9 +201,10 @@ strata_project_discover (GFile   *start,
   for (directory = g_object_ref (start); directory != NULL;)
     {
       g_autoptr(GFile) config = g_file_get_child (directory, STRATA_PROJECT_CONFIG_NAME);
+      g_autoptr(GFile) alembic = g_file_get_child (directory, "alembic.ini");
       GFile *parent;
 
-      if (g_file_query_exists (config, NULL))
+      if (g_file_query_exists (config, NULL) || g_file_query_exists (alembic, NULL))
         return strata_project_new (directory, error);
       parent = g_file_get_parent (directory);
       g_object_unref (directory);
@@ -369,4 +388,31 @@ strata_project_load_graph_finish (StrataProject  *self,
   g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Alembic projects ---------------------------------------------------------------- */
+
+StrataAlembicProject *
+strata_project_get_alembic (StrataProject *self)
+{
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), NULL);
+  return self->settings->alembic;
+}
+
+gboolean
+strata_project_check_runnable (StrataProject  *self,
+                               GError        **error)
+{
+  g_autofree char *folder = NULL;
+
+  g_return_val_if_fail (STRATA_IS_PROJECT (self), FALSE);
+
+  if (self->settings->alembic == NULL)
+    return TRUE;
+  folder = g_file_get_parse_name (self->settings->directory);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFIG,
+               _("%s is an Alembic project: its revisions are Python, which Strata reads but "
+                 "does not run or edit; convert it to SQL revisions with “strata-cli init "
+                 "NEWDIR --from-alembic %s”"), folder, folder);
+  return FALSE;
 }

@@ -565,7 +565,8 @@ strata_rehearsal_run (StrataRehearsal  *self,
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
 
   request = make_request (self);
-  if (!(outcome = rehearse (request, cancellable, error)))
+  if (!strata_project_check_runnable (request->project, error) ||
+      !(outcome = rehearse (request, cancellable, error)))
     return FALSE;
   take_outcome (self, outcome);
   return TRUE;
@@ -577,8 +578,12 @@ run_worker (GTask        *task,
             gpointer      task_data,
             GCancellable *cancellable)
 {
+  Request *request = task_data;
   GError *error = NULL;
-  Outcome *outcome = rehearse (task_data, cancellable, &error);
+  Outcome *outcome = NULL;
+
+  if (strata_project_check_runnable (request->project, &error))
+    outcome = rehearse (request, cancellable, &error);
 
   if (outcome != NULL)
     g_task_return_pointer (task, outcome, (GDestroyNotify)outcome_free);

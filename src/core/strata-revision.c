@@ -980,6 +980,14 @@ strata_revision_to_data (StrataRevision *self)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+static gboolean
+is_python_module (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  return name != NULL && g_str_has_suffix (name, ".py");
+}
+
 gboolean
 strata_revision_save (StrataRevision  *self,
                       GFile           *file,
@@ -992,6 +1000,17 @@ strata_revision_save (StrataRevision  *self,
   g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
+  /* A revision read from an Alembic project is its Python module: writing
+   * SQL over it would destroy the user's code. */
+  if (is_python_module (file))
+    {
+      g_autofree char *path = g_file_get_parse_name (file);
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("%s is an Alembic revision (Python), which Strata does not edit; convert "
+                     "the project with “strata-cli init NEWDIR --from-alembic DIR” first"),
+                   path);
+      return FALSE;
+    }
   data = strata_revision_to_data (self);
   /* g_file_replace_contents() writes a temporary file and renames it, so a
    * crash while saving never leaves half a revision on disk. */

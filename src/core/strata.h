@@ -9,6 +9,8 @@
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-step.h"
+#include "strata-alembic-project.h"
+#include "strata-alembic-conversion.h"
 #include "strata-project.h"
 #include "strata-database.h"
 #include "strata-status.h"

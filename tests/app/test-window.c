@@ -255,8 +255,8 @@ test_inspector (Fixture       *fixture,
       g_string_append_printf (names, "%s ", strata_schema_column_get_name (column));
     }
   g_assert_cmpstr (names->str, ==,
-                   "id name description footprint manufacturer mpn created_at updated_at "
-                   "quantity supplier_id location ");
+                   "id name description created_at updated_at footprint manufacturer mpn "
+                   "notes quantity supplier_id location ");
 }
 
 static gboolean
