@@ -12,7 +12,7 @@
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-status.h"
-#include "strata-step.h"
+#include "strata-step-private.h"
 
 struct _StrataMigrationPlan
 {
@@ -319,6 +319,12 @@ build (Request       *request,
       !(complete = strata_status_complete_graph (status, graph, error)))
     return NULL;
 
+  /* The run refuses a version table naming revisions nobody knows, with
+   * the one message every command gives; so does its plan. */
+  if (request->start_heads == NULL &&
+      !strata_status_check_unknown_heads (status, complete, request->database_file, error))
+    return NULL;
+
   self = g_object_new (STRATA_TYPE_MIGRATION_PLAN, NULL);
   self->direction = request->direction;
   self->current_heads = g_strdupv (request->start_heads != NULL
@@ -332,6 +338,10 @@ build (Request       *request,
   else if (!(self->steps = plan_steps (complete, self->direction,
                                        (const char * const *)self->current_heads,
                                        self->target, error)))
+    return NULL;
+  /* What a step drops is read from its file as it is now, the SQL the run
+   * will execute, never from the revision cache. */
+  if (!_strata_steps_read_for_run (self->steps, error))
     return NULL;
   find_drops (self);
   self->backs_up = will_back_up (self, request->policy,
