@@ -119,6 +119,8 @@ read_status (Request       *request,
 {
   g_autoptr(StrataDatabase) database = NULL;
 
+  g_assert (request != NULL);
+
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   /* Nothing was applied to a database that does not exist yet; an offline
@@ -168,6 +170,9 @@ step_back_from (StrataRevisionGraph *graph,
   StrataRevision *revision = strata_revision_graph_lookup (graph, head);
   g_autofree char *target = g_strdup_printf ("%s@-1", head);
 
+  g_assert (STRATA_IS_REVISION_GRAPH (graph));
+  g_assert (head != NULL);
+
   if (takes_steps (graph, STRATA_DIRECTION_DOWNGRADE, heads, target))
     return g_steal_pointer (&target);
   g_clear_pointer (&target, g_free);
@@ -184,6 +189,8 @@ step_forward_from (StrataRevisionGraph *graph,
                    const char          *head)
 {
   g_autofree char *target = head != NULL ? g_strdup_printf ("%s@+1", head) : g_strdup ("+1");
+
+  g_assert (STRATA_IS_REVISION_GRAPH (graph));
 
   if (takes_steps (graph, STRATA_DIRECTION_UPGRADE, heads, target))
     return g_steal_pointer (&target);
@@ -262,6 +269,9 @@ find_drops (StrataMigrationPlan *self)
   g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
 
+  g_assert (STRATA_IS_MIGRATION_PLAN (self));
+  g_assert (self->steps != NULL);
+
   self->step_tables = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
   self->step_columns = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
   for (guint i = 0; i < self->steps->len; i++)
@@ -310,6 +320,8 @@ build (Request       *request,
   g_autoptr(StrataRevisionGraph) graph = NULL;
   g_autoptr(StrataRevisionGraph) complete = NULL;
   g_autoptr(StrataStatus) status = NULL;
+
+  g_assert (request != NULL);
 
   if (request->graph != NULL)
     graph = g_object_ref (request->graph);
