@@ -57,9 +57,9 @@ test_django (void)
   status = strata_project_read_status (project, NULL, &error);
   g_assert_no_error (error);
   ct_migrate (project, STRATA_DIRECTION_UPGRADE, "r1");
-  g_assert_cmpstr (ct_query (db, "SELECT settings FROM app_item WHERE id = 2"), ==,
+  ct_assert_query (db, "SELECT settings FROM app_item WHERE id = 2",
                    "{\"tags\":[1,2],\"legs\":4}");
-  g_assert_cmpstr (ct_query (db, "SELECT label FROM app_tag"), ==, "new");
+  ct_assert_query (db, "SELECT label FROM app_tag", "new");
   colors = ct_query (db, "SELECT group_concat(kind, ',') FROM app_item");
   g_assert_cmpstr (colors, ==, "light,table");
 
@@ -67,7 +67,7 @@ test_django (void)
   migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "r2");
   g_assert_false (strata_migration_run (migration, NULL, &error));
   assert_contains (error->message, "CHECK constraint failed");
-  g_assert_cmpstr (ct_heads (db), ==, "r1");
+  ct_assert_heads (db, "r1");
 
   ct_migrate (project, STRATA_DIRECTION_DOWNGRADE, "base");
   g_assert_cmpint (ct_query_int (db, "SELECT count(*) FROM app_item"), ==, 3);
