@@ -125,24 +125,46 @@ has_schema_key (StrataProject *project)
   return file != NULL;
 }
 
-static void
-print_lint (StrataRevisionGraph *graph)
+/* At most ten redraws a second: a thousand revisions take about a second. */
+typedef struct
 {
-  GPtrArray *revisions = strata_revision_graph_get_revisions (graph);
+  gint64 drawn_at;
+  gboolean shown;
+} LintProgress;
 
-  for (guint i = 0; i < revisions->len; i++)
+static void
+lint_progress_cb (guint     done,
+                  guint     total,
+                  gpointer  user_data)
+{
+  LintProgress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (done < total && now - progress->drawn_at < G_USEC_PER_SEC / 10)
+    return;
+  progress->drawn_at = now;
+  progress->shown = TRUE;
+  g_printerr ("\r\033[K");
+  g_printerr (_("[%3u%%] Checking revision %u of %u"), done * 100 / MAX (total, 1), done, total);
+}
+
+static void
+print_lint (StrataCli           *cli,
+            StrataRevisionGraph *graph)
+{
+  LintProgress progress = { 0 };
+  gboolean show = cli->interactive && !cli->quiet;
+  g_autoptr(GPtrArray) warnings = NULL;
+
+  /* The first redraw waits for a tenth of a second: a short check shows none. */
+  progress.drawn_at = g_get_monotonic_time ();
+  warnings = strata_lint_graph (graph, show ? lint_progress_cb : NULL, &progress, NULL, NULL);
+  if (progress.shown)
+    g_printerr ("\r\033[K");
+  for (guint w = 0; warnings != NULL && w < warnings->len; w++)
     {
-      StrataRevision *revision = g_ptr_array_index (revisions, i);
-      g_autoptr(GPtrArray) warnings = NULL;
-
-      if (strata_revision_get_file (revision) == NULL)
-        continue;
-      warnings = strata_lint_revision (revision, graph, NULL, NULL, NULL);
-      for (guint w = 0; warnings != NULL && w < warnings->len; w++)
-        {
-          g_autofree char *text = strata_lint_warning_to_string (g_ptr_array_index (warnings, w));
-          g_printerr ("%s\n", text);
-        }
+      g_autofree char *text = strata_lint_warning_to_string (g_ptr_array_index (warnings, w));
+      g_printerr ("%s\n", text);
     }
 }
 
@@ -169,7 +191,7 @@ strata_cli_check_schema (StrataCli           *cli,
   g_autoptr(GError) error = NULL;
   const char * const *differences;
 
-  print_lint (graph);
+  print_lint (cli, graph);
   if (!has_schema_key (project))
     return TRUE;
 

@@ -55,8 +55,9 @@ gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
                                           StrataDropQuestion    *question,
                                           GError               **error);
 
-/* Every revision's upgrade, bases first, in a new in-memory database; with
- * @until only the revisions it depends on (the schema it starts from). */
+/* Every revision's upgrade, bases first, schema only (no rows: see
+ * strata-schema-replay.h), in a new in-memory database; with @until only
+ * the revisions it depends on (the schema it starts from). */
 StrataDatabase *_strata_autogen_replay   (StrataRevisionGraph   *graph,
                                           StrataRevision        *until,
                                           GCancellable          *cancellable,

@@ -17,6 +17,7 @@
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql.h"
 
@@ -379,8 +380,8 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
            !strata_revision_graph_is_ancestor (graph, revision, until)))
         continue;
       if (sql != NULL &&
-          !exec_script (database, sql, strata_revision_get_display_path (revision), MAX (line, 1),
-                        error))
+          !_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
+                                       line, FALSE, error))
         return NULL;
     }
   return g_steal_pointer (&database);
@@ -898,6 +899,75 @@ strata_autogen_write_revision (StrataAutogen        *self,
   if (!strata_revision_save (revision, strata_revision_get_file (revision), NULL, error))
     return NULL;
   return g_steal_pointer (&revision);
+}
+
+typedef struct
+{
+  StrataRevisionGraph *graph;
+  char                *message;
+  char                *rev_id;
+} WriteRevision;
+
+static void
+write_revision_free (WriteRevision *data)
+{
+  g_clear_object (&data->graph);
+  g_clear_pointer (&data->message, g_free);
+  g_clear_pointer (&data->rev_id, g_free);
+  g_free (data);
+}
+
+static void
+write_revision_worker (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  WriteRevision *data = task_data;
+  GError *error = NULL;
+  StrataRevision *revision;
+
+  revision = strata_autogen_write_revision (source_object, data->graph, data->message,
+                                            data->rev_id, &error);
+  if (revision != NULL)
+    g_task_return_pointer (task, revision, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+strata_autogen_write_revision_async (StrataAutogen        *self,
+                                     StrataRevisionGraph  *graph,
+                                     const char           *message,
+                                     const char           *rev_id,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteRevision *data;
+
+  g_return_if_fail (STRATA_IS_AUTOGEN (self));
+  g_return_if_fail (graph == NULL || STRATA_IS_REVISION_GRAPH (graph));
+
+  data = g_new0 (WriteRevision, 1);
+  data->graph = graph != NULL ? g_object_ref (graph) : NULL;
+  data->message = g_strdup (message);
+  data->rev_id = g_strdup (rev_id);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_autogen_write_revision_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)write_revision_free);
+  g_task_run_in_thread (task, write_revision_worker);
+}
+
+StrataRevision *
+strata_autogen_write_revision_finish (StrataAutogen  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* `strata-cli schema` without a database ----------------------------------------------- */

@@ -103,6 +103,17 @@ StrataRevision     *strata_autogen_write_revision     (StrataAutogen        *sel
                                                        const char           *message,
                                                        const char           *rev_id,
                                                        GError              **error);
+/* The same on a worker, for a window; the autogen is not changed by it. */
+void                strata_autogen_write_revision_async  (StrataAutogen        *self,
+                                                          StrataRevisionGraph  *graph,
+                                                          const char           *message,
+                                                          const char           *rev_id,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+StrataRevision     *strata_autogen_write_revision_finish (StrataAutogen        *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
 
 /* The file "schema =" of strata.ini names, or NULL with STRATA_ERROR_CONFIG. */
 GFile              *strata_autogen_get_schema_file    (StrataProject        *project,

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strata-database-private.h"
@@ -239,6 +240,34 @@ open_path (StrataDatabase       *self,
   return TRUE;
 }
 
+/* SQLite would wait forever for a writer to open a FIFO, and says only
+ * "disk I/O error" of a folder: anything but a regular file is refused first. */
+static gboolean
+is_regular_or_absent (StrataDatabase  *self,
+                      const char      *path,
+                      GError         **error)
+{
+  struct stat info;
+  const char *kind;
+
+  if (stat (path, &info) != 0 || S_ISREG (info.st_mode))
+    return TRUE;
+  if (S_ISFIFO (info.st_mode))
+    kind = _("a FIFO");
+  else if (S_ISDIR (info.st_mode))
+    kind = _("a folder");
+  else if (S_ISSOCK (info.st_mode))
+    kind = _("a socket");
+  else if (S_ISCHR (info.st_mode) || S_ISBLK (info.st_mode))
+    kind = _("a device");
+  else
+    kind = _("not a file");
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+               _("%s is %s, not a database file; point “database” in strata.ini (or "
+                 "--database) at a SQLite file"), self->display_name, kind);
+  return FALSE;
+}
+
 StrataDatabase *
 strata_database_open (GFile                *file,
                       StrataDatabaseFlags   flags,
@@ -263,7 +292,7 @@ strata_database_open (GFile                *file,
       return NULL;
     }
 
-  if (!open_path (self, path, flags, error))
+  if (!is_regular_or_absent (self, path, error) || !open_path (self, path, flags, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -424,8 +453,22 @@ strata_database_read_heads (StrataDatabase  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *id = (const char *)sqlite3_column_text (stmt, 0);
-      if (id != NULL)
-        g_strv_builder_add (builder, id);
+
+      /* Read as base, it would start the database over from the first
+       * revision. */
+      if (id == NULL || id[0] == '\0')
+        {
+          sqlite3_finalize (stmt);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT,
+                       _("the version table %s of %s holds a row with no revision (NULL or "
+                         "empty), which no tool writes; nothing was done. Delete it (DELETE "
+                         "FROM %s WHERE version_num IS NULL OR version_num = ''), then, if the "
+                         "table is still wrong, set it with “strata-cli stamp --purge "
+                         "REVISION”"),
+                       version_table, self->display_name, quoted);
+          return NULL;
+        }
+      g_strv_builder_add (builder, id);
     }
   sqlite3_finalize (stmt);
 

@@ -46,6 +46,11 @@ void      _strata_migration_set_plan           (StrataMigration    *self,
 void      _strata_migration_step_started       (StrataMigration    *self,
                                                 StrataStep         *step,
                                                 guint               index);
+/* Before the steps: the copy of the database, @size bytes, is @fraction done. */
+void      _strata_migration_backup_progress    (StrataMigration    *self,
+                                                const char         *database_name,
+                                                goffset             size,
+                                                double              fraction);
 void      _strata_migration_statement_started  (StrataMigration    *self,
                                                 const char         *statement);
 void      _strata_migration_step_finished      (StrataMigration    *self,

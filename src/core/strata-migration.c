@@ -405,6 +405,25 @@ _strata_migration_step_started (StrataMigration *self,
 }
 
 void
+_strata_migration_backup_progress (StrataMigration *self,
+                                   const char      *database_name,
+                                   goffset          size,
+                                   double           fraction)
+{
+  g_autofree char *formatted = g_format_size (size);
+
+  g_mutex_lock (&self->mutex);
+  g_free (self->pending.message);
+  /* Translators: "Backing up maker_hub.db (408 MB)…" */
+  self->pending.message = g_strdup_printf (_("Backing up %s (%s)…"), database_name, formatted);
+  g_clear_pointer (&self->pending.statement, g_free);
+  self->pending.fraction = CLAMP (fraction, 0.0, 1.0);
+  schedule_locked (self);
+  g_mutex_unlock (&self->mutex);
+  after_update (self);
+}
+
+void
 _strata_migration_statement_started (StrataMigration *self,
                                      const char      *statement)
 {
@@ -552,6 +571,8 @@ strata_migration_run (StrataMigration  *self,
 
   begin (self, TRUE);
   request = make_request (self);
+  if (!strata_project_check_runnable (request->project, error))
+    return FALSE;
   return _strata_migration_execute (request, cancellable, error);
 }
 
@@ -561,9 +582,11 @@ run_worker (GTask        *task,
             gpointer      task_data,
             GCancellable *cancellable)
 {
+  _StrataRunRequest *request = task_data;
   GError *error = NULL;
 
-  if (_strata_migration_execute (task_data, cancellable, &error))
+  if (strata_project_check_runnable (request->project, &error) &&
+      _strata_migration_execute (request, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -618,6 +641,8 @@ strata_migration_render_sql (StrataMigration     *self,
   begin (self, TRUE);
   request = make_request (self);
   request->start_heads = g_strdupv ((char **)start_heads);
+  if (!strata_project_check_runnable (request->project, error))
+    return NULL;
   return _strata_migration_render (request, cancellable, error);
 }
 
@@ -627,10 +652,12 @@ render_worker (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
+  _StrataRunRequest *request = task_data;
   GError *error = NULL;
-  char *script;
+  char *script = NULL;
 
-  if ((script = _strata_migration_render (task_data, cancellable, &error)))
+  if (strata_project_check_runnable (request->project, &error) &&
+      (script = _strata_migration_render (request, cancellable, &error)))
     g_task_return_pointer (task, script, g_free);
   else
     g_task_return_error (task, error);
