@@ -12,6 +12,7 @@
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-schema.h"
+#include "strata-section-private.h"
 #include "strata-schema-replay.h"
 #include "strata-sql.h"
 #include "strata-sql-check.h"
@@ -51,6 +52,37 @@ check_data_free (CheckData *data)
   g_free (data);
 }
 
+typedef struct
+{
+  StrataDirection  direction;
+  GPtrArray       *problems;
+} Checking;
+
+/* Statements SQLite cannot read are the problems; each one still lets the
+ * statements after it be checked. One that reads but fails to run (a
+ * constraint, say) is the data's business, not the text's. */
+static gboolean
+statement_finished_cb (const StrataSqlCursor      *statement,
+                       const StrataSectionFailure *failure,
+                       gpointer                    data)
+{
+  Checking *checking = data;
+  StrataSqlProblem *problem;
+
+  if (failure == NULL || failure->outcome != STRATA_SECTION_UNREADABLE)
+    return TRUE;
+  problem = g_new0 (StrataSqlProblem, 1);
+  problem->direction = checking->direction;
+  problem->offset = statement->offset;
+  problem->length = statement->length;
+  problem->line = statement->line;
+  problem->message = g_strdup (failure->message);
+  g_ptr_array_add (checking->problems, problem);
+  return TRUE;
+}
+
+/* Runs the section, so that the statements after each one see what it
+ * created, with the step engine a live run uses. */
 static void
 check_section (StrataDatabase  *database,
                StrataDirection  direction,
@@ -58,34 +90,13 @@ check_section (StrataDatabase  *database,
                GPtrArray       *problems,
                GCancellable    *cancellable)
 {
-  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
-  sqlite3 *db = strata_database_get_handle (database);
+  Checking checking = { direction, problems };
+  StrataSectionHooks hooks = { cancellable, NULL, statement_finished_cb, &checking };
+  g_auto(StrataSectionFailure) failure = { 0 };
+  StrataSection section;
 
-  for (guint i = 0; i < statements->len; i++)
-    {
-      StrataStatement *statement = g_ptr_array_index (statements, i);
-      sqlite3_stmt *stmt = NULL;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        return;
-      if (sqlite3_prepare_v2 (db, statement->text, -1, &stmt, NULL) != SQLITE_OK)
-        {
-          StrataSqlProblem *problem = g_new0 (StrataSqlProblem, 1);
-
-          problem->direction = direction;
-          problem->offset = statement->offset;
-          problem->length = strlen (statement->text);
-          problem->line = statement->line;
-          problem->message = g_strdup (sqlite3_errmsg (db));
-          g_ptr_array_add (problems, problem);
-          continue;
-        }
-      /* Run it, so that the statements after it see what it created. A
-       * failure to run (a constraint, say) is the data's business, not syntax. */
-      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        ;
-      sqlite3_finalize (stmt);
-    }
+  _strata_section_init_text (&section, sql, direction);
+  _strata_section_apply (&section, strata_database_get_handle (database), &hooks, &failure);
 }
 
 static int
