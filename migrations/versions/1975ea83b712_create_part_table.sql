@@ -5,16 +5,20 @@
 -- Create Date: 2021-05-29 21:12:31.941787
 
 -- migrate:upgrade
+-- The table of tests/data/alembic-parts, an Alembic project: a string id (a
+-- slug such as 'res-10k'), an indexed name, and free-form notes.
 CREATE TABLE part (
-    id INTEGER PRIMARY KEY,
-    name VARCHAR(50) NOT NULL,
+    id VARCHAR(36) NOT NULL PRIMARY KEY,
+    name VARCHAR(100) NOT NULL,
     description TEXT,
+    created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     footprint VARCHAR(50),
-    manufacturer VARCHAR(50),
-    mpn VARCHAR(50),
-    created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+    manufacturer VARCHAR(100),
+    mpn VARCHAR(100),
+    notes TEXT
 );
+CREATE INDEX ix_part_name ON part (name);
 
 -- Keep updated_at true without asking every writer to remember it.
 CREATE TRIGGER part_touch AFTER UPDATE ON part
@@ -25,4 +29,5 @@ END;
 
 -- migrate:downgrade
 DROP TRIGGER part_touch;
+DROP INDEX ix_part_name;
 DROP TABLE part;

@@ -8,7 +8,7 @@
 -- migrate:upgrade
 CREATE TABLE part_price (
     id INTEGER PRIMARY KEY,
-    part_id INTEGER NOT NULL REFERENCES part (id) ON DELETE CASCADE,
+    part_id VARCHAR(36) NOT NULL REFERENCES part (id) ON DELETE CASCADE,
     supplier_id INTEGER REFERENCES supplier (id),
     quantity_break INTEGER NOT NULL DEFAULT 1,
     unit_price_cents INTEGER NOT NULL CHECK (unit_price_cents >= 0),

@@ -7,7 +7,9 @@
 
 -- migrate:upgrade
 ALTER TABLE part ADD COLUMN location VARCHAR(20);
-UPDATE part SET location = 'Drawer ' || ((id - 1) / 4 + 1) || char(64 + (id - 1) % 4 + 1);
+-- Four parts to a drawer, in the order they were added (ids are names, so
+-- the order is SQLite's rowid).
+UPDATE part SET location = 'Drawer ' || ((rowid - 1) / 4 + 1) || char(64 + (rowid - 1) % 4 + 1);
 
 -- migrate:downgrade
 ALTER TABLE part DROP COLUMN location;

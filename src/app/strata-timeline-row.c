@@ -68,7 +68,14 @@ update_pills (StrataTimelineRow *self,
                                           strata_revision_state_to_label (state),
                                           strata_revision_state_to_css (state)));
   if (state & STRATA_REVISION_STATE_EDITED)
-    gtk_box_append (self->pills, make_pill ("document-edit-symbolic", _("Edited"), "edited"));
+    {
+      GtkWidget *pill = make_pill ("document-edit-symbolic", _("Edited"), "edited");
+
+      /* "Edited" alone does not say since when, nor why it matters. */
+      gtk_widget_set_tooltip_text (pill, _("Edited since it was applied: the SQL in its file "
+                                           "differs from the SQL that ran on this database"));
+      gtk_box_append (self->pills, pill);
+    }
 }
 
 static void

@@ -64,9 +64,14 @@ struct _StrataWindow
   GtkWidget            *downgrade_icon_button;
   GtkWidget            *save_button;
   GtkWidget            *preview_button;
+  GtkRevealer          *read_only_banner;
 };
 
 void     _strata_window_class_actions_init (StrataWindowClass *klass);
+/* strata-window-alembic.c: win.convert-alembic, and the toast that offers it
+ * when the project is an Alembic one (docs/alembic.md). */
+void     _strata_window_class_alembic_init (StrataWindowClass *klass);
+void     _strata_window_offer_conversion   (StrataWindow      *self);
 void     _strata_window_update_actions     (StrataWindow      *self);
 /* Reads the graph and the database's status again, then updates every view. */
 void     _strata_window_reload             (StrataWindow      *self);
@@ -79,7 +84,9 @@ AdwMessageDialog *_strata_window_new_dialog (StrataWindow      *self,
 void     _strata_window_show_error         (StrataWindow      *self,
                                             const char        *heading,
                                             const GError      *error);
-/* Runs @target with @direction, asking first when a downgrade drops tables. */
+/* Runs @target with @direction, asking first when the core's plan says a
+ * downgrade drops tables or columns. A NULL @target is one step (the plan
+ * resolves it from the database's heads), for a run and a preview alike. */
 void     _strata_window_migrate            (StrataWindow      *self,
                                             StrataDirection    direction,
                                             const char        *target);
@@ -95,8 +102,6 @@ void     _strata_window_new_from_schema    (StrataWindow      *self);
 void     _strata_window_rehearse           (StrataWindow      *self);
 /* The backups window, whose Restore buttons ask, then restore. */
 void     _strata_window_show_backups       (StrataWindow      *self);
-/* The downgrade target that undoes the newest applied revision only. */
-char    *_strata_window_dup_one_step_target (StrataWindow     *self);
 /* In a narrow window, shows the views in place of the timeline. */
 void     _strata_window_show_content       (StrataWindow      *self);
 /* The reason the project on disk does not load, or NULL when it does. */

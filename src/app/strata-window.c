@@ -77,6 +77,7 @@ update_title (StrataWindow *self)
 {
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *title_mark = NULL;
   g_autofree char *database = NULL;
   gboolean modified = strata_revision_editor_get_modified (self->editor);
 
@@ -100,9 +101,11 @@ update_title (StrataWindow *self)
                                               strata_project_get_database_file (self->project));
   /* Translators: the window title: an unsaved mark, the project folder's name */
   title = g_strdup_printf (_("%s%s — Strata"), modified ? "• " : "", name);
+  /* The header shows the unsaved mark too, as GNOME Text Editor does. */
+  title_mark = g_strconcat (modified ? "• " : "", name, NULL);
   gtk_window_set_title (GTK_WINDOW (self), title);
   /* Which project is open, and which database it migrates, is always in sight. */
-  adw_window_title_set_title (self->window_title, name);
+  adw_window_title_set_title (self->window_title, title_mark);
   adw_window_title_set_subtitle (self->window_title, database);
   adw_view_stack_page_set_needs_attention (self->revision_page, modified);
 }
@@ -561,6 +564,7 @@ set_project (StrataWindow  *self,
   update_title (self);
   if (warnings != NULL && warnings[0] != NULL)
     strata_window_toast (self, warnings[0]);
+  _strata_window_offer_conversion (self);
   _strata_window_reload (self);
 }
 
@@ -615,10 +619,13 @@ open_project (StrataWindow *self,
               GFile        *directory)
 {
   g_autoptr(GFile) config = g_file_get_child (directory, "strata.ini");
+  g_autoptr(GFile) alembic = strata_alembic_project_find_config (directory);
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_query_exists (config, NULL))
+  /* An Alembic project opens as it is; making it a Strata project is a
+   * conversion into another folder (strata-window-alembic.c). */
+  if (!g_file_query_exists (config, NULL) && alembic == NULL)
     {
       offer_init (self, directory);
       return;
@@ -1024,6 +1031,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, editor);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, read_only_banner);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_button);
@@ -1034,6 +1042,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, inspector_toast_cb);
 
   _strata_window_class_actions_init (klass);
+  _strata_window_class_alembic_init (klass);
 
   g_type_ensure (STRATA_TYPE_INSPECTOR);
   g_type_ensure (STRATA_TYPE_REVISION_EDITOR);

@@ -44,6 +44,8 @@ strata_cli_init (StrataCli *cli)
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (cli->from_alembic != NULL)
+    return strata_cli_convert (cli);
   directory = g_file_new_for_commandline_arg (cli->args[0]);
   if (!(project = strata_project_init (directory, cli->init_database, &error)))
     return strata_cli_fail (error);

@@ -548,8 +548,11 @@ strata_cli_clear (StrataCli *cli)
   g_clear_pointer (&cli->rev_id, g_free);
   g_clear_pointer (&cli->rev_range, g_free);
   g_clear_pointer (&cli->init_database, g_free);
+  g_clear_pointer (&cli->from_alembic, g_free);
+  g_clear_pointer (&cli->python, g_free);
   g_clear_pointer (&cli->depends_on, g_strfreev);
   g_clear_pointer (&cli->renames, g_strfreev);
+  g_clear_pointer (&cli->fills, g_strfreev);
   g_clear_pointer (&cli->args, g_free);
   g_clear_object (&cli->graph);
   g_clear_object (&cli->project);

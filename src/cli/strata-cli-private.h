@@ -39,8 +39,11 @@ typedef struct
   char      *rev_id;           /* --rev-id ID */
   char      *rev_range;        /* history -r RANGE */
   char      *init_database;    /* init --database NAME */
+  char      *from_alembic;     /* init --from-alembic PATH */
+  char      *python;           /* init --python PYTHON */
   GStrv      depends_on;       /* --depends-on REV, repeatable */
   GStrv      renames;          /* --rename OLD:NEW, repeatable */
+  GStrv      fills;            /* --fill TABLE.COLUMN=VALUE, repeatable */
   gboolean   splice;
   gboolean   sql;
   gboolean   purge;
@@ -50,7 +53,9 @@ typedef struct
   gboolean   autogenerate;
   gboolean   allow_drop;
   gboolean   at_head;          /* schema --head */
+  gboolean   foreign;          /* restore --foreign */
   gboolean   resolve_dependencies;
+  gboolean   strict;           /* init --strict */
   gboolean   help;
   gboolean   version;          /* strata-cli --version, before the verb only */
 
@@ -167,6 +172,8 @@ GStrv                strata_cli_resolve_ids          (StrataRevisionGraph *graph
 
 /* strata-cli-commands.c: the commands that read or write revision files. */
 int strata_cli_init      (StrataCli *cli);
+/* strata-cli-convert.c: init --from-alembic. */
+int strata_cli_convert   (StrataCli *cli);
 int strata_cli_revision  (StrataCli *cli);
 int strata_cli_merge     (StrataCli *cli);
 int strata_cli_edit      (StrataCli *cli);

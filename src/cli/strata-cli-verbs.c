@@ -73,13 +73,26 @@ const StrataCliVerb strata_cli_verbs[] = {
     N_("DIR"),
     N_("Writes DIR/strata.ini, an empty versions folder and its revision template.\n"
        "A folder that already holds strata.ini is refused.\n\n"
-       "Example:\n"
-       "  strata-cli init inventory --database inventory.db"),
+       "With --from-alembic, the versions folder gets the Alembic project’s revisions in "
+       "SQL, rendered by Alembic itself with the Python --python names; a revision Alembic "
+       "cannot render is written with its Python as a comment, for you to finish "
+       "(docs/alembic.md).\n\n"
+       "Examples:\n"
+       "  strata-cli init inventory --database inventory.db\n"
+       "  strata-cli init strata --from-alembic . --python .venv/bin/python"),
     1, 1, STRATA_CLI_LOAD_NOTHING,
     (const StrataCliOption[]) {
       STRING ("database", 0, init_database,
               N_("The database file, relative to DIR (default: the folder’s name with .db)"),
               N_("NAME")),
+      STRING ("from-alembic", 0, from_alembic,
+              N_("Convert the Alembic project at PATH (the folder of alembic.ini, or the file)"),
+              N_("PATH")),
+      STRING ("python", 0, python,
+              N_("The Python that runs Alembic and imports the project (default: python3)"),
+              N_("PYTHON")),
+      FLAG ("strict", 0, strict,
+            N_("Exit 1 when a revision is left for you to finish")),
       END } },
 
   { "revision", NULL, strata_cli_revision,
@@ -124,6 +137,10 @@ const StrataCliVerb strata_cli_verbs[] = {
                N_("OLD:NEW")),
       FLAG ("allow-drop", 0, allow_drop,
             N_("Drop the tables and columns schema.sql no longer has, with their data")),
+      STRINGS ("fill", 0, fills,
+               N_("Where the copy of a table finds NULL in a column that becomes NOT NULL, "
+                  "put VALUE (SQL) instead (repeatable)"),
+               N_("TABLE.COLUMN=VALUE")),
       REV_ID,
       END } },
 
@@ -292,9 +309,14 @@ const StrataCliVerb strata_cli_verbs[] = {
     N_("NAME"),
     N_("NAME is a backup as “strata-cli backups” lists it, or a path. The backup is checked "
        "first; the database it replaces is backed up itself, and the copy goes in as one "
-       "transaction, so nothing is lost if it fails half-way."),
+       "transaction, so nothing is lost if it fails half-way. Old backups are pruned only "
+       "after it succeeded. A file that is not a backup of this database (another "
+       "database’s, a copy from elsewhere) is refused without --foreign."),
     1, 1, STRATA_CLI_LOAD_PROJECT,
-    NULL,
+    (const StrataCliOption[]) {
+      FLAG ("foreign", 0, foreign,
+            N_("Restore it even though it is not a backup of this database")),
+      END },
     N_("restore needs the NAME of a backup") },
 
   { "schema", NULL, strata_cli_schema,

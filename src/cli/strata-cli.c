@@ -148,6 +148,12 @@ open_project (StrataCli  *cli,
 {
   g_autoptr(GFile) start = NULL;
 
+  /* An Alembic project whose sqlalchemy.url is not a SQLite file cannot
+   * open without a database named; --database names it, as the variable
+   * does, and wins over strata.ini either way. */
+  if (cli->database != NULL)
+    g_setenv ("STRATA_DATABASE", cli->database, TRUE);
+
   if (cli->directory != NULL)
     {
       g_autoptr(GFile) directory = g_file_new_for_commandline_arg (cli->directory);
@@ -347,6 +353,17 @@ is_interactive (void)
   return isatty (STDERR_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
 }
 
+/* What an Alembic project answers before it is converted: its graph and
+ * its database's state (docs/alembic.md). */
+static gboolean
+reads_only (const StrataCliVerb *verb)
+{
+  static const char *names[] = { "current", "history", "heads", "branches", "show", "check",
+                                 "schema", "backups", NULL };
+
+  return verb->variant == NULL && g_strv_contains (names, verb->name);
+}
+
 static gboolean
 load (StrataCli            *cli,
       const StrataCliVerb  *verb,
@@ -356,6 +373,8 @@ load (StrataCli            *cli,
     return TRUE;
 
   if (!(cli->project = strata_cli_load_project (cli, error)))
+    return FALSE;
+  if (!reads_only (verb) && !strata_project_check_runnable (cli->project, error))
     return FALSE;
 
   if (verb->load == STRATA_CLI_LOAD_PROJECT)

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-alembic-project.h"
 #include "strata-types.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,15 @@ StrataProject       *strata_project_discover                (GFile              
  * @directory (created if needed). Refuses a folder that already has strata.ini. */
 StrataProject       *strata_project_init                    (GFile               *directory,
                                                              const char          *database,
+                                                             GError             **error);
+
+/* A folder with alembic.ini and no strata.ini opens as an Alembic project
+ * (docs/alembic.md): its graph and database state read without Python, its
+ * database from sqlalchemy.url. Such a project is not runnable. */
+StrataAlembicProject *strata_project_get_alembic            (StrataProject       *self);
+/* FALSE, with the reason and what to run, for a project whose revisions
+ * Strata can read but not run or edit (an Alembic project). */
+gboolean             strata_project_check_runnable          (StrataProject       *self,
                                                              GError             **error);
 
 GFile               *strata_project_get_directory           (StrataProject       *self);
@@ -105,6 +115,21 @@ StrataRevision      *strata_project_create_revision         (StrataProject      
                                                              const char * const  *depends_on,
                                                              const char          *rev_id,
                                                              gboolean             splice,
+                                                             GError             **error);
+/* The same on a worker; @graph is immutable and the strings are copied. */
+void                 strata_project_create_revision_async   (StrataProject       *self,
+                                                             StrataRevisionGraph *graph,
+                                                             const char          *message,
+                                                             const char * const  *heads,
+                                                             const char          *branch_label,
+                                                             const char * const  *depends_on,
+                                                             const char          *rev_id,
+                                                             gboolean             splice,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+StrataRevision      *strata_project_create_revision_finish  (StrataProject       *self,
+                                                             GAsyncResult        *result,
                                                              GError             **error);
 /* `alembic merge`: a revision whose Revises are @revisions (ids, prefixes,
  * labels or "heads"). */

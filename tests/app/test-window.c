@@ -255,8 +255,8 @@ test_inspector (Fixture       *fixture,
       g_string_append_printf (names, "%s ", strata_schema_column_get_name (column));
     }
   g_assert_cmpstr (names->str, ==,
-                   "id name description footprint manufacturer mpn created_at updated_at "
-                   "quantity supplier_id location ");
+                   "id name description created_at updated_at footprint manufacturer mpn "
+                   "notes quantity supplier_id location ");
 }
 
 static gboolean
@@ -387,6 +387,42 @@ test_new_revision (Fixture       *fixture,
   g_assert_cmpstrv (strata_revision_get_branch_labels (revision), ((const char *[]) { "bins", NULL }));
   g_assert_nonnull (strata_revision_get_file (revision));
   g_assert_true (g_file_query_exists (strata_revision_get_file (revision), NULL));
+}
+
+static gboolean
+branch_selected (gpointer data)
+{
+  Fixture *fixture = data;
+  StrataRevision *revision = strata_revision_editor_get_revision (fixture->window->editor);
+
+  return ten_revisions (data) && revision != NULL &&
+         g_str_equal (strata_revision_get_message (revision), "Try another price table");
+}
+
+/* Revising a revision that already has children starts a branch: the core
+ * allows it, and the window does not decide "is this a head" itself. */
+static void
+test_new_branch (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GList) toplevels = NULL;
+  GtkWindow *dialog = NULL;
+  StrataRevision *revision;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-revision", NULL));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_NEW_REVISION_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+
+  g_signal_emit_by_name (dialog, "create", "Try another price table", "5e2f7a9c3b81", "");
+  gtk_window_destroy (dialog);
+  strata_test_wait (branch_selected, fixture, "the new branch to open");
+
+  revision = strata_revision_editor_get_revision (fixture->window->editor);
+  g_assert_cmpstrv (strata_revision_get_down_revisions (revision),
+                    ((const char *[]) { "5e2f7a9c3b81", NULL }));
 }
 
 static gboolean
@@ -844,6 +880,7 @@ main (int   argc,
   add_window_test ("/app/window/failure", test_failure);
   add_window_test ("/app/window/folder-monitor", test_folder_monitor);
   add_window_test ("/app/window/new-revision", test_new_revision);
+  add_window_test ("/app/window/new-branch", test_new_branch);
 
   add_window_test ("/app/window/confirm-drops", test_confirm_drops);
   g_test_add ("/app/window/new-from-schema", Fixture, add_phone, fixture_setup_schema,

@@ -114,7 +114,7 @@ test_backups_and_restore (CliFixture    *fixture,
   g_assert_cmpstr (none->out, ==, "No backups of maker_hub.db in backups.\n");
 
   RUN_OK ("upgrade", "head");
-  cli_db_exec (fixture->database, "INSERT INTO part (name) VALUES ('flux capacitor')");
+  cli_db_exec (fixture->database, "INSERT INTO part (id, name) VALUES ('flux-cap', 'flux capacitor')");
   RUN_OK ("downgrade", QUANTITY);
 
   listed = RUN ("backups");

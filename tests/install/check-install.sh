@@ -18,7 +18,8 @@ expected="bin/strata-cli
 share/bash-completion/completions/strata-cli
 share/zsh/site-functions/_strata-cli
 share/fish/vendor_completions.d/strata-cli.fish
-share/man/man1/strata-cli.1"
+share/man/man1/strata-cli.1
+share/strata/alembic/strata-alembic-render.py"
 if [ "$gui" = true ]; then
   expected="$expected
 bin/strata
