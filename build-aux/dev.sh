@@ -127,9 +127,10 @@ setup() {
   fi
 }
 
-# Widget tests need a display and the app a session bus.
+# Widget tests need a display and the app a session bus; the screen is wide
+# enough for tests/app/test-window-size.c's 1400-pixel window.
 with_display() {
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$@"
+  xvfb-run -a -s "-screen 0 1600x1000x24" dbus-run-session -- "$@"
 }
 
 suite() {

@@ -28,8 +28,12 @@ static const struct {
   { "win.rehearse", { "<Control><Shift>r", NULL } },
   { "win.backups", { "<Control><Shift>b", NULL } },
   { "win.save", { "<Control>s", NULL } },
-  { "win.upgrade", { "<Control>u", NULL } },
-  { "win.downgrade", { "<Control>d", NULL } },
+  /* Not Ctrl+D or Ctrl+U: GNOME Text Editor and Builder delete a line and
+   * change case with them, and a migration must never be a slip of the
+   * fingers away while the editor has focus. Alt+U and Alt+D are also the
+   * buttons' mnemonics, and the editor binds neither. */
+  { "win.upgrade", { "<Alt>u", NULL } },
+  { "win.downgrade", { "<Alt>d", NULL } },
   { "win.preview-sql", { "<Control>p", NULL } },
   { "win.reload", { "<Control>r", "F5", NULL } },
   { "win.show-revision", { "<Alt>1", NULL } },

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-data-view.h"
+#include "strata-format.h"
 
 struct _StrataDataView
 {
@@ -15,32 +16,47 @@ struct _StrataDataView
 
   StrataTableModel *model;
   GHashTable       *filters;   /* column name -> text typed for it */
+  char             *search;    /* text typed for every text column */
   guint             updating_entry : 1;
   guint             sized : 1;
 
   GtkWidget        *box;
   GtkDropDown      *column_choice;
   GtkSearchEntry   *filter_entry;
-  GtkButton        *clear_button;
   GtkLabel         *count_label;
+  GtkRevealer      *chips_revealer;
+  GtkFlowBox       *chips_box;
+  GtkButton        *clear_button;
   GtkStack         *stack;
   GtkColumnView    *column_view;
   AdwStatusPage    *message_page;
+  GtkWidget        *empty_clear_button;
 };
 
 G_DEFINE_FINAL_TYPE (StrataDataView, strata_data_view, GTK_TYPE_WIDGET)
 
+/* The first choice of the drop-down searches every text column; the others
+ * filter one column each. NULL for the search. */
 static const char *
 selected_column (StrataDataView *self)
 {
   GtkStringObject *item = gtk_drop_down_get_selected_item (self->column_choice);
 
-  return item ? gtk_string_object_get_string (item) : NULL;
+  if (item == NULL || gtk_drop_down_get_selected (self->column_choice) == 0)
+    return NULL;
+  return gtk_string_object_get_string (item);
+}
+
+static gboolean
+has_filters (StrataDataView *self)
+{
+  return self->search != NULL || g_hash_table_size (self->filters) > 0;
 }
 
 static void
 update_count (StrataDataView *self)
 {
+  g_autofree char *number = NULL;
   g_autofree char *text = NULL;
   guint n;
 
@@ -50,11 +66,12 @@ update_count (StrataDataView *self)
       return;
     }
   n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  /* %'u groups the digits as the locale does: a table may hold millions of rows. */
-  if (g_hash_table_size (self->filters) > 0)
-    text = g_strdup_printf (ngettext ("%'u matching row", "%'u matching rows", n), n);
+  number = strata_format_count (n);
+  /* Translators: %s is a count with its digits grouped, e.g. "2,000,000" */
+  if (has_filters (self))
+    text = g_strdup_printf (ngettext ("%s matching row", "%s matching rows", n), number);
   else
-    text = g_strdup_printf (ngettext ("%'u row", "%'u rows", n), n);
+    text = g_strdup_printf (ngettext ("%s row", "%s rows", n), number);
   gtk_label_set_text (self->count_label, text);
 }
 
@@ -111,45 +128,34 @@ remove_columns (StrataDataView *self)
 }
 
 /* GtkColumnView sizes a column by the cells it measured first, which were
- * placeholders; once real rows arrive, give each column room for what the
- * first page holds (within reason: it stays resizable). */
+ * placeholders. The model samples rows across the whole table (its end
+ * included, where ids are longest): give each column room for the longest
+ * value sampled, within reason. Columns stay resizable, and a reload (after
+ * a filter) keeps the widths a person chose. */
 static void
 size_columns (StrataDataView *self)
 {
   GListModel *columns = gtk_column_view_get_columns (self->column_view);
-  g_autoptr(StrataTableRow) first = NULL;
-  PangoLayout *layout;
-  guint n_rows, n_columns;
+  const char * const *widest = strata_table_model_get_widest_values (self->model);
+  g_autoptr(PangoLayout) layout = NULL;
+  guint n_columns = g_list_model_get_n_items (columns);
 
-  if (self->sized || self->model == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0)
+  if (self->sized || widest == NULL || g_strv_length ((GStrv)widest) != n_columns)
     return;
-  first = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
-  if (!strata_table_row_get_loaded (first))
-    return;
-
   self->sized = TRUE;
-  n_rows = MIN (g_list_model_get_n_items (G_LIST_MODEL (self->model)), 50);
-  n_columns = g_list_model_get_n_items (columns);
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   for (guint c = 0; c < n_columns; c++)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, c);
-      int width = 0, text_width;
+      int width = 0, text_width = 0;
 
       pango_layout_set_text (layout, gtk_column_view_column_get_title (column), -1);
       pango_layout_get_pixel_size (layout, &width, NULL);
-      for (guint r = 0; r < n_rows; r++)
-        {
-          g_autoptr(StrataTableRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), r);
-          const char *value = strata_table_row_get_value (row, c);
-
-          pango_layout_set_text (layout, value ? value : "NULL", -1);
-          pango_layout_get_pixel_size (layout, &text_width, NULL);
-          width = MAX (width, text_width);
-        }
-      gtk_column_view_column_set_fixed_width (column, CLAMP (width + 24, 48, 320));
+      pango_layout_set_text (layout, widest[c], -1);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      /* The cell's padding, and the header's sort arrow room. */
+      gtk_column_view_column_set_fixed_width (column, CLAMP (MAX (width, text_width) + 28, 56, 400));
     }
-  g_object_unref (layout);
 }
 
 static void
@@ -159,6 +165,8 @@ columns_changed_cb (StrataDataView *self)
   g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
   g_autofree char *previous = g_strdup (selected_column (self));
   guint selected = 0;
+
+  gtk_string_list_append (choices, _("All Text Columns"));
 
   remove_columns (self);
   self->sized = FALSE;
@@ -175,12 +183,62 @@ columns_changed_cb (StrataDataView *self)
       gtk_column_view_append_column (self->column_view, column);
       gtk_string_list_append (choices, names[i]);
       if (g_strcmp0 (previous, names[i]) == 0)
-        selected = i;
+        selected = i + 1;
     }
   self->updating_entry = TRUE;
   gtk_drop_down_set_model (self->column_choice, G_LIST_MODEL (choices));
   gtk_drop_down_set_selected (self->column_choice, selected);
   self->updating_entry = FALSE;
+  size_columns (self);
+}
+
+/* What the filters ask for, for the empty state: "“calibrated” in name,
+ * notes; qty > 5". */
+static char *
+describe_filters (StrataDataView *self)
+{
+  const char * const *columns = strata_table_model_get_columns (self->model);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->search != NULL)
+    {
+      const char * const *searched = strata_table_model_get_search_columns (self->model);
+      g_autofree char *where = searched ? g_strjoinv (", ", (GStrv)searched) : g_strdup ("");
+
+      /* Translators: text searched for, then the columns searched */
+      g_ptr_array_add (parts, g_strdup_printf (_("“%s” in %s"), self->search, where));
+    }
+  for (guint i = 0; columns != NULL && columns[i] != NULL; i++)
+    {
+      const char *text = g_hash_table_lookup (self->filters, columns[i]);
+      g_autofree char *value = NULL;
+      g_autofree char *stripped = NULL;
+      StrataFilterOperator op;
+
+      if (text == NULL || !strata_table_model_parse_filter (text, &op, &value))
+        continue;
+      stripped = g_strstrip (g_strdup (text));
+      if (op == STRATA_FILTER_LIKE)
+        g_ptr_array_add (parts, g_strdup_printf (_("“%s” in %s"), stripped, columns[i]));
+      else
+        g_ptr_array_add (parts, g_strdup_printf ("%s %s", columns[i], stripped));
+    }
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv ("; ", (GStrv)parts->pdata);
+}
+
+static void
+show_message (StrataDataView *self,
+              const char     *title,
+              const char     *description,
+              gboolean        offer_clear)
+{
+  g_autofree char *escaped = description ? g_markup_escape_text (description, -1) : NULL;
+
+  adw_status_page_set_title (self->message_page, title);
+  adw_status_page_set_description (self->message_page, escaped);
+  gtk_widget_set_visible (self->empty_clear_button, offer_clear);
+  gtk_stack_set_visible_child_name (self->stack, "message");
 }
 
 static void
@@ -189,16 +247,24 @@ state_changed_cb (StrataDataView *self)
   const char *error = self->model ? strata_table_model_get_error_message (self->model) : NULL;
 
   if (self->model == NULL)
-    {
-      adw_status_page_set_title (self->message_page, _("No Table Selected"));
-      adw_status_page_set_description (self->message_page, NULL);
-      gtk_stack_set_visible_child_name (self->stack, "message");
-    }
+    show_message (self, _("No Table Selected"), NULL, FALSE);
   else if (error != NULL)
+    show_message (self, _("No Rows to Show"), error, FALSE);
+  else if (!strata_table_model_get_loading (self->model) &&
+           g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0)
     {
-      adw_status_page_set_title (self->message_page, _("No Rows to Show"));
-      adw_status_page_set_description (self->message_page, error);
-      gtk_stack_set_visible_child_name (self->stack, "message");
+      g_autofree char *filters = has_filters (self) ? describe_filters (self) : NULL;
+      g_autofree char *why = NULL;
+
+      /* Say why nothing shows, and offer the way out. */
+      if (filters != NULL)
+        {
+          /* Translators: %s describes the filters: "“calibrated” in name, notes" */
+          why = g_strdup_printf (_("No rows match %s"), filters);
+          show_message (self, _("No Matching Rows"), why, TRUE);
+        }
+      else
+        show_message (self, _("No Rows"), _("This table is empty."), FALSE);
     }
   else
     gtk_stack_set_visible_child_name (self->stack, "rows");
@@ -207,16 +273,31 @@ state_changed_cb (StrataDataView *self)
 
 /* Filters */
 
+static void update_chips (StrataDataView *self);
+
 static void
-filter_changed_cb (StrataDataView *self)
+set_entry_text (StrataDataView *self,
+                const char     *text)
 {
-  const char *column = selected_column (self);
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
+  self->updating_entry = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text ? text : "");
+  self->updating_entry = FALSE;
+}
+
+static void
+filters_changed (StrataDataView *self)
+{
+  update_chips (self);
+  state_changed_cb (self);
+}
+
+static void
+set_column_filter (StrataDataView *self,
+                   const char     *column,
+                   const char     *text)
+{
   g_autofree char *value = NULL;
   StrataFilterOperator op;
-
-  if (self->updating_entry || self->model == NULL || column == NULL)
-    return;
 
   if (strata_table_model_parse_filter (text, &op, &value))
     {
@@ -225,32 +306,147 @@ filter_changed_cb (StrataDataView *self)
     }
   else if (g_hash_table_remove (self->filters, column))
     strata_table_model_set_filter (self->model, column, STRATA_FILTER_LIKE, NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->clear_button), g_hash_table_size (self->filters) > 0);
-  update_count (self);
+}
+
+static void
+set_search (StrataDataView *self,
+            const char     *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+
+  g_clear_pointer (&self->search, g_free);
+  if (stripped[0] != '\0')
+    self->search = g_steal_pointer (&stripped);
+  strata_table_model_set_search (self->model, self->search);
+}
+
+static void
+filter_changed_cb (StrataDataView *self)
+{
+  const char *column = selected_column (self);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
+
+  const char *current = column ? g_hash_table_lookup (self->filters, column) : self->search;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  /* A search entry reports a change a moment after text was set, by us too:
+   * what the filters hold already needs no reload. */
+  if (self->updating_entry || self->model == NULL ||
+      g_strcmp0 (column ? text : stripped, current ? current : "") == 0)
+    return;
+  if (column == NULL)
+    set_search (self, text);
+  else
+    set_column_filter (self, column, text);
+  filters_changed (self);
+}
+
+static void
+update_placeholder (StrataDataView *self)
+{
+  const char *column = selected_column (self);
+  g_autofree char *placeholder = NULL;
+
+  if (column == NULL)
+    {
+      g_object_set (self->filter_entry, "placeholder-text", _("Search all text columns"), NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry),
+                                   _("Rows where any text column contains this text"));
+      return;
+    }
+  /* Translators: %s is a column name */
+  placeholder = g_strdup_printf (_("Filter %s: text, = 5, > 10, null"), column);
+  g_object_set (self->filter_entry, "placeholder-text", placeholder, NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry),
+                               _("Rows whose value contains this text; or a comparison such as “>= 10”, “!= x”, “null”"));
 }
 
 static void
 column_selected_cb (StrataDataView *self)
 {
   const char *column = selected_column (self);
-  const char *text = column ? g_hash_table_lookup (self->filters, column) : NULL;
 
-  /* The entry shows the filter of the column it is set to. */
-  self->updating_entry = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text ? text : "");
-  self->updating_entry = FALSE;
+  /* The entry shows the filter of the column it is set to; the chips show
+   * them all. */
+  set_entry_text (self, column ? g_hash_table_lookup (self->filters, column) : self->search);
+  update_placeholder (self);
+}
+
+static void
+remove_chip_clicked_cb (GtkButton      *button,
+                        StrataDataView *self)
+{
+  const char *column = g_object_get_data (G_OBJECT (button), "column");
+
+  if (self->model == NULL)
+    return;
+  if (column == NULL)
+    set_search (self, NULL);
+  else
+    set_column_filter (self, column, NULL);
+  if (g_strcmp0 (column, selected_column (self)) == 0)
+    set_entry_text (self, NULL);
+  filters_changed (self);
+}
+
+static GtkWidget *
+make_chip (StrataDataView *self,
+           const char     *column,
+           const char     *text)
+{
+  GtkWidget *chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
+  GtkWidget *button = gtk_button_new_from_icon_name ("window-close-symbolic");
+  g_autofree char *label = NULL;
+  g_autofree char *remove = NULL;
+
+  /* Translators: a filter chip: the column, then what it is filtered by */
+  label = column ? g_strdup_printf (_("%s: %s"), column, text)
+                 : g_strdup_printf (_("All text columns: %s"), text);
+  gtk_widget_add_css_class (chip, "filter-chip");
+  gtk_box_append (GTK_BOX (chip), gtk_label_new (label));
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("Remove Filter"));
+  /* Translators: what the button of a filter chip does, read by a screen reader */
+  remove = g_strdup_printf (_("Remove filter %s"), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, remove, -1);
+  g_object_set_data_full (G_OBJECT (button), "column", g_strdup (column), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (remove_chip_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (chip), button);
+  return chip;
+}
+
+/* Every active filter shows as a chip, whichever column the entry is set to. */
+static void
+update_chips (StrataDataView *self)
+{
+  const char * const *columns = self->model ? strata_table_model_get_columns (self->model) : NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box))) != NULL)
+    gtk_flow_box_remove (self->chips_box, child);
+  if (self->search != NULL)
+    gtk_flow_box_append (self->chips_box, make_chip (self, NULL, self->search));
+  for (guint i = 0; columns != NULL && columns[i] != NULL; i++)
+    {
+      const char *text = g_hash_table_lookup (self->filters, columns[i]);
+
+      if (text != NULL)
+        gtk_flow_box_append (self->chips_box, make_chip (self, columns[i], text));
+    }
+  gtk_revealer_set_reveal_child (self->chips_revealer, has_filters (self));
 }
 
 static void
 clear_clicked_cb (StrataDataView *self)
 {
   g_hash_table_remove_all (self->filters);
-  self->updating_entry = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
-  self->updating_entry = FALSE;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->clear_button), FALSE);
+  g_clear_pointer (&self->search, g_free);
+  set_entry_text (self, NULL);
   if (self->model != NULL)
     strata_table_model_clear_filters (self->model);
+  filters_changed (self);
 }
 
 /* GObject */
@@ -265,6 +461,7 @@ strata_data_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_DATA_VIEW);
   g_clear_object (&self->model);
   g_clear_pointer (&self->filters, g_hash_table_unref);
+  g_clear_pointer (&self->search, g_free);
 
   G_OBJECT_CLASS (strata_data_view_parent_class)->dispose (object);
 }
@@ -281,8 +478,11 @@ strata_data_view_class_init (StrataDataViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, box);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, column_choice);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, filter_entry);
-  gtk_widget_class_bind_template_child (widget_class, StrataDataView, clear_button);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataDataView, chips_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataDataView, chips_box);
+  gtk_widget_class_bind_template_child (widget_class, StrataDataView, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataDataView, empty_clear_button);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, column_view);
   gtk_widget_class_bind_template_child (widget_class, StrataDataView, message_page);
@@ -298,6 +498,7 @@ strata_data_view_init (StrataDataView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->column_choice, "notify::selected",
                            G_CALLBACK (column_selected_cb), self, G_CONNECT_SWAPPED);
+  update_placeholder (self);
 }
 
 GtkWidget *
@@ -319,7 +520,7 @@ strata_data_view_set_table (StrataDataView *self,
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
   g_hash_table_remove_all (self->filters);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->clear_button), FALSE);
+  g_clear_pointer (&self->search, g_free);
   remove_columns (self);
   gtk_column_view_set_model (self->column_view, NULL);
 
@@ -332,16 +533,15 @@ strata_data_view_set_table (StrataDataView *self,
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->model, "notify::error-message", G_CALLBACK (state_changed_cb),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->model, "notify::n-items", G_CALLBACK (update_count),
+      g_signal_connect_object (self->model, "notify::n-items", G_CALLBACK (state_changed_cb),
                                self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (size_columns),
+      g_signal_connect_object (self->model, "notify::widest-values", G_CALLBACK (size_columns),
                                self, G_CONNECT_SWAPPED);
       selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
     }
-  self->updating_entry = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
-  self->updating_entry = FALSE;
+  set_entry_text (self, NULL);
+  update_chips (self);
   state_changed_cb (self);
 }
 

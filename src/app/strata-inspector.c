@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
 
+#include "strata-format.h"
 #include "strata-inspector.h"
 
 struct _StrataInspector
@@ -15,6 +16,8 @@ struct _StrataInspector
   GtkWidget         parent_instance;
 
   GFile            *file;
+  GFileMonitor     *monitors[2];  /* the database and its write-ahead log */
+  guint             refresh_id;
   StrataSchema     *schema;
   GCancellable     *cancellable;
   char             *selected;
@@ -290,7 +293,7 @@ count_cb (GObject      *object,
   n = strata_schema_count_rows_finish (result, &error);
   if (n >= 0 && g_strcmp0 (count->table, count->self->selected) == 0)
     {
-      g_autofree char *number = g_strdup_printf ("%'" G_GINT64_FORMAT, n);
+      g_autofree char *number = strata_format_count (n);
 
       /* Translators: the kind and row count of a table, e.g. "Table · 1,024 rows" */
       text = g_strdup_printf (ngettext ("Table · %s row", "Table · %s rows", (gulong)n), number);
@@ -299,6 +302,20 @@ count_cb (GObject      *object,
   g_object_unref (count->self);
   g_free (count->table);
   g_free (count);
+}
+
+static void
+count_rows (StrataInspector *self)
+{
+  StrataSchemaObject *object = strata_schema_lookup (self->schema, self->selected);
+  Count *count;
+
+  if (object == NULL || strata_schema_object_get_kind (object) != STRATA_SCHEMA_KIND_TABLE)
+    return;
+  count = g_new0 (Count, 1);
+  count->self = g_object_ref (self);
+  count->table = g_strdup (self->selected);
+  strata_schema_count_rows_async (self->file, self->selected, self->cancellable, count_cb, count);
 }
 
 static void
@@ -360,13 +377,7 @@ show_object (StrataInspector    *self,
   strata_data_view_set_table (self->data_view, kind == STRATA_SCHEMA_KIND_TABLE ? self->file : NULL,
                               kind == STRATA_SCHEMA_KIND_TABLE ? self->selected : NULL);
   if (kind == STRATA_SCHEMA_KIND_TABLE)
-    {
-      Count *count = g_new0 (Count, 1);
-
-      count->self = g_object_ref (self);
-      count->table = g_strdup (self->selected);
-      strata_schema_count_rows_async (self->file, self->selected, self->cancellable, count_cb, count);
-    }
+    count_rows (self);
 }
 
 static void
@@ -382,28 +393,82 @@ row_selected_cb (StrataInspector *self,
     show_object (self, object);
 }
 
+/* Internal objects: the version table and strata_history are Strata's (and
+ * Alembic's) bookkeeping, sqlite_* tables SQLite's. A version table under
+ * another name is known by its shape: one column, version_num. */
+static gboolean
+is_internal_table (StrataSchema *schema,
+                   const char   *name)
+{
+  StrataSchemaObject *table;
+  GListModel *columns;
+
+  if (g_str_equal (name, "alembic_version") || g_str_equal (name, "strata_history") ||
+      g_str_has_prefix (name, "sqlite_"))
+    return TRUE;
+  table = strata_schema_lookup (schema, name);
+  if (table == NULL || strata_schema_object_get_kind (table) != STRATA_SCHEMA_KIND_TABLE)
+    return FALSE;
+  columns = strata_schema_object_get_columns (table);
+  if (g_list_model_get_n_items (columns) == 1)
+    {
+      g_autoptr(StrataSchemaColumn) column = g_list_model_get_item (columns, 0);
+      return g_str_equal (strata_schema_column_get_name (column), "version_num");
+    }
+  return FALSE;
+}
+
+static gboolean
+is_internal (StrataSchema       *schema,
+             StrataSchemaObject *object)
+{
+  return is_internal_table (schema, strata_schema_object_get_name (object)) ||
+         is_internal_table (schema, strata_schema_object_get_table_name (object));
+}
+
+static gboolean
+row_is_internal (GtkListBoxRow *row)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "internal"));
+}
+
+static GtkWidget *
+make_header (const char *title,
+             const char *tooltip)
+{
+  GtkWidget *header = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "sidebar-heading");
+  gtk_widget_set_tooltip_text (header, tooltip);
+  return header;
+}
+
+/* The user's objects come first, under a heading per kind; the internal ones
+ * after them, under one heading of their own. */
 static void
 header_func (GtkListBoxRow *row,
              GtkListBoxRow *before,
              gpointer       user_data)
 {
   int kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "kind"));
-  GtkWidget *header;
+  gboolean internal = row_is_internal (row);
 
-  if (before != NULL && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (before), "kind")) == kind)
-    {
-      gtk_list_box_row_set_header (row, NULL);
-      return;
-    }
-  header = gtk_label_new (kind_title (kind));
-  gtk_label_set_xalign (GTK_LABEL (header), 0);
-  gtk_widget_add_css_class (header, "heading");
-  gtk_widget_add_css_class (header, "sidebar-heading");
-  gtk_list_box_row_set_header (row, header);
+  if (before != NULL && row_is_internal (before) == internal &&
+      (internal || GPOINTER_TO_INT (g_object_get_data (G_OBJECT (before), "kind")) == kind))
+    gtk_list_box_row_set_header (row, NULL);
+  else if (internal)
+    gtk_list_box_row_set_header (row, make_header (_("Internal"),
+                                                   _("Kept by Strata, Alembic and SQLite: "
+                                                     "the revisions applied and their history")));
+  else
+    gtk_list_box_row_set_header (row, make_header (kind_title (kind), NULL));
 }
 
 static GtkWidget *
-make_object_row (StrataSchemaObject *object)
+make_object_row (StrataSchemaObject *object,
+                 gboolean            internal)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -413,51 +478,72 @@ make_object_row (StrataSchemaObject *object)
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (kind_icon (strata_schema_object_get_kind (object))));
   gtk_box_append (GTK_BOX (box), label);
+  if (internal)
+    gtk_widget_add_css_class (box, "dim-label");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_widget_set_tooltip_text (row, strata_schema_object_get_name (object));
   g_object_set_data_full (G_OBJECT (row), "name", g_strdup (strata_schema_object_get_name (object)), g_free);
   g_object_set_data (G_OBJECT (row), "kind", GINT_TO_POINTER (strata_schema_object_get_kind (object)));
+  g_object_set_data (G_OBJECT (row), "internal", GINT_TO_POINTER (internal));
   return row;
 }
 
-/* The version table and the history are Strata's own: start on a table of
- * the project's instead, when there is one. */
-static GtkListBoxRow *
-first_interesting_row (StrataInspector *self)
+static void
+append_objects (StrataInspector *self,
+                gboolean         internal)
 {
-  static const char *bookkeeping[] = { "alembic_version", "strata_history", NULL };
+  GListModel *objects = strata_schema_get_objects (self->schema);
+  guint n = g_list_model_get_n_items (objects);
 
-  for (int i = 0; ; i++)
+  for (guint i = 0; i < n; i++)
     {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->objects_list, i);
-      const char *name;
+      g_autoptr(StrataSchemaObject) object = g_list_model_get_item (objects, i);
 
-      if (row == NULL)
-        return gtk_list_box_get_row_at_index (self->objects_list, 0);
-      name = g_object_get_data (G_OBJECT (row), "name");
-      if (!g_strv_contains (bookkeeping, name))
-        return row;
+      if (is_internal (self->schema, object) == internal)
+        gtk_list_box_append (self->objects_list, make_object_row (object, internal));
     }
 }
 
 static void
 fill_objects (StrataInspector *self)
 {
-  GListModel *objects = strata_schema_get_objects (self->schema);
   g_autofree char *previous = g_strdup (self->selected);
-  guint n = g_list_model_get_n_items (objects);
+  guint n = g_list_model_get_n_items (strata_schema_get_objects (self->schema));
 
   clear_list (self->objects_list);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(StrataSchemaObject) object = g_list_model_get_item (objects, i);
-      gtk_list_box_append (self->objects_list, make_object_row (object));
-    }
+  append_objects (self, FALSE);
+  append_objects (self, TRUE);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "schema" : "empty");
   if (n == 0)
     return;
+  /* The user's first table, not Strata's version table, is where to start. */
   if (previous == NULL || !strata_inspector_select (self, previous))
-    gtk_list_box_select_row (self->objects_list, first_interesting_row (self));
+    gtk_list_box_select_row (self->objects_list, gtk_list_box_get_row_at_index (self->objects_list, 0));
+}
+
+/* Whether @a and @b hold the same objects with the same SQL: a refresh after
+ * a change to the rows only then keeps the list, the selection and the
+ * data view's filters. */
+static gboolean
+same_objects (StrataSchema *a,
+              StrataSchema *b)
+{
+  GListModel *objects_a = strata_schema_get_objects (a);
+  GListModel *objects_b = strata_schema_get_objects (b);
+  guint n = g_list_model_get_n_items (objects_a);
+
+  if (n != g_list_model_get_n_items (objects_b))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StrataSchemaObject) x = g_list_model_get_item (objects_a, i);
+      g_autoptr(StrataSchemaObject) y = g_list_model_get_item (objects_b, i);
+
+      if (g_strcmp0 (strata_schema_object_get_name (x), strata_schema_object_get_name (y)) != 0 ||
+          g_strcmp0 (strata_schema_object_get_sql (x), strata_schema_object_get_sql (y)) != 0)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -481,11 +567,21 @@ load_cb (GObject      *object,
         }
       return;
     }
-  g_set_object (&self->schema, schema);
   adw_status_page_set_title (self->empty_page, _("No Database Yet"));
   adw_status_page_set_description (self->empty_page, _("Upgrade to create the database and its tables."));
-  /* Selecting the table again gives the data view a fresh model. */
-  fill_objects (self);
+  if (self->schema != NULL && self->selected != NULL && same_objects (self->schema, schema))
+    {
+      /* Only rows changed: read them again, keeping the filters. */
+      g_set_object (&self->schema, schema);
+      strata_data_view_reload (self->data_view);
+      count_rows (self);
+    }
+  else
+    {
+      g_set_object (&self->schema, schema);
+      /* Selecting the table again gives the data view a fresh model. */
+      fill_objects (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEMA]);
 }
 
@@ -501,6 +597,64 @@ strata_inspector_reload (StrataInspector *self)
   self->cancellable = g_cancellable_new ();
   strata_schema_load_async (self->file, STRATA_SCHEMA_FLAGS_NONE, self->cancellable, load_cb,
                             g_object_ref (self));
+}
+
+/* Watching the database */
+
+static gboolean
+refresh_cb (gpointer data)
+{
+  StrataInspector *self = data;
+
+  self->refresh_id = 0;
+  strata_inspector_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Another program (sqlite3, the CLI, the project's own code) changed the
+ * database: show what it holds now. A write comes as a burst of events, so
+ * the reload waits for the burst to end. */
+static void
+database_changed_cb (StrataInspector   *self,
+                     GFile             *file,
+                     GFile             *other,
+                     GFileMonitorEvent  event)
+{
+  if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refresh_id = g_timeout_add (300, refresh_cb, self);
+}
+
+static void
+stop_watching (StrataInspector *self)
+{
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
+    if (self->monitors[i] != NULL)
+      {
+        g_file_monitor_cancel (self->monitors[i]);
+        g_signal_handlers_disconnect_by_data (self->monitors[i], self);
+        g_clear_object (&self->monitors[i]);
+      }
+}
+
+static void
+watch (StrataInspector *self)
+{
+  g_autofree char *path = g_file_get_path (self->file);
+  g_autofree char *wal_path = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GFile) wal = g_file_new_for_path (wal_path);
+  GFile *files[] = { self->file, wal };
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
+    {
+      /* Without a monitor the list still follows the app's own runs. */
+      self->monitors[i] = g_file_monitor_file (files[i], G_FILE_MONITOR_NONE, NULL, NULL);
+      if (self->monitors[i] != NULL)
+        g_signal_connect_object (self->monitors[i], "changed", G_CALLBACK (database_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+    }
 }
 
 /* GObject */
@@ -523,6 +677,7 @@ strata_inspector_dispose (GObject *object)
   StrataInspector *self = (StrataInspector *)object;
 
   g_cancellable_cancel (self->cancellable);
+  stop_watching (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_INSPECTOR);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->schema);
@@ -640,7 +795,10 @@ strata_inspector_set_database (StrataInspector *self,
   g_return_if_fail (STRATA_IS_INSPECTOR (self));
   g_return_if_fail (!file || G_IS_FILE (file));
 
+  stop_watching (self);
   g_set_object (&self->file, file);
+  if (file != NULL && g_file_is_native (file))
+    watch (self);
   g_clear_object (&self->schema);
   g_clear_pointer (&self->selected, g_free);
   clear_list (self->objects_list);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "strata-lane-view.h"
 
 #define LANE_WIDTH  16
@@ -71,6 +73,19 @@ draw_edge (cairo_t              *cr,
   cairo_stroke (cr);
 }
 
+/* The lines leaving the node downwards, one per parent. */
+static guint
+count_parents (const StrataLaneRow *row)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < row->n_edges; i++)
+    if (row->edges[i].from_position == STRATA_LANE_MIDDLE && row->edges[i].from_lane == row->node_lane &&
+        row->edges[i].to_position == STRATA_LANE_BOTTOM)
+      n++;
+  return n;
+}
+
 static void
 draw_node (StrataLaneView *self,
            cairo_t        *cr,
@@ -80,7 +95,19 @@ draw_node (StrataLaneView *self,
   GdkRGBA color;
 
   lane_color (self->row->node_lane, &color);
-  cairo_arc (cr, x, y, NODE_RADIUS, 0, 2 * G_PI);
+  /* A merge point is a diamond, a little larger than a revision's dot. */
+  if (count_parents (self->row) > 1)
+    {
+      double r = NODE_RADIUS + 1.5;
+
+      cairo_move_to (cr, x, y - r);
+      cairo_line_to (cr, x + r, y);
+      cairo_line_to (cr, x, y + r);
+      cairo_line_to (cr, x - r, y);
+      cairo_close_path (cr);
+    }
+  else
+    cairo_arc (cr, x, y, NODE_RADIUS, 0, 2 * G_PI);
   if (self->state & STRATA_REVISION_STATE_APPLIED)
     {
       gdk_cairo_set_source_rgba (cr, &color);
@@ -189,5 +216,24 @@ strata_lane_view_set_row (StrataLaneView      *self,
   if (row != NULL)
     self->row = strata_lane_row_copy (row);
   self->state = state;
+  if (strata_lane_view_get_merge (self))
+    {
+      g_autofree char *tooltip = NULL;
+      guint n = count_parents (self->row);
+
+      /* Translators: the tooltip of a merge point's node in the timeline */
+      tooltip = g_strdup_printf (ngettext ("Merge point: joins %u branch",
+                                           "Merge point: joins %u branches", n), n);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gboolean
+strata_lane_view_get_merge (StrataLaneView *self)
+{
+  g_return_val_if_fail (STRATA_IS_LANE_VIEW (self), FALSE);
+  return self->row != NULL && count_parents (self->row) > 1;
 }

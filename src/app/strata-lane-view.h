@@ -20,4 +20,8 @@ void       strata_lane_view_set_row (StrataLaneView      *self,
                                      const StrataLaneRow *row,
                                      StrataRevisionState  state);
 
+/* Whether the node is a merge point (more than one parent), drawn as a
+ * diamond rather than a dot. */
+gboolean   strata_lane_view_get_merge (StrataLaneView *self);
+
 G_END_DECLS

@@ -156,5 +156,8 @@ strata_new_revision_dialog_new (GtkWindow           *parent,
 
   self = g_object_new (STRATA_TYPE_NEW_REVISION_DIALOG, "transient-for", parent, NULL);
   fill_parents (self, graph, selected_id);
+  /* Typing goes into the message at once, and Enter creates: focus left on
+   * Cancel would take a space for a click. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->message_row));
   return GTK_WIDGET (self);
 }

@@ -21,6 +21,7 @@ struct _StrataRehearsalDialog
   AdwStatusPage  *status_page;
   GtkLabel       *findings_label;
   GtkListBox     *findings_list;
+  GtkWidget      *upgrade_button;
 };
 
 G_DEFINE_FINAL_TYPE (StrataRehearsalDialog, strata_rehearsal_dialog, ADW_TYPE_WINDOW)
@@ -41,6 +42,18 @@ strata_rehearsal_dialog_dispose (GObject *object)
   G_OBJECT_CLASS (strata_rehearsal_dialog_parent_class)->dispose (object);
 }
 
+/* A clean rehearsal leads straight to the run it rehearsed. */
+static void
+upgrade_clicked_cb (StrataRehearsalDialog *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autoptr(GtkWidget) window = parent ? g_object_ref (GTK_WIDGET (parent)) : NULL;
+
+  gtk_window_close (GTK_WINDOW (self));
+  if (window != NULL)
+    gtk_widget_activate_action (window, "win.upgrade", NULL);
+}
+
 static void
 strata_rehearsal_dialog_class_init (StrataRehearsalDialogClass *klass)
 {
@@ -58,6 +71,8 @@ strata_rehearsal_dialog_class_init (StrataRehearsalDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataRehearsalDialog, status_page);
   gtk_widget_class_bind_template_child (widget_class, StrataRehearsalDialog, findings_label);
   gtk_widget_class_bind_template_child (widget_class, StrataRehearsalDialog, findings_list);
+  gtk_widget_class_bind_template_child (widget_class, StrataRehearsalDialog, upgrade_button);
+  gtk_widget_class_bind_template_callback (widget_class, upgrade_clicked_cb);
 }
 
 static void
@@ -133,6 +148,9 @@ strata_rehearsal_dialog_set_result (StrataRehearsalDialog *self,
                                        _("Each pending revision was upgraded, downgraded and "
                                          "upgraded again on a copy of the database in memory. "
                                          "The database itself was not touched."));
+      gtk_widget_set_visible (self->upgrade_button, n_checked > 0);
+      if (n_checked > 0)
+        gtk_window_set_default_widget (GTK_WINDOW (self), self->upgrade_button);
       gtk_stack_set_visible_child_name (self->stack, "status");
       return;
     }

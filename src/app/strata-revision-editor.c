@@ -10,6 +10,7 @@
 
 #include "strata-revision-editor.h"
 #include "strata-sql-check.h"
+#include "strata-sql-view.h"
 
 /* How long typing must pause before the SQL is checked. */
 #define CHECK_DELAY_MS 500
@@ -19,6 +20,9 @@ struct _StrataRevisionEditor
   GtkWidget                  parent_instance;
 
   StrataRevisionGraph       *graph;
+  /* The schema of the revision's ancestors, kept between checks; ours
+   * alone, shared with the checks' workers (strata-schema-replay.h). */
+  StrataSchemaReplay        *replay;
   StrataRevision            *revision;
   StrataRevision            *loaded;       /* the copy the fields were filled from */
   GCancellable              *check_cancellable;
@@ -171,17 +175,12 @@ setup_buffer (StrataRevisionEditor *self,
 
   gtk_source_buffer_set_language (GTK_SOURCE_BUFFER (buffer),
                                   gtk_source_language_manager_get_language (languages, "sql"));
-  gtk_text_buffer_create_tag (buffer, "error",
-                              "underline", PANGO_UNDERLINE_ERROR,
-                              NULL);
-  /* Lint warnings: a straight amber underline, unlike the red squiggle of errors. */
-  gtk_text_buffer_create_tag (buffer, "warning",
-                              "underline", PANGO_UNDERLINE_SINGLE,
-                              "underline-rgba", &(GdkRGBA) { 0.90, 0.60, 0.04, 1.0 },
-                              NULL);
-  /* The statement a run failed on: underlined, and its line tinted. */
-  gtk_text_buffer_create_tag (buffer, "failure",
-                              "underline", PANGO_UNDERLINE_ERROR,
+  /* The view draws under these ranges (a red wave for errors, the same for
+   * a run's failure, an amber line for lint warnings); a failure also tints
+   * its line. */
+  gtk_text_buffer_create_tag (buffer, STRATA_SQL_VIEW_TAG_WARNING, NULL);
+  gtk_text_buffer_create_tag (buffer, STRATA_SQL_VIEW_TAG_ERROR, NULL);
+  gtk_text_buffer_create_tag (buffer, STRATA_SQL_VIEW_TAG_FAILURE,
                               "paragraph-background-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 0.12 },
                               NULL);
   setup_completion (self, view);
@@ -275,8 +274,12 @@ show_problem (StrataRevisionEditor   *self,
   remember_problem (buffer, "error", start, end, problem->message);
   if (gtk_label_get_text (label)[0] == '\0')
     {
+      /* The line of the file, as the gutter and a run's messages number it. */
+      guint file_line = strata_sql_view_get_file_line (STRATA_SQL_VIEW (view_for (self, problem->direction)),
+                                                       problem->line - 1);
+
       /* Translators: a syntax error in the SQL editor: line number, SQLite's message */
-      line = g_strdup_printf (_("Line %u: %s"), problem->line, problem->message);
+      line = g_strdup_printf (_("Line %u: %s"), file_line, problem->message);
       gtk_label_set_text (label, line);
     }
 }
@@ -510,7 +513,7 @@ start_check (StrataRevisionEditor *self)
   parents = split_list (gtk_editable_get_text (GTK_EDITABLE (self->revises_entry)));
   upgrade = dup_buffer_text (self, STRATA_DIRECTION_UPGRADE);
   downgrade = dup_buffer_text (self, STRATA_DIRECTION_DOWNGRADE);
-  strata_sql_check_async (self->graph, (const char * const *)parents, upgrade, downgrade,
+  strata_sql_check_async (self->replay, (const char * const *)parents, upgrade, downgrade,
                           self->check_cancellable, check_cb, g_object_ref (self));
 
   /* An older check is cancelled, so the one that answers checked this text. */
@@ -553,11 +556,38 @@ fields_differ (StrataRevisionEditor *self)
   return g_strcmp0 (edited_data, loaded_data) != 0;
 }
 
+/* Each section is numbered from the line it starts on in the file as it
+ * would be saved: read the edits back as a file to know where that is. */
+static void
+update_first_lines (StrataRevisionEditor *self)
+{
+  g_autoptr(StrataRevision) edited = NULL;
+  g_autoptr(StrataRevision) reread = NULL;
+  g_autofree char *data = NULL;
+
+  if (self->loaded == NULL)
+    return;
+  edited = strata_revision_editor_dup_edited (self);
+  data = strata_revision_to_data (edited);
+  reread = strata_revision_new_from_data (strata_revision_get_display_path (edited), data, -1, NULL);
+  if (reread == NULL)
+    return;
+  for (guint i = 0; i < 2; i++)
+    {
+      StrataDirection direction = i ? STRATA_DIRECTION_DOWNGRADE : STRATA_DIRECTION_UPGRADE;
+      guint first = strata_revision_get_sql_line (reread, direction);
+
+      if (first > 0)
+        strata_sql_view_set_first_line (STRATA_SQL_VIEW (view_for (self, direction)), first);
+    }
+}
+
 static void
 changed (StrataRevisionEditor *self)
 {
   if (self->loading || self->loaded == NULL)
     return;
+  update_first_lines (self);
   clear_failures (self);
   set_modified (self, fields_differ (self));
   queue_check (self);
@@ -631,6 +661,7 @@ strata_revision_editor_dispose (GObject *object)
   g_clear_object (&self->lint_cancellable);
   g_clear_object (&self->database_file);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_object (&self->replay);
   g_clear_object (&self->graph);
   g_clear_object (&self->revision);
   g_clear_object (&self->loaded);
@@ -709,6 +740,7 @@ strata_revision_editor_class_init (StrataRevisionEditorClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (STRATA_TYPE_SQL_VIEW);
 }
 
 static void
@@ -783,6 +815,7 @@ load_fields (StrataRevisionEditor *self)
                    strata_revision_get_sql (loaded, STRATA_DIRECTION_DOWNGRADE));
   gtk_label_set_text (self->path_label, path != NULL ? path : "");
   self->loading = FALSE;
+  update_first_lines (self);
 }
 
 static StrataRevision *
@@ -826,7 +859,11 @@ strata_revision_editor_set_revision (StrataRevisionEditor *self,
   g_return_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph));
   g_return_if_fail (!revision || STRATA_IS_REVISION (revision));
 
-  g_set_object (&self->graph, graph);
+  if (g_set_object (&self->graph, graph))
+    {
+      g_clear_object (&self->replay);
+      self->replay = graph != NULL ? strata_schema_replay_new (graph) : NULL;
+    }
   if (revision != NULL && self->loaded != NULL && !self->modified && same_content (self, revision))
     {
       /* Reloaded from disk unchanged (our own save, say): keep cursor and undo. */
@@ -990,6 +1027,7 @@ strata_revision_editor_mark_failure (StrataRevisionEditor *self,
                                      const char           *message)
 {
   StrataDirection direction = STRATA_DIRECTION_UPGRADE;
+  g_autofree char *status = NULL;
   guint downgrade_line, first_line;
   GtkTextBuffer *buffer;
   GtkTextIter start, end;
@@ -1019,7 +1057,11 @@ strata_revision_editor_mark_failure (StrataRevisionEditor *self,
   gtk_text_buffer_place_cursor (buffer, &start);
   gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (view), &start, 0.2, FALSE, 0, 0);
   gtk_widget_grab_focus (GTK_WIDGET (view));
-  set_status (self, "dialog-error-symbolic", message, TRUE);
+  /* The failure dialog gives the message; the status line only points at
+   * the line, where the tooltip has it too. */
+  status = g_strdup_printf (_("Line %u failed in the last run; hover over it for the message"),
+                            file_line);
+  set_status (self, "dialog-error-symbolic", status, TRUE);
 }
 
 void

@@ -17,13 +17,20 @@ struct _StrataSqlPreview
   GtkButton      *copy_button;
   GtkStack       *stack;
   GtkSourceView  *view;
+  GtkExpander    *script_expander;
+  GtkSourceView  *script_view;
   AdwStatusPage  *error_page;
   GtkWidget      *details_scroller;
   GtkBox         *details_box;
   GtkWidget      *confirm_bar;
   GtkEntry       *message_entry;
   GtkButton      *confirm_button;
+  GtkWidget      *run_bar;
+  GtkLabel       *run_label;
+  GtkButton      *run_button;
   char           *sql;
+  char           *revision_sql;  /* the revisions' own SQL, without bookkeeping */
+  const char     *run_action;    /* the parent window's action that runs it */
 };
 
 enum {
@@ -61,16 +68,31 @@ confirm_clicked_cb (StrataSqlPreview *self)
   g_signal_emit (self, signals[CONFIRM], 0, message);
 }
 
+/* Runs what the preview shows through the window it previews for. */
+static void
+run_clicked_cb (StrataSqlPreview *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autoptr(GtkWidget) window = parent ? g_object_ref (GTK_WIDGET (parent)) : NULL;
+  const char *action = self->run_action;
+
+  gtk_window_close (GTK_WINDOW (self));
+  if (window != NULL && action != NULL)
+    gtk_widget_activate_action (window, action, NULL);
+}
+
 static void
 update_scheme (StrataSqlPreview *self)
 {
   GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view));
+  GtkSourceStyleScheme *scheme =
+    gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita");
 
-  gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (buffer),
-                                      gtk_source_style_scheme_manager_get_scheme (schemes,
-                                                                                  dark ? "Adwaita-dark" : "Adwaita"));
+  gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view))),
+                                      scheme);
+  gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->script_view))),
+                                      scheme);
 }
 
 static void
@@ -85,6 +107,7 @@ static void
 strata_sql_preview_finalize (GObject *object)
 {
   g_free (STRATA_SQL_PREVIEW (object)->sql);
+  g_free (STRATA_SQL_PREVIEW (object)->revision_sql);
 
   G_OBJECT_CLASS (strata_sql_preview_parent_class)->finalize (object);
 }
@@ -103,6 +126,11 @@ strata_sql_preview_class_init (StrataSqlPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, copy_button);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, view);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, script_expander);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, script_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, run_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, run_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, run_button);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, error_page);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, details_scroller);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, details_box);
@@ -112,6 +140,7 @@ strata_sql_preview_class_init (StrataSqlPreviewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, copy_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, message_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, confirm_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, run_clicked_cb);
 
   signals[CONFIRM] = g_signal_new ("confirm", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -128,6 +157,9 @@ strata_sql_preview_init (StrataSqlPreview *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view));
+  gtk_source_buffer_set_language (GTK_SOURCE_BUFFER (buffer),
+                                  gtk_source_language_manager_get_language (languages, "sql"));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->script_view));
   gtk_source_buffer_set_language (GTK_SOURCE_BUFFER (buffer),
                                   gtk_source_language_manager_get_language (languages, "sql"));
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
@@ -164,7 +196,14 @@ strata_sql_preview_set_sql (StrataSqlPreview *self,
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view)), sql, -1);
+  /* The revisions' SQL first; the script with its bookkeeping folded away. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view)),
+                            self->revision_sql ? self->revision_sql : sql, -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->script_view)), sql, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->script_expander), self->revision_sql != NULL);
+  gtk_widget_set_visible (self->run_bar, self->run_action != NULL);
+  if (self->run_action != NULL)
+    gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->run_button));
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), TRUE);
   gtk_stack_set_visible_child_name (self->stack, "sql");
   message_changed_cb (self);
@@ -178,6 +217,58 @@ strata_sql_preview_set_error (StrataSqlPreview *self,
 
   adw_status_page_set_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+void
+strata_sql_preview_set_steps (StrataSqlPreview *self,
+                              GPtrArray        *steps)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *run_text = NULL;
+  StrataDirection direction = STRATA_DIRECTION_UPGRADE;
+
+  g_return_if_fail (STRATA_IS_SQL_PREVIEW (self));
+
+  if (steps == NULL || steps->len == 0)
+    return;
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (steps, i);
+      StrataRevision *revision = strata_step_get_revision (step);
+      const char *sql;
+
+      direction = strata_step_get_direction (step);
+      sql = strata_revision_get_sql (revision, direction);
+      g_string_append_printf (text, "%s-- %s: %s\n%s", i > 0 ? "\n" : "",
+                              strata_revision_get_id (revision), strata_revision_get_message (revision),
+                              sql != NULL ? sql : "");
+      if (text->len > 0 && text->str[text->len - 1] != '\n')
+        g_string_append_c (text, '\n');
+    }
+  g_free (self->revision_sql);
+  self->revision_sql = g_string_free (g_steal_pointer (&text), FALSE);
+
+  if (direction == STRATA_DIRECTION_DOWNGRADE)
+    {
+      self->run_action = "win.downgrade";
+      gtk_button_set_label (self->run_button, _("_Downgrade Now"));
+    }
+  else
+    {
+      self->run_action = "win.upgrade";
+      gtk_button_set_label (self->run_button, _("_Upgrade Now"));
+    }
+  run_text = g_strdup_printf (ngettext ("%u revision, each in a transaction of its own",
+                                        "%u revisions, each in a transaction of its own",
+                                        steps->len), steps->len);
+  gtk_label_set_text (self->run_label, run_text);
+}
+
+const char *
+strata_sql_preview_get_revision_sql (StrataSqlPreview *self)
+{
+  g_return_val_if_fail (STRATA_IS_SQL_PREVIEW (self), NULL);
+  return self->revision_sql;
 }
 
 const char *

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <strata.h>
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,13 @@ void              strata_sql_preview_set_sql   (StrataSqlPreview *self,
 void              strata_sql_preview_set_error (StrataSqlPreview *self,
                                                 const char       *message);
 const char       *strata_sql_preview_get_sql   (StrataSqlPreview *self);
+/* Before strata_sql_preview_set_sql(): the planned steps. The preview then
+ * shows their revisions' SQL, the whole script (with the version table and
+ * strata_history statements) folded under it, and a button that runs them
+ * through the parent window's win.upgrade or win.downgrade. */
+void              strata_sql_preview_set_steps (StrataSqlPreview *self,
+                                                GPtrArray        *steps);
+const char       *strata_sql_preview_get_revision_sql (StrataSqlPreview *self);
 /* Lines shown above the SQL under @heading (a call per group; NULL or empty
  * @lines adds nothing). */
 void              strata_sql_preview_add_details (StrataSqlPreview   *self,

@@ -20,6 +20,21 @@ StrataTimelineItem  *strata_timeline_item_new          (StrataRevision      *rev
 StrataRevision      *strata_timeline_item_get_revision (StrataTimelineItem  *self);
 StrataRevisionState  strata_timeline_item_get_state    (StrataTimelineItem  *self);
 const StrataLaneRow *strata_timeline_item_get_lanes    (StrataTimelineItem  *self);
+/* Whether @other shows the same revision id with the same lanes, so that
+ * @self can take its revision and state in place. */
+gboolean             strata_timeline_item_same_place   (StrataTimelineItem  *self,
+                                                        StrataTimelineItem  *other);
+void                 strata_timeline_item_set_state    (StrataTimelineItem  *self,
+                                                        StrataRevisionState  state);
+/* Takes @from's revision and state, notifying "revision" and "state" when
+ * they change. */
+void                 strata_timeline_item_update       (StrataTimelineItem  *self,
+                                                        StrataTimelineItem  *from);
+/* One item per revision of @graph, newest first, with its lanes and its
+ * state in @status (pending without one). Touches no widget, so a worker
+ * thread can build them; the graph is only read. */
+GPtrArray           *strata_timeline_item_build_all    (StrataRevisionGraph *graph,
+                                                        StrataStatus        *status);
 /* The first twelve characters of the id. */
 char                *strata_timeline_item_dup_short_id (StrataTimelineItem  *self);
 /* The create date in the locale's words ("12 Sep 2021"); NULL when unknown. */

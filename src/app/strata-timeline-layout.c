@@ -33,6 +33,26 @@ strata_lane_row_copy (const StrataLaneRow *row)
 }
 
 gboolean
+strata_lane_row_equal (const StrataLaneRow *a,
+                       const StrataLaneRow *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a->node_lane != b->node_lane || a->n_lanes != b->n_lanes || a->n_edges != b->n_edges)
+    return FALSE;
+  for (guint i = 0; i < a->n_edges; i++)
+    if (a->edges[i].from_lane != b->edges[i].from_lane ||
+        a->edges[i].from_position != b->edges[i].from_position ||
+        a->edges[i].to_lane != b->edges[i].to_lane ||
+        a->edges[i].to_position != b->edges[i].to_position)
+      return FALSE;
+  if ((a->depends_on == NULL) != (b->depends_on == NULL))
+    return FALSE;
+  return a->depends_on == NULL ||
+         g_strv_equal ((const char * const *)a->depends_on, (const char * const *)b->depends_on);
+}
+
+gboolean
 strata_lane_row_has_edge (const StrataLaneRow *row,
                           guint                from_lane,
                           StrataLanePosition   from_position,

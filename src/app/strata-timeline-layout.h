@@ -43,6 +43,8 @@ typedef struct
 
 void           strata_lane_row_free          (StrataLaneRow *row);
 StrataLaneRow *strata_lane_row_copy          (const StrataLaneRow *row);
+gboolean       strata_lane_row_equal         (const StrataLaneRow *a,
+                                              const StrataLaneRow *b);
 gboolean       strata_lane_row_has_edge      (const StrataLaneRow *row,
                                               guint                from_lane,
                                               StrataLanePosition   from_position,

@@ -68,7 +68,14 @@ update_pills (StrataTimelineRow *self,
                                           strata_revision_state_to_label (state),
                                           strata_revision_state_to_css (state)));
   if (state & STRATA_REVISION_STATE_EDITED)
-    gtk_box_append (self->pills, make_pill ("document-edit-symbolic", _("Edited"), "edited"));
+    {
+      GtkWidget *pill = make_pill ("document-edit-symbolic", _("Edited"), "edited");
+
+      /* "Edited" alone does not say since when, nor why it matters. */
+      gtk_widget_set_tooltip_text (pill, _("Edited since it was applied: the SQL in its file "
+                                           "differs from the SQL that ran on this database"));
+      gtk_box_append (self->pills, pill);
+    }
 }
 
 static void
@@ -82,6 +89,9 @@ update_labels (StrataTimelineRow *self,
     {
       GtkWidget *label = gtk_label_new (labels[i]);
 
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
+      gtk_widget_set_tooltip_text (label, labels[i]);
       gtk_widget_add_css_class (label, "branch-label");
       gtk_widget_add_css_class (label, "caption");
       gtk_box_append (self->labels, label);
@@ -160,11 +170,27 @@ update (StrataTimelineRow *self)
 }
 
 static void
+item_changed_cb (StrataTimelineRow *self)
+{
+  g_assert (STRATA_IS_TIMELINE_ROW (self));
+
+  update (self);
+}
+
+static void
+unwatch_item (StrataTimelineRow *self)
+{
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_func (self->item, item_changed_cb, self);
+}
+
+static void
 strata_timeline_row_dispose (GObject *object)
 {
   StrataTimelineRow *self = (StrataTimelineRow *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_TIMELINE_ROW);
+  unwatch_item (self);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (strata_timeline_row_parent_class)->dispose (object);
@@ -263,8 +289,16 @@ strata_timeline_row_set_item (StrataTimelineRow  *self,
   g_return_if_fail (STRATA_IS_TIMELINE_ROW (self));
   g_return_if_fail (!item || STRATA_IS_TIMELINE_ITEM (item));
 
-  if (!g_set_object (&self->item, item))
+  if (self->item == item)
     return;
+  unwatch_item (self);
+  g_set_object (&self->item, item);
+  /* Items change in place as steps finish: the row follows. */
+  if (item != NULL)
+    {
+      g_signal_connect_swapped (item, "notify::state", G_CALLBACK (item_changed_cb), self);
+      g_signal_connect_swapped (item, "notify::revision", G_CALLBACK (item_changed_cb), self);
+    }
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
 }

@@ -9,7 +9,6 @@
 
 #include "strata-timeline.h"
 #include "strata-timeline-item.h"
-#include "strata-timeline-layout.h"
 #include "strata-timeline-row.h"
 
 struct _StrataTimeline
@@ -157,44 +156,34 @@ strata_timeline_select (StrataTimeline *self,
   return TRUE;
 }
 
-void
-strata_timeline_set_graph (StrataTimeline      *self,
-                           StrataRevisionGraph *graph,
-                           StrataStatus        *status)
+/* Whether @items show the same revisions in the same places as the rows. */
+static gboolean
+same_shape (StrataTimeline *self,
+            GPtrArray      *items)
 {
-  g_autoptr(GPtrArray) revisions = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GPtrArray) items = NULL;
+  GListModel *model = G_LIST_MODEL (self->store);
+
+  if (g_list_model_get_n_items (model) != items->len)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr(StrataTimelineItem) row = g_list_model_get_item (model, i);
+
+      if (!strata_timeline_item_same_place (row, g_ptr_array_index (items, i)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+replace_items (StrataTimeline *self,
+               GPtrArray      *items)
+{
   g_autofree char *selected_id = NULL;
   StrataRevision *selected;
-  GPtrArray *sorted;
-
-  g_return_if_fail (STRATA_IS_TIMELINE (self));
-  g_return_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph));
-  g_return_if_fail (!status || STRATA_IS_STATUS (status));
 
   if ((selected = strata_timeline_get_selected_revision (self)))
     selected_id = g_strdup (strata_revision_get_id (selected));
-
-  revisions = g_ptr_array_new ();
-  items = g_ptr_array_new_with_free_func (g_object_unref);
-  if (graph != NULL)
-    {
-      sorted = strata_revision_graph_get_revisions (graph);
-      /* The graph lists bases first; the timeline shows the newest on top. */
-      for (guint i = sorted->len; i > 0; i--)
-        g_ptr_array_add (revisions, g_ptr_array_index (sorted, i - 1));
-    }
-  rows = strata_timeline_layout_compute (revisions);
-  for (guint i = 0; i < revisions->len; i++)
-    {
-      StrataRevision *revision = g_ptr_array_index (revisions, i);
-      StrataRevisionState state = STRATA_REVISION_STATE_PENDING;
-
-      if (status != NULL)
-        state = strata_status_get_state (status, graph, revision);
-      g_ptr_array_add (items, strata_timeline_item_new (revision, state, g_ptr_array_index (rows, i)));
-    }
 
   /* One splice: the view sees one change and keeps its scroll position. */
   g_signal_handlers_block_by_func (self->selection, selection_changed_cb, self);
@@ -204,6 +193,105 @@ strata_timeline_set_graph (StrataTimeline      *self,
   g_signal_handlers_unblock_by_func (self->selection, selection_changed_cb, self);
   gtk_stack_set_visible_child_name (self->stack, items->len > 0 ? "list" : "empty");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_REVISION]);
+}
+
+gboolean
+strata_timeline_set_items (StrataTimeline *self,
+                           GPtrArray      *items)
+{
+  StrataRevision *selected;
+
+  g_return_val_if_fail (STRATA_IS_TIMELINE (self), FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
+
+  if (!same_shape (self, items))
+    {
+      replace_items (self, items);
+      return TRUE;
+    }
+
+  /* A step finished, or the files were read again unchanged: the rows stay,
+   * and only those whose state (or revision object) changed draw again.
+   * Rebuilding a thousand rows per step froze the window for minutes. */
+  selected = strata_timeline_get_selected_revision (self);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr(StrataTimelineItem) row = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      strata_timeline_item_update (row, g_ptr_array_index (items, i));
+    }
+  if (selected != strata_timeline_get_selected_revision (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_REVISION]);
+  return FALSE;
+}
+
+/* The state of @item once the database is at @tips (revisions of @graph
+ * named by @heads): applied below a tip, current at one. Whether it was
+ * edited since it was applied is kept only while it stays applied. */
+static StrataRevisionState
+state_at_heads (StrataTimelineItem  *item,
+                StrataRevisionGraph *graph,
+                GPtrArray           *tips,
+                const char * const  *heads)
+{
+  StrataRevision *revision = strata_timeline_item_get_revision (item);
+  StrataRevisionState old = strata_timeline_item_get_state (item);
+  StrataRevisionState state = old & STRATA_REVISION_STATE_MISSING;
+  gboolean applied = FALSE;
+
+  for (guint i = 0; i < tips->len && !applied; i++)
+    applied = strata_revision_graph_is_ancestor (graph, revision, g_ptr_array_index (tips, i));
+  if (applied)
+    state |= STRATA_REVISION_STATE_APPLIED | (old & STRATA_REVISION_STATE_APPLIED ?
+                                              old & STRATA_REVISION_STATE_EDITED : 0);
+  else
+    state |= STRATA_REVISION_STATE_PENDING;
+  if (g_strv_contains (heads, strata_revision_get_id (revision)))
+    state |= STRATA_REVISION_STATE_CURRENT;
+  return state;
+}
+
+void
+strata_timeline_set_heads (StrataTimeline      *self,
+                           StrataRevisionGraph *graph,
+                           const char * const  *heads)
+{
+  GListModel *model;
+  g_autoptr(GPtrArray) tips = g_ptr_array_new ();
+
+  g_return_if_fail (STRATA_IS_TIMELINE (self));
+  g_return_if_fail (STRATA_IS_REVISION_GRAPH (graph));
+  g_return_if_fail (heads != NULL);
+
+  model = G_LIST_MODEL (self->store);
+  for (guint i = 0; heads[i] != NULL; i++)
+    {
+      StrataRevision *tip = strata_revision_graph_lookup (graph, heads[i]);
+
+      if (tip != NULL)
+        g_ptr_array_add (tips, tip);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(StrataTimelineItem) item = g_list_model_get_item (model, i);
+
+      strata_timeline_item_set_state (item, state_at_heads (item, graph, tips, heads));
+    }
+}
+
+void
+strata_timeline_set_graph (StrataTimeline      *self,
+                           StrataRevisionGraph *graph,
+                           StrataStatus        *status)
+{
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_return_if_fail (STRATA_IS_TIMELINE (self));
+  g_return_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph));
+  g_return_if_fail (!status || STRATA_IS_STATUS (status));
+
+  items = strata_timeline_item_build_all (graph, status);
+  strata_timeline_set_items (self, items);
 }
 
 void

@@ -19,6 +19,16 @@ GtkWidget      *strata_timeline_new                   (void);
 void            strata_timeline_set_graph             (StrataTimeline      *self,
                                                        StrataRevisionGraph *graph,
                                                        StrataStatus        *status);
+/* Shows @items (strata_timeline_item_build_all()). When they hold the same
+ * revisions in the same places as the rows, the rows stay and take the new
+ * states in place; otherwise they are replaced. Returns whether they were. */
+gboolean        strata_timeline_set_items             (StrataTimeline      *self,
+                                                       GPtrArray           *items);
+/* Sets the rows' states as the database would have them at @heads (ids of
+ * @graph, the graph the rows show), in place, without reading it. */
+void            strata_timeline_set_heads             (StrataTimeline      *self,
+                                                       StrataRevisionGraph *graph,
+                                                       const char * const  *heads);
 /* StrataTimelineItem, newest first. */
 GListModel     *strata_timeline_get_model             (StrataTimeline      *self);
 StrataRevision *strata_timeline_get_selected_revision (StrataTimeline      *self);

@@ -5,8 +5,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "strata-new-revision-dialog.h"
+#include "strata-timeline-item.h"
 #include "strata-window-private.h"
 
 static StrataWindow *
@@ -115,72 +117,16 @@ save_action (GtkWidget  *widget,
 
 /* New revision */
 
-typedef struct
-{
-  StrataProject       *project;
-  StrataRevisionGraph *graph;
-  char                *message;
-  char                *parent;
-  char                *label;
-} CreateData;
-
-static void
-create_data_free (CreateData *data)
-{
-  g_clear_object (&data->project);
-  g_clear_object (&data->graph);
-  g_free (data->message);
-  g_free (data->parent);
-  g_free (data->label);
-  g_free (data);
-}
-
-static gboolean
-is_head (StrataRevisionGraph *graph,
-         const char          *id)
-{
-  g_autoptr(GPtrArray) heads = strata_revision_graph_get_heads (graph);
-
-  for (guint i = 0; i < heads->len; i++)
-    if (g_strcmp0 (strata_revision_get_id (g_ptr_array_index (heads, i)), id) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-create_worker (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  CreateData *data = task_data;
-  const char *heads[] = { data->parent, NULL };
-  StrataRevision *revision;
-  GError *error = NULL;
-  gboolean splice;
-
-  /* Revising a revision that already has children starts a branch. */
-  splice = data->parent != NULL && !g_str_equal (data->parent, "base") &&
-           !is_head (data->graph, data->parent);
-  revision = strata_project_create_revision (data->project, data->graph, data->message,
-                                             data->parent ? heads : NULL,
-                                             data->label, NULL, NULL, splice, &error);
-  if (revision == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, revision, g_object_unref);
-}
-
 static void
 create_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  StrataWindow *self = STRATA_WINDOW (object);
+  g_autoptr(StrataWindow) self = user_data;
   g_autoptr(StrataRevision) revision = NULL;
   g_autoptr(GError) error = NULL;
 
-  revision = g_task_propagate_pointer (G_TASK (result), &error);
+  revision = strata_project_create_revision_finish (STRATA_PROJECT (object), result, &error);
   if (revision == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -200,22 +146,19 @@ dialog_create_cb (StrataWindow            *self,
                   const char              *label,
                   StrataNewRevisionDialog *dialog)
 {
-  g_autoptr(GTask) task = NULL;
-  CreateData *data;
+  const char *heads[] = { parent, NULL };
 
   if (self->project == NULL || self->graph == NULL)
     return;
 
-  data = g_new0 (CreateData, 1);
-  data->project = g_object_ref (self->project);
-  data->graph = g_object_ref (self->graph);
-  data->message = g_strdup (message);
-  data->parent = g_strdup (parent);
-  data->label = label && label[0] ? g_strdup (label) : NULL;
-
-  task = g_task_new (self, self->cancellable, create_cb, NULL);
-  g_task_set_task_data (task, data, (GDestroyNotify)create_data_free);
-  g_task_run_in_thread (task, create_worker);
+  /* The dialog lets a person revise any revision; revising one that already
+   * has children starts a branch, which splicing allows. Whether the parent
+   * is a head is the core's question. */
+  strata_project_create_revision_async (self->project, self->graph, message,
+                                        parent != NULL ? heads : NULL,
+                                        label != NULL && label[0] != '\0' ? label : NULL,
+                                        NULL, NULL, TRUE, self->cancellable, create_cb,
+                                        g_object_ref (self));
 }
 
 static void
@@ -303,47 +246,13 @@ upgrade_selected_action (GtkWidget  *widget,
     _strata_window_migrate (self, STRATA_DIRECTION_UPGRADE, selected_id (self));
 }
 
-/* One step down undoes the newest revision the database holds, and only it.
- * Alembic's "-1" is ambiguous at a merge point and with several heads, so
- * the target names the revision: "id@-1" walks down its own branch, and a
- * merge goes back to its parents (downgrading to the first one removes only
- * what descends from it). */
-char *
-_strata_window_dup_one_step_target (StrataWindow *self)
-{
-  const char * const *heads;
-  GPtrArray *order;
-  StrataRevision *newest = NULL;
-
-  g_assert (STRATA_IS_WINDOW (self));
-
-  if (self->graph == NULL || self->status == NULL)
-    return g_strdup ("-1");
-  heads = strata_status_get_heads (self->status);
-  order = strata_revision_graph_get_revisions (self->graph);
-  for (guint i = 0; i < order->len; i++)
-    {
-      StrataRevision *revision = g_ptr_array_index (order, i);
-
-      if (heads != NULL && g_strv_contains (heads, strata_revision_get_id (revision)))
-        newest = revision;
-    }
-  if (newest == NULL)
-    return g_strdup ("-1");
-  if (strata_revision_is_merge (newest))
-    return g_strdup (strata_revision_get_down_revisions (newest)[0]);
-  return g_strdup_printf ("%s@-1", strata_revision_get_id (newest));
-}
-
 static void
 downgrade_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *param)
 {
-  StrataWindow *self = window_from (widget);
-  g_autofree char *target = _strata_window_dup_one_step_target (self);
-
-  _strata_window_migrate (self, STRATA_DIRECTION_DOWNGRADE, target);
+  /* One step back from the newest head, as the core's plan resolves it. */
+  _strata_window_migrate (window_from (widget), STRATA_DIRECTION_DOWNGRADE, NULL);
 }
 
 static void
@@ -455,10 +364,7 @@ preview_downgrade_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *param)
 {
-  StrataWindow *self = window_from (widget);
-  g_autofree char *target = _strata_window_dup_one_step_target (self);
-
-  _strata_window_preview (self, STRATA_DIRECTION_DOWNGRADE, target);
+  _strata_window_preview (window_from (widget), STRATA_DIRECTION_DOWNGRADE, NULL);
 }
 
 static void
@@ -506,6 +412,7 @@ show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack,
                                          g_str_equal (action_name, "win.show-database") ?
                                          "database" : "revision");
+  _strata_window_show_content (self);
 }
 
 void
@@ -536,6 +443,42 @@ _strata_window_class_actions_init (StrataWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-database", NULL, show_page_action);
 }
 
+/* Whether an upgrade to head has anything to do. */
+static gboolean
+has_pending (StrataWindow *self)
+{
+  GListModel *model = strata_timeline_get_model (self->timeline);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(StrataTimelineItem) item = g_list_model_get_item (model, i);
+
+      if (strata_timeline_item_get_state (item) & STRATA_REVISION_STATE_PENDING)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A database whose file (or folder, where SQLite keeps its journal) cannot
+ * be written, or whose mode forbids writing to everyone (which root would
+ * ignore), is read-only: say so before any run is asked for. */
+static gboolean
+database_read_only (StrataWindow *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+  GStatBuf info;
+
+  if (self->project == NULL)
+    return FALSE;
+  path = g_file_get_path (strata_project_get_database_file (self->project));
+  if (path == NULL || g_stat (path, &info) != 0)
+    return FALSE;
+  folder = g_path_get_dirname (path);
+  return (info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 ||
+         g_access (path, W_OK) != 0 || g_access (folder, W_OK) != 0;
+}
+
 void
 _strata_window_update_actions (StrataWindow *self)
 {
@@ -543,7 +486,8 @@ _strata_window_update_actions (StrataWindow *self)
   StrataRevision *selected = strata_timeline_get_selected_revision (self->timeline);
   const char * const *heads = self->status ? strata_status_get_heads (self->status) : NULL;
   gboolean has_project = self->project != NULL;
-  gboolean ready = self->graph != NULL && self->migration == NULL;
+  gboolean read_only = database_read_only (self);
+  gboolean ready = self->graph != NULL && self->migration == NULL && !read_only;
   gboolean applied = heads != NULL && heads[0] != NULL;
 
   gtk_widget_action_set_enabled (widget, "win.reload", has_project);
@@ -551,13 +495,13 @@ _strata_window_update_actions (StrataWindow *self)
   gtk_widget_action_set_enabled (widget, "win.show-database", has_project);
   gtk_widget_action_set_enabled (widget, "win.save", strata_revision_editor_get_modified (self->editor));
   gtk_widget_action_set_enabled (widget, "win.new-revision", self->graph != NULL);
-  gtk_widget_action_set_enabled (widget, "win.upgrade", ready);
+  gtk_widget_action_set_enabled (widget, "win.upgrade", ready && has_pending (self));
   gtk_widget_action_set_enabled (widget, "win.upgrade-selected", ready && selected != NULL);
   gtk_widget_action_set_enabled (widget, "win.downgrade", ready && applied);
   gtk_widget_action_set_enabled (widget, "win.downgrade-selected", ready && applied && selected != NULL);
   gtk_widget_action_set_enabled (widget, "win.downgrade-base", ready && applied);
   gtk_widget_action_set_enabled (widget, "win.stamp", ready);
-  gtk_widget_action_set_enabled (widget, "win.preview-sql", self->graph != NULL);
+  gtk_widget_action_set_enabled (widget, "win.preview-sql", self->graph != NULL && has_pending (self));
   gtk_widget_action_set_enabled (widget, "win.preview-downgrade", self->graph != NULL && applied);
   gtk_widget_action_set_enabled (widget, "win.cancel-migration", self->migration != NULL);
   gtk_widget_action_set_enabled (widget, "win.new-from-schema",
@@ -565,4 +509,5 @@ _strata_window_update_actions (StrataWindow *self)
                                  strata_project_get_schema_file (self->project) != NULL);
   gtk_widget_action_set_enabled (widget, "win.rehearse", self->graph != NULL);
   gtk_widget_action_set_enabled (widget, "win.backups", has_project);
+  gtk_revealer_set_reveal_child (self->read_only_banner, read_only);
 }

@@ -14,50 +14,16 @@ static void run_autogen (StrataWindow  *self,
 
 /* Writing, once the person has read the SQL */
 
-typedef struct
-{
-  StrataAutogen       *autogen;
-  StrataRevisionGraph *graph;
-  char                *message;
-} Write;
-
-static void
-write_free (Write *write)
-{
-  g_clear_object (&write->autogen);
-  g_clear_object (&write->graph);
-  g_free (write->message);
-  g_free (write);
-}
-
-static void
-write_worker (GTask        *task,
-              gpointer      source_object,
-              gpointer      task_data,
-              GCancellable *cancellable)
-{
-  Write *write = task_data;
-  GError *error = NULL;
-  StrataRevision *revision;
-
-  revision = strata_autogen_write_revision (write->autogen, write->graph, write->message, NULL,
-                                            &error);
-  if (revision == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, revision, g_object_unref);
-}
-
 static void
 write_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  StrataWindow *self = STRATA_WINDOW (object);
+  g_autoptr(StrataWindow) self = user_data;
   g_autoptr(StrataRevision) revision = NULL;
   g_autoptr(GError) error = NULL;
 
-  revision = g_task_propagate_pointer (G_TASK (result), &error);
+  revision = strata_autogen_write_revision_finish (STRATA_AUTOGEN (object), result, &error);
   if (revision == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -76,18 +42,13 @@ confirm_cb (StrataSqlPreview *preview,
             const char       *message,
             StrataWindow     *self)
 {
-  g_autoptr(GTask) task = NULL;
-  Write *write;
+  StrataAutogen *autogen = g_object_get_data (G_OBJECT (preview), "autogen");
 
   if (self->graph == NULL)
     return;
-  write = g_new0 (Write, 1);
-  write->autogen = g_object_ref (g_object_get_data (G_OBJECT (preview), "autogen"));
-  write->graph = g_object_ref (self->graph);
-  write->message = g_strdup (message);
-  task = g_task_new (self, self->cancellable, write_cb, NULL);
-  g_task_set_task_data (task, write, (GDestroyNotify)write_free);
-  g_task_run_in_thread (task, write_worker);
+  /* The task holds the autogen past the preview's destruction. */
+  strata_autogen_write_revision_async (autogen, self->graph, message, NULL, self->cancellable,
+                                       write_cb, g_object_ref (self));
   gtk_window_destroy (GTK_WINDOW (preview));
 }
 

@@ -6,62 +6,49 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-failure-dialog.h"
 #include "strata-sql-preview.h"
 #include "strata-window-private.h"
 
+/* No graph is handed over: each run and preview loads the project from disk
+ * again, so a file moved or deleted since the window last loaded stops it
+ * rather than being applied from memory. */
 static StrataMigration *
 make_migration (StrataWindow    *self,
                 StrataDirection  direction,
                 const char      *target)
 {
-  StrataMigration *migration = strata_migration_new (self->project, direction, target);
-
-  if (self->graph != NULL)
-    strata_migration_set_graph (migration, self->graph);
-  return migration;
-}
-
-static const char *
-describe_run (StrataDirection direction)
-{
-  switch (direction)
-    {
-    case STRATA_DIRECTION_UPGRADE:   return _("Upgrade");
-    case STRATA_DIRECTION_DOWNGRADE: return _("Downgrade");
-    case STRATA_DIRECTION_STAMP:     return _("Stamp");
-    default:                         g_return_val_if_reached ("");
-    }
+  return strata_migration_new (self->project, direction, target);
 }
 
 /* Failures */
 
+/* Retry runs the same migration again: the dialog keeps what it was. */
+static void
+failure_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     StrataWindow     *self)
+{
+  if (g_str_equal (response, "retry"))
+    _strata_window_migrate (self,
+                            GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "direction")),
+                            g_object_get_data (G_OBJECT (dialog), "target"));
+}
+
+/* The dialog alone tells of the failure: no toast repeats it. */
 static void
 show_failure (StrataWindow    *self,
               StrataMigration *migration,
               const GError    *error)
 {
   StrataRevision *failed = strata_migration_get_failed_revision (migration);
-  const char *statement = strata_migration_get_failed_statement (migration);
-  g_autofree char *heading = NULL;
-  AdwMessageDialog *dialog;
+  AdwMessageDialog *dialog = strata_failure_dialog_new (GTK_WINDOW (self), migration, error);
 
-  /* Translators: a toast; %s is Upgrade, Downgrade or Stamp */
-  heading = g_strdup_printf (_("%s failed"), describe_run (strata_migration_get_direction (migration)));
-  strata_window_toast (self, heading);
-
-  dialog = _strata_window_new_dialog (self, heading, error->message);
-  if (statement != NULL)
-    {
-      GtkWidget *label = gtk_label_new (statement);
-
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "monospace");
-      gtk_widget_add_css_class (label, "failed-statement");
-      adw_message_dialog_set_extra_child (dialog, label);
-    }
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  g_object_set_data (G_OBJECT (dialog), "direction",
+                     GINT_TO_POINTER (strata_migration_get_direction (migration)));
+  g_object_set_data_full (G_OBJECT (dialog), "target",
+                          g_strdup (strata_migration_get_target (migration)), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (failure_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 
   /* The editor opens the failing revision, its line marked. */
@@ -146,15 +133,17 @@ run_cb (GObject      *object,
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
   _strata_window_update_actions (self);
-  _strata_window_refresh_status (self);
+  /* A run that found the project changed on disk shows why. */
+  _strata_window_reload (self);
   strata_inspector_reload (self->inspector);
 }
 
 static void
-step_finished_cb (StrataWindow *self)
+step_finished_cb (StrataWindow *self,
+                  StrataStep   *step)
 {
-  /* Each committed step shows on the timeline at once. */
-  _strata_window_refresh_status (self);
+  /* Each committed step shows on the timeline. */
+  _strata_window_follow_step (self, step);
 }
 
 static void
@@ -182,46 +171,6 @@ run (StrataWindow    *self,
 
 /* Downgrades that drop data ask first */
 
-static void
-add_match (GPtrArray  *names,
-           const char *name)
-{
-  for (guint i = 0; i < names->len; i++)
-    if (g_str_equal (g_ptr_array_index (names, i), name))
-      return;
-  g_ptr_array_add (names, g_strdup (name));
-}
-
-static void
-find_drops (const char *sql,
-            GPtrArray  *tables,
-            GPtrArray  *columns)
-{
-  static const char *ident = "(\"(?:[^\"]|\"\")*\"|`[^`]*`|\\[[^\\]]*\\]|[\\w.$]+)";
-  g_autofree char *table_pattern = g_strdup_printf ("\\bDROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?%s", ident);
-  g_autofree char *column_pattern =
-    g_strdup_printf ("\\bALTER\\s+TABLE\\s+%s\\s+DROP\\s+(?:COLUMN\\s+)?%s", ident, ident);
-  g_autoptr(GRegex) table_regex = g_regex_new (table_pattern, G_REGEX_CASELESS, 0, NULL);
-  g_autoptr(GRegex) column_regex = g_regex_new (column_pattern, G_REGEX_CASELESS, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-
-  for (g_regex_match (table_regex, sql, 0, &match); g_match_info_matches (match);
-       g_match_info_next (match, NULL))
-    {
-      g_autofree char *name = g_match_info_fetch (match, 1);
-      add_match (tables, name);
-    }
-  g_clear_pointer (&match, g_match_info_free);
-  for (g_regex_match (column_regex, sql, 0, &match); g_match_info_matches (match);
-       g_match_info_next (match, NULL))
-    {
-      g_autofree char *table = g_match_info_fetch (match, 1);
-      g_autofree char *column = g_match_info_fetch (match, 2);
-      g_autofree char *name = g_strdup_printf ("%s.%s", table, column);
-      add_match (columns, name);
-    }
-}
-
 typedef struct
 {
   StrataWindow *self;
@@ -246,74 +195,115 @@ confirm_response_cb (AdwMessageDialog *dialog,
 }
 
 static char *
-join_names (GPtrArray *names)
+describe_drops (StrataMigrationPlan *plan)
 {
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (", ", (GStrv)names->pdata);
+  const char * const *tables = strata_migration_plan_get_dropped_tables (plan);
+  const char * const *columns = strata_migration_plan_get_dropped_columns (plan);
+  guint n_tables = g_strv_length ((GStrv)tables);
+  guint n_columns = g_strv_length ((GStrv)columns);
+  g_autofree char *table_names = g_strjoinv (", ", (GStrv)tables);
+  g_autofree char *column_names = g_strjoinv (", ", (GStrv)columns);
+
+  if (n_columns == 0)
+    return g_strdup_printf (ngettext ("It drops the table %s.", "It drops the tables %s.",
+                                      n_tables), table_names);
+  if (n_tables == 0)
+    return g_strdup_printf (ngettext ("It drops the column %s.", "It drops the columns %s.",
+                                      n_columns), column_names);
+  /* Translators: the first %s lists tables, the second columns as table.column */
+  return g_strdup_printf (_("It drops the tables %s and the columns %s."), table_names,
+                          column_names);
 }
 
 static void
-ask_about_drops (StrataWindow *self,
-                 const char   *target,
-                 GPtrArray    *tables,
-                 GPtrArray    *columns)
+ask_about_drops (StrataWindow        *self,
+                 StrataMigrationPlan *plan)
 {
-  guint n_tables = tables->len, n_columns = columns->len;
-  g_autofree char *table_names = join_names (tables);
-  g_autofree char *column_names = join_names (columns);
+  g_autofree char *drops = describe_drops (plan);
   g_autofree char *body = NULL;
   AdwMessageDialog *dialog;
   Confirm *confirm;
 
-  if (n_columns == 0)
-    body = g_strdup_printf (ngettext ("It drops the table %s. The data it holds is lost.",
-                                      "It drops the tables %s. The data they hold is lost.",
-                                      n_tables), table_names);
-  else if (n_tables == 0)
-    body = g_strdup_printf (ngettext ("It drops the column %s. The data it holds is lost.",
-                                      "It drops the columns %s. The data they hold is lost.",
-                                      n_columns), column_names);
+  if (strata_migration_plan_get_backs_up (plan))
+    /* Translators: %s says what a downgrade drops */
+    body = g_strdup_printf (_("%s The database is backed up first: the Backups window can "
+                              "put it back."), drops);
   else
-    body = g_strdup_printf (_("It drops the tables %s and the columns %s. The data they hold is lost."),
-                            table_names, column_names);
+    /* Translators: %s says what a downgrade drops */
+    body = g_strdup_printf (_("%s No backup is taken (“backup = never” in strata.ini), so the "
+                              "data is lost."), drops);
 
   dialog = _strata_window_new_dialog (self, _("Drop Data?"), body);
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "downgrade", _("_Downgrade"), NULL);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "downgrade", _("_Downgrade"),
+                                    NULL);
   adw_message_dialog_set_response_appearance (dialog, "downgrade", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   confirm = g_new0 (Confirm, 1);
   confirm->self = g_object_ref (self);
-  confirm->target = g_strdup (target);
+  confirm->target = g_strdup (strata_migration_plan_get_target (plan));
+  g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb), confirm,
+                         (GClosureNotify)(void (*) (void))confirm_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Every downgrade asks, destructive or not: it undoes work, and a shortcut
+ * pressed by mistake must not be enough. */
+static void
+ask_about_downgrade (StrataWindow        *self,
+                     StrataMigrationPlan *plan)
+{
+  GPtrArray *steps = strata_migration_plan_get_steps (plan);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+  Confirm *confirm;
+
+  for (guint i = 0; steps != NULL && i < steps->len && i < 3; i++)
+    g_string_append_printf (names, "%s“%s”", i ? ", " : "",
+                            strata_revision_get_message (strata_step_get_revision (g_ptr_array_index (steps, i))));
+  if (steps != NULL && steps->len > 3)
+    /* Translators: ends a list of revisions that a downgrade undoes */
+    g_string_append_printf (names, ngettext (" and %u more", " and %u more", steps->len - 3),
+                            steps->len - 3);
+  /* Translators: %s lists the messages of the revisions a downgrade undoes */
+  body = g_strdup_printf (ngettext ("It undoes %s by running its downgrade SQL.",
+                                    "It undoes %s by running their downgrade SQL.",
+                                    steps != NULL ? steps->len : 0), names->str);
+  dialog = _strata_window_new_dialog (self, _("Downgrade the Database?"), body);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "downgrade", _("_Downgrade"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "downgrade", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  confirm = g_new0 (Confirm, 1);
+  confirm->self = g_object_ref (self);
+  confirm->target = g_strdup (strata_migration_plan_get_target (plan));
   g_signal_connect_data (dialog, "response", G_CALLBACK (confirm_response_cb), confirm,
                          (GClosureNotify)(void (*) (void))confirm_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-check_drops_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+downgrade_planned_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
 {
   g_autoptr(StrataWindow) self = user_data;
-  StrataMigration *migration = STRATA_MIGRATION (object);
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(StrataMigrationPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sql = NULL;
 
-  sql = strata_migration_render_sql_finish (migration, result, &error);
-  if (sql == NULL)
+  if (!(plan = strata_migration_plan_new_finish (result, &error)))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _strata_window_show_error (self, _("Downgrade Failed"), error);
       return;
     }
-  find_drops (sql, tables, columns);
-  if (tables->len == 0 && columns->len == 0)
-    run (self, STRATA_DIRECTION_DOWNGRADE, strata_migration_get_target (migration));
+  if (strata_migration_plan_get_n_steps (plan) == 0)
+    strata_window_toast (self, _("Nothing to downgrade"));
+  else if (strata_migration_plan_get_drops_data (plan))
+    ask_about_drops (self, plan);
   else
-    ask_about_drops (self, strata_migration_get_target (migration), tables, columns);
+    ask_about_downgrade (self, plan);
 }
 
 void
@@ -321,8 +311,6 @@ _strata_window_migrate (StrataWindow    *self,
                         StrataDirection  direction,
                         const char      *target)
 {
-  g_autoptr(StrataMigration) rehearsal = NULL;
-
   g_assert (STRATA_IS_WINDOW (self));
 
   if (self->project == NULL || self->migration != NULL)
@@ -333,10 +321,11 @@ _strata_window_migrate (StrataWindow    *self,
       return;
     }
 
-  /* The offline SQL tells what the downgrade would drop before it runs. */
-  rehearsal = make_migration (self, direction, target);
-  strata_migration_render_sql_async (rehearsal, NULL, self->cancellable, check_drops_cb,
-                                     g_object_ref (self));
+  /* The core's plan says what the downgrade would drop before it runs, and
+   * resolves a NULL target to one step back. It reads the revisions from
+   * disk, as the run will, so that it describes what will run. */
+  strata_migration_plan_new_async (self->project, NULL, direction, NULL, target,
+                                   self->cancellable, downgrade_planned_cb, g_object_ref (self));
 }
 
 /* Preview */
@@ -354,19 +343,65 @@ preview_cb (GObject      *object,
   if (sql != NULL && strata_migration_get_n_steps (STRATA_MIGRATION (object)) == 0)
     strata_sql_preview_set_sql (preview, NULL);
   else if (sql != NULL)
-    strata_sql_preview_set_sql (preview, sql);
+    {
+      strata_sql_preview_set_steps (preview, strata_migration_get_steps (STRATA_MIGRATION (object)));
+      strata_sql_preview_set_sql (preview, sql);
+    }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     strata_sql_preview_set_error (preview, error->message);
 }
 
+static void
+render_preview (StrataWindow     *self,
+                StrataSqlPreview *preview,
+                StrataDirection   direction,
+                const char       *target)
+{
+  g_autoptr(StrataMigration) migration = make_migration (self, direction, target);
+
+  strata_migration_render_sql_async (migration, NULL, self->cancellable, preview_cb,
+                                     g_object_ref (preview));
+}
+
+typedef struct
+{
+  StrataWindow     *self;
+  StrataSqlPreview *preview;
+} Preview;
+
+static void
+preview_planned_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autofree Preview *data = user_data;
+  g_autoptr(StrataWindow) self = data->self;
+  g_autoptr(StrataSqlPreview) preview = data->preview;
+  g_autoptr(StrataMigrationPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(plan = strata_migration_plan_new_finish (result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        strata_sql_preview_set_error (preview, error->message);
+      return;
+    }
+  if (strata_migration_plan_get_target (plan) == NULL)
+    strata_sql_preview_set_sql (preview, NULL);
+  else
+    render_preview (self, preview, strata_migration_plan_get_direction (plan),
+                    strata_migration_plan_get_target (plan));
+}
+
+/* A NULL @target previews one step, as the core's plan resolves it. */
 void
 _strata_window_preview (StrataWindow    *self,
                         StrataDirection  direction,
                         const char      *target)
 {
-  g_autoptr(StrataMigration) migration = NULL;
   g_autofree char *title = NULL;
   StrataSqlPreview *preview;
+  Preview *data;
 
   g_assert (STRATA_IS_WINDOW (self));
 
@@ -376,7 +411,14 @@ _strata_window_preview (StrataWindow    *self,
                                                 : g_strdup (_("Downgrade One Step"));
   preview = strata_sql_preview_new (GTK_WINDOW (self), title);
   gtk_window_present (GTK_WINDOW (preview));
-  migration = make_migration (self, direction, target);
-  strata_migration_render_sql_async (migration, NULL, self->cancellable, preview_cb,
-                                     g_object_ref (preview));
+  if (target != NULL)
+    {
+      render_preview (self, preview, direction, target);
+      return;
+    }
+  data = g_new0 (Preview, 1);
+  data->self = g_object_ref (self);
+  data->preview = g_object_ref (preview);
+  strata_migration_plan_new_async (self->project, NULL, direction, NULL, NULL,
+                                   self->cancellable, preview_planned_cb, data);
 }

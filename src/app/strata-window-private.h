@@ -21,13 +21,18 @@ struct _StrataWindow
   GCancellable         *migration_cancellable;
   GSettings            *settings;
   StrataProject        *project;
+  StrataRevisionGraph  *disk_graph;   /* as the versions folder has it */
   StrataRevisionGraph  *graph;        /* with revisions missing on disk */
   StrataStatus         *status;
   StrataMigration      *migration;    /* the run in progress */
   StrataAutogen        *autogen;      /* New Revision from Schema in progress */
   GFileMonitor         *monitor;
   char                 *select_after_reload; /* a revision just created */
+  GError               *load_error;   /* why the project on disk does not load */
   guint                 reload_source;
+  guint                 follow_source;
+  guint                 back_source;
+  char                **run_heads;    /* the heads the run's last step left */
   guint                 reload_serial;
   guint                 n_reloads;    /* completed reloads, for tests */
   guint                 n_restores;   /* completed restores, for tests */
@@ -39,7 +44,12 @@ struct _StrataWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   StrataStartPage      *start_page;
-  GtkPaned             *paned;
+  AdwStatusPage        *error_page;
+  GtkLabel             *error_location;
+  GtkLabel             *error_message;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *back_button;
   GtkLabel             *heads_label;
   StrataTimeline       *timeline;
   AdwViewStack         *view_stack;
@@ -50,8 +60,11 @@ struct _StrataWindow
   GtkProgressBar       *progress_bar;
   AdwSplitButton       *upgrade_button;
   AdwSplitButton       *downgrade_button;
+  GtkWidget            *upgrade_icon_button;
+  GtkWidget            *downgrade_icon_button;
   GtkWidget            *save_button;
   GtkWidget            *preview_button;
+  GtkRevealer          *read_only_banner;
 };
 
 void     _strata_window_class_actions_init (StrataWindowClass *klass);
@@ -62,14 +75,18 @@ void     _strata_window_offer_conversion   (StrataWindow      *self);
 void     _strata_window_update_actions     (StrataWindow      *self);
 /* Reads the graph and the database's status again, then updates every view. */
 void     _strata_window_reload             (StrataWindow      *self);
-void     _strata_window_refresh_status     (StrataWindow      *self);
+/* Shows the states a run's step left, without reading the database. */
+void     _strata_window_follow_step        (StrataWindow      *self,
+                                            StrataStep        *step);
 AdwMessageDialog *_strata_window_new_dialog (StrataWindow      *self,
                                              const char        *heading,
                                              const char        *body);
 void     _strata_window_show_error         (StrataWindow      *self,
                                             const char        *heading,
                                             const GError      *error);
-/* Runs @target with @direction, asking first when a downgrade drops tables. */
+/* Runs @target with @direction, asking first when the core's plan says a
+ * downgrade drops tables or columns. A NULL @target is one step (the plan
+ * resolves it from the database's heads), for a run and a preview alike. */
 void     _strata_window_migrate            (StrataWindow      *self,
                                             StrataDirection    direction,
                                             const char        *target);
@@ -85,8 +102,10 @@ void     _strata_window_new_from_schema    (StrataWindow      *self);
 void     _strata_window_rehearse           (StrataWindow      *self);
 /* The backups window, whose Restore buttons ask, then restore. */
 void     _strata_window_show_backups       (StrataWindow      *self);
-/* The downgrade target that undoes the newest applied revision only. */
-char    *_strata_window_dup_one_step_target (StrataWindow     *self);
+/* In a narrow window, shows the views in place of the timeline. */
+void     _strata_window_show_content       (StrataWindow      *self);
+/* The reason the project on disk does not load, or NULL when it does. */
+const GError *_strata_window_get_load_error (StrataWindow    *self);
 /* For tests: completed reloads, and whether a run is in progress. */
 guint    _strata_window_get_n_reloads      (StrataWindow      *self);
 gboolean _strata_window_get_busy           (StrataWindow      *self);

@@ -7,10 +7,16 @@
 #include <glib/gi18n.h>
 
 #include "strata-application.h"
+#include "strata-timeline-item.h"
 #include "strata-window-private.h"
 
 /* Several files land at once in a git pull: reload once they have. */
 #define RELOAD_DELAY_MS 300
+/* The timeline's width beside the views: the "sidebar-width" setting, within these. */
+#define SIDEBAR_MIN 260
+#define SIDEBAR_MAX 340
+/* How far the timeline may lag behind the steps of a run. */
+#define FOLLOW_DELAY_MS 100
 
 G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -71,12 +77,15 @@ update_title (StrataWindow *self)
 {
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *title_mark = NULL;
   g_autofree char *database = NULL;
   gboolean modified = strata_revision_editor_get_modified (self->editor);
 
   /* The start page has nothing to upgrade or save. */
   gtk_widget_set_visible (GTK_WIDGET (self->upgrade_button), self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->downgrade_button), self->project != NULL);
+  gtk_widget_set_visible (self->upgrade_icon_button, self->project != NULL);
+  gtk_widget_set_visible (self->downgrade_icon_button, self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->save_button), self->project != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->preview_button), self->project != NULL);
   if (self->project == NULL)
@@ -92,20 +101,23 @@ update_title (StrataWindow *self)
                                               strata_project_get_database_file (self->project));
   /* Translators: the window title: an unsaved mark, the project folder's name */
   title = g_strdup_printf (_("%s%s — Strata"), modified ? "• " : "", name);
+  /* The header shows the unsaved mark too, as GNOME Text Editor does. */
+  title_mark = g_strconcat (modified ? "• " : "", name, NULL);
   gtk_window_set_title (GTK_WINDOW (self), title);
   /* Which project is open, and which database it migrates, is always in sight. */
-  adw_window_title_set_title (self->window_title, name);
+  adw_window_title_set_title (self->window_title, title_mark);
   adw_window_title_set_subtitle (self->window_title, database);
   adw_view_stack_page_set_needs_attention (self->revision_page, modified);
 }
 
 static void
-update_heads_label (StrataWindow *self)
+set_heads_label (StrataWindow       *self,
+                 const char * const *heads,
+                 gboolean            database_exists)
 {
-  const char * const *heads = self->status ? strata_status_get_heads (self->status) : NULL;
   g_autofree char *text = NULL;
 
-  if (self->status == NULL || !strata_status_get_database_exists (self->status))
+  if (!database_exists)
     text = g_strdup (_("No database yet"));
   else if (heads == NULL || heads[0] == NULL)
     text = g_strdup (_("Database at base"));
@@ -120,14 +132,127 @@ update_heads_label (StrataWindow *self)
   gtk_label_set_text (self->heads_label, text);
 }
 
+static void
+update_heads_label (StrataWindow *self)
+{
+  set_heads_label (self, self->status ? strata_status_get_heads (self->status) : NULL,
+                   self->status != NULL && strata_status_get_database_exists (self->status));
+}
+
+/* Load errors */
+
+/* The core's messages start with the file, and with the line when the parser
+ * knows it: "versions/a.sql:4: …" or "versions/a.sql: Revises names “b”, …". */
+static gboolean
+split_location (const char  *message,
+                char       **file,
+                guint       *line,
+                char       **rest)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *number = NULL;
+
+  regex = g_regex_new ("^([^\\n]+?\\.(?:sql|ini))(?::(\\d+))?: (.+)$", G_REGEX_DOTALL, 0, NULL);
+  if (!g_regex_match (regex, message, 0, &match))
+    return FALSE;
+  *file = g_match_info_fetch (match, 1);
+  number = g_match_info_fetch (match, 2);
+  *line = number != NULL && number[0] ? (guint)g_ascii_strtoull (number, NULL, 10) : 0;
+  *rest = g_match_info_fetch (match, 3);
+  return TRUE;
+}
+
+/* Without a line, the message names what is wrong in quotes (a Revises
+ * naming a revision that is gone): the header line naming it is the one to
+ * fix. */
+static guint
+find_line_naming (GFile      *file,
+                  const char *rest)
+{
+  const char *open = strstr (rest, "“");
+  const char *close = open != NULL ? strstr (open, "”") : NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *name = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (close == NULL)
+    return 0;
+  name = g_strndup (open + strlen ("“"), close - open - strlen ("“"));
+  if (name[0] == '\0' || !g_file_load_contents (file, NULL, &contents, NULL, NULL, NULL))
+    return 0;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "--") && strstr (lines[i], name) != NULL)
+      return i + 1;
+  return 0;
+}
+
+/* A project that no longer loads is shown as such, in place of a timeline
+ * that would be stale: nothing can run until it loads again. */
+static void
+show_load_error (StrataWindow *self,
+                 const GError *error)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *rest = NULL;
+  g_autofree char *location = NULL;
+  guint line = 0;
+
+  g_clear_error (&self->load_error);
+  self->load_error = g_error_copy (error);
+  g_clear_object (&self->disk_graph);
+  g_clear_object (&self->graph);
+  g_clear_object (&self->status);
+
+  if (split_location (error->message, &file, &line, &rest))
+    {
+      g_autoptr(GFile) path = g_file_resolve_relative_path (strata_project_get_directory (self->project),
+                                                           file);
+
+      if (line == 0)
+        line = find_line_naming (path, rest);
+      /* Translators: where a project fails to load: a file, and a line of it */
+      location = line > 0 ? g_strdup_printf (_("%s, line %u"), file, line) : g_strdup (file);
+    }
+  gtk_label_set_text (self->error_location, location ? location : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_location), location != NULL);
+  gtk_label_set_text (self->error_message, rest ? rest : error->message);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  _strata_window_update_actions (self);
+}
+
+static void
+clear_load_error (StrataWindow *self)
+{
+  if (self->load_error == NULL)
+    return;
+  g_clear_error (&self->load_error);
+  gtk_stack_set_visible_child_name (self->main_stack, "project");
+}
+
+const GError *
+_strata_window_get_load_error (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+  return self->load_error;
+}
+
 /* Loading */
 
+/* A reload: the folder, then the database; what the worker reads and builds
+ * off the main thread. */
 typedef struct
 {
   StrataWindow        *self;
   StrataProject       *project;
-  StrataRevisionGraph *graph;
+  StrataRevisionGraph *graph;          /* as loaded from the folder */
   guint                serial;
+  StrataStatus        *status;
+  StrataRevisionGraph *complete;       /* with revisions missing on disk */
+  GPtrArray           *items;          /* StrataTimelineItem, newest first */
+  char                *status_error;
+  char                *complete_error;
 } Reload;
 
 static void
@@ -136,10 +261,26 @@ reload_free (Reload *reload)
   g_clear_object (&reload->self);
   g_clear_object (&reload->project);
   g_clear_object (&reload->graph);
+  g_clear_object (&reload->status);
+  g_clear_object (&reload->complete);
+  g_clear_pointer (&reload->items, g_ptr_array_unref);
+  g_free (reload->status_error);
+  g_free (reload->complete_error);
   g_free (reload);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reload, reload_free)
+
+static Reload *
+reload_new (StrataWindow *self)
+{
+  Reload *reload = g_new0 (Reload, 1);
+
+  reload->self = g_object_ref (self);
+  reload->project = g_object_ref (self->project);
+  reload->serial = ++self->reload_serial;
+  return reload;
+}
 
 static gboolean
 reload_is_current (Reload *reload)
@@ -158,25 +299,57 @@ show_revision (StrataWindow *self)
   strata_revision_editor_set_revision (self->editor, self->graph, revision);
 }
 
+/* Everything here is read, never written, by the main thread meanwhile: the
+ * graph, once loaded, is shared by threads; the status and items are new. */
 static void
-apply_status (StrataWindow        *self,
-              StrataRevisionGraph *graph,
-              StrataStatus        *status)
+read_status_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
 {
-  g_autoptr(StrataRevisionGraph) complete = NULL;
+  Reload *reload = task_data;
   g_autoptr(GError) error = NULL;
 
+  reload->status = strata_project_read_status (reload->project, cancellable, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (reload->status == NULL)
+    {
+      /* The timeline still shows the revisions, without states. */
+      reload->status_error = g_strdup (error->message);
+      g_clear_error (&error);
+      reload->status = strata_status_new_empty ();
+    }
   /* Revisions the database holds but the folder lacks (a git branch switch)
    * are shown too, so they can be downgraded. */
-  complete = strata_status_complete_graph (status, graph, &error);
-  if (complete == NULL)
+  reload->complete = strata_status_complete_graph (reload->status, reload->graph, &error);
+  if (reload->complete == NULL)
     {
-      strata_window_toast (self, error->message);
-      complete = g_object_ref (graph);
+      reload->complete_error = g_strdup (error->message);
+      reload->complete = g_object_ref (reload->graph);
     }
-  g_set_object (&self->graph, complete);
-  g_set_object (&self->status, status);
-  strata_timeline_set_graph (self->timeline, self->graph, self->status);
+  reload->items = strata_timeline_item_build_all (reload->complete, reload->status);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+apply_status (StrataWindow *self,
+              Reload       *reload)
+{
+  StrataRevision *edited = strata_revision_editor_get_revision (self->editor);
+  gboolean replaced;
+
+  if (reload->status_error != NULL)
+    strata_window_toast (self, reload->status_error);
+  if (reload->complete_error != NULL)
+    strata_window_toast (self, reload->complete_error);
+  g_set_object (&self->disk_graph, reload->graph);
+  g_set_object (&self->graph, reload->complete);
+  g_set_object (&self->status, reload->status);
+  replaced = strata_timeline_set_items (self->timeline, reload->items);
   if (self->select_after_reload != NULL &&
       strata_timeline_select (self->timeline, self->select_after_reload))
     g_clear_pointer (&self->select_after_reload, g_free);
@@ -184,7 +357,9 @@ apply_status (StrataWindow        *self,
   if (strata_timeline_get_selected_revision (self->timeline) == NULL && self->n_reloads == 0)
     strata_timeline_select_first (self->timeline);
   update_heads_label (self);
-  show_revision (self);
+  /* Files read again unchanged: the editor keeps what it shows, cursor and all. */
+  if (replaced || strata_timeline_get_selected_revision (self->timeline) != edited)
+    show_revision (self);
   _strata_window_update_actions (self);
 }
 
@@ -193,23 +368,27 @@ read_status_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(Reload) reload = user_data;
-  g_autoptr(StrataStatus) status = NULL;
+  StrataWindow *self = STRATA_WINDOW (object);
+  Reload *reload = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  StrataWindow *self = reload->self;
 
-  status = strata_project_read_status_finish (STRATA_PROJECT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !reload_is_current (reload))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || !reload_is_current (reload))
     return;
-  if (status == NULL)
-    {
-      /* The timeline still shows the revisions, without states. */
-      strata_window_toast (self, error->message);
-      status = strata_status_new_empty ();
-    }
   self->loading = FALSE;
-  apply_status (self, reload->graph, status);
+  clear_load_error (self);
+  apply_status (self, reload);
   self->n_reloads++;
+}
+
+static void
+read_status (StrataWindow *self,
+             Reload       *reload)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, read_status_cb, NULL);
+
+  g_task_set_source_tag (task, read_status);
+  g_task_set_task_data (task, reload, (GDestroyNotify)reload_free);
+  g_task_run_in_thread (task, read_status_worker);
 }
 
 static void
@@ -220,24 +399,18 @@ load_graph_cb (GObject      *object,
   g_autoptr(Reload) reload = user_data;
   g_autoptr(GError) error = NULL;
   StrataWindow *self = reload->self;
-  StrataProject *project;
 
   reload->graph = strata_project_load_graph_finish (STRATA_PROJECT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !reload_is_current (reload))
     return;
   if (reload->graph == NULL)
     {
-      /* A file being written by another editor may not parse yet: say so
-       * and keep showing what was there. */
       self->loading = FALSE;
-      strata_window_toast (self, error->message);
+      show_load_error (self, error);
       self->n_reloads++;
-      _strata_window_update_actions (self);
       return;
     }
-  project = reload->project;
-  strata_project_read_status_async (project, self->cancellable, read_status_cb,
-                                    g_steal_pointer (&reload));
+  read_status (self, g_steal_pointer (&reload));
 }
 
 void
@@ -251,44 +424,52 @@ _strata_window_reload (StrataWindow *self)
     return;
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
-  reload = g_new0 (Reload, 1);
-  reload->self = g_object_ref (self);
-  reload->project = g_object_ref (self->project);
-  reload->serial = ++self->reload_serial;
+  /* What the database says now supersedes the heads a run reported. */
+  g_clear_handle_id (&self->follow_source, g_source_remove);
+  reload = reload_new (self);
   self->loading = TRUE;
   strata_project_load_graph_async (self->project, self->cancellable, load_graph_cb, reload);
 }
 
-static void
-refresh_status_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Reload) reload = user_data;
-  g_autoptr(StrataStatus) status = NULL;
-  g_autoptr(GError) error = NULL;
+/* Following a run */
 
-  status = strata_project_read_status_finish (STRATA_PROJECT (object), result, &error);
-  if (status == NULL || !reload_is_current (reload) || reload->self->graph == NULL)
+static void
+follow_heads (StrataWindow *self)
+{
+  const char * const *heads = (const char * const *)self->run_heads;
+
+  if (self->graph == NULL || heads == NULL)
     return;
-  apply_status (reload->self, reload->self->graph, status);
+  strata_timeline_set_heads (self->timeline, self->graph, heads);
+  set_heads_label (self, heads, TRUE);
 }
 
-/* After a step commits, only the states change: the graph stays. */
-void
-_strata_window_refresh_status (StrataWindow *self)
+static gboolean
+follow_timeout_cb (gpointer data)
 {
-  Reload *reload;
+  StrataWindow *self = data;
 
+  self->follow_source = 0;
+  follow_heads (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The timeline follows a run from the heads each step reports, not from the
+ * database: reading it after every step competed with the run for its lock
+ * and rebuilt a thousand rows per step. The states are worked out from the
+ * graph in memory, a few times a second; the reload after the run reads
+ * the database's own word. */
+void
+_strata_window_follow_step (StrataWindow *self,
+                            StrataStep   *step)
+{
   g_assert (STRATA_IS_WINDOW (self));
+  g_assert (STRATA_IS_STEP (step));
 
-  if (self->project == NULL)
-    return;
-  reload = g_new0 (Reload, 1);
-  reload->self = g_object_ref (self);
-  reload->project = g_object_ref (self->project);
-  reload->serial = self->reload_serial;
-  strata_project_read_status_async (self->project, self->cancellable, refresh_status_cb, reload);
+  g_strfreev (self->run_heads);
+  self->run_heads = g_strdupv ((GStrv)strata_step_get_to_heads (step));
+  if (self->follow_source == 0)
+    self->follow_source = g_timeout_add (FOLLOW_DELAY_MS, follow_timeout_cb, self);
 }
 
 static gboolean
@@ -368,8 +549,10 @@ set_project (StrataWindow  *self,
   const char * const *warnings = strata_project_get_warnings (project);
 
   g_set_object (&self->project, project);
+  g_clear_object (&self->disk_graph);
   g_clear_object (&self->graph);
   g_clear_object (&self->status);
+  g_clear_error (&self->load_error);
   self->n_reloads = 0;
   remember_project (self, strata_project_get_directory (project));
   strata_timeline_set_graph (self->timeline, NULL, NULL);
@@ -643,6 +826,10 @@ selection_changed_cb (StrataWindow *self)
     }
   if (selected != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, "revision");
+  /* A revision picked in a narrow window opens in place of the timeline;
+   * the one a project opens on leaves the timeline in sight. */
+  if (selected != NULL && edited != NULL)
+    _strata_window_show_content (self);
   confirm_unsaved (self, select_after_confirm, reselect_edited, NULL, NULL);
 }
 
@@ -651,6 +838,46 @@ editor_modified_cb (StrataWindow *self)
 {
   update_title (self);
   _strata_window_update_actions (self);
+}
+
+/* Narrow windows: the timeline and the views one at a time */
+
+static gboolean
+update_back_button_cb (gpointer data)
+{
+  StrataWindow *self = data;
+  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
+  const char *child = adw_leaflet_get_visible_child_name (self->leaflet);
+
+  self->back_source = 0;
+  gtk_widget_set_visible (self->back_button,
+                          g_strcmp0 (page, "project") == 0 &&
+                          adw_leaflet_get_folded (self->leaflet) &&
+                          g_strcmp0 (child, "content") == 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds while the window is being laid out: the header bar
+ * changes after that, not during it. */
+static void
+update_back_button (StrataWindow *self)
+{
+  if (self->back_source == 0)
+    self->back_source = g_idle_add (update_back_button_cb, self);
+}
+
+static void
+back_clicked_cb (StrataWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+void
+_strata_window_show_content (StrataWindow *self)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
 }
 
 /* Drag and drop, start page, inspector */
@@ -715,8 +942,6 @@ save_window_state (StrataWindow *self)
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
-  g_settings_set_int (self->settings, "sidebar-width",
-                      CLAMP (gtk_paned_get_position (self->paned), 200, 800));
 }
 
 static gboolean
@@ -743,6 +968,8 @@ strata_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->follow_source, g_source_remove);
+  g_clear_handle_id (&self->back_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -751,6 +978,7 @@ strata_window_dispose (GObject *object)
   g_clear_object (&self->autogen);
   g_clear_object (&self->migration_cancellable);
   g_clear_object (&self->project);
+  g_clear_object (&self->disk_graph);
   g_clear_object (&self->graph);
   g_clear_object (&self->status);
   g_clear_object (&self->settings);
@@ -765,6 +993,8 @@ strata_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->select_after_reload, g_free);
+  g_clear_error (&self->load_error);
+  g_clear_pointer (&self->run_heads, g_strfreev);
 
   G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
 }
@@ -786,7 +1016,14 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, start_page);
-  gtk_widget_class_bind_template_child (widget_class, StrataWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_location);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, error_message);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_icon_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_icon_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, heads_label);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, view_stack);
@@ -794,12 +1031,14 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, editor);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, read_only_banner);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, upgrade_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, downgrade_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, preview_button);
   gtk_widget_class_bind_template_callback (widget_class, start_page_open_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, inspector_toast_cb);
 
   _strata_window_class_actions_init (klass);
@@ -821,7 +1060,7 @@ restore_window_state (StrataWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+
   strata_start_page_set_recent (self->start_page, (const char * const *)recent);
 }
 
@@ -845,9 +1084,20 @@ strata_window_init (StrataWindow *self)
                            G_CALLBACK (inspector_schema_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "notify::modified",
                            G_CALLBACK (editor_modified_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded",
+                           G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::visible-child",
+                           G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->main_stack, "notify::visible-child-name",
+                           G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
 
   restore_window_state (self);
   gtk_stack_set_visible_child_name (self->main_stack, "start");
+  /* The timeline keeps its width beside the views, up to what still folds
+   * into a window 360 pixels wide. */
+  gtk_widget_set_size_request (self->sidebar,
+                               CLAMP (g_settings_get_int (self->settings, "sidebar-width"),
+                                      SIDEBAR_MIN, SIDEBAR_MAX), -1);
   update_title (self);
   _strata_window_update_actions (self);
 }

@@ -16,6 +16,35 @@ print_lines (const char         *prefix,
     g_printerr ("%s%s\n", prefix, lines[i]);
 }
 
+/* The project's database, read-only, to look at its rows; NULL when there
+ * is none yet (nothing to check then). */
+static StrataDatabase *
+open_rows (StrataProject *project)
+{
+  GFile *file = strata_project_get_database_file (project);
+
+  if (file == NULL || !g_file_query_exists (file, NULL))
+    return NULL;
+  return strata_database_open (file, STRATA_DATABASE_FLAGS_READ_ONLY, NULL);
+}
+
+/* The rows of the database that @autogen's upgrade would refuse, as
+ * warnings; how many. */
+static guint
+warn_rows (StrataProject *project,
+           StrataAutogen *autogen)
+{
+  g_autoptr(StrataDatabase) database = open_rows (project);
+  g_auto(GStrv) problems = NULL;
+
+  if (database == NULL ||
+      !(problems = strata_autogen_check_rows (autogen, database, NULL, NULL)))
+    return 0;
+  for (guint i = 0; problems[i] != NULL; i++)
+    g_printerr (_("strata-cli: warning: %s\n"), problems[i]);
+  return g_strv_length (problems);
+}
+
 int
 strata_cli_revision_autogenerate (StrataCli *cli)
 {
@@ -35,6 +64,9 @@ strata_cli_revision_autogenerate (StrataCli *cli)
   for (guint i = 0; renames != NULL && renames[i] != NULL; i++)
     if (!strata_autogen_add_rename (autogen, renames[i], &error))
       return strata_cli_verb_usage_error ("revision", "%s", error->message);
+  for (guint i = 0; cli->fills != NULL && cli->fills[i] != NULL; i++)
+    if (!strata_autogen_add_fill (autogen, cli->fills[i], &error))
+      return strata_cli_verb_usage_error ("revision", "%s", error->message);
 
   if (!strata_autogen_run (autogen, NULL, &error))
     return strata_cli_fail (error);
@@ -45,6 +77,8 @@ strata_cli_revision_autogenerate (StrataCli *cli)
     }
   print_lines ("  ", strata_autogen_get_differences (autogen));
   print_lines (_("note: "), strata_autogen_get_notes (autogen));
+  /* Said before writing: the revision is still worth having, to edit. */
+  warn_rows (project, autogen);
   if (!(revision = strata_autogen_write_revision (autogen, graph, cli->message, cli->rev_id,
                                                          &error)))
     return strata_cli_fail (error);
@@ -91,25 +125,61 @@ has_schema_key (StrataProject *project)
   return file != NULL;
 }
 
-static void
-print_lint (StrataRevisionGraph *graph)
+/* At most ten redraws a second: a thousand revisions take about a second. */
+typedef struct
 {
-  GPtrArray *revisions = strata_revision_graph_get_revisions (graph);
+  gint64 drawn_at;
+  gboolean shown;
+} LintProgress;
 
-  for (guint i = 0; i < revisions->len; i++)
+static void
+lint_progress_cb (guint     done,
+                  guint     total,
+                  gpointer  user_data)
+{
+  LintProgress *progress = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (done < total && now - progress->drawn_at < G_USEC_PER_SEC / 10)
+    return;
+  progress->drawn_at = now;
+  progress->shown = TRUE;
+  g_printerr ("\r\033[K");
+  g_printerr (_("[%3u%%] Checking revision %u of %u"), done * 100 / MAX (total, 1), done, total);
+}
+
+static void
+print_lint (StrataCli           *cli,
+            StrataRevisionGraph *graph)
+{
+  LintProgress progress = { 0 };
+  gboolean show = cli->interactive && !cli->quiet;
+  g_autoptr(GPtrArray) warnings = NULL;
+
+  /* The first redraw waits for a tenth of a second: a short check shows none. */
+  progress.drawn_at = g_get_monotonic_time ();
+  warnings = strata_lint_graph (graph, show ? lint_progress_cb : NULL, &progress, NULL, NULL);
+  if (progress.shown)
+    g_printerr ("\r\033[K");
+  for (guint w = 0; warnings != NULL && w < warnings->len; w++)
     {
-      StrataRevision *revision = g_ptr_array_index (revisions, i);
-      g_autoptr(GPtrArray) warnings = NULL;
-
-      if (strata_revision_get_file (revision) == NULL)
-        continue;
-      warnings = strata_lint_revision (revision, graph, NULL, NULL, NULL);
-      for (guint w = 0; warnings != NULL && w < warnings->len; w++)
-        {
-          g_autofree char *text = strata_lint_warning_to_string (g_ptr_array_index (warnings, w));
-          g_printerr ("%s\n", text);
-        }
+      g_autofree char *text = strata_lint_warning_to_string (g_ptr_array_index (warnings, w));
+      g_printerr ("%s\n", text);
     }
+}
+
+/* What the revision autogenerate would write now could not do with the
+ * database's rows; drops allowed, since only the rows are looked at. */
+static void
+warn_generated_rows (StrataProject       *project,
+                     StrataRevisionGraph *graph)
+{
+  g_autoptr(StrataAutogen) autogen = strata_autogen_new (project);
+
+  strata_autogen_set_graph (autogen, graph);
+  strata_autogen_set_flags (autogen, STRATA_AUTOGEN_FLAGS_ALLOW_DROP);
+  if (strata_autogen_run (autogen, NULL, NULL))
+    warn_rows (project, autogen);
 }
 
 gboolean
@@ -121,7 +191,7 @@ strata_cli_check_schema (StrataCli           *cli,
   g_autoptr(GError) error = NULL;
   const char * const *differences;
 
-  print_lint (graph);
+  print_lint (cli, graph);
   if (!has_schema_key (project))
     return TRUE;
 
@@ -139,5 +209,6 @@ strata_cli_check_schema (StrataCli           *cli,
   g_printerr (_("strata-cli: the schema at head differs from the schema file; run "
                 "“strata-cli revision --autogenerate -m MSG”:\n"));
   print_lines ("  ", differences);
+  warn_generated_rows (project, graph);
   return FALSE;
 }

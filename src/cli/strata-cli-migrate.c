@@ -318,6 +318,63 @@ report_failure (StrataProject   *project,
   return STRATA_CLI_EXIT_ERROR;
 }
 
+/* What the core's plan says a run drops: "the tables a, b and the column
+ * t.c", or NULL when it drops nothing. */
+static char *
+describe_drops (StrataMigrationPlan *plan)
+{
+  const char * const *tables = strata_migration_plan_get_dropped_tables (plan);
+  const char * const *columns = strata_migration_plan_get_dropped_columns (plan);
+  guint n_tables = g_strv_length ((GStrv)tables);
+  guint n_columns = g_strv_length ((GStrv)columns);
+  g_autofree char *table_names = g_strjoinv (", ", (GStrv)tables);
+  g_autofree char *column_names = g_strjoinv (", ", (GStrv)columns);
+  g_autofree char *table_part = NULL;
+  g_autofree char *column_part = NULL;
+
+  if (n_tables > 0)
+    table_part = g_strdup_printf (ngettext ("the table %s", "the tables %s", n_tables),
+                                  table_names);
+  if (n_columns > 0)
+    column_part = g_strdup_printf (ngettext ("the column %s", "the columns %s", n_columns),
+                                   column_names);
+  if (table_part != NULL && column_part != NULL)
+    /* Translators: "the table a and the columns t.b, t.c" */
+    return g_strdup_printf (_("%s and %s"), table_part, column_part);
+  return table_part != NULL ? g_steal_pointer (&table_part) : g_steal_pointer (&column_part);
+}
+
+/* People are told before a run what it drops and whether the database is
+ * backed up first, as the app's question tells them; scripts are not. The
+ * graph loaded here is the run's too. */
+static void
+announce_drops (StrataCli       *cli,
+                StrataProject   *project,
+                Request         *request,
+                StrataMigration *migration)
+{
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataMigrationPlan) plan = NULL;
+  g_autofree char *drops = NULL;
+
+  /* A database not created yet has nothing to lose. */
+  if (!cli->interactive || cli->quiet || request->direction == STRATA_DIRECTION_STAMP ||
+      !g_file_query_exists (strata_project_get_database_file (project), NULL) ||
+      !(graph = strata_cli_load_graph (cli, project, NULL)))
+    return;
+  strata_migration_set_graph (migration, graph);
+  /* A plan that fails fails the run too, which says why. */
+  if (!(plan = strata_migration_plan_new (project, graph, request->direction, NULL,
+                                          request->target, NULL, NULL)) ||
+      !(drops = describe_drops (plan)))
+    return;
+  if (strata_migration_plan_get_backs_up (plan))
+    g_printerr (_("strata-cli: this run drops %s; the database is backed up first\n"), drops);
+  else
+    g_printerr (_("strata-cli: this run drops %s, and no backup is taken (“backup = never” "
+                  "in strata.ini)\n"), drops);
+}
+
 static int
 run_online (StrataCli     *cli,
             StrataProject *project,
@@ -330,6 +387,7 @@ run_online (StrataCli     *cli,
 
   migration = strata_migration_new (project, request->direction, request->target);
   strata_migration_set_purge (migration, request->purge);
+  announce_drops (cli, project, request, migration);
 
   run.cli = cli;
   run.migration = migration;
@@ -344,6 +402,14 @@ run_online (StrataCli     *cli,
       g_autofree char *kept = strata_project_get_display_path (project, file);
 
       g_printerr (_("strata-cli: backed up the database to %s first\n"), kept);
+    }
+  /* Said whether the run succeeded or not: the rows are there either way. */
+  if (!cli->quiet)
+    {
+      const char * const *warnings = strata_migration_get_warnings (migration);
+
+      for (guint i = 0; warnings[i] != NULL; i++)
+        g_printerr (_("strata-cli: warning: %s\n"), warnings[i]);
     }
 
   if (run.succeeded)
@@ -361,9 +427,11 @@ render_offline (StrataCli     *cli,
 {
   g_autoptr(StrataRevisionGraph) graph = NULL;
   g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(StrataMigrationPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) start_heads = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *drops = NULL;
 
   if (!(graph = strata_cli_load_graph (cli, project, &error)))
     return strata_cli_fail (error);
@@ -379,6 +447,13 @@ render_offline (StrataCli     *cli,
   if (!(sql = strata_migration_render_sql (migration, (const char * const *)start_heads,
                                            NULL, &error)))
     return strata_cli_fail (error);
+  if (request->direction != STRATA_DIRECTION_STAMP &&
+      !(plan = strata_migration_plan_new (project, graph, request->direction,
+                                          (const char * const *)start_heads, request->target,
+                                          NULL, &error)))
+    return strata_cli_fail (error);
+  if (plan != NULL)
+    drops = describe_drops (plan);
 
   /* sqlite3 goes on after a failing statement unless told to stop, and the
    * revision's COMMIT then keeps the statements before it. */
@@ -386,6 +461,9 @@ render_offline (StrataCli     *cli,
     g_print ("%s", _("-- Run this script with “sqlite3 -bail DATABASE < FILE”: without -bail,\n"
                      "-- a failing statement does not stop it, and the COMMIT that follows\n"
                      "-- keeps half a revision.\n"));
+  /* The script takes no backup, as a run would. */
+  if (drops != NULL)
+    g_print (_("-- It drops %s: back the database up before you run it.\n"), drops);
   g_print ("%s%s", sql, g_str_has_suffix (sql, "\n") || sql[0] == '\0' ? "" : "\n");
 
   return STRATA_CLI_EXIT_OK;

@@ -552,6 +552,7 @@ strata_cli_clear (StrataCli *cli)
   g_clear_pointer (&cli->python, g_free);
   g_clear_pointer (&cli->depends_on, g_strfreev);
   g_clear_pointer (&cli->renames, g_strfreev);
+  g_clear_pointer (&cli->fills, g_strfreev);
   g_clear_pointer (&cli->args, g_free);
   g_clear_object (&cli->graph);
   g_clear_object (&cli->project);

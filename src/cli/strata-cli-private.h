@@ -43,6 +43,7 @@ typedef struct
   char      *python;           /* init --python PYTHON */
   GStrv      depends_on;       /* --depends-on REV, repeatable */
   GStrv      renames;          /* --rename OLD:NEW, repeatable */
+  GStrv      fills;            /* --fill TABLE.COLUMN=VALUE, repeatable */
   gboolean   splice;
   gboolean   sql;
   gboolean   purge;
@@ -52,6 +53,7 @@ typedef struct
   gboolean   autogenerate;
   gboolean   allow_drop;
   gboolean   at_head;          /* schema --head */
+  gboolean   foreign;          /* restore --foreign */
   gboolean   resolve_dependencies;
   gboolean   strict;           /* init --strict */
   gboolean   help;

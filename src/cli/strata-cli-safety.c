@@ -266,7 +266,10 @@ strata_cli_restore (StrataCli *cli)
   g_autofree char *database = NULL;
   const char *name = cli->args[0];
 
-  replaced = strata_backup_restore (project, name, NULL, &error);
+  replaced = strata_backup_restore_full (project, name,
+                                         cli->foreign ? STRATA_RESTORE_FLAGS_FOREIGN
+                                                      : STRATA_RESTORE_FLAGS_NONE,
+                                         NULL, &error);
   if (error != NULL)
     return strata_cli_fail (error);
 

@@ -55,29 +55,6 @@ database_path (Snapshot *snapshot)
   return g_file_get_path (database);
 }
 
-/* A version-table row that names nothing we know is bad input: say so rather
- * than print a partial answer. */
-static gboolean
-check_unknown_heads (Snapshot  *snapshot,
-                     GError   **error)
-{
-  g_auto(GStrv) unknown = strata_status_get_unknown_heads (snapshot->status, snapshot->graph);
-  g_autofree char *path = NULL;
-  g_autofree char *joined = NULL;
-
-  if (unknown == NULL || unknown[0] == NULL)
-    return TRUE;
-
-  path = database_path (snapshot);
-  joined = g_strjoinv ("’, ‘", unknown);
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL,
-               _("%s: the version table names ‘%s’, which is neither a revision file "
-                 "nor in strata_history (Can’t locate revision)"),
-               path, joined);
-
-  return FALSE;
-}
-
 static gboolean
 is_implied (StrataRevisionGraph *graph,
             StrataRevision      *revision,
@@ -150,7 +127,11 @@ strata_cli_current (StrataCli *cli)
   gboolean verbose = cli->verbose;
 
   if (!take_snapshot (cli, &snapshot, &error) ||
-      !check_unknown_heads (&snapshot, &error))
+      /* A row that names nothing we know is bad input: say so rather than
+       * print a partial answer. */
+      !strata_status_check_unknown_heads (snapshot.status, snapshot.graph,
+                                          strata_project_get_database_file (snapshot.project),
+                                          &error))
     return strata_cli_fail (error);
 
   path = database_path (&snapshot);

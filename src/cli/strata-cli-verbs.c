@@ -137,6 +137,10 @@ const StrataCliVerb strata_cli_verbs[] = {
                N_("OLD:NEW")),
       FLAG ("allow-drop", 0, allow_drop,
             N_("Drop the tables and columns schema.sql no longer has, with their data")),
+      STRINGS ("fill", 0, fills,
+               N_("Where the copy of a table finds NULL in a column that becomes NOT NULL, "
+                  "put VALUE (SQL) instead (repeatable)"),
+               N_("TABLE.COLUMN=VALUE")),
       REV_ID,
       END } },
 
@@ -305,9 +309,14 @@ const StrataCliVerb strata_cli_verbs[] = {
     N_("NAME"),
     N_("NAME is a backup as “strata-cli backups” lists it, or a path. The backup is checked "
        "first; the database it replaces is backed up itself, and the copy goes in as one "
-       "transaction, so nothing is lost if it fails half-way."),
+       "transaction, so nothing is lost if it fails half-way. Old backups are pruned only "
+       "after it succeeded. A file that is not a backup of this database (another "
+       "database’s, a copy from elsewhere) is refused without --foreign."),
     1, 1, STRATA_CLI_LOAD_PROJECT,
-    NULL,
+    (const StrataCliOption[]) {
+      FLAG ("foreign", 0, foreign,
+            N_("Restore it even though it is not a backup of this database")),
+      END },
     N_("restore needs the NAME of a backup") },
 
   { "schema", NULL, strata_cli_schema,

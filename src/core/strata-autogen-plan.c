@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "strata-autogen-private.h"
+#include "strata-copy-failure-private.h"
 #include "strata-error.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql-lexer-private.h"
@@ -30,6 +31,8 @@ typedef struct
   GString              *sql;
   GStrvBuilder         *notes;
   StrataDropQuestion   *question;
+  /* "table.column" (case-folded) to the SQL that fills its NULLs in a copy. */
+  GHashTable           *fills;
   /* The schema of the scratch database, re-read after each change. */
   StrataSchemaSnapshot *current;
 } Plan;
@@ -93,11 +96,14 @@ run (Plan        *plan,
      const char  *statement,
      GError     **error)
 {
+  g_autofree char *message = NULL;
+
   if (sqlite3_exec (plan->db, statement, NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
+  message = _strata_copy_failure_explain (plan->db, statement, sqlite3_errmsg (plan->db));
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
                _("the generated statement “%s” fails on the schema it was made for: %s"),
-               statement, sqlite3_errmsg (plan->db));
+               statement, message);
   return FALSE;
 }
 
@@ -769,24 +775,87 @@ scratch_name (Plan       *plan,
   return name;
 }
 
-/* "a, b" of the target's stored columns that the old table also has. */
-static char *
-copied_columns (StrataTableDefinition *from,
-                StrataTableDefinition *to)
+/* A rowid table whose rows are not numbered by an INTEGER PRIMARY KEY column:
+ * its rowids are copied by name, or a rebuild would renumber them and an FTS
+ * index with content_rowid, or anything else that kept them, would point at
+ * the wrong rows. */
+static gboolean
+numbers_rows_itself (StrataSnapshotEntry *entry)
+{
+  GListModel *columns;
+  guint keys = 0;
+  gboolean integer = FALSE;
+
+  if (entry->definition == NULL || entry->definition->without_rowid || entry->object == NULL)
+    return FALSE;
+  columns = strata_schema_object_get_columns (entry->object);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(StrataSchemaColumn) column = g_list_model_get_item (columns, i);
+
+      if (strata_schema_column_get_primary_key (column) <= 0)
+        continue;
+      keys++;
+      integer = g_ascii_strcasecmp (strata_schema_column_get_type_name (column), "INTEGER") == 0;
+    }
+  return !(keys == 1 && integer);
+}
+
+static const char *
+fill_for (Plan       *plan,
+          const char *table,
+          const char *column)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *folded = NULL;
+
+  if (plan->fills == NULL)
+    return NULL;
+  key = g_strdup_printf ("%s.%s", table, column);
+  folded = g_ascii_strdown (key, -1);
+  return g_hash_table_lookup (plan->fills, folded);
+}
+
+/* The INSERT's column list and the SELECT's expressions of a rebuild: the
+ * target's stored columns that the old table also has, NULLs filled where
+ * --fill asks, and new columns given their fill. */
+static void
+copied_columns (Plan                *plan,
+                StrataSnapshotEntry *from,
+                StrataSnapshotEntry *to,
+                char               **names,
+                char               **values)
 {
   g_autoptr(GString) list = g_string_new (NULL);
+  g_autoptr(GString) select = g_string_new (NULL);
 
-  for (guint i = 0; i < to->columns->len; i++)
+  if (numbers_rows_itself (to) && from->definition != NULL && !from->definition->without_rowid)
     {
-      StrataColumnDefinition *column = g_ptr_array_index (to->columns, i);
-      StrataColumnDefinition *old = _strata_table_definition_lookup (from, column->name);
+      g_string_append (list, "rowid");
+      g_string_append (select, "rowid");
+    }
+  for (guint i = 0; i < to->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
+      StrataColumnDefinition *old = _strata_table_definition_lookup (from->definition,
+                                                                     column->name);
+      const char *fill = fill_for (plan, to->name, column->name);
       g_autofree char *name = ident (column->name);
 
-      if (old == NULL || old->generated != NULL || column->generated != NULL)
+      if (column->generated != NULL || (old != NULL && old->generated != NULL) ||
+          (old == NULL && fill == NULL))
         continue;
       g_string_append_printf (list, "%s%s", list->len ? ", " : "", name);
+      if (old == NULL)
+        g_string_append_printf (select, "%s%s", select->len ? ", " : "", fill);
+      else if (fill != NULL)
+        g_string_append_printf (select, "%scoalesce(%s, %s)", select->len ? ", " : "", name,
+                                fill);
+      else
+        g_string_append_printf (select, "%s%s", select->len ? ", " : "", name);
     }
-  return g_string_free (g_steal_pointer (&list), FALSE);
+  *names = g_string_free (g_steal_pointer (&list), FALSE);
+  *values = g_string_free (g_steal_pointer (&select), FALSE);
 }
 
 static void
@@ -841,7 +910,8 @@ rebuild (Plan                *plan,
   g_autofree char *table_id = ident (from->name);
   g_autofree char *target_id = ident (to->name);
   g_autofree char *create = _strata_table_sql_rename (to->sql, temporary);
-  g_autofree char *columns = copied_columns (from->definition, to->definition);
+  g_autofree char *columns = NULL;
+  g_autofree char *values = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   gboolean sequence = from->definition->autoincrement && to->definition->autoincrement;
 
@@ -854,12 +924,13 @@ rebuild (Plan                *plan,
   from = current_table (plan, to->name);
 
   note_new_not_null (plan, from, to);
+  copied_columns (plan, from, to, &columns, &values);
   g_string_append_printf (plan->sql, "-- Rebuild table %s (SQLite cannot ALTER it so).\n",
                           table_id);
   return emit (plan, create, error) &&
          (columns[0] == '\0' ||
           emitf (plan, error, "INSERT INTO %s (%s) SELECT %s FROM %s", temporary_id, columns,
-                 columns, table_id)) &&
+                 values, table_id)) &&
          (!sequence || keep_sequence (plan, from->name, temporary, error)) &&
          emitf (plan, error, "DROP TABLE %s", table_id) &&
          emitf (plan, error, "ALTER TABLE %s RENAME TO %s", temporary_id, target_id) &&
@@ -930,6 +1001,7 @@ gboolean
 _strata_autogen_plan (StrataDatabase        *scratch,
                       StrataSchemaSnapshot  *target,
                       GPtrArray             *renames,
+                      GHashTable            *fills,
                       gboolean               allow_drop,
                       GString               *sql,
                       GStrvBuilder          *notes,
@@ -937,7 +1009,7 @@ _strata_autogen_plan (StrataDatabase        *scratch,
                       GError               **error)
 {
   Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, allow_drop, sql,
-                notes, question, NULL };
+                notes, question, fills, NULL };
   gboolean ok;
 
   ok = refresh (&plan, error) &&

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "strata-autogen.h"
 #include "strata-database.h"
 #include "strata-revision-graph.h"
 #include "strata-revision.h"
@@ -39,24 +40,42 @@ StrataRename *_strata_rename_invert      (StrataRename  *rename);
  * of @target, running each on @scratch as it is written, so that every
  * decision is taken against the schema as it stands at that point and a
  * statement SQLite refuses is found here, not in the user's database.
+ * @fills (may be NULL) maps "table.column", case-folded, to the SQL a
+ * rebuild's copy puts in that column where it is NULL (or absent before).
  * Without @allow_drop a table or column that goes is an error. What was
  * assumed goes into @notes; a drop that needs consent fills @question (may
  * be NULL) besides @error. */
 gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
                                           StrataSchemaSnapshot  *target,
                                           GPtrArray             *renames,
+                                          GHashTable            *fills,
                                           gboolean               allow_drop,
                                           GString               *sql,
                                           GStrvBuilder          *notes,
                                           StrataDropQuestion    *question,
                                           GError               **error);
 
-/* Every revision's upgrade, bases first, in a new in-memory database; with
- * @until only the revisions it depends on (the schema it starts from). */
+/* Every revision's upgrade, bases first, schema only (no rows: see
+ * strata-schema-replay.h), in a new in-memory database; with @until only
+ * the revisions it depends on (the schema it starts from). */
 StrataDatabase *_strata_autogen_replay   (StrataRevisionGraph   *graph,
                                           StrataRevision        *until,
                                           GCancellable          *cancellable,
                                           GError               **error);
+
+/* strata-autogen-samples.c: two made-up rows in each empty table of
+ * @database (a copy of head), each accepted by head's table and by the
+ * table of @target that it becomes; a table where none fits stays empty. */
+void          _strata_autogen_add_sample_rows (StrataDatabase       *database,
+                                               StrataSchemaSnapshot *head,
+                                               StrataDatabase       *target,
+                                               StrataSchemaSnapshot *target_schema,
+                                               GPtrArray            *renames);
+
+/* The VALUE of strata_autogen_add_fill() for @table.@column, or NULL. */
+const char   *_strata_autogen_get_fill   (StrataAutogen         *self,
+                                          const char            *table,
+                                          const char            *column);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRename, _strata_rename_free)
 

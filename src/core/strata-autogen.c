@@ -11,10 +11,13 @@
 #include "strata-autogen.h"
 #include "strata-autogen-private.h"
 #include "strata-database.h"
+#include "strata-copy-failure-private.h"
+#include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql.h"
 
@@ -27,6 +30,7 @@ struct _StrataAutogen
   char                *target_source;
   StrataAutogenFlags   flags;
   GPtrArray           *rename_specs;
+  GHashTable          *fills;
 
   GStrv                differences;
   GStrv                notes;
@@ -83,6 +87,7 @@ strata_autogen_finalize (GObject *object)
   g_free (self->head_source);
   g_free (self->target_source);
   g_clear_pointer (&self->rename_specs, g_ptr_array_unref);
+  g_clear_pointer (&self->fills, g_hash_table_unref);
   clear_results (self);
   G_OBJECT_CLASS (strata_autogen_parent_class)->finalize (object);
 }
@@ -97,6 +102,7 @@ static void
 strata_autogen_init (StrataAutogen *self)
 {
   self->rename_specs = g_ptr_array_new_with_free_func (g_free);
+  self->fills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 StrataAutogen *
@@ -162,6 +168,43 @@ strata_autogen_add_rename (StrataAutogen  *self,
     }
   g_ptr_array_add (self->rename_specs, g_strdup (spec));
   return TRUE;
+}
+
+gboolean
+strata_autogen_add_fill (StrataAutogen  *self,
+                         const char     *spec,
+                         GError        **error)
+{
+  const char *equals;
+  const char *dot;
+
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), FALSE);
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  equals = strchr (spec, '=');
+  dot = equals != NULL ? memchr (spec, '.', equals - spec) : NULL;
+  if (dot == NULL || dot == spec || dot + 1 == equals || equals[1] == '\0')
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                   _("“%s” is not a fill: write table.column=VALUE, with VALUE in SQL, such "
+                     "as account.email='' or item.count=0"), spec);
+      return FALSE;
+    }
+  g_hash_table_replace (self->fills, g_ascii_strdown (spec, equals - spec),
+                        g_strdup (equals + 1));
+  return TRUE;
+}
+
+const char *
+_strata_autogen_get_fill (StrataAutogen *self,
+                          const char    *table,
+                          const char    *column)
+{
+  g_autofree char *key = g_strdup_printf ("%s.%s", table, column);
+  g_autofree char *folded = g_ascii_strdown (key, -1);
+
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return g_hash_table_lookup (self->fills, folded);
 }
 
 /* Getters ----------------------------------------------------------------------- */
@@ -337,8 +380,8 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
            !strata_revision_graph_is_ancestor (graph, revision, until)))
         continue;
       if (sql != NULL &&
-          !exec_script (database, sql, strata_revision_get_display_path (revision), MAX (line, 1),
-                        error))
+          !_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
+                                       line, FALSE, error))
         return NULL;
     }
   return g_steal_pointer (&database);
@@ -493,9 +536,9 @@ plan_both (StrataAutogen  *self,
    * exactly as a real downgrade starts from the upgraded one. Dropping what
    * the upgrade added is what a downgrade is for, so it needs no consent. */
   if (scratch == NULL ||
-      !_strata_autogen_plan (scratch, work->target_schema, work->renames, allow_drop, upgrade,
-                             notes, &self->question, error) ||
-      !_strata_autogen_plan (scratch, work->head_schema, inverted, TRUE, downgrade,
+      !_strata_autogen_plan (scratch, work->target_schema, work->renames, self->fills,
+                             allow_drop, upgrade, notes, &self->question, error) ||
+      !_strata_autogen_plan (scratch, work->head_schema, inverted, NULL, TRUE, downgrade,
                              downgrade_notes, NULL, error))
     return FALSE;
   self->upgrade_sql = g_string_free (g_steal_pointer (&upgrade), FALSE);
@@ -505,64 +548,6 @@ plan_both (StrataAutogen  *self,
 }
 
 /* The self-check ------------------------------------------------------------------ */
-
-static const char *
-sample_value (const char *type,
-              guint       n)
-{
-  g_autofree char *upper = g_ascii_strup (type, -1);
-
-  /* SQLite's affinity rules, in their order. */
-  if (strstr (upper, "INT"))
-    return n == 1 ? "1" : "2";
-  if (strstr (upper, "CHAR") || strstr (upper, "CLOB") || strstr (upper, "TEXT"))
-    return n == 1 ? "'sample 1'" : "'sample 2'";
-  if (strstr (upper, "BLOB") || upper[0] == '\0')
-    return n == 1 ? "x'01'" : "x'02'";
-  if (strstr (upper, "REAL") || strstr (upper, "FLOA") || strstr (upper, "DOUB"))
-    return n == 1 ? "1.5" : "2.5";
-  return n == 1 ? "1" : "2";
-}
-
-/* Two rows in each empty table, so that a rebuild has something to lose.
- * Best effort: a row a CHECK refuses is simply not there. */
-static void
-add_sample_rows (StrataDatabase       *database,
-                 StrataSchemaSnapshot *schema)
-{
-  GPtrArray *entries = _strata_schema_snapshot_get_entries (schema);
-  sqlite3 *db = strata_database_get_handle (database);
-
-  for (guint i = 0; i < entries->len; i++)
-    for (guint n = 1; n <= 2; n++)
-      {
-        StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
-        g_autoptr(GString) names = g_string_new (NULL);
-        g_autoptr(GString) values = g_string_new (NULL);
-        g_autofree char *table = NULL;
-        g_autofree char *sql = NULL;
-
-        if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL)
-          continue;
-        for (guint c = 0; c < entry->definition->columns->len; c++)
-          {
-            StrataColumnDefinition *column = g_ptr_array_index (entry->definition->columns, c);
-            g_autofree char *name = NULL;
-
-            if (column->generated != NULL)
-              continue;
-            name = strata_sql_quote_identifier (column->name);
-            g_string_append_printf (names, "%s%s", names->len ? ", " : "", name);
-            g_string_append_printf (values, "%s%s", values->len ? ", " : "",
-                                    sample_value (column->type, n));
-          }
-        table = strata_sql_quote_identifier (entry->name);
-        sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s "
-                               "WHERE (SELECT count(*) FROM %s) < %u",
-                               table, names->str, values->str, table, n);
-        sqlite3_exec (db, sql, NULL, NULL, NULL);
-      }
-}
 
 static char *
 query_text (sqlite3    *db,
@@ -683,7 +668,11 @@ take_fingerprints (sqlite3              *db,
       StrataSnapshotEntry *other;
       Fingerprint *fingerprint;
 
-      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL)
+      /* A shadow table holds what its virtual table derives (an FTS index
+       * rebuilt or merged changes it): the rows that count are the
+       * content's. */
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->definition == NULL ||
+          _strata_database_is_shadow_table (db, entry->name))
         continue;
       to_name = mapped_table (renames, entry->name);
       other = _strata_schema_snapshot_lookup (to, STRATA_SCHEMA_KIND_TABLE, to_name);
@@ -768,9 +757,11 @@ check_section (StrataDatabase        *database,
 
   if (sqlite3_exec (db, script, NULL, NULL, NULL) != SQLITE_OK)
     {
+      g_autofree char *message = _strata_copy_failure_in_script (sql, sqlite3_errmsg (db));
+
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
                    _("self-check failed: the %s stops with “%s”; nothing was written"), section,
-                   sqlite3_errmsg (db));
+                   message);
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
@@ -795,7 +786,8 @@ self_check (StrataAutogen  *self,
 
   if (database == NULL)
     return FALSE;
-  add_sample_rows (database, work->head_schema);
+  _strata_autogen_add_sample_rows (database, work->head_schema, work->target,
+                                   work->target_schema, work->renames);
   return check_section (database, self->upgrade_sql, _("upgrade"), work->head_schema,
                        work->target_schema, work->renames, error) &&
          check_section (database, self->downgrade_sql, _("downgrade"), work->target_schema,
@@ -907,6 +899,75 @@ strata_autogen_write_revision (StrataAutogen        *self,
   if (!strata_revision_save (revision, strata_revision_get_file (revision), NULL, error))
     return NULL;
   return g_steal_pointer (&revision);
+}
+
+typedef struct
+{
+  StrataRevisionGraph *graph;
+  char                *message;
+  char                *rev_id;
+} WriteRevision;
+
+static void
+write_revision_free (WriteRevision *data)
+{
+  g_clear_object (&data->graph);
+  g_clear_pointer (&data->message, g_free);
+  g_clear_pointer (&data->rev_id, g_free);
+  g_free (data);
+}
+
+static void
+write_revision_worker (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  WriteRevision *data = task_data;
+  GError *error = NULL;
+  StrataRevision *revision;
+
+  revision = strata_autogen_write_revision (source_object, data->graph, data->message,
+                                            data->rev_id, &error);
+  if (revision != NULL)
+    g_task_return_pointer (task, revision, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+strata_autogen_write_revision_async (StrataAutogen        *self,
+                                     StrataRevisionGraph  *graph,
+                                     const char           *message,
+                                     const char           *rev_id,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteRevision *data;
+
+  g_return_if_fail (STRATA_IS_AUTOGEN (self));
+  g_return_if_fail (graph == NULL || STRATA_IS_REVISION_GRAPH (graph));
+
+  data = g_new0 (WriteRevision, 1);
+  data->graph = graph != NULL ? g_object_ref (graph) : NULL;
+  data->message = g_strdup (message);
+  data->rev_id = g_strdup (rev_id);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_autogen_write_revision_async);
+  g_task_set_task_data (task, data, (GDestroyNotify)write_revision_free);
+  g_task_run_in_thread (task, write_revision_worker);
+}
+
+StrataRevision *
+strata_autogen_write_revision_finish (StrataAutogen  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* `strata-cli schema` without a database ----------------------------------------------- */

@@ -45,6 +45,13 @@ gboolean            strata_autogen_add_rename         (StrataAutogen        *sel
                                                        const char           *spec,
                                                        GError              **error);
 
+/* "table.column=VALUE": where the upgrade copies a table, NULLs of that
+ * column become VALUE (an SQL expression), as COALESCE(column, VALUE); a
+ * column the table did not have gets VALUE. For a new NOT NULL. */
+gboolean            strata_autogen_add_fill           (StrataAutogen        *self,
+                                                       const char           *spec,
+                                                       GError              **error);
+
 /* Compares, writes the upgrade and the downgrade, and checks them in memory:
  * the upgrade applied to head must give exactly schema.sql's schema, the
  * downgrade exactly head's again, with sample rows kept in the columns both
@@ -78,6 +85,16 @@ const char         *strata_autogen_get_rename_candidate (StrataAutogen      *sel
 const char         *strata_autogen_get_head_sql       (StrataAutogen        *self);
 const char         *strata_autogen_get_target_sql     (StrataAutogen        *self);
 
+/* After a run that wrote SQL: the rows of @database (the project's, opened
+ * read-only by the caller on this thread, at head) that the upgrade would
+ * refuse, one sentence each, naming the table, the column and the new NOT
+ * NULL, CHECK, UNIQUE or STRICT type, how many rows, and what to do. Empty
+ * when none. Nothing is written. */
+GStrv               strata_autogen_check_rows         (StrataAutogen        *self,
+                                                       StrataDatabase       *database,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+
 /* Writes the revision into the versions folder (as
  * strata_project_create_revision() does, on the single head) with the
  * generated sections. */
@@ -86,6 +103,17 @@ StrataRevision     *strata_autogen_write_revision     (StrataAutogen        *sel
                                                        const char           *message,
                                                        const char           *rev_id,
                                                        GError              **error);
+/* The same on a worker, for a window; the autogen is not changed by it. */
+void                strata_autogen_write_revision_async  (StrataAutogen        *self,
+                                                          StrataRevisionGraph  *graph,
+                                                          const char           *message,
+                                                          const char           *rev_id,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+StrataRevision     *strata_autogen_write_revision_finish (StrataAutogen        *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
 
 /* The file "schema =" of strata.ini names, or NULL with STRATA_ERROR_CONFIG. */
 GFile              *strata_autogen_get_schema_file    (StrataProject        *project,

@@ -15,6 +15,20 @@ StrataBackup *_strata_backup_create_from     (StrataProject   *project,
                                               StrataDatabase  *database,
                                               GCancellable    *cancellable,
                                               GError         **error);
+/* How far a backup is: @size bytes to copy, @fraction of them copied. */
+typedef void (*StrataBackupProgressFunc) (const char *database_name,
+                                          goffset     size,
+                                          double      fraction,
+                                          gpointer    user_data);
+
+/* _strata_backup_create_from() telling @progress (called on this thread)
+ * how far it is, first with 0 and last with 1. */
+StrataBackup *_strata_backup_create_with_progress (StrataProject            *project,
+                                                   StrataDatabase           *database,
+                                                   StrataBackupProgressFunc  progress,
+                                                   gpointer                  user_data,
+                                                   GCancellable             *cancellable,
+                                                   GError                  **error);
 /* TRUE when a step of @steps drops a table or a column (StrataLint's data
  * loss warnings for the direction the step runs). */
 gboolean      _strata_backup_steps_destroy   (GPtrArray       *steps);

@@ -16,5 +16,12 @@ gboolean    _strata_database_table_exists      (StrataDatabase  *self,
                                                 const char      *table,
                                                 gboolean        *exists,
                                                 GError         **error);
+/* VACUUM INTO @path, with the schema trusted for that statement only (it
+ * runs nothing of the schema); returns SQLite's result code. */
+int         _strata_database_vacuum_into       (StrataDatabase  *self,
+                                                const char      *path);
+/* TRUE when @name is a shadow table of a virtual table (FTS5, R*Tree). */
+gboolean    _strata_database_is_shadow_table   (sqlite3         *db,
+                                                const char      *name);
 
 G_END_DECLS

@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "strata-database-private.h"
 #include "strata-error.h"
+#include "strata-json-functions-private.h"
 #include "strata-sql.h"
 
 /* How long a write waits for another connection's lock before giving up. */
@@ -105,6 +107,13 @@ configure (StrataDatabase  *self,
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &enabled);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &enabled);
   sqlite3_busy_timeout (self->db, _strata_database_get_busy_timeout ());
+  /* The user's own JSON checks and indexes must still work without a
+   * trusted schema; see strata-json-functions.c. */
+  if (_strata_json_functions_register (self->db) != SQLITE_OK)
+    {
+      strata_database_set_error (self, error, STRATA_ERROR_DATABASE, NULL);
+      return FALSE;
+    }
 
   return strata_database_exec (self, "PRAGMA trusted_schema = OFF;", error);
 }
@@ -231,6 +240,34 @@ open_path (StrataDatabase       *self,
   return TRUE;
 }
 
+/* SQLite would wait forever for a writer to open a FIFO, and says only
+ * "disk I/O error" of a folder: anything but a regular file is refused first. */
+static gboolean
+is_regular_or_absent (StrataDatabase  *self,
+                      const char      *path,
+                      GError         **error)
+{
+  struct stat info;
+  const char *kind;
+
+  if (stat (path, &info) != 0 || S_ISREG (info.st_mode))
+    return TRUE;
+  if (S_ISFIFO (info.st_mode))
+    kind = _("a FIFO");
+  else if (S_ISDIR (info.st_mode))
+    kind = _("a folder");
+  else if (S_ISSOCK (info.st_mode))
+    kind = _("a socket");
+  else if (S_ISCHR (info.st_mode) || S_ISBLK (info.st_mode))
+    kind = _("a device");
+  else
+    kind = _("not a file");
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE,
+               _("%s is %s, not a database file; point “database” in strata.ini (or "
+                 "--database) at a SQLite file"), self->display_name, kind);
+  return FALSE;
+}
+
 StrataDatabase *
 strata_database_open (GFile                *file,
                       StrataDatabaseFlags   flags,
@@ -255,7 +292,7 @@ strata_database_open (GFile                *file,
       return NULL;
     }
 
-  if (!open_path (self, path, flags, error))
+  if (!is_regular_or_absent (self, path, error) || !open_path (self, path, flags, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -276,6 +313,55 @@ strata_database_open_memory (GError **error)
   if (!configure (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/* VACUUM looks functions up among SQLite's built-ins only, so the
+ * innocuous JSON copies of strata-json-functions.c are not found and a JSON
+ * index makes it fail with "unsafe use of json_extract()". It copies records
+ * as they are stored and never evaluates a check, an index expression, a
+ * view or a trigger of the schema, so nothing of the schema runs while the
+ * schema is trusted for this one statement. */
+int
+_strata_database_vacuum_into (StrataDatabase *self,
+                              const char     *path)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (STRATA_IS_DATABASE (self), SQLITE_MISUSE);
+
+  rc = sqlite3_prepare_v2 (self->db, "VACUUM INTO ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text (stmt, 1, path, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 1, NULL);
+      rc = sqlite3_step (stmt);
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+/* A shadow table (doc_fts_data of an FTS5 table doc_fts, the _node table
+ * of an R*Tree) belongs to its virtual table, which creates, fills and drops
+ * it: it is never compared, filled or rebuilt on its own. */
+gboolean
+_strata_database_is_shadow_table (sqlite3    *db,
+                                  const char *name)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean shadow = FALSE;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_list WHERE schema = 'main' "
+                              "AND type = 'shadow' AND name = ?1 COLLATE NOCASE",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+    shadow = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return shadow;
 }
 
 GFile *
@@ -367,8 +453,22 @@ strata_database_read_heads (StrataDatabase  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *id = (const char *)sqlite3_column_text (stmt, 0);
-      if (id != NULL)
-        g_strv_builder_add (builder, id);
+
+      /* Read as base, it would start the database over from the first
+       * revision. */
+      if (id == NULL || id[0] == '\0')
+        {
+          sqlite3_finalize (stmt);
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT,
+                       _("the version table %s of %s holds a row with no revision (NULL or "
+                         "empty), which no tool writes; nothing was done. Delete it (DELETE "
+                         "FROM %s WHERE version_num IS NULL OR version_num = ''), then, if the "
+                         "table is still wrong, set it with “strata-cli stamp --purge "
+                         "REVISION”"),
+                       version_table, self->display_name, quoted);
+          return NULL;
+        }
+      g_strv_builder_add (builder, id);
     }
   sqlite3_finalize (stmt);
 

@@ -13,12 +13,13 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "strata-autogen-private.h"
 #include "strata-database.h"
 #include "strata-error.h"
 #include "strata-lint.h"
 #include "strata-revision.h"
+#include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
+#include "strata-sql-cursor-private.h"
 #include "strata-sql-lexer-private.h"
 #include "strata-sql.h"
 
@@ -67,6 +68,9 @@ typedef struct
   StrataDatabase  *database;    /* may be NULL */
   GPtrArray       *warnings;
   GPtrArray       *upgrade_tokens; /* for a downgrade: its upgrade's tokens, else NULL */
+  gboolean         guarded;     /* scratch's changes are undone by a savepoint */
+  gboolean         ddl_ran;     /* a statement that may change the schema ran */
+  char            *ddl_failure; /* SQLite's message for the first such that failed */
 } Section;
 
 static void
@@ -183,23 +187,27 @@ undoes_upgrade (Section    *section,
 
 /* The checks on tokens ---------------------------------------------------------------- */
 
+/* The run's own list (strata-sql-cursor.c), so that the lint never
+ * disagrees with what the run refuses. */
+static gboolean
+is_control (GPtrArray *tokens)
+{
+  StrataSqlToken *first = tokens->len > 0 ? g_ptr_array_index (tokens, 0) : NULL;
+
+  return first != NULL && first->kind == STRATA_SQL_TOKEN_WORD &&
+         _strata_sql_word_is_control (first->text, strlen (first->text));
+}
+
 static void
 check_transaction (Section *section,
                    guint    index)
 {
-  GPtrArray *tokens = tokens_of (section, index);
-  gboolean ends = _strata_sql_token_is (tokens, 0, "BEGIN") ||
-                  _strata_sql_token_is (tokens, 0, "COMMIT") ||
-                  _strata_sql_token_is (tokens, 0, "END") ||
-                  (_strata_sql_token_is (tokens, 0, "ROLLBACK") &&
-                   !_strata_sql_token_is (tokens, 1, "TO") &&
-                   !_strata_sql_token_is (tokens, 2, "TO"));
-
-  if (ends && section->transactional)
+  if (is_control (tokens_of (section, index)) && section->transactional)
     warn (section, index, STRATA_LINT_TRANSACTION_CONTROL,
-          g_strdup (_("a revision runs in one transaction of its own, with its version-table "
-                      "update; BEGIN, COMMIT, END or ROLLBACK here would split it, and the run "
-                      "refuses them: remove the statement")));
+          g_strdup (_("a revision runs in one transaction and savepoint of its own, with its "
+                      "version-table update; BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT or RELEASE "
+                      "here would split it, and the run refuses them: remove the statement, or "
+                      "mark the section “transaction:false”")));
 }
 
 static void
@@ -316,13 +324,25 @@ run_statement (Section *section,
   StrataStatement *statement = g_ptr_array_index (section->statements, index);
   GPtrArray *tokens = tokens_of (section, index);
   sqlite3 *db = strata_database_get_handle (section->scratch);
+  gboolean schema;
 
-  if (_strata_sql_token_is (tokens, 0, "BEGIN") || _strata_sql_token_is (tokens, 0, "COMMIT") ||
-      _strata_sql_token_is (tokens, 0, "END") || _strata_sql_token_is (tokens, 0, "ROLLBACK") ||
-      _strata_sql_token_is (tokens, 0, "PRAGMA") || _strata_sql_token_is (tokens, 0, "VACUUM"))
+  if (is_control (tokens) || _strata_sql_token_is (tokens, 0, "PRAGMA") ||
+      _strata_sql_token_is (tokens, 0, "VACUUM") || _strata_sql_token_is (tokens, 0, "ATTACH") ||
+      _strata_sql_token_is (tokens, 0, "DETACH"))
     return;
+  schema = _strata_schema_replay_changes_schema (statement->text);
   if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) == SQLITE_OK)
-    return;
+    {
+      section->ddl_ran |= schema;
+      /* INSERT OR ROLLBACK and RAISE(ROLLBACK) end the transaction, and the
+       * savepoint with it: the schema is back at the revision's start, and
+       * a new savepoint keeps it so for what follows. */
+      if (section->guarded && sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "SAVEPOINT strata_lint", NULL, NULL, NULL);
+      return;
+    }
+  if (schema && section->ddl_failure == NULL)
+    section->ddl_failure = g_strdup (sqlite3_errmsg (db));
   if (alter_action (tokens, "DROP") != 0)
     warn (section, index, STRATA_LINT_DROP_COLUMN_REFUSED,
           g_strdup_printf (_("SQLite will refuse this DROP COLUMN (a column that is indexed, "
@@ -544,6 +564,42 @@ section_clear (Section *section)
 {
   g_clear_pointer (&section->statements, g_ptr_array_unref);
   g_clear_pointer (&section->tokens, g_ptr_array_unref);
+  g_clear_pointer (&section->ddl_failure, g_free);
+}
+
+/* Both sections of @revision; @scratch (may be NULL) holds the schema the
+ * revision starts from, and is left as it was found. */
+static void
+lint_sections (StrataRevision *revision,
+               StrataDatabase *scratch,
+               StrataDatabase *database,
+               GPtrArray      *warnings)
+{
+  g_autoptr(GPtrArray) upgrade_tokens = NULL;
+  sqlite3 *db = scratch != NULL ? strata_database_get_handle (scratch) : NULL;
+  static const StrataDirection directions[] = { STRATA_DIRECTION_UPGRADE,
+                                                STRATA_DIRECTION_DOWNGRADE };
+
+  if (db != NULL)
+    sqlite3_exec (db, "SAVEPOINT strata_lint", NULL, NULL, NULL);
+  /* The downgrade starts where the upgrade left the scratch schema. */
+  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+    {
+      Section section = { 0 };
+
+      section_init (&section, revision, directions[d]);
+      section.scratch = scratch;
+      section.database = d == 0 ? database : NULL;
+      section.warnings = warnings;
+      section.upgrade_tokens = upgrade_tokens;
+      section.guarded = db != NULL;
+      lint_section (&section);
+      if (d == 0)
+        upgrade_tokens = g_ptr_array_ref (section.tokens);
+      section_clear (&section);
+    }
+  if (db != NULL && !sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK TO strata_lint; RELEASE strata_lint", NULL, NULL, NULL);
 }
 
 GPtrArray *
@@ -554,10 +610,8 @@ strata_lint_revision (StrataRevision       *revision,
                       GError              **error)
 {
   g_autoptr(GPtrArray) warnings = NULL;
-  g_autoptr(StrataDatabase) scratch = NULL;
-  g_autoptr(GPtrArray) upgrade_tokens = NULL;
-  static const StrataDirection directions[] = { STRATA_DIRECTION_UPGRADE,
-                                                STRATA_DIRECTION_DOWNGRADE };
+  g_autoptr(StrataSchemaReplay) replay = NULL;
+  StrataDatabase *scratch = NULL;
 
   g_return_val_if_fail (STRATA_IS_REVISION (revision), NULL);
   g_return_val_if_fail (!graph || STRATA_IS_REVISION_GRAPH (graph), NULL);
@@ -565,25 +619,242 @@ strata_lint_revision (StrataRevision       *revision,
 
   warnings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_warning_free);
   if (graph != NULL &&
-      !(scratch = _strata_autogen_replay (graph, revision, cancellable, error)))
+      !(scratch = _strata_schema_replay_seek (replay = strata_schema_replay_new (graph), revision,
+                                              cancellable, error)))
     return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  lint_sections (revision, scratch, database, warnings);
+  return g_steal_pointer (&warnings);
+}
 
-  /* The downgrade starts where the upgrade left the scratch schema. */
-  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+/* The walk over a graph ------------------------------------------------------------ */
+
+/* The tables whose rows the revision changed, as SQLite's update hook names
+ * them, and how many rows. */
+typedef struct
+{
+  GHashTable *tables;
+  gint64      changes;
+} RowWatch;
+
+static void
+row_changed_cb (void          *user_data,
+                int            operation,
+                const char    *database,
+                const char    *table,
+                sqlite3_int64  rowid)
+{
+  RowWatch *watch = user_data;
+
+  watch->changes++;
+  if (!g_hash_table_contains (watch->tables, table))
+    g_hash_table_add (watch->tables, g_strdup (table));
+}
+
+static char *
+schema_text (sqlite3 *db)
+{
+  GString *text = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT type, name, tbl_name, sql FROM sqlite_schema", -1, &stmt,
+                          NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      for (int c = 0; c < 4; c++)
+        {
+          const char *value = (const char *)sqlite3_column_text (stmt, c);
+
+          g_string_append (text, value != NULL ? value : "");
+          g_string_append_c (text, '\x1f');
+        }
+  sqlite3_finalize (stmt);
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+alters (GPtrArray *tokens)
+{
+  return _strata_sql_token_is (tokens, 0, "ALTER");
+}
+
+static gboolean
+renames_a_table (GPtrArray *tokens)
+{
+  guint rename = alter_action (tokens, "RENAME");
+
+  return rename != 0 && _strata_sql_token_is (tokens, rename + 1, "TO");
+}
+
+static gboolean
+any_statement (Section    *section,
+               gboolean  (*match) (GPtrArray *))
+{
+  for (guint i = 0; i < section->tokens->len; i++)
+    if (match (tokens_of (section, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static GPtrArray *
+all_tables (sqlite3 *db)
+{
+  GPtrArray *tables = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+                          "substr (name, 1, 7) <> 'sqlite_'", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (tables, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  return tables;
+}
+
+/* Deletes the rows the revision left, so that the walk holds the schema
+ * alone. Rows the hook did not see (a WITHOUT ROWID table, a DELETE that
+ * truncated) or that a renamed table took with it mean looking at every
+ * table, which is rare. */
+static void
+clear_rows (sqlite3  *db,
+            RowWatch *watch,
+            gint64    changes,
+            gboolean  renamed)
+{
+  g_autoptr(GPtrArray) tables = NULL;
+  int enabled = 0;
+
+  if (changes == 0 && watch->changes == 0)
+    return;
+  if (changes != watch->changes || renamed)
+    tables = all_tables (db);
+  else
     {
-      Section section = { 0 };
+      GHashTableIter iter;
+      gpointer table;
+
+      tables = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_iter_init (&iter, watch->tables);
+      while (g_hash_table_iter_next (&iter, &table, NULL))
+        g_ptr_array_add (tables, g_strdup (table));
+    }
+  /* Triggers would only write more rows. */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &enabled);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      g_autofree char *table = strata_sql_quote_identifier (g_ptr_array_index (tables, i));
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s", table);
+
+      /* A table the revision dropped took its rows with it. */
+      sqlite3_exec (db, sql, NULL, NULL, NULL);
+    }
+  sqlite3_exec (db, "DELETE FROM sqlite_sequence", NULL, NULL, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, &enabled);
+}
+
+/* Lints @revision on the walk's database and leaves it with the schema
+ * after @revision. The upgrade runs for real, which is also the walk's step;
+ * the downgrade runs in a savepoint. Rolling a schema change back makes
+ * SQLite read the whole schema again, so a downgrade that changed nothing,
+ * or that undid exactly an upgrade without ALTER, is kept and the upgrade's
+ * schema replayed instead. Rows stay for the revision's own statements to
+ * see, then go. When one of its statements that change the schema fails,
+ * the walk forgets the database and replays the next revision's ancestors,
+ * schema only, as lint of that revision alone would. */
+static void
+lint_walking (StrataSchemaReplay *replay,
+              StrataRevision     *revision,
+              StrataDatabase     *scratch,
+              GPtrArray          *warnings)
+{
+  sqlite3 *db = strata_database_get_handle (scratch);
+  RowWatch watch = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), 0 };
+  gint64 changes = sqlite3_total_changes64 (db);
+  g_autofree char *start = NULL;
+  gboolean again = FALSE;
+  gboolean renamed;
+  Section up = { 0 };
+  Section down = { 0 };
+
+  section_init (&up, revision, STRATA_DIRECTION_UPGRADE);
+  up.scratch = scratch;
+  up.warnings = warnings;
+  section_init (&down, revision, STRATA_DIRECTION_DOWNGRADE);
+  down.scratch = scratch;
+  down.warnings = warnings;
+  down.upgrade_tokens = up.tokens;
+  down.guarded = TRUE;
+  if (!any_statement (&up, alters))
+    start = schema_text (db);
+
+  sqlite3_update_hook (db, row_changed_cb, &watch);
+  lint_section (&up);
+  sqlite3_exec (db, "SAVEPOINT strata_lint", NULL, NULL, NULL);
+  lint_section (&down);
+  sqlite3_update_hook (db, NULL, NULL);
+
+  if (down.ddl_ran && start != NULL)
+    {
+      g_autofree char *now = schema_text (db);
+      again = strcmp (now, start) == 0;
+    }
+  if (!down.ddl_ran || again)
+    sqlite3_exec (db, "RELEASE strata_lint", NULL, NULL, NULL);
+  else
+    sqlite3_exec (db, "ROLLBACK TO strata_lint; RELEASE strata_lint", NULL, NULL, NULL);
+  renamed = any_statement (&up, renames_a_table) || any_statement (&down, renames_a_table);
+  clear_rows (db, &watch, sqlite3_total_changes64 (db) - changes, renamed);
+
+  if (again)
+    _strata_schema_replay_advance (replay, revision);
+  else
+    _strata_schema_replay_advanced (replay, revision, up.ddl_failure != NULL);
+  g_hash_table_unref (watch.tables);
+  section_clear (&up);
+  section_clear (&down);
+}
+
+GPtrArray *
+strata_lint_graph (StrataRevisionGraph    *graph,
+                   StrataLintProgressFunc  progress,
+                   gpointer                user_data,
+                   GCancellable           *cancellable,
+                   GError                **error)
+{
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(StrataSchemaReplay) replay = NULL;
+  GPtrArray *revisions;
+
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), NULL);
+
+  warnings = g_ptr_array_new_with_free_func ((GDestroyNotify)strata_lint_warning_free);
+  replay = strata_schema_replay_new (graph);
+  revisions = strata_revision_graph_get_revisions (graph);
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      StrataRevision *revision = g_ptr_array_index (revisions, i);
+      g_autoptr(GError) failure = NULL;
+      StrataDatabase *scratch;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      section_init (&section, revision, directions[d]);
-      section.scratch = scratch;
-      section.database = d == 0 ? database : NULL;
-      section.warnings = warnings;
-      section.upgrade_tokens = upgrade_tokens;
-      lint_section (&section);
-      if (d == 0)
-        upgrade_tokens = g_ptr_array_ref (section.tokens);
-      section_clear (&section);
+      /* After an ancestor SQLite refused (its own warning says so), only
+       * the checks on the text run: the schema would be a guess. */
+      scratch = _strata_schema_replay_seek (replay, revision, cancellable, &failure);
+      if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&failure));
+          return NULL;
+        }
+      if (scratch != NULL && strata_revision_get_file (revision) != NULL)
+        lint_walking (replay, revision, scratch, warnings);
+      else
+        {
+          if (strata_revision_get_file (revision) != NULL)
+            lint_sections (revision, NULL, NULL, warnings);
+          _strata_schema_replay_advance (replay, revision);
+        }
+      if (progress != NULL)
+        progress (i + 1, revisions->len, user_data);
     }
   return g_steal_pointer (&warnings);
 }

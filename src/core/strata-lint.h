@@ -51,6 +51,21 @@ GPtrArray          *strata_lint_revision          (StrataRevision       *revisio
                                                    StrataDatabase       *database,
                                                    GCancellable         *cancellable,
                                                    GError              **error);
+/* Called after each revision: @done of @total revisions are linted. */
+typedef void      (*StrataLintProgressFunc)       (guint                 done,
+                                                   guint                 total,
+                                                   gpointer              user_data);
+/* Lints every revision of @graph that has a file, as strata_lint_revision()
+ * does with @graph and no database, in the graph's order, replaying each
+ * revision's schema once for the whole graph (strata-schema-replay.h), so
+ * the time grows with the number of revisions, not its square. A revision
+ * whose ancestors SQLite refuses gets the checks on its text only. Returns
+ * the warnings, revision after revision. */
+GPtrArray          *strata_lint_graph             (StrataRevisionGraph    *graph,
+                                                   StrataLintProgressFunc  progress,
+                                                   gpointer                user_data,
+                                                   GCancellable           *cancellable,
+                                                   GError                **error);
 /* The same on a worker; @database_file (may be NULL) is opened read-only there. */
 void                strata_lint_revision_async    (StrataRevision       *revision,
                                                    StrataRevisionGraph  *graph,

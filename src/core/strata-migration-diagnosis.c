@@ -13,9 +13,9 @@
 
 #include "strata-database-private.h"
 #include "strata-migration-private.h"
-#include "strata-rehearsal-private.h"
 #include "strata-revision.h"
 #include "strata-schema-snapshot.h"
+#include "strata-section-private.h"
 #include "strata-status-private.h"
 #include "strata-step.h"
 
@@ -103,6 +103,96 @@ _strata_migration_diagnose_rollback (StrataDatabase     *database,
   append (error, text);
 }
 
+/* Replaying a section ------------------------------------------------------------ */
+
+typedef struct
+{
+  sqlite3              *db;
+  StrataDatabase       *scratch;
+  StrataSchemaSnapshot *live;
+  GArray               *lines;   /* of each statement reached */
+  GArray               *matches; /* after 0, 1, … statements: does the schema equal @live? */
+} Replay;
+
+static void
+compare_with_live (Replay *replay)
+{
+  g_autoptr(StrataSchemaSnapshot) now = strata_schema_snapshot_read (replay->scratch, NULL, NULL);
+  gboolean same = now != NULL && strata_schema_snapshot_equal (now, replay->live);
+
+  g_array_append_val (replay->matches, same);
+}
+
+static gboolean
+statement_finished_cb (const StrataSqlCursor      *statement,
+                       const StrataSectionFailure *failure,
+                       gpointer                    data)
+{
+  Replay *replay = data;
+
+  g_array_append_val (replay->lines, statement->line);
+  /* SQLite cannot even read it: the statements after it never ran. A
+   * statement that ran and failed may still have been the last one. */
+  if (failure != NULL && failure->outcome == STRATA_SECTION_UNREADABLE)
+    return FALSE;
+  compare_with_live (replay);
+  return TRUE;
+}
+
+/* After a transaction:false section failed half-way: replays @revision's
+ * @direction section statement by statement on a scratch database holding
+ * the schema @before, and finds after which statement the scratch schema
+ * equals @live. Returns the number of statements that took effect (0 when
+ * none did), or -1 when @live matches no point of the section (someone else
+ * changed the schema). Where several points match (statements that change
+ * only rows), @expected wins when it is one of them. @n_statements is set to
+ * the section's count, and @lines (may be NULL) to each statement's line in
+ * the file. */
+static int
+locate (StrataSchemaSnapshot  *before,
+        StrataSchemaSnapshot  *live,
+        StrataRevision        *revision,
+        StrataDirection        direction,
+        guint                  expected,
+        guint                 *n_statements,
+        GArray               **lines)
+{
+  g_autoptr(StrataDatabase) scratch = NULL;
+  g_autoptr(GArray) found_lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autofree char *schema = strata_schema_snapshot_to_sql (before);
+  g_auto(StrataSectionFailure) failure = { 0 };
+  Replay replay = { NULL, NULL, live, found_lines, matches };
+  StrataSectionHooks hooks = { NULL, NULL, statement_finished_cb, &replay };
+  StrataSection section;
+  int match = -1;
+
+  /* The scratch copy holds the schema without the rows: which statements
+   * took effect shows in the schema, and rows are not needed for that. */
+  *n_statements = 0;
+  if (!(scratch = strata_database_open_memory (NULL)) ||
+      !strata_database_exec (scratch, schema, NULL))
+    return -1;
+  replay.scratch = scratch;
+  compare_with_live (&replay);
+  _strata_section_init (&section, revision, direction);
+  /* What ran is replayed as it ran, outside any transaction. */
+  section.transactional = FALSE;
+  _strata_section_apply (&section, strata_database_get_handle (scratch), &hooks, &failure);
+
+  /* Statements that change only rows leave the schema alone, so several
+   * points may match; the one the run itself reached is preferred. */
+  if (expected < matches->len && g_array_index (matches, gboolean, expected))
+    match = (int)expected;
+  for (guint i = 0; match < 0 && i < matches->len; i++)
+    if (g_array_index (matches, gboolean, i))
+      match = (int)i;
+  *n_statements = found_lines->len;
+  if (lines != NULL)
+    *lines = g_steal_pointer (&found_lines);
+  return match;
+}
+
 static char *
 describe_lines (GArray *lines,
                 guint   from,
@@ -148,11 +238,9 @@ _strata_migration_diagnose_partial (StrataDatabase       *database,
 
   if (!(live = strata_schema_snapshot_read (database, NULL, NULL)))
     return;
-  took = _strata_rehearsal_locate (before, live, revision, direction, G_MAXUINT, &n_statements,
-                                   &lines);
+  took = locate (before, live, revision, direction, G_MAXUINT, &n_statements, &lines);
   expected = failed_line > 0 ? index_of_line (lines, failed_line) : n_statements;
-  took = _strata_rehearsal_locate (before, live, revision, direction, expected, &n_statements,
-                                   NULL);
+  took = locate (before, live, revision, direction, expected, &n_statements, NULL);
 
   if (took < 0)
     text = g_strdup (_("; compared with a rehearsal of the section on the schema from before "

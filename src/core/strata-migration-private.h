@@ -46,6 +46,11 @@ void      _strata_migration_set_plan           (StrataMigration    *self,
 void      _strata_migration_step_started       (StrataMigration    *self,
                                                 StrataStep         *step,
                                                 guint               index);
+/* Before the steps: the copy of the database, @size bytes, is @fraction done. */
+void      _strata_migration_backup_progress    (StrataMigration    *self,
+                                                const char         *database_name,
+                                                goffset             size,
+                                                double              fraction);
 void      _strata_migration_statement_started  (StrataMigration    *self,
                                                 const char         *statement);
 void      _strata_migration_step_finished      (StrataMigration    *self,
@@ -57,6 +62,10 @@ void      _strata_migration_set_failure        (StrataMigration    *self,
                                                 const char         *statement);
 void      _strata_migration_set_backup         (StrataMigration    *self,
                                                 StrataBackup       *backup);
+/* Sets the warning about @key; a NULL @text removes it. */
+void      _strata_migration_set_warning        (StrataMigration    *self,
+                                                const char         *key,
+                                                const char         *text);
 
 /* strata-migration-diagnosis.c: what the database says after a failed step,
  * appended to @error's message. After a rollback: the version table and the

@@ -14,23 +14,28 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "strata-backup-private.h"
 #include "strata-database-private.h"
+#include "strata-copy-failure-private.h"
 #include "strata-error.h"
+#include "strata-foreign-keys-private.h"
 #include "strata-migration-private.h"
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-schema-snapshot.h"
+#include "strata-section-private.h"
 #include "strata-sql.h"
 #include "strata-status-private.h"
-#include "strata-step.h"
+#include "strata-step-private.h"
 
 /* SQLite virtual machine instructions between two looks at the cancellable. */
 #define PROGRESS_INTERVAL 1000
@@ -153,29 +158,6 @@ static void set_busy_error (Run     *run,
 /* Planning --------------------------------------------------------------------- */
 
 static gboolean
-check_unknown_heads (Run     *run,
-                     GError **error)
-{
-  g_auto(GStrv) unknown = strata_status_get_unknown_heads (run->status, run->graph);
-  g_autofree char *list = NULL;
-  g_autofree char *db_name = NULL;
-
-  /* A purging stamp exists precisely to get out of this state. */
-  if (unknown[0] == NULL ||
-      (run->request->direction == STRATA_DIRECTION_STAMP && run->request->purge))
-    return TRUE;
-
-  list = g_strjoinv (", ", unknown);
-  db_name = g_file_get_parse_name (run->request->database_file);
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL,
-               _("the version table of %s names %s, which is neither in the versions folder "
-                 "nor in %s; restore its file (check out the branch that has it), or reset the "
-                 "table with “strata-cli stamp --purge REVISION”"),
-               db_name, list, STRATA_HISTORY_TABLE);
-  return FALSE;
-}
-
-static gboolean
 plan (Run     *run,
       GError **error)
 {
@@ -189,7 +171,11 @@ plan (Run     *run,
 
   heads = request->start_heads != NULL ? (const char * const *)request->start_heads
                                        : strata_status_get_heads (run->status);
-  if (request->start_heads == NULL && !check_unknown_heads (run, error))
+  /* A purging stamp exists precisely to get out of a version table that
+   * names revisions nobody knows. */
+  if (request->start_heads == NULL &&
+      !(request->direction == STRATA_DIRECTION_STAMP && request->purge) &&
+      !strata_status_check_unknown_heads (run->status, run->graph, request->database_file, error))
     return FALSE;
 
   run->heads = strv_to_array (heads);
@@ -199,7 +185,9 @@ plan (Run     *run,
   else
     run->steps = strata_revision_graph_plan (run->graph, request->direction, heads,
                                              request->target, error);
-  return run->steps != NULL;
+  /* What runs, and the checksum recorded, come from the files as they are
+   * now, never from the revision cache the graph was listed from. */
+  return run->steps != NULL && _strata_steps_read_for_run (run->steps, error);
 }
 
 /* The connection is opened on a thread of its own while the worker loads the
@@ -490,55 +478,17 @@ apply_version_sql (Run         *run,
   return TRUE;
 }
 
-/* PRAGMA foreign_key_check lists every row that points at nothing; the
- * message names the first table at fault and how many of its rows. */
+/* Only the rows this revision left pointing at nothing count against it;
+ * see strata-foreign-keys.c. */
 static gboolean
 check_foreign_keys (Run         *run,
                     StrataStep  *step,
                     GError     **error)
 {
-  g_autofree char *table = NULL;
-  g_autofree char *parent = NULL;
-  g_autofree char *heads = NULL;
-  sqlite3_stmt *stmt = NULL;
-  guint count = 0;
-  guint total = 0;
-  int rc;
+  g_autofree char *heads = describe_heads (run->heads);
 
-  if (sqlite3_prepare_v2 (run->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
-    {
-      strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
-      return FALSE;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *row_table = (const char *)sqlite3_column_text (stmt, 0);
-
-      total++;
-      if (table == NULL)
-        {
-          table = g_strdup (row_table);
-          parent = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
-        }
-      if (g_strcmp0 (table, row_table) == 0)
-        count++;
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, NULL);
-      return FALSE;
-    }
-  if (total == 0)
-    return TRUE;
-
-  heads = describe_heads (run->heads);
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY,
-               _("%s: the revision leaves %u rows of table “%s” pointing at missing rows of "
-                 "“%s” (%u foreign key violations in all); it was rolled back and the "
-                 "database stays at %s"),
-               revision_name (step), count, table, parent, total, heads);
-  return FALSE;
+  return _strata_foreign_keys_check (run->database, run->migration, revision_name (step), heads,
+                                     error);
 }
 
 /* strata_history --------------------------------------------------------------- */
@@ -576,10 +526,14 @@ bind_revision (sqlite3_stmt    *stmt,
   bind_list (stmt, STRATA_HISTORY_DEPENDS_ON, strata_revision_get_depends_on (revision));
   bind_text (stmt, STRATA_HISTORY_CREATE_DATE, strata_revision_get_create_date (revision));
   bind_text (stmt, STRATA_HISTORY_FILE, strata_revision_get_display_path (revision));
-  bind_text (stmt, STRATA_HISTORY_UPGRADE_SQL,
-             strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE));
-  bind_text (stmt, STRATA_HISTORY_DOWNGRADE_SQL,
-             strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE));
+  /* Not copied: the revision outlives the statement, and a section may be
+   * tens of megabytes. */
+  sqlite3_bind_text (stmt, STRATA_HISTORY_UPGRADE_SQL,
+                     strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, STRATA_HISTORY_DOWNGRADE_SQL,
+                     strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE), -1,
+                     SQLITE_STATIC);
   sqlite3_bind_int (stmt, STRATA_HISTORY_UPGRADE_TRANSACTIONAL,
                     strata_revision_get_transactional (revision, STRATA_DIRECTION_UPGRADE));
   sqlite3_bind_int (stmt, STRATA_HISTORY_DOWNGRADE_TRANSACTIONAL,
@@ -728,75 +682,13 @@ progress_cb (void *data)
   return g_cancellable_is_cancelled (data);
 }
 
-/* Whitespace and comments before a statement, so that its line is the line
- * of its first word. */
-static const char *
-skip_blank (const char *sql)
-{
-  const char *p = sql;
-
-  for (;;)
-    {
-      while (g_ascii_isspace (*p))
-        p++;
-      if (p[0] == '-' && p[1] == '-')
-        {
-          while (*p != '\0' && *p != '\n')
-            p++;
-        }
-      else if (p[0] == '/' && p[1] == '*')
-        {
-          const char *end = strstr (p + 2, "*/");
-          p = end != NULL ? end + 2 : p + strlen (p);
-        }
-      else
-        return p;
-    }
-}
-
-static guint
-count_lines (const char *start,
-             const char *end)
-{
-  guint lines = 0;
-
-  for (const char *p = start; p < end; p++)
-    if (*p == '\n')
-      lines++;
-  return lines;
-}
-
-static gboolean
-word_is (const char *p,
-         const char *word)
-{
-  gsize len = strlen (word);
-  return g_ascii_strncasecmp (p, word, len) == 0 && !g_ascii_isalnum (p[len]) && p[len] != '_';
-}
-
-/* BEGIN, COMMIT, END and a ROLLBACK that is not "ROLLBACK TO" would end the
- * revision's own transaction half-way, and the version table with it. */
-static gboolean
-ends_transaction (sqlite3_stmt *stmt)
-{
-  const char *sql = sqlite3_sql (stmt);
-
-  if (word_is (sql, "BEGIN") || word_is (sql, "COMMIT") || word_is (sql, "END"))
-    return TRUE;
-  if (!word_is (sql, "ROLLBACK"))
-    return FALSE;
-  for (const char *p = sql; *p != '\0'; p++)
-    if (g_ascii_isspace (*p) && word_is (p + 1, "TO"))
-      return FALSE;
-  return TRUE;
-}
-
 typedef struct
 {
   StrataStep     *step;
-  StrataRevision *revision;
+  StrataRevision *revision;  /* NULL for a stamp, which runs no SQL */
   StrataDirection direction;
   gboolean        transactional;
+  StrataSection   sql;
 } Section;
 
 static void
@@ -823,85 +715,69 @@ set_statement_error (Run          *run,
                  path, line, message, heads);
 }
 
-static gboolean
-step_statement (Run           *run,
-                Section       *section,
-                sqlite3_stmt  *stmt,
-                guint          line,
-                GError       **error)
+static void
+statement_started_cb (const StrataSqlCursor *statement,
+                      gpointer               data)
 {
-  int rc;
+  Run *run = data;
+  const char *newline = memchr (statement->text, '\n', statement->length);
+  g_autofree char *text = g_strndup (statement->text,
+                                     newline != NULL ? (gsize)(newline - statement->text)
+                                                     : statement->length);
 
-  if (section->transactional && ends_transaction (stmt))
-    {
-      set_statement_error (run, section, line, sqlite3_sql (stmt),
-                           _("a revision may not begin or end a transaction (every revision "
-                             "already runs in one); remove the statement, or mark the section "
-                             "“transaction:false”"), error);
-      return FALSE;
-    }
-
-  if (!run->replaying)
-    _strata_migration_statement_started (run->migration, sqlite3_sql (stmt));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    ;
-  if (rc == SQLITE_DONE)
-    return TRUE;
-
-  if ((rc & 0xff) == SQLITE_INTERRUPT && g_cancellable_is_cancelled (run->cancellable))
-    {
-      _strata_migration_set_failure (run->migration, section->revision, line, sqlite3_sql (stmt));
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                   _("Cancelled; revision %s was rolled back"),
-                   strata_revision_get_id (section->revision));
-      return FALSE;
-    }
-  set_statement_error (run, section, line, sqlite3_sql (stmt), sqlite3_errmsg (run->db), error);
-  return FALSE;
+  _strata_migration_statement_started (run->migration, text);
 }
 
-/* Runs the section statement by statement, splitting with SQLite's own
- * parser (sqlite3_prepare_v2() and its tail), so that each error names the
- * line of its statement in the file. */
+/* Runs the section with the one step engine (strata-section-private.h), so
+ * that each error names the line of its statement in the file. */
 static gboolean
 run_section (Run      *run,
              Section  *section,
              GError  **error)
 {
-  const char *sql = strata_revision_get_sql (section->revision, section->direction);
-  guint first_line = MAX (1, strata_revision_get_sql_line (section->revision, section->direction));
-  const char *tail = sql;
-  gboolean ok = TRUE;
+  StrataSectionHooks hooks = { NULL, statement_started_cb, NULL, run };
+  g_auto(StrataSectionFailure) failure = { 0 };
+  gboolean ok;
 
+  if (!_strata_foreign_keys_note (run->database, error))
+    return FALSE;
   /* A batch applied again after a cancel must not be cancelled itself. */
   if (!run->replaying)
-    sqlite3_progress_handler (run->db, PROGRESS_INTERVAL, progress_cb, run->cancellable);
-  while (ok)
     {
-      const char *start = skip_blank (tail);
-      guint line = first_line + count_lines (sql, start);
-      sqlite3_stmt *stmt = NULL;
-
-      if (*start == '\0')
-        break;
-      if (!run->replaying && g_cancellable_is_cancelled (run->cancellable))
-        {
-          _strata_migration_set_failure (run->migration, section->revision, line, NULL);
-          ok = !g_cancellable_set_error_if_cancelled (run->cancellable, error);
-          break;
-        }
-      if (sqlite3_prepare_v2 (run->db, start, -1, &stmt, &tail) != SQLITE_OK)
-        {
-          g_autofree char *text = g_strndup (start, strcspn (start, "\n"));
-          set_statement_error (run, section, line, text, sqlite3_errmsg (run->db), error);
-          ok = FALSE;
-        }
-      else if (stmt != NULL)
-        ok = step_statement (run, section, stmt, line, error);
-      sqlite3_finalize (stmt);
+      hooks.cancellable = run->cancellable;
+      sqlite3_progress_handler (run->db, PROGRESS_INTERVAL, progress_cb, run->cancellable);
     }
+  else
+    hooks.started = NULL;
+  ok = _strata_section_apply (&section->sql, run->db, &hooks, &failure);
   sqlite3_progress_handler (run->db, 0, NULL, NULL);
-  return ok;
+  if (ok)
+    return TRUE;
+
+  if (failure.outcome == STRATA_SECTION_FAILED)
+    {
+      /* A failure inside a table rebuild names the user's table, not the copy. */
+      g_autofree char *message = _strata_copy_failure_explain (run->db, failure.statement,
+                                                               failure.message);
+      set_statement_error (run, section, failure.line, failure.statement, message, error);
+    }
+  else if (failure.outcome != STRATA_SECTION_CANCELLED)
+    set_statement_error (run, section, failure.line, failure.statement, failure.message, error);
+  else if (failure.message == NULL)
+    {
+      /* Between two statements. */
+      _strata_migration_set_failure (run->migration, section->revision, failure.line, NULL);
+      g_cancellable_set_error_if_cancelled (run->cancellable, error);
+    }
+  else
+    {
+      _strata_migration_set_failure (run->migration, section->revision, failure.line,
+                                     failure.statement);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                   _("Cancelled; revision %s was rolled back"),
+                   strata_revision_get_id (section->revision));
+    }
+  return FALSE;
 }
 
 /* One step --------------------------------------------------------------------- */
@@ -938,15 +814,16 @@ static void
 section_init (Section    *section,
               StrataStep *step)
 {
+  memset (section, 0, sizeof *section);
   section->step = step;
   section->revision = strata_step_get_revision (step);
   section->direction = strata_step_get_direction (step);
   /* A stamp moves the version table and runs no SQL. */
   if (section->direction == STRATA_DIRECTION_STAMP)
     section->revision = NULL;
-  section->transactional = section->revision == NULL ||
-                           strata_revision_get_transactional (section->revision,
-                                                              section->direction);
+  if (section->revision != NULL)
+    _strata_section_init (&section->sql, section->revision, section->direction);
+  section->transactional = section->revision == NULL || section->sql.transactional;
 }
 
 /* A transactional step, inside the open write transaction. */
@@ -1204,6 +1081,79 @@ run_outside_transaction (Run      *run,
   return FALSE;
 }
 
+/* A transaction:false section ------------------------------------------------- */
+
+/* SQLite's write lock cannot be held across a section that runs outside a
+ * transaction (VACUUM, PRAGMA journal_mode), so the version check, the
+ * section and its bookkeeping happen under a lock of their own: flock() on
+ * "<database>-strata-run.lock", which every process about to run such a
+ * section takes. Otherwise each of several processes started at once passes
+ * the version check before any has run the section, and all run it. The
+ * kernel drops the lock when its process dies, even by kill -9; the file
+ * stays, so that two processes never lock two different files of that name.
+ * Returns the locked descriptor, or -1 with @error set. */
+static int
+lock_outside_transaction (Run     *run,
+                          GError **error)
+{
+  g_autofree char *db_path = g_file_get_path (run->request->database_file);
+  g_autofree char *path = g_strconcat (db_path != NULL ? db_path : "", "-strata-run.lock", NULL);
+  gint64 deadline = g_get_monotonic_time () +
+                    (gint64)_strata_database_get_busy_timeout () * 1000;
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                 _("cannot open %s to run a “transaction:false” section alone: %s; nothing of "
+                   "the section was run"), path, g_strerror (saved_errno));
+      return -1;
+    }
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == EINTR)
+        continue;
+      if (saved_errno == EWOULDBLOCK && g_get_monotonic_time () < deadline &&
+          !g_cancellable_is_cancelled (run->cancellable))
+        {
+          g_usleep (10 * 1000);
+          continue;
+        }
+      close (fd);
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+        return -1;
+      if (saved_errno == EWOULDBLOCK)
+        set_busy_error (run, error);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                     _("cannot lock %s to run a “transaction:false” section alone: %s; nothing "
+                       "of the section was run"), path, g_strerror (saved_errno));
+      return -1;
+    }
+  return fd;
+}
+
+static gboolean
+run_locked_outside_transaction (Run      *run,
+                                Section  *section,
+                                Clock    *clock,
+                                GError  **error)
+{
+  int fd = lock_outside_transaction (run, error);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = exec_sql (run, "PRAGMA foreign_keys = OFF;", error) &&
+       run_outside_transaction (run, section, clock, error);
+  /* Closing the descriptor releases the lock, after the bookkeeping's commit. */
+  close (fd);
+  return ok;
+}
+
 static gboolean
 execute_step (Run     *run,
               guint    index,
@@ -1233,8 +1183,7 @@ execute_step (Run     *run,
   /* A section that cannot roll back never shares a transaction: the batch
    * before it commits first. */
   if (!commit_batch (run, error) ||
-      !exec_sql (run, "PRAGMA foreign_keys = OFF;", error) ||
-      !run_outside_transaction (run, &section, &clock, error))
+      !run_locked_outside_transaction (run, &section, &clock, error))
     return FALSE;
   run->tables_ready = TRUE;
   advance_heads (run, step);
@@ -1311,6 +1260,16 @@ close_for_writing (Run *run)
   remove_lock_note (run);
 }
 
+/* "Backing up maker_hub.db (408 MB)…" while the copy is made. */
+static void
+backup_progress_cb (const char *database_name,
+                    goffset     size,
+                    double      fraction,
+                    gpointer    user_data)
+{
+  _strata_migration_backup_progress (user_data, database_name, size, fraction);
+}
+
 /* backup = always copies the database before every run that changes it;
  * backup = destructive (the default) only before a run that drops a table or
  * a column. A run that cannot back up does not start: the copy is the point. */
@@ -1330,8 +1289,9 @@ back_up (Run     *run,
   if (!g_file_equal (run->request->database_file, strata_project_get_database_file (project)))
     return TRUE;
 
-  if (!(backup = _strata_backup_create_from (project, run->database, run->cancellable,
-                                             &local_error)))
+  if (!(backup = _strata_backup_create_with_progress (project, run->database, backup_progress_cb,
+                                                      run->migration, run->cancellable,
+                                                      &local_error)))
     {
       /* Busy stays busy, so that callers may wait and try again. */
       if (g_error_matches (local_error, STRATA_ERROR, STRATA_ERROR_BUSY))
@@ -1533,6 +1493,29 @@ append_step (Run        *run,
   append_bookkeeping (run, script, step, first);
 }
 
+/* The script refuses what a live run would refuse, before writing a line. */
+static gboolean
+check_sections (Run     *run,
+                GError **error)
+{
+  for (guint i = 0; i < run->steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (run->steps, i);
+      g_auto(StrataSectionFailure) failure = { 0 };
+      Section section;
+
+      section_init (&section, step);
+      if (section.revision != NULL && !_strata_section_check (&section.sql, &failure))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s",
+                       strata_revision_get_display_path (section.revision), failure.line,
+                       failure.message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 char *
 _strata_migration_render (_StrataRunRequest  *request,
                           GCancellable       *cancellable,
@@ -1546,7 +1529,7 @@ _strata_migration_render (_StrataRunRequest  *request,
 
   run.lock_path = g_strconcat (path != NULL ? path : "", "-strata.lock", NULL);
 
-  if (!load_and_plan (&run, TRUE, error))
+  if (!load_and_plan (&run, TRUE, error) || !check_sections (&run, error))
     {
       run_clear (&run);
       return NULL;

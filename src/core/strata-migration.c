@@ -46,6 +46,10 @@ struct _StrataMigration
   guint                failed_line;
   char                *failed_statement;
   StrataBackup        *backup;
+  /* Warnings by what they are about (a table and its parent, for rows
+   * that pointed at missing rows before the run); texts end NULL. */
+  GPtrArray           *warning_keys;
+  GPtrArray           *warnings;
 
   /* The worker writes progress here; one idle carries it to shown. */
   GMutex               mutex;
@@ -116,6 +120,8 @@ strata_migration_finalize (GObject *object)
   g_clear_object (&self->project);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->failed_statement, g_free);
+  g_clear_pointer (&self->warning_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   progress_clear (&self->shown);
@@ -399,6 +405,25 @@ _strata_migration_step_started (StrataMigration *self,
 }
 
 void
+_strata_migration_backup_progress (StrataMigration *self,
+                                   const char      *database_name,
+                                   goffset          size,
+                                   double           fraction)
+{
+  g_autofree char *formatted = g_format_size (size);
+
+  g_mutex_lock (&self->mutex);
+  g_free (self->pending.message);
+  /* Translators: "Backing up maker_hub.db (408 MB)…" */
+  self->pending.message = g_strdup_printf (_("Backing up %s (%s)…"), database_name, formatted);
+  g_clear_pointer (&self->pending.statement, g_free);
+  self->pending.fraction = CLAMP (fraction, 0.0, 1.0);
+  schedule_locked (self);
+  g_mutex_unlock (&self->mutex);
+  after_update (self);
+}
+
+void
 _strata_migration_statement_started (StrataMigration *self,
                                      const char      *statement)
 {
@@ -439,6 +464,38 @@ _strata_migration_set_failure (StrataMigration *self,
   self->failed_statement = g_strdup (statement);
 }
 
+static void
+clear_warnings (StrataMigration *self)
+{
+  g_clear_pointer (&self->warning_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  self->warning_keys = g_ptr_array_new_with_free_func (g_free);
+  self->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+}
+
+void
+_strata_migration_set_warning (StrataMigration *self,
+                               const char      *key,
+                               const char      *text)
+{
+  guint index;
+
+  g_return_if_fail (STRATA_IS_MIGRATION (self));
+  g_return_if_fail (key != NULL);
+
+  if (self->warnings == NULL)
+    clear_warnings (self);
+  if (g_ptr_array_find_with_equal_func (self->warning_keys, key, g_str_equal, &index))
+    {
+      g_ptr_array_remove_index (self->warning_keys, index);
+      g_ptr_array_remove_index (self->warnings, index);
+    }
+  if (text == NULL)
+    return;
+  g_ptr_array_add (self->warning_keys, g_strdup (key));
+  g_ptr_array_add (self->warnings, g_strdup (text));
+}
+
 void
 _strata_migration_set_backup (StrataMigration *self,
                               StrataBackup    *backup)
@@ -456,6 +513,7 @@ begin (StrataMigration *self,
   g_clear_pointer (&self->failed_statement, g_free);
   self->failed_line = 0;
   g_clear_object (&self->backup);
+  clear_warnings (self);
 
   g_mutex_lock (&self->mutex);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -760,4 +818,16 @@ strata_migration_get_backup (StrataMigration *self)
 {
   g_return_val_if_fail (STRATA_IS_MIGRATION (self), NULL);
   return self->backup;
+}
+
+const char * const *
+strata_migration_get_warnings (StrataMigration *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (STRATA_IS_MIGRATION (self), NULL);
+  /* An empty array may have no storage at all. */
+  if (self->warnings == NULL || self->warnings->len == 0)
+    return none;
+  return (const char * const *)self->warnings->pdata;
 }

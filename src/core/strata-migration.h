@@ -92,5 +92,9 @@ const char      *strata_migration_get_failed_statement   (StrataMigration     *s
 /* The copy of the database the run took before its first step (see
  * "backup" in docs/project-format.md), or NULL when it took none. */
 StrataBackup    *strata_migration_get_backup             (StrataMigration     *self);
+/* After a run, successful or not: what it found and left alone, one sentence
+ * each (rows that pointed at missing rows before the run, with their count
+ * and the PRAGMA that lists them). Never NULL. */
+const char * const *strata_migration_get_warnings        (StrataMigration     *self);
 
 G_END_DECLS

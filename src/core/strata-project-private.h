@@ -1,4 +1,4 @@
-/* strata-project-private.h: a project read from bytes, for the fuzzer
+/* strata-project-private.h: what the project's files share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,5 +14,11 @@ StrataProject *_strata_project_new_for_data (GFile       *directory,
                                              const char  *contents,
                                              gsize        length,
                                              GError     **error);
+
+typedef struct _StrataProjectSettings StrataProjectSettings;
+
+/* A reference to the project's settings of the moment, never changed after;
+ * what a worker thread reads instead of the project. */
+StrataProjectSettings *_strata_project_get_settings (StrataProject *self);
 
 G_END_DECLS

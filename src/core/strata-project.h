@@ -116,6 +116,21 @@ StrataRevision      *strata_project_create_revision         (StrataProject      
                                                              const char          *rev_id,
                                                              gboolean             splice,
                                                              GError             **error);
+/* The same on a worker; @graph is immutable and the strings are copied. */
+void                 strata_project_create_revision_async   (StrataProject       *self,
+                                                             StrataRevisionGraph *graph,
+                                                             const char          *message,
+                                                             const char * const  *heads,
+                                                             const char          *branch_label,
+                                                             const char * const  *depends_on,
+                                                             const char          *rev_id,
+                                                             gboolean             splice,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+StrataRevision      *strata_project_create_revision_finish  (StrataProject       *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
 /* `alembic merge`: a revision whose Revises are @revisions (ids, prefixes,
  * labels or "heads"). */
 StrataRevision      *strata_project_create_merge            (StrataProject       *self,

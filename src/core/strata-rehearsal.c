@@ -9,11 +9,13 @@
 
 #include "strata-database-private.h"
 #include "strata-error.h"
+#include "strata-foreign-keys-private.h"
 #include "strata-project.h"
-#include "strata-rehearsal-private.h"
+#include "strata-rehearsal.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-schema-snapshot.h"
+#include "strata-section-private.h"
 #include "strata-status-private.h"
 #include "strata-step.h"
 
@@ -212,90 +214,8 @@ add_finding (Work                   *work,
 
 /* Statements ---------------------------------------------------------------------- */
 
-/* Walks a section with SQLite's own parser, as a live run does, so that
- * each statement has the line of its first word in the file. */
-typedef struct
-{
-  const char *sql;
-  const char *tail;
-  guint       first_line;
-} Cursor;
-
-static void
-cursor_init (Cursor          *cursor,
-             StrataRevision  *revision,
-             StrataDirection  direction)
-{
-  const char *sql = strata_revision_get_sql (revision, direction);
-
-  cursor->sql = sql != NULL ? sql : "";
-  cursor->tail = cursor->sql;
-  cursor->first_line = MAX (1, strata_revision_get_sql_line (revision, direction));
-}
-
-static const char *
-skip_blank (const char *p)
-{
-  for (;;)
-    {
-      while (g_ascii_isspace (*p))
-        p++;
-      if (p[0] == '-' && p[1] == '-')
-        p += strcspn (p, "\n");
-      else if (p[0] == '/' && p[1] == '*')
-        {
-          const char *end = strstr (p + 2, "*/");
-          p = end != NULL ? end + 2 : p + strlen (p);
-        }
-      else
-        return p;
-    }
-}
-
-/* FALSE at the end of the section. Otherwise *stmt is the next statement,
- * or NULL with *rc set when SQLite cannot prepare it. */
-static gboolean
-cursor_next (Cursor        *cursor,
-             sqlite3       *db,
-             sqlite3_stmt **stmt,
-             guint         *line,
-             int           *rc)
-{
-  const char *start = skip_blank (cursor->tail);
-
-  *stmt = NULL;
-  if (*start == '\0')
-    return FALSE;
-  *line = cursor->first_line;
-  for (const char *p = cursor->sql; p < start; p++)
-    if (*p == '\n')
-      (*line)++;
-  *rc = sqlite3_prepare_v2 (db, start, -1, stmt, &cursor->tail);
-  if (*rc != SQLITE_OK)
-    return TRUE;
-  /* Text SQLite sees as empty (a lone ";") prepares to nothing. */
-  if (*stmt == NULL && cursor->tail == start)
-    cursor->tail = start + strlen (start);
-  return TRUE;
-}
-
-static gboolean
-word_is (const char *p,
-         const char *word)
-{
-  gsize len = strlen (word);
-  return g_ascii_strncasecmp (p, word, len) == 0 && !g_ascii_isalnum (p[len]) && p[len] != '_';
-}
-
-static gboolean
-ends_transaction (const char *sql)
-{
-  if (word_is (sql, "BEGIN") || word_is (sql, "COMMIT") || word_is (sql, "END"))
-    return TRUE;
-  return word_is (sql, "ROLLBACK") && strstr (sql, " TO ") == NULL && strstr (sql, " to ") == NULL;
-}
-
-/* Runs the statements of a section; on failure sets @line and @message. */
+/* Runs the statements of a section with the step engine a live run uses;
+ * on failure sets @line and @message. */
 static gboolean
 exec_section (sqlite3         *db,
               StrataRevision  *revision,
@@ -303,50 +223,28 @@ exec_section (sqlite3         *db,
               guint           *line,
               char           **message)
 {
-  gboolean transactional = strata_revision_get_transactional (revision, direction);
-  sqlite3_stmt *stmt = NULL;
-  Cursor cursor;
-  int rc = SQLITE_OK;
+  g_auto(StrataSectionFailure) failure = { 0 };
+  StrataSection section;
 
-  cursor_init (&cursor, revision, direction);
-  while (cursor_next (&cursor, db, &stmt, line, &rc))
-    {
-      if (rc != SQLITE_OK)
-        {
-          *message = g_strdup (sqlite3_errmsg (db));
-          return FALSE;
-        }
-      if (stmt == NULL)
-        continue;
-      if (transactional && ends_transaction (sqlite3_sql (stmt)))
-        {
-          sqlite3_finalize (stmt);
-          *message = g_strdup (_("a revision may not begin or end a transaction (every "
-                                 "revision already runs in one)"));
-          return FALSE;
-        }
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        ;
-      if (rc != SQLITE_DONE)
-        *message = g_strdup (sqlite3_errmsg (db));
-      sqlite3_finalize (stmt);
-      if (rc != SQLITE_DONE)
-        return FALSE;
-    }
-  return TRUE;
+  _strata_section_init (&section, revision, direction);
+  if (_strata_section_apply (&section, db, NULL, &failure))
+    return TRUE;
+  *line = failure.line;
+  *message = g_steal_pointer (&failure.message);
+  return FALSE;
 }
 
+/* Rows the section left pointing at nothing that were not so before it: a
+ * live run refuses only those (strata-foreign-keys.c). */
 static guint
-count_violations (sqlite3 *db)
+count_added_violations (Work       *work,
+                        GHashTable *before)
 {
-  sqlite3_stmt *stmt = NULL;
-  guint count = 0;
+  g_autoptr(GHashTable) after = _strata_foreign_keys_count (work->database, NULL);
 
-  if (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL) == SQLITE_OK)
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      count++;
-  sqlite3_finalize (stmt);
-  return count;
+  if (before == NULL || after == NULL)
+    return 0;
+  return _strata_foreign_keys_count_added (before, after);
 }
 
 static gboolean
@@ -392,6 +290,7 @@ apply_step (Work       *work,
   StrataDirection direction = strata_step_get_direction (step);
   gboolean transactional = strata_revision_get_transactional (revision, direction);
   g_autoptr(GPtrArray) version_sql = NULL;
+  g_autoptr(GHashTable) before = NULL;
   g_autofree char *message = NULL;
   guint line = 0;
   guint violations = 0;
@@ -400,6 +299,7 @@ apply_step (Work       *work,
   /* As in a live run, whatever a transaction:false section switched on;
    * a no-op inside the round trip's savepoint, where it is already off. */
   exec_simple (work, "PRAGMA foreign_keys = OFF;");
+  before = _strata_foreign_keys_count (work->database, NULL);
   if (transactional)
     exec_simple (work, "SAVEPOINT strata_section;");
   ok = exec_section (work->db, revision, direction, &line, &message);
@@ -408,7 +308,7 @@ apply_step (Work       *work,
     if (!(ok = exec_simple (work, g_ptr_array_index (version_sql, i))))
       message = g_strdup_printf (_("the version table could not be changed: %s"),
                                  sqlite3_errmsg (work->db));
-  if (ok && (violations = count_violations (work->db)) > 0)
+  if (ok && (violations = count_added_violations (work, before)) > 0)
     ok = FALSE;
   if (transactional && !ok)
     exec_simple (work, "ROLLBACK TO strata_section;");
@@ -565,24 +465,6 @@ copy_into_memory (Work     *work,
 }
 
 static gboolean
-check_unknown_heads (Work                 *work,
-                     StrataStatus         *status,
-                     StrataRevisionGraph  *graph,
-                     GError              **error)
-{
-  g_auto(GStrv) unknown = strata_status_get_unknown_heads (status, graph);
-  g_autofree char *list = NULL;
-
-  if (unknown[0] == NULL)
-    return TRUE;
-  list = g_strjoinv (", ", unknown);
-  g_set_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL,
-               _("the version table names %s, which is neither in the versions folder nor in "
-                 "%s; nothing to rehearse from"), list, STRATA_HISTORY_TABLE);
-  return FALSE;
-}
-
-static gboolean
 plan (Work     *work,
       GError  **error)
 {
@@ -598,7 +480,7 @@ plan (Work     *work,
     return FALSE;
   if (!(status = strata_status_read (work->database, request->version_table, error)) ||
       !(complete = strata_status_complete_graph (status, graph, error)) ||
-      !check_unknown_heads (work, status, complete, error))
+      !strata_status_check_unknown_heads (status, complete, request->database_file, error))
     return FALSE;
   work->outcome->steps = strata_revision_graph_plan (complete, STRATA_DIRECTION_UPGRADE,
                                                      strata_status_get_heads (status),
@@ -761,67 +643,4 @@ strata_rehearsal_get_n_checked (StrataRehearsal *self)
 {
   g_return_val_if_fail (STRATA_IS_REHEARSAL (self), 0);
   return self->n_checked;
-}
-
-/* After a failure outside a transaction ------------------------------------------- */
-
-int
-_strata_rehearsal_locate (StrataSchemaSnapshot  *before,
-                          StrataSchemaSnapshot  *live,
-                          StrataRevision        *revision,
-                          StrataDirection        direction,
-                          guint                  expected,
-                          guint                 *n_statements,
-                          GArray               **lines)
-{
-  g_autoptr(StrataDatabase) scratch = NULL;
-  g_autoptr(GArray) found_lines = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (gboolean));
-  g_autofree char *schema = strata_schema_snapshot_to_sql (before);
-  sqlite3_stmt *stmt = NULL;
-  Cursor cursor;
-  guint line = 0;
-  int rc = SQLITE_OK;
-  int match = -1;
-
-  /* The scratch copy holds the schema without the rows: which statements
-   * took effect shows in the schema, and rows are not needed for that. */
-  *n_statements = 0;
-  if (!(scratch = strata_database_open_memory (NULL)) ||
-      !strata_database_exec (scratch, schema, NULL))
-    return -1;
-  cursor_init (&cursor, revision, direction);
-  for (;;)
-    {
-      g_autoptr(StrataSchemaSnapshot) now = strata_schema_snapshot_read (scratch, NULL, NULL);
-      gboolean same = now != NULL && strata_schema_snapshot_equal (now, live);
-
-      g_array_append_val (matches, same);
-      if (!cursor_next (&cursor, strata_database_get_handle (scratch), &stmt, &line, &rc))
-        break;
-      if (stmt == NULL && rc == SQLITE_OK)
-        {
-          g_array_set_size (matches, matches->len - 1);
-          continue;
-        }
-      g_array_append_val (found_lines, line);
-      /* SQLite cannot even read it: the statements after it never ran. */
-      if (rc != SQLITE_OK)
-        break;
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        ;
-      sqlite3_finalize (stmt);
-    }
-
-  /* Statements that change only rows leave the schema alone, so several
-   * points may match; the one the run itself reached is preferred. */
-  if (expected < matches->len && g_array_index (matches, gboolean, expected))
-    match = (int)expected;
-  for (guint i = 0; match < 0 && i < matches->len; i++)
-    if (g_array_index (matches, gboolean, i))
-      match = (int)i;
-  *n_statements = found_lines->len;
-  if (lines != NULL)
-    *lines = g_steal_pointer (&found_lines);
-  return match;
 }

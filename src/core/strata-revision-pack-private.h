@@ -44,6 +44,10 @@ StrataRevisionPack *_strata_revision_pack_open      (const char          *folder
 /* The pack in @bytes, if it is whole and of @folder_path. */
 StrataRevisionPack *_strata_revision_pack_new_for_bytes (GBytes          *bytes,
                                                      const char      *folder_path);
+/* Writes into the header of the pack in @data the checksum of its bytes as
+ * they are: for the fuzzer, whose inputs would otherwise never get past it. */
+void                _strata_revision_pack_seal      (guint8              *data,
+                                                     gsize                size);
 void                _strata_revision_pack_free      (StrataRevisionPack  *pack);
 guint               _strata_revision_pack_get_size  (StrataRevisionPack  *pack);
 /* The name of entry @index, and its stamp. */

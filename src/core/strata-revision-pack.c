@@ -5,8 +5,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
+#include "strata-file-private.h"
 #include "strata-revision-pack-private.h"
 
 /* A pack is a cache: nothing in it is ever trusted beyond what the file
@@ -17,11 +20,18 @@
  * would otherwise leave every stamp as it was. ctime cannot be set by any
  * program, so `touch -d` or a restored mtime does not fool it either.
  *
+ * Nor is the pack itself believed: it is read into memory (never mapped, so
+ * that another process cutting it short cannot kill us with SIGBUS), only if
+ * it is a regular file and not a symbolic link (never waited on, like a
+ * FIFO), and only if its checksum is right. And whatever it says, a run
+ * reads the revision files it applies again (see
+ * _strata_revision_read_for_run()): a pack only speeds up listing.
+ *
  * The layout, in the machine's byte order (a pack never leaves the machine
  * that wrote it), every part padded to eight bytes:
  *
  *   header   "STRATApk", format, byte-order mark, entry count, folder length,
- *            total length
+ *            total length, checksum
  *   folder   the versions folder's path, NUL-terminated
  *   entries  stamp, name length, name (NUL-terminated), contents
  *            (stamp.size bytes, NUL-terminated)
@@ -32,7 +42,8 @@
  * synced, renamed over. */
 
 #define PACK_MAGIC "STRATApk"
-#define PACK_FORMAT 1
+/* 2: the checksum. */
+#define PACK_FORMAT 2
 #define PACK_BYTE_ORDER 0x01020304u
 /* Longer than any file system's timestamp tick (FAT's is two seconds), and
  * than the lag of the kernel's coarse clock behind the real time. */
@@ -46,6 +57,8 @@ typedef struct
   guint32 n_entries;
   guint32 folder_length;
   guint64 total_length;
+  /* Of the whole pack, this field counted as zero. */
+  guint64 checksum;
 } PackHeader;
 
 typedef struct
@@ -143,6 +156,69 @@ pad8 (gsize length)
   return (length + 7) & ~(gsize)7;
 }
 
+/* The checksum -------------------------------------------------------------------- */
+
+/* Any damage (a bit flipped, a block zeroed, a tail cut or overwritten)
+ * changes it. A fast hash of xxHash64's shape rather than SHA-256, which
+ * would cost a third of a warm `heads`: it guards a cache against accidents,
+ * not against a forger, and what runs is read from the files anyway. */
+#define PRIME1 G_GUINT64_CONSTANT (0x9E3779B185EBCA87)
+#define PRIME2 G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F)
+#define PRIME3 G_GUINT64_CONSTANT (0x165667B19E3779F9)
+
+static inline guint64
+rotl64 (guint64 x,
+        guint   r)
+{
+  return (x << r) | (x >> (64 - r));
+}
+
+static inline guint64
+mix (guint64 lane,
+     guint64 word)
+{
+  return rotl64 (lane + word * PRIME2, 31) * PRIME1;
+}
+
+static guint64
+hash_bytes (guint64      seed,
+            const guint8 *data,
+            gsize         size)
+{
+  guint64 lanes[4] = { seed + PRIME1 + PRIME2, seed + PRIME2, seed, seed - PRIME1 };
+  guint64 word;
+  guint64 h;
+  gsize i = 0;
+
+  for (; i + 32 <= size; i += 32)
+    for (guint k = 0; k < 4; k++)
+      {
+        memcpy (&word, data + i + 8 * k, 8);
+        lanes[k] = mix (lanes[k], word);
+      }
+  h = rotl64 (lanes[0], 1) + rotl64 (lanes[1], 7) + rotl64 (lanes[2], 12) +
+      rotl64 (lanes[3], 18) + size;
+  for (; i < size; i++)
+    h = rotl64 (h ^ (data[i] * PRIME3), 11) * PRIME1;
+  h ^= h >> 33;
+  h *= PRIME2;
+  h ^= h >> 29;
+  h *= PRIME3;
+  return h ^ (h >> 32);
+}
+
+static guint64
+pack_checksum (const PackHeader *header,
+               const guint8     *data,
+               gsize             size)
+{
+  PackHeader zeroed = *header;
+
+  zeroed.checksum = 0;
+  return hash_bytes (hash_bytes (0, (const guint8 *)&zeroed, sizeof zeroed),
+                     data + sizeof zeroed, size - sizeof zeroed);
+}
+
 /* Reading ---------------------------------------------------------------------- */
 
 /* The NUL-terminated string of @length bytes at @offset, if all of it lies
@@ -202,7 +278,8 @@ read_entries (StrataRevisionPack *pack,
   memcpy (&header, data, sizeof header);
   if (memcmp (header.magic, PACK_MAGIC, sizeof header.magic) != 0 ||
       header.format != PACK_FORMAT || header.byte_order != PACK_BYTE_ORDER ||
-      header.total_length != size || header.n_entries > size / sizeof (EntryHeader))
+      header.total_length != size || header.n_entries > size / sizeof (EntryHeader) ||
+      header.checksum != pack_checksum (&header, (const guint8 *)data, size))
     return FALSE;
 
   /* A hash collision, however unlikely, must not mix two projects. */
@@ -224,6 +301,19 @@ read_entries (StrataRevisionPack *pack,
   return offset == size;
 }
 
+void
+_strata_revision_pack_seal (guint8 *data,
+                            gsize   size)
+{
+  PackHeader header;
+
+  if (size < sizeof header)
+    return;
+  memcpy (&header, data, sizeof header);
+  header.checksum = pack_checksum (&header, data, size);
+  memcpy (data, &header, sizeof header);
+}
+
 StrataRevisionPack *
 _strata_revision_pack_new_for_bytes (GBytes     *bytes,
                                      const char *folder_path)
@@ -241,10 +331,12 @@ _strata_revision_pack_new_for_bytes (GBytes     *bytes,
 StrataRevisionPack *
 _strata_revision_pack_open (const char *folder_path)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *path = NULL;
   StrataRevisionPack *pack;
+  struct stat info;
+  gsize length = 0;
+  char *data;
 
   g_return_val_if_fail (folder_path != NULL, NULL);
 
@@ -252,12 +344,15 @@ _strata_revision_pack_open (const char *folder_path)
     return NULL;
 
   path = pack_path_for (folder_path);
-  /* Mapped, not read: the pages are already in the page cache. The file is
-   * only ever replaced by a rename, never rewritten in place, so the mapping
-   * stays whole. */
-  if (!(mapped = g_mapped_file_new (path, FALSE, NULL)))
-    return NULL;
-  bytes = g_mapped_file_get_bytes (mapped);
+  /* Read, not mapped: a mapping of a file someone else truncates faults. */
+  if (!(data = _strata_file_read_regular (AT_FDCWD, path, STRATA_READ_NO_SYMLINKS,
+                                          &info, &length)))
+    {
+      if (errno != ENOENT)
+        g_debug ("ignoring the revision cache %s: %s", path, g_strerror (errno));
+      return NULL;
+    }
+  bytes = g_bytes_new_take (data, length);
   if (!(pack = _strata_revision_pack_new_for_bytes (bytes, folder_path)))
     g_debug ("ignoring the damaged revision cache %s", path);
   return pack;
@@ -380,10 +475,15 @@ _strata_revision_pack_write (const char             *folder_path,
       append_string (out, data != NULL ? data : "", length);
     }
   header.total_length = out->len;
+  header.checksum = pack_checksum (&header, out->data, out->len);
   memcpy (out->data, &header, sizeof header);
 
   path = pack_path_for (folder_path);
   folder = g_path_get_dirname (path);
+  /* The rename below replaces anything but a folder where the pack goes
+   * (a FIFO, a symbolic link itself rather than its target). */
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    g_rmdir (path);
   if (g_mkdir_with_parents (folder, 0700) != 0 ||
       !g_file_set_contents_full (path, (const char *)out->data, out->len,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,

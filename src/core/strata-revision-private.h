@@ -19,4 +19,20 @@ StrataRevision *_strata_revision_new_from_bytes (char        *path,
                                                  GBytes      *contents,
                                                  GError     **error);
 
+/* TRUE when @id may be a revision's id: 1 to 32 of [A-Za-z0-9_-], and not
+ * a reserved word (base, head, heads, current); else an error stating the
+ * rule, after @where ("versions/x.sql:3: ", or ""). */
+gboolean        _strata_revision_check_id       (const char      *id,
+                                                 const char      *where,
+                                                 GError         **error);
+
+/* @self as its file says now, read for the run about to apply it: what runs
+ * and the checksum recorded come from these bytes, never from the revision
+ * cache the graph may have been loaded from. An error when the file cannot
+ * be read, is not a regular file, or its header no longer says what the
+ * plan was made of. A revision without a file (read from strata_history, or
+ * made in memory) is returned as it is. */
+StrataRevision *_strata_revision_read_for_run   (StrataRevision  *self,
+                                                 GError         **error);
+
 G_END_DECLS

@@ -4,10 +4,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "strata-error.h"
+#include "strata-file-private.h"
 #include "strata-revision-private.h"
 
 /* Alembic's version_num column is VARCHAR(32). */
@@ -334,6 +337,12 @@ split_list (StrataRevision *self,
   return items;
 }
 
+/* Words of the target syntax: a revision so named could never be asked for,
+ * and "base" would read as no revision at all. */
+static const char *reserved_ids[] = { "base", "head", "heads", "current" };
+
+/* The id becomes a file name and a row of Alembic's VARCHAR(32) column: no
+ * slash, no dot, nothing a shell or a path could read otherwise. */
 static gboolean
 id_is_valid (const char *id)
 {
@@ -342,7 +351,27 @@ id_is_valid (const char *id)
   for (const char *p = id; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
       return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (reserved_ids); i++)
+    if (g_ascii_strcasecmp (id, reserved_ids[i]) == 0)
+      return FALSE;
   return TRUE;
+}
+
+gboolean
+_strata_revision_check_id (const char  *id,
+                           const char  *where,
+                           GError     **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (id != NULL && id_is_valid (id))
+    return TRUE;
+  shown = g_strescape (id != NULL ? id : "", NULL);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+               _("%s“%s” is not a revision id: an id is 1 to %d letters, digits, “_” or “-”, "
+                 "and not “base”, “head”, “heads” or “current”; use one such as “%s”"),
+               where != NULL ? where : "", shown, MAX_ID_LENGTH, "1a2b3c4d5e6f");
+  return FALSE;
 }
 
 static gboolean
@@ -386,11 +415,8 @@ parse_key (Parser      *parser,
       take_text (self, &self->id, header_strndup (self, value, end - value));
       if (!id_is_valid (self->id))
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                       _("%s:%u: “%s” is not a revision id: use up to %d letters, digits, "
-                         "“_” or “-”, such as “%s”"),
-                       parser->path, line, self->id, MAX_ID_LENGTH, "1a2b3c4d5e6f");
-          return FALSE;
+          g_autofree char *where = g_strdup_printf ("%s:%u: ", parser->path, line);
+          return _strata_revision_check_id (self->id, where, error);
         }
       parser->seen_id = TRUE;
       return TRUE;
@@ -818,6 +844,78 @@ strata_revision_new_from_file (GFile         *file,
   if (self != NULL)
     self->file = g_object_ref (file);
   return self;
+}
+
+static gboolean
+same_list (const char * const *a,
+           const char * const *b)
+{
+  return g_strv_equal (a != NULL ? a : empty_strv, b != NULL ? b : empty_strv);
+}
+
+/* What the plan was made of: a file whose header changed since then would
+ * be applied at the wrong place. */
+static gboolean
+same_place_in_graph (StrataRevision *a,
+                     StrataRevision *b)
+{
+  return g_strcmp0 (a->id, b->id) == 0 &&
+         same_list ((const char * const *)a->down_revisions,
+                    (const char * const *)b->down_revisions) &&
+         same_list ((const char * const *)a->depends_on, (const char * const *)b->depends_on) &&
+         same_list ((const char * const *)a->branch_labels,
+                    (const char * const *)b->branch_labels);
+}
+
+StrataRevision *
+_strata_revision_read_for_run (StrataRevision  *self,
+                               GError         **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(StrataRevision) fresh = NULL;
+  g_autoptr(GBytes) contents = NULL;
+  struct stat info;
+  gsize length = 0;
+  char *data;
+
+  g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
+
+  if (self->path != NULL)
+    path = g_strdup (self->path);
+  else if (self->file != NULL)
+    path = g_file_get_path (self->file);
+  /* Read from strata_history, or made in memory: there is no file. */
+  if (path == NULL)
+    return g_object_ref (self);
+
+  if (!(data = _strata_file_read_regular (AT_FDCWD, path, STRATA_READ_FOLLOW_SYMLINKS,
+                                          &info, &length)))
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                   _("%s: cannot read the revision file: %s"),
+                   strata_revision_get_display_path (self),
+                   saved_errno == EINVAL ? _("not a regular file") : g_strerror (saved_errno));
+      return NULL;
+    }
+  contents = g_bytes_new_take (data, length);
+  fresh = _strata_revision_new_from_bytes (g_steal_pointer (&path),
+                                           g_strdup (strata_revision_get_display_path (self)),
+                                           contents, error);
+  if (fresh == NULL)
+    return NULL;
+  if (!same_place_in_graph (self, fresh))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                   _("%s: the file’s header changed while the run was being planned; "
+                     "nothing was done, run the command again"),
+                   strata_revision_get_display_path (self));
+      return NULL;
+    }
+  if (self->file != NULL)
+    fresh->file = g_object_ref (self->file);
+  return g_steal_pointer (&fresh);
 }
 
 /* Writing ------------------------------------------------------------------ */

@@ -114,10 +114,15 @@ read_entries (StrataSchemaSnapshot  *self,
   int rc;
 
   /* SQLite's own tables and automatic indexes (no SQL) are not the user's
-   * schema; an AUTOINCREMENT column shows in its table's definition instead. */
+   * schema; an AUTOINCREMENT column shows in its table's definition instead.
+   * Nor are the shadow tables of FTS5 and R*Tree tables, which their virtual
+   * table creates and drops: compared or rebuilt apart from it, they would
+   * be corrupted. */
   rc = sqlite3_prepare_v2 (db,
                            "SELECT type, name, tbl_name, sql FROM sqlite_schema "
                            "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                           "AND name NOT IN (SELECT name FROM pragma_table_list "
+                           "WHERE schema = 'main' AND type = 'shadow') "
                            "ORDER BY rowid",
                            -1, &stmt, NULL);
   if (rc != SQLITE_OK)

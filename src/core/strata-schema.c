@@ -797,11 +797,14 @@ read_objects (Reader       *reader,
   int rc;
 
   /* SQLite's own tables (sqlite_sequence, sqlite_stat1) and automatic indexes
-   * are internal; the indexes show up under their tables instead. */
+   * are internal; the indexes show up under their tables instead. The shadow
+   * tables of FTS5 and R*Tree tables belong to their virtual table. */
   stmt = prepare (reader,
                   "SELECT type, name, tbl_name, sql FROM sqlite_schema "
                   "WHERE type IN ('table', 'view', 'index', 'trigger') "
                   "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                  "AND name NOT IN (SELECT name FROM pragma_table_list "
+                  "WHERE schema = 'main' AND type = 'shadow') "
                   "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 "
                   "WHEN 'index' THEN 2 ELSE 3 END, name COLLATE NOCASE",
                   NULL, error);

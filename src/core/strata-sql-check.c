@@ -5,81 +5,25 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strata-database.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-schema.h"
+#include "strata-section-private.h"
+#include "strata-schema-replay.h"
 #include "strata-sql.h"
 #include "strata-sql-check.h"
 
 typedef struct
 {
-  StrataRevisionGraph *graph;
+  StrataSchemaReplay  *replay;
   GStrv                parents;
   char                *upgrade_sql;
   char                *downgrade_sql;
 } CheckData;
-
-/* The scratch schema of the last parents checked, serialized: typing in one
- * revision replays its ancestors' SQL once, not at every pause. */
-typedef struct
-{
-  GMutex               mutex;
-  StrataRevisionGraph *graph;
-  char                *parents;
-  unsigned char       *data;
-  sqlite3_int64        size;
-} BaseCache;
-
-static BaseCache base_cache;
-
-static gboolean
-restore_base (StrataDatabase      *database,
-              StrataRevisionGraph *graph,
-              const char          *parents)
-{
-  gboolean restored = FALSE;
-
-  g_mutex_lock (&base_cache.mutex);
-  if (base_cache.graph == graph && g_strcmp0 (base_cache.parents, parents) == 0)
-    {
-      unsigned char *copy = sqlite3_malloc64 (base_cache.size);
-
-      /* SQLite owns (and frees) the copy it is given. */
-      if (copy != NULL)
-        {
-          memcpy (copy, base_cache.data, base_cache.size);
-          restored = sqlite3_deserialize (strata_database_get_handle (database), "main", copy,
-                                          base_cache.size, base_cache.size,
-                                          SQLITE_DESERIALIZE_FREEONCLOSE |
-                                          SQLITE_DESERIALIZE_RESIZEABLE) == SQLITE_OK;
-        }
-    }
-  g_mutex_unlock (&base_cache.mutex);
-  return restored;
-}
-
-static void
-remember_base (StrataDatabase      *database,
-               StrataRevisionGraph *graph,
-               const char          *parents)
-{
-  sqlite3_int64 size = 0;
-  unsigned char *data = sqlite3_serialize (strata_database_get_handle (database), "main", &size, 0);
-
-  if (data == NULL)
-    return;
-  g_mutex_lock (&base_cache.mutex);
-  g_set_object (&base_cache.graph, graph);
-  g_free (base_cache.parents);
-  base_cache.parents = g_strdup (parents);
-  sqlite3_free (base_cache.data);
-  base_cache.data = data;
-  base_cache.size = size;
-  g_mutex_unlock (&base_cache.mutex);
-}
 
 static void
 problem_free (StrataSqlProblem *problem)
@@ -101,43 +45,44 @@ strata_sql_check_free (StrataSqlCheck *check)
 static void
 check_data_free (CheckData *data)
 {
-  g_clear_object (&data->graph);
+  g_clear_object (&data->replay);
   g_strfreev (data->parents);
   g_free (data->upgrade_sql);
   g_free (data->downgrade_sql);
   g_free (data);
 }
 
-/* Every revision the new one builds on, oldest first. */
-static GPtrArray *
-collect_ancestors (StrataRevisionGraph *graph,
-                   const char * const  *parents)
+typedef struct
 {
-  g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func (g_object_unref);
-  GPtrArray *ancestors = g_ptr_array_new ();
-  GPtrArray *all = strata_revision_graph_get_revisions (graph);
+  StrataDirection  direction;
+  GPtrArray       *problems;
+} Checking;
 
-  for (guint i = 0; parents != NULL && parents[i] != NULL; i++)
-    {
-      g_autoptr(GPtrArray) found = strata_revision_graph_resolve (graph, parents[i], NULL);
+/* Statements SQLite cannot read are the problems; each one still lets the
+ * statements after it be checked. One that reads but fails to run (a
+ * constraint, say) is the data's business, not the text's. */
+static gboolean
+statement_finished_cb (const StrataSqlCursor      *statement,
+                       const StrataSectionFailure *failure,
+                       gpointer                    data)
+{
+  Checking *checking = data;
+  StrataSqlProblem *problem;
 
-      for (guint j = 0; found != NULL && j < found->len; j++)
-        g_ptr_array_add (heads, g_object_ref (g_ptr_array_index (found, j)));
-    }
-  for (guint i = 0; i < all->len; i++)
-    {
-      StrataRevision *revision = g_ptr_array_index (all, i);
-
-      for (guint j = 0; j < heads->len; j++)
-        if (strata_revision_graph_is_ancestor (graph, revision, g_ptr_array_index (heads, j)))
-          {
-            g_ptr_array_add (ancestors, revision);
-            break;
-          }
-    }
-  return ancestors;
+  if (failure == NULL || failure->outcome != STRATA_SECTION_UNREADABLE)
+    return TRUE;
+  problem = g_new0 (StrataSqlProblem, 1);
+  problem->direction = checking->direction;
+  problem->offset = statement->offset;
+  problem->length = statement->length;
+  problem->line = statement->line;
+  problem->message = g_strdup (failure->message);
+  g_ptr_array_add (checking->problems, problem);
+  return TRUE;
 }
 
+/* Runs the section, so that the statements after each one see what it
+ * created, with the step engine a live run uses. */
 static void
 check_section (StrataDatabase  *database,
                StrataDirection  direction,
@@ -145,40 +90,74 @@ check_section (StrataDatabase  *database,
                GPtrArray       *problems,
                GCancellable    *cancellable)
 {
-  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
-  sqlite3 *db = strata_database_get_handle (database);
+  Checking checking = { direction, problems };
+  StrataSectionHooks hooks = { cancellable, NULL, statement_finished_cb, &checking };
+  g_auto(StrataSectionFailure) failure = { 0 };
+  StrataSection section;
 
-  for (guint i = 0; i < statements->len; i++)
+  _strata_section_init_text (&section, sql, direction);
+  _strata_section_apply (&section, strata_database_get_handle (database), &hooks, &failure);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *)a, *(const char * const *)b);
+}
+
+static void
+add_names (GHashTable   *set,
+           sqlite3_stmt *stmt)
+{
+  while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      StrataStatement *statement = g_ptr_array_index (statements, i);
-      sqlite3_stmt *stmt = NULL;
+      const char *name = (const char *)sqlite3_column_text (stmt, 0);
 
-      if (g_cancellable_is_cancelled (cancellable))
-        return;
-      if (sqlite3_prepare_v2 (db, statement->text, -1, &stmt, NULL) != SQLITE_OK)
-        {
-          StrataSqlProblem *problem = g_new0 (StrataSqlProblem, 1);
-
-          problem->direction = direction;
-          problem->offset = statement->offset;
-          problem->length = strlen (statement->text);
-          problem->line = statement->line;
-          problem->message = g_strdup (sqlite3_errmsg (db));
-          g_ptr_array_add (problems, problem);
-          continue;
-        }
-      /* Run it, so that the statements after it see what it created. A
-       * failure to run (a constraint, say) is the data's business, not syntax. */
-      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        ;
-      sqlite3_finalize (stmt);
+      if (name != NULL && name[0] != '\0' && !g_hash_table_contains (set, name))
+        g_hash_table_add (set, g_strdup (name));
     }
 }
 
-static const char *no_parents[] = { NULL };
+/* The tables, views and columns, for completion, as strata_schema_dup_names()
+ * lists them, without reading the indexes, keys and triggers of every table
+ * at each pause in typing. A view SQLite cannot read gives its name only. */
+static GStrv
+read_names (StrataDatabase *database)
+{
+  sqlite3 *db = strata_database_get_handle (database);
+  g_autoptr(GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  char **names;
+
+  if (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') "
+                          "AND substr (name, 1, 7) <> 'sqlite_'", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (objects, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT name FROM pragma_table_info (?1)", -1, &stmt, NULL) ==
+      SQLITE_OK)
+    for (guint i = 0; i < objects->len; i++)
+      {
+        const char *object = g_ptr_array_index (objects, i);
+
+        if (!g_hash_table_contains (set, object))
+          g_hash_table_add (set, g_strdup (object));
+        sqlite3_bind_text (stmt, 1, object, -1, SQLITE_STATIC);
+        add_names (set, stmt);
+        sqlite3_reset (stmt);
+      }
+  sqlite3_finalize (stmt);
+  names = (char **)g_hash_table_get_keys_as_array (set, NULL);
+  g_hash_table_steal_all (set);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+  return names;
+}
 
 StrataSqlCheck *
-strata_sql_check (StrataRevisionGraph  *graph,
+strata_sql_check (StrataSchemaReplay   *replay,
                   const char * const   *parents,
                   const char           *upgrade_sql,
                   const char           *downgrade_sql,
@@ -186,41 +165,19 @@ strata_sql_check (StrataRevisionGraph  *graph,
                   GError              **error)
 {
   g_autoptr(StrataDatabase) database = NULL;
-  g_autoptr(StrataSchema) schema = NULL;
-  g_autoptr(GPtrArray) ancestors = NULL;
   g_autoptr(StrataSqlCheck) check = NULL;
-  g_autofree char *key = NULL;
 
-  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), NULL);
+  g_return_val_if_fail (STRATA_IS_SCHEMA_REPLAY (replay), NULL);
 
-  /* A base revision starts from an empty schema. */
-  if (parents == NULL)
-    parents = no_parents;
-  if ((database = strata_database_open_memory (error)) == NULL)
+  /* The ancestors' schema without their rows, kept by @replay between
+   * checks: typing in one revision replays its ancestors once. */
+  if (!(database = strata_schema_replay_open (replay, parents, cancellable, error)))
     return NULL;
-
-  /* An ancestor that fails to run leaves a partial schema; the check still
-   * says what it can. */
-  key = g_strjoinv (",", (char **)parents);
-  if (!restore_base (database, graph, key))
-    {
-      ancestors = collect_ancestors (graph, parents);
-      for (guint i = 0; i < ancestors->len && !g_cancellable_is_cancelled (cancellable); i++)
-        {
-          const char *sql = strata_revision_get_sql (g_ptr_array_index (ancestors, i),
-                                                     STRATA_DIRECTION_UPGRADE);
-          if (sql != NULL)
-            strata_database_exec (database, sql, NULL);
-        }
-      if (!g_cancellable_is_cancelled (cancellable))
-        remember_base (database, graph, key);
-    }
 
   check = g_new0 (StrataSqlCheck, 1);
   check->problems = g_ptr_array_new_with_free_func ((GDestroyNotify)problem_free);
   check_section (database, STRATA_DIRECTION_UPGRADE, upgrade_sql, check->problems, cancellable);
-  if ((schema = strata_schema_read (database, STRATA_SCHEMA_FLAGS_NONE, NULL, NULL)))
-    check->names = strata_schema_dup_names (schema);
+  check->names = read_names (database);
   check_section (database, STRATA_DIRECTION_DOWNGRADE, downgrade_sql, check->problems,
                  cancellable);
 
@@ -239,7 +196,7 @@ check_worker (GTask        *task,
   StrataSqlCheck *check;
   GError *error = NULL;
 
-  check = strata_sql_check (data->graph, (const char * const *)data->parents,
+  check = strata_sql_check (data->replay, (const char * const *)data->parents,
                             data->upgrade_sql, data->downgrade_sql, cancellable, &error);
   if (check == NULL)
     g_task_return_error (task, error);
@@ -248,7 +205,7 @@ check_worker (GTask        *task,
 }
 
 void
-strata_sql_check_async (StrataRevisionGraph *graph,
+strata_sql_check_async (StrataSchemaReplay  *replay,
                         const char * const  *parents,
                         const char          *upgrade_sql,
                         const char          *downgrade_sql,
@@ -259,10 +216,10 @@ strata_sql_check_async (StrataRevisionGraph *graph,
   g_autoptr(GTask) task = NULL;
   CheckData *data;
 
-  g_return_if_fail (STRATA_IS_REVISION_GRAPH (graph));
+  g_return_if_fail (STRATA_IS_SCHEMA_REPLAY (replay));
 
   data = g_new0 (CheckData, 1);
-  data->graph = g_object_ref (graph);
+  data->replay = g_object_ref (replay);
   data->parents = g_strdupv ((GStrv)parents);
   data->upgrade_sql = g_strdup (upgrade_sql);
   data->downgrade_sql = g_strdup (downgrade_sql);

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-schema-replay.h"
 #include "strata-types.h"
 
 G_BEGIN_DECLS
@@ -27,21 +28,21 @@ typedef struct
 
 void            strata_sql_check_free   (StrataSqlCheck      *check);
 
-/* On a worker: builds a scratch schema in memory by running the upgrade SQL
- * of every ancestor of @parents in @graph, then prepares each statement of
- * @upgrade_sql (running those that prepare, so later ones see their tables),
- * then each of @downgrade_sql against the schema the upgrade left. */
-/* Replays the upgrade SQL of @parents (NULL for none) and their ancestors into an in-memory
- * database (cached for the last parents checked), then prepares each statement
- * of both sections against it, running the upgrade's so the downgrade sees its
- * schema. Never touches a real database. */
-StrataSqlCheck *strata_sql_check        (StrataRevisionGraph *graph,
+/* Builds the schema a revision revising @parents (NULL for a base) starts
+ * from, with @replay (schema only, no rows: strata-schema-replay.h; the
+ * replay keeps it for the next check with the same @parents), then prepares
+ * each statement of @upgrade_sql, running those that prepare so that later
+ * ones see their tables, then each of @downgrade_sql against the schema the
+ * upgrade left. Never touches a real database. The _async twin runs on a
+ * worker; @replay may be shared by overlapping checks (see its thread
+ * contract). */
+StrataSqlCheck *strata_sql_check        (StrataSchemaReplay  *replay,
                                          const char * const  *parents,
                                          const char          *upgrade_sql,
                                          const char          *downgrade_sql,
                                          GCancellable        *cancellable,
                                          GError             **error);
-void            strata_sql_check_async  (StrataRevisionGraph *graph,
+void            strata_sql_check_async  (StrataSchemaReplay  *replay,
                                          const char * const  *parents,
                                          const char          *upgrade_sql,
                                          const char          *downgrade_sql,

@@ -30,6 +30,14 @@ typedef struct
 
 void        _strata_sql_token_free      (StrataSqlToken *token);
 
+/* Past the whitespace and comments starting at @p (an unclosed comment runs
+ * to the end); the one definition of "blank" every reader of SQL uses. */
+const char *_strata_sql_skip_blank      (const char     *p);
+/* The kind of the token at @p, which is neither blank nor the end, and
+ * where it ends; nothing is allocated. */
+StrataSqlTokenKind _strata_sql_scan     (const char     *p,
+                                         const char    **end);
+
 /* Splits @sql the way SQLite's tokenizer does; whitespace and comments go.
  * Keywords are recognised with sqlite3_keyword_check(). */
 GPtrArray  *_strata_sql_lex             (const char     *sql);

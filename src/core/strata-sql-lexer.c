@@ -32,9 +32,8 @@ is_word_char (char c)
   return is_word_start (c) || g_ascii_isdigit (c) || c == '$';
 }
 
-/* Skips whitespace and comments from @p. */
-static const char *
-skip_blank (const char *p)
+const char *
+_strata_sql_skip_blank (const char *p)
 {
   for (;;)
     {
@@ -111,22 +110,42 @@ number_end (const char *p)
   return p;
 }
 
+/* Operators of two or three characters, else one: "->>", "||", "<=", … */
 static const char *
 punct_end (const char *p)
 {
-  static const char *multi[] = { "->>", "||", "<=", ">=", "==", "!=", "<>", "<<", ">>", "->",
-                                 NULL };
-
-  for (guint i = 0; multi[i] != NULL; i++)
-    if (g_str_has_prefix (p, multi[i]))
-      return p + strlen (multi[i]);
+  switch (p[0])
+    {
+    case '-':
+      if (p[1] == '>')
+        return p[2] == '>' ? p + 3 : p + 2;
+      break;
+    case '|':
+      if (p[1] == '|')
+        return p + 2;
+      break;
+    case '<':
+      if (p[1] == '=' || p[1] == '>' || p[1] == '<')
+        return p + 2;
+      break;
+    case '>':
+      if (p[1] == '=' || p[1] == '>')
+        return p + 2;
+      break;
+    case '=':
+    case '!':
+      if (p[1] == '=')
+        return p + 2;
+      break;
+    default:
+      break;
+    }
   return p + 1;
 }
 
-/* The kind of the token at @p and where it ends. */
-static StrataSqlTokenKind
-scan (const char  *p,
-      const char **end)
+StrataSqlTokenKind
+_strata_sql_scan (const char  *p,
+                  const char **end)
 {
   if ((*p == 'x' || *p == 'X') && p[1] == '\'')
     {
@@ -172,12 +191,12 @@ _strata_sql_lex (const char *sql)
 
   g_return_val_if_fail (sql != NULL, tokens);
 
-  while (*(p = skip_blank (p)) != '\0')
+  while (*(p = _strata_sql_skip_blank (p)) != '\0')
     {
       StrataSqlToken *token = g_new0 (StrataSqlToken, 1);
       const char *end = NULL;
 
-      token->kind = scan (p, &end);
+      token->kind = _strata_sql_scan (p, &end);
       token->text = g_strndup (p, end - p);
       token->offset = p - sql;
       if (token->kind == STRATA_SQL_TOKEN_QUOTED)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "strata-sql.h"
+#include "strata-sql-cursor-private.h"
 
 void
 strata_statement_free (StrataStatement *statement)
@@ -30,92 +31,28 @@ strata_sql_line_at (const char *text,
   return line;
 }
 
-/* A statement made only of whitespace, comments and semicolons runs nothing;
- * sqlite3_prepare_v2() gives no statement for it either. */
-static gboolean
-is_blank (const char *sql)
-{
-  const char *p = sql;
-
-  while (*p != '\0')
-    {
-      if (p[0] == '-' && p[1] == '-')
-        {
-          while (*p != '\0' && *p != '\n')
-            p++;
-        }
-      else if (p[0] == '/' && p[1] == '*')
-        {
-          const char *end = strstr (p + 2, "*/");
-          p = end != NULL ? end + 2 : p + strlen (p);
-        }
-      else
-        {
-          if (!g_ascii_isspace (*p) && *p != ';')
-            return FALSE;
-          p++;
-        }
-    }
-  return TRUE;
-}
-
-static gsize
-skip_space (const char *sql,
-            gsize       offset)
-{
-  while (sql[offset] != '\0' && g_ascii_isspace (sql[offset]))
-    offset++;
-  return offset;
-}
-
-static void
-add_statement (GPtrArray  *statements,
-               const char *sql,
-               gsize       start,
-               gsize       end)
-{
-  g_autofree char *text = NULL;
-  StrataStatement *statement;
-
-  start = skip_space (sql, start);
-  if (end <= start)
-    return;
-  text = g_strndup (sql + start, end - start);
-  g_strchomp (text);
-  if (is_blank (text))
-    return;
-
-  statement = g_new0 (StrataStatement, 1);
-  statement->text = g_steal_pointer (&text);
-  statement->offset = start;
-  statement->line = strata_sql_line_at (sql, start);
-  g_ptr_array_add (statements, statement);
-}
-
 GPtrArray *
 strata_sql_split (const char *sql)
 {
   g_autoptr(GPtrArray) statements = NULL;
-  g_autoptr(GString) pending = g_string_new (NULL);
-  gsize start = 0;
+  StrataSqlCursor cursor;
 
   g_return_val_if_fail (sql != NULL, NULL);
 
   statements = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_statement_free);
-
-  /* sqlite3_complete() knows strings, identifiers, comments and trigger bodies;
-   * we ask it at every ";" whether the text so far is a whole statement. */
-  for (gsize i = 0; sql[i] != '\0'; i++)
+  /* The cursor a live run walks, so that both cut and number alike; it
+   * counts lines as it goes, where counting from the start for each
+   * statement made 20,000 statements take seconds. */
+  _strata_sql_cursor_init (&cursor, sql, 1);
+  while (_strata_sql_cursor_next (&cursor))
     {
-      g_string_append_c (pending, sql[i]);
-      if (sql[i] != ';' || !sqlite3_complete (pending->str))
-        continue;
-      add_statement (statements, sql, start, i + 1);
-      start = i + 1;
-      g_string_truncate (pending, 0);
-    }
-  add_statement (statements, sql, start, strlen (sql));
+      StrataStatement *statement = g_new0 (StrataStatement, 1);
 
+      statement->text = g_strndup (cursor.text, cursor.length);
+      statement->offset = cursor.offset;
+      statement->line = cursor.line;
+      g_ptr_array_add (statements, statement);
+    }
   return g_steal_pointer (&statements);
 }
 

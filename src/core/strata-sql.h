@@ -10,17 +10,17 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char  *text;   /* the statement, trimmed, with its ";" */
-  gsize  offset; /* byte offset of its first character in the script */
-  guint  line;   /* 1-based line of its first character in the script */
+  char  *text;   /* the statement, from its first token to its ";" */
+  gsize  offset; /* byte offset of its first token in the script */
+  guint  line;   /* 1-based line of its first token in the script */
 } StrataStatement;
 
 void       strata_statement_free       (StrataStatement *statement);
 
 /* Splits @sql into statements where sqlite3_complete() says one ends, so
- * strings, comments and CREATE TRIGGER bodies are never cut. Used where no
- * connection holds the schema (offline SQL, line numbers); a live run splits
- * with sqlite3_prepare_v2()'s tail instead. Comment-only text is dropped. */
+ * strings, comments and CREATE TRIGGER bodies are never cut, with the
+ * statement cursor a live run walks: each statement starts at its first
+ * token, and its line is that token's. Comment-only text is dropped. */
 GPtrArray *strata_sql_split            (const char      *sql);
 /* The 1-based line of byte @offset in @text. */
 guint      strata_sql_line_at          (const char      *text,

@@ -51,6 +51,13 @@ StrataStatus *_strata_status_read_for_graph  (StrataDatabase       *database,
                                               StrataRevisionGraph  *graph,
                                               GError              **error);
 
+/* FALSE, with what to do, when a row of the version table is an ancestor of
+ * another in @graph: a table no tool wrote, which a run must not guess at. */
+gboolean  _strata_status_check_rows          (StrataStatus         *self,
+                                              StrataRevisionGraph  *graph,
+                                              GFile                *database_file,
+                                              GError              **error);
+
 /* TRUE for a revision that strata_status_complete_graph() rebuilt from
  * strata_history because its file is missing. */
 gboolean  _strata_revision_is_from_history   (StrataRevision *revision);

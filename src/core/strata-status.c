@@ -482,6 +482,37 @@ strata_status_complete_graph (StrataStatus         *self,
   return strata_revision_graph_new (all, error);
 }
 
+gboolean
+_strata_status_check_rows (StrataStatus         *self,
+                           StrataRevisionGraph  *graph,
+                           GFile                *database_file,
+                           GError              **error)
+{
+  g_return_val_if_fail (STRATA_IS_STATUS (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), FALSE);
+
+  for (guint i = 0; self->heads[i] != NULL; i++)
+    for (guint j = 0; self->heads[j] != NULL; j++)
+      {
+        StrataRevision *older = strata_revision_graph_lookup (graph, self->heads[i]);
+        StrataRevision *newer = strata_revision_graph_lookup (graph, self->heads[j]);
+        g_autofree char *db_name = NULL;
+
+        if (i == j || older == NULL || newer == NULL ||
+            !strata_revision_graph_is_ancestor (graph, older, newer))
+          continue;
+        db_name = g_file_get_parse_name (database_file);
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT,
+                     _("the version table of %s names both %s and %s, but %s is an ancestor of "
+                       "%s: no tool writes such a table, and nothing was done; set it to the "
+                       "revision the database is really at with “strata-cli stamp --purge "
+                       "REVISION”"),
+                     db_name, self->heads[i], self->heads[j], self->heads[i], self->heads[j]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 GStrv
 strata_status_get_unknown_heads (StrataStatus        *self,
                                  StrataRevisionGraph *graph)
@@ -496,4 +527,33 @@ strata_status_get_unknown_heads (StrataStatus        *self,
         !g_hash_table_contains (self->applied, self->heads[i]))
       g_strv_builder_add (builder, self->heads[i]);
   return g_strv_builder_end (builder);
+}
+
+gboolean
+strata_status_check_unknown_heads (StrataStatus         *self,
+                                   StrataRevisionGraph  *graph,
+                                   GFile                *database_file,
+                                   GError              **error)
+{
+  g_auto(GStrv) unknown = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *db_name = NULL;
+
+  g_return_val_if_fail (STRATA_IS_STATUS (self), FALSE);
+  g_return_val_if_fail (STRATA_IS_REVISION_GRAPH (graph), FALSE);
+  g_return_val_if_fail (G_IS_FILE (database_file), FALSE);
+
+  if (!_strata_status_check_rows (self, graph, database_file, error))
+    return FALSE;
+  unknown = strata_status_get_unknown_heads (self, graph);
+  if (unknown[0] == NULL)
+    return TRUE;
+  list = g_strjoinv (", ", unknown);
+  db_name = g_file_get_parse_name (database_file);
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL,
+               _("the version table of %s names %s, which is neither in the versions folder "
+                 "nor in %s; restore its file (check out the branch that has it), or reset the "
+                 "table with “strata-cli stamp --purge REVISION”"),
+               db_name, list, STRATA_HISTORY_TABLE);
+  return FALSE;
 }

@@ -43,5 +43,11 @@ StrataRevisionGraph *strata_status_complete_graph       (StrataStatus        *se
 /* Ids of the version table that are neither in @graph nor in strata_history. */
 GStrv               strata_status_get_unknown_heads     (StrataStatus        *self,
                                                          StrataRevisionGraph *graph);
+/* FALSE, with the one message every command gives (what to restore, how to
+ * reset the table), when the version table names such ids. */
+gboolean            strata_status_check_unknown_heads   (StrataStatus        *self,
+                                                         StrataRevisionGraph *graph,
+                                                         GFile               *database_file,
+                                                         GError             **error);
 
 G_END_DECLS

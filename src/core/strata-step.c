@@ -4,9 +4,9 @@
  */
 #include "config.h"
 
-#include "strata-revision.h"
+#include "strata-revision-private.h"
 #include "strata-sql.h"
-#include "strata-step.h"
+#include "strata-step-private.h"
 
 struct _StrataStep
 {
@@ -225,4 +225,43 @@ strata_step_describe (StrataStep *self)
                             strata_direction_to_string (self->direction), from, to);
   return g_strdup_printf ("Running %s %s -> %s, %s",
                           strata_direction_to_string (self->direction), from, to, message);
+}
+
+static void
+unref_if_set (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+gboolean
+_strata_steps_read_for_run (GPtrArray  *steps,
+                            GError    **error)
+{
+  g_autoptr(GPtrArray) fresh = NULL;
+
+  g_return_val_if_fail (steps != NULL, FALSE);
+
+  /* A stamp has no revision: NULL, in step with the steps. */
+  fresh = g_ptr_array_new_full (steps->len, unref_if_set);
+
+  /* All read first, so that a failure leaves every step as it was. */
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (steps, i);
+      StrataRevision *revision = NULL;
+
+      if (step->revision != NULL &&
+          !(revision = _strata_revision_read_for_run (step->revision, error)))
+        return FALSE;
+      g_ptr_array_add (fresh, revision);
+    }
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (steps, i);
+
+      if (g_ptr_array_index (fresh, i) != NULL)
+        g_set_object (&step->revision, g_ptr_array_index (fresh, i));
+    }
+  return TRUE;
 }

@@ -26,65 +26,11 @@
 #include "strata-database.h"
 #include "strata-error.h"
 #include "strata-sql.h"
-#include "strata-table-model.h"
+#include "strata-table-model-private.h"
 #include "strata-table-row-private.h"
 
 #define PAGE_SIZE STRATA_TABLE_MODEL_PAGE_SIZE
 #define MAX_PAGES STRATA_TABLE_MODEL_MAX_PAGES
-
-/* Filters */
-
-typedef struct
-{
-  char                 *column;
-  StrataFilterOperator  op;
-  char                 *value;
-} Filter;
-
-static void
-filter_free (Filter *filter)
-{
-  g_free (filter->column);
-  g_free (filter->value);
-  g_free (filter);
-}
-
-static gpointer
-filter_copy (gconstpointer data,
-             gpointer      user_data)
-{
-  const Filter *filter = data;
-  Filter *copy = g_new0 (Filter, 1);
-
-  copy->column = g_strdup (filter->column);
-  copy->op = filter->op;
-  copy->value = g_strdup (filter->value);
-  return copy;
-}
-
-static const char *
-operator_sql (StrataFilterOperator op)
-{
-  switch (op)
-    {
-    case STRATA_FILTER_LIKE:             return "LIKE ?";
-    case STRATA_FILTER_EQUAL:            return "= ?";
-    case STRATA_FILTER_NOT_EQUAL:        return "IS NOT ?";
-    case STRATA_FILTER_LESS:             return "< ?";
-    case STRATA_FILTER_LESS_OR_EQUAL:    return "<= ?";
-    case STRATA_FILTER_GREATER:          return "> ?";
-    case STRATA_FILTER_GREATER_OR_EQUAL: return ">= ?";
-    case STRATA_FILTER_IS_NULL:          return "IS NULL";
-    case STRATA_FILTER_IS_NOT_NULL:      return "IS NOT NULL";
-    default:                             g_return_val_if_reached ("IS NULL");
-    }
-}
-
-static gboolean
-operator_takes_value (StrataFilterOperator op)
-{
-  return op != STRATA_FILTER_IS_NULL && op != STRATA_FILTER_IS_NOT_NULL;
-}
 
 /* The worker: one thread, one connection, a queue of jobs. */
 
@@ -101,7 +47,7 @@ typedef struct
   JobKind    kind;
   guint      generation;
   guint      page;
-  GPtrArray *filters;  /* JOB_OPEN: Filter copies */
+  GPtrArray *filters;  /* JOB_OPEN: StrataTableFilter copies */
 } Job;
 
 typedef struct
@@ -139,6 +85,8 @@ typedef struct
   guint      generation;
   guint      page;
   GStrv      columns;
+  GStrv      search_columns; /* JOB_OPEN: where the search looks */
+  GStrv      widest;         /* JOB_OPEN: the longest value sampled per column */
   guint      n_rows;
   GPtrArray *rows;      /* char ** arrays of n_columns values */
   guint      n_columns;
@@ -214,6 +162,8 @@ result_free (Result *result)
     }
   g_clear_pointer (&result->worker, worker_unref);
   g_strfreev (result->columns);
+  g_strfreev (result->search_columns);
+  g_strfreev (result->widest);
   g_clear_pointer (&result->rows, g_ptr_array_unref);
   g_clear_error (&result->error);
   g_free (result);
@@ -281,6 +231,7 @@ typedef struct
 {
   GPtrArray *columns;     /* selectable column names (hidden ones left out) */
   GPtrArray *keys;        /* primary key columns, in key order */
+  GPtrArray *text_columns; /* the columns the search looks in */
   gboolean   without_rowid;
   gboolean   is_table;
 } TableInfo;
@@ -290,6 +241,7 @@ table_info_clear (TableInfo *info)
 {
   g_clear_pointer (&info->columns, g_ptr_array_unref);
   g_clear_pointer (&info->keys, g_ptr_array_unref);
+  g_clear_pointer (&info->text_columns, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TableInfo, table_info_clear)
@@ -305,6 +257,7 @@ read_table_info (Worker     *worker,
 
   info->columns = g_ptr_array_new_with_free_func (g_free);
   info->keys = g_ptr_array_new_with_free_func (g_free);
+  info->text_columns = g_ptr_array_new_with_free_func (g_free);
 
   stmt = worker_prepare (worker,
                          "SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1",
@@ -320,7 +273,7 @@ read_table_info (Worker     *worker,
   sqlite3_finalize (stmt);
 
   stmt = worker_prepare (worker,
-                         "SELECT name, pk FROM pragma_table_xinfo(?1) WHERE hidden <> 1 "
+                         "SELECT name, pk, type FROM pragma_table_xinfo(?1) WHERE hidden <> 1 "
                          "ORDER BY cid",
                          error);
   if (stmt == NULL)
@@ -332,6 +285,8 @@ read_table_info (Worker     *worker,
       int position = sqlite3_column_int (stmt, 1);
 
       g_ptr_array_add (info->columns, g_strdup (name));
+      if (_strata_table_type_is_text ((const char *)sqlite3_column_text (stmt, 2)))
+        g_ptr_array_add (info->text_columns, g_strdup (name));
       if (position > 0)
         {
           if ((guint)position > pk->len)
@@ -345,6 +300,10 @@ read_table_info (Worker     *worker,
 
   for (guint i = 0; i < pk->len; i++)
     g_ptr_array_add (info->keys, g_strdup (pk->pdata[i]));
+  /* A table of numbers only is still searched, in every column. */
+  if (info->text_columns->len == 0)
+    for (guint i = 0; i < info->columns->len; i++)
+      g_ptr_array_add (info->text_columns, g_strdup (info->columns->pdata[i]));
   return TRUE;
 }
 
@@ -403,23 +362,9 @@ build_where (Worker     *worker,
              TableInfo  *info,
              GPtrArray  *filters)
 {
-  g_autoptr(GString) where = g_string_new ("1");
-
   worker->filter_values = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; filters != NULL && i < filters->len; i++)
-    {
-      Filter *filter = g_ptr_array_index (filters, i);
-      g_autofree char *quoted = NULL;
-
-      /* A column that no longer exists (after a migration) filters nothing. */
-      if (!has_column (info, filter->column))
-        continue;
-      quoted = strata_sql_quote_identifier (filter->column);
-      g_string_append_printf (where, " AND %s %s", quoted, operator_sql (filter->op));
-      if (operator_takes_value (filter->op))
-        g_ptr_array_add (worker->filter_values, g_strdup (filter->value));
-    }
-  return g_string_free (g_steal_pointer (&where), FALSE);
+  return _strata_table_filter_where (filters, info->columns, info->text_columns,
+                                     worker->filter_values);
 }
 
 static int
@@ -556,6 +501,29 @@ send_first_rows (Worker      *worker,
   return TRUE;
 }
 
+static char *
+key_descending (TableInfo  *info,
+                const char *key)
+{
+  g_autoptr(GString) desc = g_string_new (NULL);
+
+  if (!info->without_rowid)
+    return g_strdup_printf ("%s DESC", key);
+  for (guint i = 0; i < info->keys->len; i++)
+    {
+      g_autofree char *quoted = strata_sql_quote_identifier (info->keys->pdata[i]);
+      g_string_append_printf (desc, "%s%s DESC", i > 0 ? ", " : "", quoted);
+    }
+  return g_string_free (g_steal_pointer (&desc), FALSE);
+}
+
+static GStrv
+steal_strv (GPtrArray *array)
+{
+  g_ptr_array_add (array, NULL);
+  return (GStrv)g_ptr_array_steal (array, NULL);
+}
+
 static gboolean
 worker_open (Worker     *worker,
              Job        *job,
@@ -568,6 +536,7 @@ worker_open (Worker     *worker,
   g_autofree char *where = NULL;
   g_autofree char *columns = NULL;
   g_autofree char *key_compare = NULL;
+  g_autofree char *desc = NULL;
 
   worker_reset (worker);
   if (!ensure_database (worker, error) || !read_table_info (worker, &info, error))
@@ -631,26 +600,14 @@ worker_open (Worker     *worker,
                                              columns, quoted_table, key);
   worker->state_generation = job->generation;
 
-  g_ptr_array_add (info.columns, NULL);
-  result->columns = (GStrv)g_ptr_array_steal (info.columns, NULL);
+  desc = key_descending (&info, key);
+  result->widest = _strata_table_sample_widest (strata_database_get_handle (worker->database),
+                                                worker->n_columns, columns, quoted_table, key,
+                                                desc, !info.without_rowid);
+  result->search_columns = steal_strv (info.text_columns);
+  result->columns = steal_strv (info.columns);
   result->n_rows = worker->n_rows;
   return TRUE;
-}
-
-static char *
-value_to_text (sqlite3_stmt *stmt,
-               int           column)
-{
-  switch (sqlite3_column_type (stmt, column))
-    {
-    case SQLITE_NULL:
-      return NULL;
-    case SQLITE_BLOB:
-      /* Translators: a binary value in a table cell, with its size */
-      return g_strdup_printf (_("BLOB (%d bytes)"), sqlite3_column_bytes (stmt, column));
-    default:
-      return g_strdup ((const char *)sqlite3_column_text (stmt, column));
-    }
 }
 
 static guint
@@ -672,7 +629,7 @@ read_rows (Worker       *worker,
       char **values = g_new0 (char *, worker->n_columns);
 
       for (guint i = 0; i < worker->n_columns; i++)
-        values[i] = value_to_text (stmt, i);
+        values[i] = _strata_table_value_to_text (stmt, i);
       g_ptr_array_add (result->rows, values);
     }
 }
@@ -894,6 +851,8 @@ struct _StrataTableModel
   Worker     *worker;
   GPtrArray  *filters;
   GStrv       columns;
+  GStrv       search_columns;
+  GStrv       widest;
   char       *error_message;
   GHashTable *pages;      /* page index -> Page */
   GHashTable *requested;  /* page indices asked of the worker */
@@ -916,6 +875,7 @@ enum {
   PROP_LOADING,
   PROP_ERROR_MESSAGE,
   PROP_N_ITEMS,
+  PROP_WIDEST_VALUES,
   N_PROPS
 };
 
@@ -940,8 +900,8 @@ push_job (StrataTableModel *self,
   job->page = page;
   if (kind == JOB_OPEN)
     {
-      job->filters = g_ptr_array_copy (self->filters, filter_copy, NULL);
-      g_ptr_array_set_free_func (job->filters, (GDestroyNotify)filter_free);
+      job->filters = g_ptr_array_copy (self->filters, _strata_table_filter_copy, NULL);
+      g_ptr_array_set_free_func (job->filters, (GDestroyNotify)_strata_table_filter_free);
     }
 
   /* Newest first: the page a person scrolled to last is the one they look at. */
@@ -1071,6 +1031,14 @@ apply_open (StrataTableModel *self,
   Page *first = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (0));
 
   set_columns (self, g_steal_pointer (&result->columns));
+  g_strfreev (self->search_columns);
+  self->search_columns = g_steal_pointer (&result->search_columns);
+  if (result->widest != NULL)
+    {
+      g_strfreev (self->widest);
+      self->widest = g_steal_pointer (&result->widest);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIDEST_VALUES]);
+    }
   self->n_items = result->n_rows;
   set_error_message (self, NULL);
   set_loading (self, FALSE);
@@ -1265,6 +1233,8 @@ strata_table_model_finalize (GObject *object)
   g_clear_pointer (&self->table, g_free);
   g_clear_pointer (&self->filters, g_ptr_array_unref);
   g_clear_pointer (&self->columns, g_strfreev);
+  g_clear_pointer (&self->search_columns, g_strfreev);
+  g_clear_pointer (&self->widest, g_strfreev);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->requested, g_hash_table_unref);
@@ -1299,6 +1269,9 @@ strata_table_model_get_property (GObject    *object,
       break;
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->n_items);
+      break;
+    case PROP_WIDEST_VALUES:
+      g_value_set_boxed (value, self->widest);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1345,6 +1318,7 @@ strata_table_model_class_init (StrataTableModelClass *klass)
   properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, ro);
   properties[PROP_ERROR_MESSAGE] = g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_WIDEST_VALUES] = g_param_spec_boxed ("widest-values", NULL, NULL, G_TYPE_STRV, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1352,7 +1326,7 @@ strata_table_model_class_init (StrataTableModelClass *klass)
 static void
 strata_table_model_init (StrataTableModel *self)
 {
-  self->filters = g_ptr_array_new_with_free_func ((GDestroyNotify)filter_free);
+  self->filters = g_ptr_array_new_with_free_func ((GDestroyNotify)_strata_table_filter_free);
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)page_free);
   self->requested = g_hash_table_new (NULL, NULL);
 }
@@ -1395,6 +1369,20 @@ strata_table_model_get_loading (StrataTableModel *self)
   return self->loading;
 }
 
+const char * const *
+strata_table_model_get_search_columns (StrataTableModel *self)
+{
+  g_return_val_if_fail (STRATA_IS_TABLE_MODEL (self), NULL);
+  return (const char * const *)self->search_columns;
+}
+
+const char * const *
+strata_table_model_get_widest_values (StrataTableModel *self)
+{
+  g_return_val_if_fail (STRATA_IS_TABLE_MODEL (self), NULL);
+  return (const char * const *)self->widest;
+}
+
 const char *
 strata_table_model_get_error_message (StrataTableModel *self)
 {
@@ -1408,9 +1396,9 @@ remove_filter (StrataTableModel *self,
 {
   for (guint i = 0; i < self->filters->len; i++)
     {
-      Filter *filter = g_ptr_array_index (self->filters, i);
+      StrataTableFilter *filter = g_ptr_array_index (self->filters, i);
 
-      if (g_str_equal (filter->column, column))
+      if (g_strcmp0 (filter->column, column) == 0)
         {
           g_ptr_array_remove_index (self->filters, i);
           return TRUE;
@@ -1425,22 +1413,62 @@ strata_table_model_set_filter (StrataTableModel     *self,
                                StrataFilterOperator  op,
                                const char           *value)
 {
-  Filter *filter;
+  StrataTableFilter *filter;
 
   g_return_if_fail (STRATA_IS_TABLE_MODEL (self));
   g_return_if_fail (column != NULL);
   g_return_if_fail (op <= STRATA_FILTER_IS_NOT_NULL);
 
   remove_filter (self, column);
-  if (value != NULL || !operator_takes_value (op))
+  if (value != NULL || !_strata_table_filter_takes_value (op))
     {
-      filter = g_new0 (Filter, 1);
+      filter = g_new0 (StrataTableFilter, 1);
       filter->column = g_strdup (column);
       filter->op = op;
       filter->value = g_strdup (value);
       g_ptr_array_add (self->filters, filter);
     }
   start_open (self);
+}
+
+void
+strata_table_model_set_search (StrataTableModel *self,
+                               const char       *text)
+{
+  gboolean had_search;
+
+  g_return_if_fail (STRATA_IS_TABLE_MODEL (self));
+
+  if (text != NULL && text[0] == '\0')
+    text = NULL;
+  if (g_strcmp0 (text, strata_table_model_get_search (self)) == 0)
+    return;
+  had_search = remove_filter (self, NULL);
+  if (text != NULL)
+    {
+      StrataTableFilter *filter = g_new0 (StrataTableFilter, 1);
+
+      filter->op = STRATA_FILTER_LIKE;
+      filter->value = g_strdup (text);
+      g_ptr_array_add (self->filters, filter);
+    }
+  if (had_search || text != NULL)
+    start_open (self);
+}
+
+const char *
+strata_table_model_get_search (StrataTableModel *self)
+{
+  g_return_val_if_fail (STRATA_IS_TABLE_MODEL (self), NULL);
+
+  for (guint i = 0; i < self->filters->len; i++)
+    {
+      StrataTableFilter *filter = g_ptr_array_index (self->filters, i);
+
+      if (filter->column == NULL)
+        return filter->value;
+    }
+  return NULL;
 }
 
 void

@@ -49,6 +49,13 @@ const char         *strata_table_model_get_table        (StrataTableModel      *
 const char * const *strata_table_model_get_columns      (StrataTableModel      *self);
 /* TRUE until the count is known; rows of the first page may show meanwhile. */
 gboolean            strata_table_model_get_loading      (StrataTableModel      *self);
+/* The columns the search looks in, once counted (loading FALSE): those
+ * holding text by their declared type, or every column when none does. */
+const char * const *strata_table_model_get_search_columns (StrataTableModel   *self);
+/* The longest value of each column among rows sampled across the whole
+ * table (its start, its end and runs between), to size columns by; NULL
+ * until counted (notify::widest-values). SQL NULL counts as "NULL". */
+const char * const *strata_table_model_get_widest_values (StrataTableModel    *self);
 /* Why the rows could not be read (notify::error-message); NULL when they could. */
 const char         *strata_table_model_get_error_message (StrataTableModel     *self);
 
@@ -59,6 +66,12 @@ void                strata_table_model_set_filter       (StrataTableModel      *
                                                          const char            *column,
                                                          StrataFilterOperator   op,
                                                          const char            *value);
+/* Keeps the rows where any search column contains @text (literally, ignoring
+ * ASCII case), along with the column filters; NULL or "" for no search. */
+void                strata_table_model_set_search       (StrataTableModel      *self,
+                                                         const char            *text);
+const char         *strata_table_model_get_search       (StrataTableModel      *self);
+/* Clears the column filters and the search. */
 void                strata_table_model_clear_filters    (StrataTableModel      *self);
 /* Drops every cached page and reads the table again (after a migration). */
 void                strata_table_model_reload           (StrataTableModel      *self);

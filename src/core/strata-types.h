@@ -35,6 +35,13 @@ typedef enum /*< flags >*/
   STRATA_REVISION_STATE_MISSING = 1 << 4, /* known only from strata_history */
 } StrataRevisionState;
 
+/* How strata_backup_restore_full() may put a file in place. */
+typedef enum /*< flags >*/
+{
+  STRATA_RESTORE_FLAGS_NONE    = 0,
+  STRATA_RESTORE_FLAGS_FOREIGN = 1 << 0, /* also a file that is not this database's backup */
+} StrataRestoreFlags;
+
 const char *strata_direction_to_string (StrataDirection direction);
 
 G_END_DECLS

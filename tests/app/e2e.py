@@ -95,6 +95,34 @@ def find(root, role=None, name=None, prefix=None):
     return None
 
 
+def find_window_with(app, name):
+    """The top-level window of @app that shows @name: a dialog, say."""
+    for i in range(app.get_child_count()):
+        window = app.get_child_at_index(i)
+        if window is not None and find(window, name=name) is not None:
+            return window
+    return None
+
+
+def find_response(root, name):
+    """A dialog's response button @name: a push button beside a Cancel button.
+    GTK 4.8 names a button with a mnemonic "_Label Label"."""
+    def named(node, text):
+        return (node.get_name() or '').split(' ')[-1] == text
+
+    for node in walk(root):
+        try:
+            if node.get_role_name() != 'push button' or not named(node, name):
+                continue
+            parent = node.get_parent()
+            siblings = [parent.get_child_at_index(i) for i in range(parent.get_child_count())]
+            if any(s is not None and named(s, 'Cancel') for s in siblings):
+                return node
+        except Exception:
+            continue
+    return None
+
+
 def press(key, modifiers=0):
     """Types @key (a keysym name's character or keysym number) with @modifiers held."""
     if modifiers:
@@ -149,7 +177,7 @@ def main():
     env['GSETTINGS_BACKEND'] = 'memory'
     Atspi.init()
 
-    print('1..11', flush=True)
+    print('1..12', flush=True)
     process = None
     try:
         # Without a project: the start page.
@@ -176,8 +204,8 @@ def main():
         press(0xff1b)  # Escape
         wait_for('the preview to close', lambda: find(app, role='frame', name='Preview SQL') is None)
 
-        # Upgrade to head with Ctrl+U.
-        press('u', CONTROL)
+        # Upgrade to head with Alt+U (Ctrl+U belongs to editing in GNOME's editors).
+        press('u', ALT)
         try:
             wait_for('the upgrade', lambda: heads(database) == [HEAD], timeout=10)
         except TimeoutError:
@@ -204,13 +232,18 @@ def main():
         screenshot('data')
         press('1', ALT)
 
-        # Downgrade one step with Ctrl+D: the merge is undone.
-        press('d', CONTROL)
+        # Downgrade one step with Alt+D: it asks first, then the merge is undone.
+        press('d', ALT)
+        question = 'Downgrade the Database?'
         try:
-            wait_for('the downgrade', lambda: heads(database) == MERGE_PARENTS, timeout=10)
+            dialog = wait_for('the question', lambda: find_window_with(app, question), timeout=10)
         except TimeoutError:
             click(wait_for('the Downgrade button', lambda: find(app, role='push button', name='Downgrade')))
-            wait_for('the downgrade', lambda: heads(database) == MERGE_PARENTS)
+            dialog = wait_for('the question', lambda: find_window_with(app, question))
+        tap('downgrade asks first', heads(database) == [HEAD])
+        screenshot('downgrade-question')
+        click(wait_for('the answer', lambda: find_response(dialog, 'Downgrade')))
+        wait_for('the downgrade', lambda: heads(database) == MERGE_PARENTS)
         tap('downgrade one step', heads(database) == MERGE_PARENTS)
         wait_for('the timeline to show two current heads',
                  lambda: find(app, prefix='Add part price table, Current'))

@@ -72,6 +72,46 @@ strata_test_copy_example (void)
   return dir;
 }
 
+char *
+strata_test_linear_id (guint i)
+{
+  return g_strdup_printf ("%012" G_GINT64_MODIFIER "x", (guint64)0x100000000000 + (guint64)i * 7919);
+}
+
+char *
+strata_test_make_linear_project (guint       n,
+                                 const char *work)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *versions = NULL;
+  g_autofree char *config = NULL;
+  char *dir;
+
+  dir = g_dir_make_tmp ("strata-app-linear-XXXXXX", &error);
+  g_assert_no_error (error);
+  config = g_build_filename (dir, "strata.ini", NULL);
+  g_assert_true (g_file_set_contents (config, "[strata]\ndatabase = linear.db\nversions = versions\n",
+                                      -1, NULL));
+  versions = g_build_filename (dir, "versions", NULL);
+  g_assert_cmpint (g_mkdir (versions, 0755), ==, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = strata_test_linear_id (i);
+      g_autofree char *parent = i > 0 ? strata_test_linear_id (i - 1) : g_strdup ("");
+      g_autofree char *name = g_strdup_printf ("%s_table_%u.sql", id, i);
+      g_autofree char *path = g_build_filename (versions, name, NULL);
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf ("-- Table %u\n--\n-- Revision ID: %s\n-- Revises: %s\n"
+                              "-- Create Date: 2024-01-01 00:00:00\n\n"
+                              "-- migrate:upgrade\n%s%sCREATE TABLE t%u (id INTEGER PRIMARY KEY);\n\n"
+                              "-- migrate:downgrade\nDROP TABLE t%u;\n",
+                              i, id, parent, work ? work : "", work ? "\n" : "", i, i);
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    }
+  return dir;
+}
+
 static void
 remove_file (GFile *file)
 {

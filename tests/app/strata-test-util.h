@@ -17,6 +17,13 @@ void   strata_test_init            (int                  *argc,
  * without its database. Free with strata_test_remove_tree(). */
 char  *strata_test_copy_example    (void);
 void   strata_test_remove_tree     (const char           *path);
+/* A new project of @n revisions in a line, each creating one small table,
+ * after running @work (SQL, or NULL) when it upgrades. Free with
+ * strata_test_remove_tree(). */
+char  *strata_test_make_linear_project (guint             n,
+                                        const char       *work);
+/* The id of the @i-th revision of such a project, counted from 0. */
+char  *strata_test_linear_id       (guint                 i);
 /* Spins the main context until @condition holds; fails after 30 s. */
 void   strata_test_wait            (StrataTestCondition   condition,
                                     gpointer              data,

@@ -8,6 +8,7 @@
 
 #include "strata-inspector.h"
 #include "strata-test-util.h"
+#include "strata-test-widgets.h"
 
 #define N_ROWS 200000
 
@@ -32,6 +33,8 @@ fixture_setup (Fixture       *fixture,
                     "CREATE TABLE reading (id INTEGER PRIMARY KEY, sensor TEXT,\n"
                     "  value REAL, supplier_id INTEGER REFERENCES supplier (id));\n"
                     "CREATE INDEX reading_sensor ON reading (sensor);\n"
+                    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);\n"
+                    "CREATE TABLE strata_history (id INTEGER PRIMARY KEY, revision TEXT);\n"
                     "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200000)\n"
                     "INSERT INTO reading SELECT x, 'sensor ' || (x % 7), x / 10.0, NULL FROM n;\n");
   file = g_file_new_for_path (fixture->database);
@@ -94,7 +97,7 @@ test_objects (Fixture       *fixture,
 
   strata_test_wait (schema_loaded, fixture, "the schema");
   objects = strata_schema_get_objects (strata_inspector_get_schema (fixture->inspector));
-  g_assert_cmpuint (g_list_model_get_n_items (objects), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (objects), ==, 5);
 
   /* The first table is selected at once; following its foreign key selects
    * the referenced table. */
@@ -142,6 +145,91 @@ test_large_table (Fixture       *fixture,
   g_assert_null (strata_table_row_get_value (row, 3));
 }
 
+static GtkListBox *
+objects_list (Fixture *fixture)
+{
+  return GTK_LIST_BOX (strata_test_find_widget (GTK_WIDGET (fixture->inspector), GTK_TYPE_LIST_BOX,
+                                                "navigation-sidebar"));
+}
+
+static const char *
+header_text (GtkListBoxRow *row)
+{
+  GtkWidget *header = gtk_list_box_row_get_header (row);
+
+  return header != NULL ? gtk_label_get_text (GTK_LABEL (header)) : NULL;
+}
+
+/* The user's tables come first and the first is selected; Strata's version
+ * table and history come last, under a heading of their own. */
+static void
+test_user_tables_first (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  const char *expected[] = { "reading", "supplier", "reading_sensor", "alembic_version",
+                             "strata_history" };
+  const char *headers[] = { "Tables", NULL, "Indexes", "Internal", NULL };
+  GtkListBox *list;
+
+  strata_test_wait (schema_loaded, fixture, "the schema");
+  list = objects_list (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, i);
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (strata_test_label_text (gtk_list_box_row_get_child (row)), ==, expected[i]);
+      g_assert_cmpstr (header_text (row), ==, headers[i]);
+    }
+  g_assert_null (gtk_list_box_get_row_at_index (list, G_N_ELEMENTS (expected)));
+  g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 0));
+  g_assert_cmpstr (strata_inspector_get_selected (fixture->inspector), ==, "reading");
+}
+
+static gboolean
+kind_counted (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(GPtrArray) labels = strata_test_find_widgets (GTK_WIDGET (fixture->inspector),
+                                                          GTK_TYPE_LABEL, "dim-label");
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_str_has_prefix (gtk_label_get_text (labels->pdata[i]), "Table · 2"))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_gauge (gpointer data)
+{
+  Fixture *fixture = data;
+  StrataSchema *schema = strata_inspector_get_schema (fixture->inspector);
+
+  return schema != NULL && strata_schema_lookup (schema, "gauge") != NULL;
+}
+
+/* The row count is grouped ("200,000 rows"), and a table that another
+ * program adds shows up without a restart. */
+static void
+test_count_and_refresh (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) labels = NULL;
+  gboolean found = FALSE;
+
+  strata_test_wait (schema_loaded, fixture, "the schema");
+  strata_test_wait (kind_counted, fixture, "the row count");
+  labels = strata_test_find_widgets (GTK_WIDGET (fixture->inspector), GTK_TYPE_LABEL, "dim-label");
+  for (guint i = 0; i < labels->len; i++)
+    found |= g_str_equal (gtk_label_get_text (labels->pdata[i]), "Table · 200,000 rows");
+  g_assert_true (found);
+
+  strata_test_exec (fixture->database, "CREATE TABLE gauge (id INTEGER PRIMARY KEY, name TEXT);");
+  strata_test_wait (has_gauge, fixture, "the new table to be listed");
+  g_assert_true (strata_inspector_select (fixture->inspector, "gauge"));
+  g_assert_cmpstr (strata_inspector_get_selected (fixture->inspector), ==, "gauge");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +239,11 @@ main (int   argc,
   g_test_add ("/app/inspector/objects", Fixture, NULL, fixture_setup, test_objects, fixture_teardown);
   g_test_add ("/app/inspector/large-table", Fixture, NULL, fixture_setup, test_large_table,
               fixture_teardown);
+
+  g_test_add ("/app/inspector/user-tables-first", Fixture, NULL, fixture_setup,
+              test_user_tables_first, fixture_teardown);
+  g_test_add ("/app/inspector/count-and-refresh", Fixture, NULL, fixture_setup,
+              test_count_and_refresh, fixture_teardown);
 
   return g_test_run ();
 }

@@ -108,6 +108,8 @@ test_upgrade (Fixture       *fixture,
   g_assert_true (button_enabled (fixture->window->downgrade_button));
 }
 
+static gboolean has_dialog (gpointer data);
+
 static gboolean
 merge_undone (gpointer data)
 {
@@ -123,8 +125,21 @@ test_downgrade (Fixture       *fixture,
 {
   g_autofree char *heads = NULL;
 
+  AdwMessageDialog *dialog = NULL;
+
   upgrade (fixture);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.downgrade", NULL));
+
+  /* A downgrade that drops nothing asks too, naming what it undoes; nothing
+   * runs before the answer. */
+  strata_test_wait (has_dialog, &dialog, "the question before downgrading");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Downgrade the Database?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Merge pricing and storage”"));
+  heads = strata_test_read_heads (fixture->database);
+  g_assert_cmpstr (heads, ==, HEAD);
+  g_clear_pointer (&heads, g_free);
+  adw_message_dialog_response (dialog, "downgrade");
+  gtk_window_close (GTK_WINDOW (dialog));
   strata_test_wait (merge_undone, fixture, "the merge to be undone");
 
   /* One step down from the merge leaves both branches' heads. */
@@ -372,6 +387,42 @@ test_new_revision (Fixture       *fixture,
   g_assert_cmpstrv (strata_revision_get_branch_labels (revision), ((const char *[]) { "bins", NULL }));
   g_assert_nonnull (strata_revision_get_file (revision));
   g_assert_true (g_file_query_exists (strata_revision_get_file (revision), NULL));
+}
+
+static gboolean
+branch_selected (gpointer data)
+{
+  Fixture *fixture = data;
+  StrataRevision *revision = strata_revision_editor_get_revision (fixture->window->editor);
+
+  return ten_revisions (data) && revision != NULL &&
+         g_str_equal (strata_revision_get_message (revision), "Try another price table");
+}
+
+/* Revising a revision that already has children starts a branch: the core
+ * allows it, and the window does not decide "is this a head" itself. */
+static void
+test_new_branch (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GList) toplevels = NULL;
+  GtkWindow *dialog = NULL;
+  StrataRevision *revision;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-revision", NULL));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_NEW_REVISION_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+
+  g_signal_emit_by_name (dialog, "create", "Try another price table", "5e2f7a9c3b81", "");
+  gtk_window_destroy (dialog);
+  strata_test_wait (branch_selected, fixture, "the new branch to open");
+
+  revision = strata_revision_editor_get_revision (fixture->window->editor);
+  g_assert_cmpstrv (strata_revision_get_down_revisions (revision),
+                    ((const char *[]) { "5e2f7a9c3b81", NULL }));
 }
 
 static gboolean
@@ -829,6 +880,7 @@ main (int   argc,
   add_window_test ("/app/window/failure", test_failure);
   add_window_test ("/app/window/folder-monitor", test_folder_monitor);
   add_window_test ("/app/window/new-revision", test_new_revision);
+  add_window_test ("/app/window/new-branch", test_new_branch);
 
   add_window_test ("/app/window/confirm-drops", test_confirm_drops);
   g_test_add ("/app/window/new-from-schema", Fixture, add_phone, fixture_setup_schema,

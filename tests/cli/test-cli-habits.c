@@ -357,6 +357,40 @@ test_dumb_terminal (CliFixture    *fixture,
   g_assert_null (strstr (dumb->out, "Applying"));
 }
 
+/* check's lint shows how far it got on a terminal, on stderr; nothing with
+ * -q, and nothing when stderr is not a terminal. */
+static void
+test_check_progress (CliFixture    *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *script = g_find_program_in_path ("script");
+  g_autofree char *command = NULL;
+  g_autofree char *quiet = NULL;
+  g_autoptr(CliResult) shown = NULL;
+  g_autoptr(CliResult) hidden = NULL;
+  g_autoptr(CliResult) piped = NULL;
+
+  if (script == NULL)
+    {
+      g_test_skip ("no script(1) to give strata-cli a terminal (util-linux)");
+      return;
+    }
+
+  command = g_strdup_printf ("TERM=xterm '%s' -C '%s' check", cli_test_get_binary (),
+                             fixture->project);
+  quiet = g_strdup_printf ("TERM=xterm '%s' -q -C '%s' check", cli_test_get_binary (),
+                           fixture->project);
+  shown = cli_run_program (fixture->root,
+                           (const char *[]) { script, "-qec", command, "/dev/null", NULL });
+  hidden = cli_run_program (fixture->root,
+                            (const char *[]) { script, "-qec", quiet, "/dev/null", NULL });
+  piped = RUN ("check");
+  g_assert_nonnull (strstr (shown->out, "Checking revision"));
+  g_assert_null (strstr (hidden->out, "Checking revision"));
+  g_assert_null (strstr (piped->err, "Checking revision"));
+  g_assert_null (strchr (piped->err, '\033'));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +413,7 @@ main (int   argc,
   ADD ("/cli/habits/target-errors-explained", test_target_errors_explained);
   ADD ("/cli/habits/json-documents", test_json_documents);
   ADD ("/cli/habits/dumb-terminal", test_dumb_terminal);
+  ADD ("/cli/habits/check-progress", test_check_progress);
 
   return g_test_run ();
 }

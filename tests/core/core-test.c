@@ -299,3 +299,19 @@ ct_kill_helper_after (const char *dir,
   close (out);
   return seen;
 }
+
+char *
+ct_load_real (const char *dir,
+              const char *name)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "real", name, NULL);
+  g_autofree char *sql = NULL;
+  char *db = g_build_filename (dir, "test.db", NULL);
+  sqlite3 *handle = NULL;
+
+  g_assert_true (g_file_get_contents (source, &sql, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+  return db;
+}

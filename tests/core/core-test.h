@@ -47,6 +47,10 @@ gint64         ct_query_int         (const char  *db_path,
 char          *ct_dump              (const char  *db_path);
 /* Every file under @dir with its checksum, to prove nothing changed. */
 char          *ct_snapshot          (const char  *dir);
+/* Builds @dir/test.db from tests/data/real/@name with plain SQLite, as the
+ * application that owns the database would have; returns its path. */
+char          *ct_load_real         (const char  *dir,
+                                     const char  *name);
 /* The version table's rows joined by ",". */
 char          *ct_heads             (const char  *db_path);
 

@@ -85,7 +85,9 @@ test_destructive (void)
   g_assert_cmpstr (strata_backup_get_database_name (backup), ==, "test");
   g_assert_cmpstr (strata_backup_get_revision (backup), ==, "r2");
   g_assert_true (g_str_has_prefix (strata_backup_get_name (backup), "test-r2-"));
-  g_assert_true (g_str_has_suffix (strata_backup_get_name (backup), "Z.db"));
+  /* The time, then the tag of the database it belongs to. */
+  g_assert_true (g_regex_match_simple ("^test-r2-[0-9T.]+Z-[0-9a-f]{8}\\.db$",
+                                       strata_backup_get_name (backup), 0, 0));
   g_assert_cmpint (strata_backup_get_size (backup), >, 0);
   path = g_file_get_path (strata_backup_get_file (backup));
   expected_prefix = g_build_filename (dir, "backups", "test-r2-", NULL);
@@ -237,7 +239,16 @@ test_restore_refused (void)
   g_assert_nonnull (strstr (error->message, "strata-cli backups"));
   g_clear_error (&error);
 
+  /* Named as by an older Strata, which did not say whose it is: foreign. */
   replaced = strata_backup_restore (project, "test-r1-20240101T000000.000000Z.db", NULL, &error);
+  g_assert_null (replaced);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "is not a backup of test.db"));
+  g_assert_nonnull (strstr (error->message, "--foreign"));
+  g_clear_error (&error);
+
+  replaced = strata_backup_restore_full (project, "test-r1-20240101T000000.000000Z.db",
+                                         STRATA_RESTORE_FLAGS_FOREIGN, NULL, &error);
   g_assert_null (replaced);
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_DATABASE);
   g_assert_nonnull (strstr (error->message, "is not a SQLite database"));
@@ -386,6 +397,16 @@ test_names (void)
   g_assert_cmpstr (strata_backup_get_revision (backup), ==, "a1b2+c3d4");
   g_assert_cmpint (g_date_time_get_microsecond (strata_backup_get_created (backup)), ==, 6);
   g_assert_null (strata_backup_new_for_file (no_time));
+  {
+    g_autoptr(GFile) tagged_file =
+      g_file_new_for_path ("/b/my-app-a1b2-20240102T030405.000006Z-0a1b2c3d.db");
+    g_autoptr(StrataBackup) tagged = strata_backup_new_for_file (tagged_file);
+
+    g_assert_nonnull (tagged);
+    g_assert_cmpstr (strata_backup_get_database_name (tagged), ==, "my-app");
+    g_assert_cmpstr (strata_backup_get_revision (tagged), ==, "a1b2");
+    g_assert_cmpint (g_date_time_get_microsecond (strata_backup_get_created (tagged)), ==, 6);
+  }
   g_assert_null (strata_backup_new_for_file (bad_time));
   g_assert_null (strata_backup_new_for_file (other));
 }

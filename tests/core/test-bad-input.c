@@ -391,6 +391,44 @@ test_bad_revisions (void)
   expect_untouched ("nosuchrevision", NULL, STRATA_ERROR_UNKNOWN_REVISION, "nosuchrevision");
 }
 
+/* An id that is a path, or a word of the target syntax, is refused before
+ * anything is written, with the rule. */
+static void
+test_unsafe_rev_id (void)
+{
+  const char *bad[] = { "../evil", "../../evil", "a/b", "base", "head", "heads", "current",
+                        "HEAD", "", "0123456789abcdef0123456789abcdef0", "a b", "a.b" };
+  g_autofree char *dir = ct_make_tmp ();
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+
+  ct_write_config (dir);
+  ct_write_revision (dir, "r1", NULL, "one", "CREATE TABLE one (x);", "DROP TABLE one;");
+  project = ct_open_project (dir);
+  graph = strata_project_load_graph (project, NULL, &error);
+  g_assert_no_error (error);
+  before = ct_snapshot (dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(StrataRevision) revision = NULL;
+      g_autofree char *after = NULL;
+
+      revision = strata_project_create_revision (project, graph, "evil", NULL, NULL, NULL,
+                                                 bad[i], FALSE, &error);
+      g_assert_null (revision);
+      g_assert_error (error, STRATA_ERROR, STRATA_ERROR_PARSE);
+      assert_message (error, "is not a revision id");
+      assert_message (error, "letters, digits");
+      g_clear_error (&error);
+      after = ct_snapshot (dir);
+      g_assert_cmpstr (before, ==, after);
+    }
+  ct_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -398,6 +436,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/bad-input/missing-config", test_missing_config);
+  g_test_add_func ("/core/bad-input/unsafe-rev-id", test_unsafe_rev_id);
   g_test_add_func ("/core/bad-input/malformed-config", test_malformed_config);
   g_test_add_func ("/core/bad-input/missing-database-folder", test_missing_database_folder);
   g_test_add_func ("/core/bad-input/not-sqlite", test_not_sqlite);

@@ -264,6 +264,30 @@ test_async (void)
   g_assert_cmpuint (warnings->len, ==, 9);
 }
 
+/* The lint warns about every statement the run refuses, in every spelling,
+ * and only in a transactional section. */
+static void
+test_savepoints (void)
+{
+  static const char *text =
+    "-- savepoints\n--\n-- Revision ID: sp000001\n-- Revises:\n\n"
+    "-- migrate:upgrade\n"
+    "savepoint s;\n"                                                      /* 7 */
+    "ROLLBACK To s;\n"                                                    /* 8 */
+    "ROLLBACK TO\ns;\n"                                                   /* 9 */
+    "RELEASE strata_revision;\n"                                          /* 11 */
+    "-- migrate:downgrade transaction:false\n"
+    "SAVEPOINT s; RELEASE s;\n";
+  guint lines[] = { 7, 8, 9, 11 };
+  g_autoptr(StrataRevision) revision = revision_from (text);
+  g_autoptr(GPtrArray) warnings = strata_lint_revision (revision, NULL, NULL, NULL, NULL);
+
+  print_warnings (warnings);
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    g_assert_true (has_warning (warnings, lines[i], STRATA_LINT_TRANSACTION_CONTROL));
+  g_assert_cmpuint (warnings->len, ==, G_N_ELEMENTS (lines));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -275,5 +299,6 @@ main (int   argc,
   g_test_add_func ("/core/lint/generated-is-clean", test_generated_is_clean);
   g_test_add_func ("/core/lint/outside-transaction", test_outside_transaction);
   g_test_add_func ("/core/lint/async", test_async);
+  g_test_add_func ("/core/lint/savepoints", test_savepoints);
   return g_test_run ();
 }

@@ -177,6 +177,43 @@ test_create_revisions (void)
   ct_remove_tree (tmp);
 }
 
+static void
+created_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  StrataRevision **revision = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *revision = strata_project_create_revision_finish (STRATA_PROJECT (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The window's twin writes the same file, off the main thread. */
+static void
+test_create_revision_async (void)
+{
+  g_autofree char *tmp = ct_make_tmp ();
+  g_autoptr(GFile) directory = g_file_new_for_path (tmp);
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataRevision) revision = NULL;
+  g_autoptr(GError) error = NULL;
+
+  project = strata_project_init (directory, "app.db", &error);
+  g_assert_no_error (error);
+  graph = strata_project_load_graph (project, NULL, &error);
+  g_assert_no_error (error);
+  strata_project_create_revision_async (project, graph, "Create part table", NULL, "parts",
+                                        NULL, "bbbb00000001", FALSE, NULL, created_cb,
+                                        &revision);
+  while (revision == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (strata_revision_get_id (revision), ==, "bbbb00000001");
+  g_assert_true (g_file_query_exists (strata_revision_get_file (revision), NULL));
+  ct_remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -187,6 +224,7 @@ main (int   argc,
   g_test_add_func ("/core/project/environment-overrides", test_environment_overrides);
   g_test_add_func ("/core/project/init-and-discover", test_init_and_discover);
   g_test_add_func ("/core/project/create-revisions", test_create_revisions);
+  g_test_add_func ("/core/project/create-revision-async", test_create_revision_async);
 
   return g_test_run ();
 }

@@ -3,10 +3,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* memmem() */
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core-test.h"
 #include "strata-revision-pack-private.h"
@@ -207,8 +209,8 @@ test_damaged_pack (Fixture       *fixture,
   g_autoptr(StrataRevisionGraph) first = NULL;
   g_autofree char *good = NULL;
   gsize length = 0;
-  /* After the 32 bytes of header and the folder's path; a stamp is 56 bytes. */
-  gsize first_entry = (32 + strlen (fixture->versions) + 1 + 7) & ~(gsize)7;
+  /* After the 40 bytes of header and the folder's path; a stamp is 56 bytes. */
+  gsize first_entry = (40 + strlen (fixture->versions) + 1 + 7) & ~(gsize)7;
 
   g_usleep (SETTLED_US);
   first = load (fixture);
@@ -252,6 +254,267 @@ test_switched_off (Fixture       *fixture,
   g_assert_false (g_file_test (pack, G_FILE_TEST_EXISTS));
 }
 
+static const char *table_names[] = { "one", "two", "three" };
+
+static char *
+table_sql (const char *table)
+{
+  return g_strdup_printf ("CREATE TABLE %s (id INTEGER);\n", table);
+}
+
+/* Upgrades the fixture's database to head with @graph (NULL: loaded by the
+ * run) and asserts what a user would look at: every table exists, and
+ * strata_history records the SQL and checksum of the files, byte for byte. */
+static void
+upgrade_and_check (Fixture             *fixture,
+                   StrataRevisionGraph *graph)
+{
+  g_autoptr(StrataMigration) migration = strata_migration_new (fixture->project,
+                                                               STRATA_DIRECTION_UPGRADE, "head");
+  g_autofree char *db = g_build_filename (fixture->dir, "test.db", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (graph != NULL)
+    strata_migration_set_graph (migration, graph);
+  g_assert_true (strata_migration_run (migration, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (table_names); i++)
+    {
+      g_autofree char *expected_sql = table_sql (table_names[i]);
+      g_autofree char *expected_sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                                     expected_sql, -1);
+      g_autofree char *query = g_strdup_printf ("SELECT count(*) FROM sqlite_master "
+                                                "WHERE type = 'table' AND name = '%s'",
+                                                table_names[i]);
+      g_autofree char *sum_query = g_strdup_printf ("SELECT checksum FROM strata_history "
+                                                    "WHERE revision = 'aaaa0000000%u'", i + 1);
+      g_autofree char *sql_query = g_strdup_printf ("SELECT upgrade_sql FROM strata_history "
+                                                    "WHERE revision = 'aaaa0000000%u'", i + 1);
+      g_autofree char *sum = ct_query (db, sum_query);
+      g_autofree char *sql = ct_query (db, sql_query);
+
+      g_assert_cmpint (ct_query_int (db, query), ==, 1);
+      g_assert_cmpstr (sum, ==, expected_sum);
+      g_assert_cmpstr (sql, ==, expected_sql);
+    }
+  g_assert_cmpint (ct_query_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 'evil'"),
+                   ==, 0);
+}
+
+/* A pack that is whole and consistent but says something else than the
+ * files, under their very stamps: the run still runs the files. */
+static void
+test_run_reads_files (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *names[] = { "aaaa00000001.sql", "aaaa00000002.sql", "aaaa00000003.sql" };
+  StrataFileStamp stamps[3];
+  GBytes *contents[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *path = g_build_filename (fixture->versions, names[i], NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *lie = NULL;
+      char *table;
+      struct stat info;
+
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_assert_nonnull ((table = strstr (text, "CREATE TABLE ")));
+      /* Same length, so that the stamp's size still fits. */
+      lie = g_strdup (text);
+      memcpy (lie + (table - text), "CREATE TABLE evil (i INTEGER);",
+              strlen ("CREATE TABLE evil (i INTEGER);"));
+      g_assert_no_errno (stat (path, &info));
+      _strata_file_stamp_init (&stamps[i], &info);
+      g_assert_cmpint (strlen (lie), ==, info.st_size);
+      contents[i] = g_bytes_new (lie, strlen (lie));
+    }
+  g_usleep (SETTLED_US);
+  _strata_revision_pack_write (fixture->versions, 3, names, stamps, contents);
+  for (guint i = 0; i < 3; i++)
+    g_bytes_unref (contents[i]);
+
+  upgrade_and_check (fixture, NULL);
+}
+
+typedef enum
+{
+  DAMAGE_ZERO,
+  DAMAGE_TRUNCATE,
+  DAMAGE_FLIP,
+} Damage;
+
+/* Damages the pack in place, as another process could while a run reads
+ * it: the same inode, rewritten or cut. */
+static void
+damage_in_place (Fixture *fixture,
+                 Damage   damage)
+{
+  g_autofree char *pack = pack_file (fixture);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  char *sql;
+  int fd;
+
+  g_assert_true (g_file_get_contents (pack, &contents, &length, NULL));
+  fd = open (pack, O_WRONLY);
+  g_assert_cmpint (fd, >=, 0);
+  switch (damage)
+    {
+    case DAMAGE_ZERO:
+      memset (contents, 0, length);
+      break;
+    case DAMAGE_TRUNCATE:
+      g_assert_no_errno (ftruncate (fd, 0));
+      length = 0;
+      break;
+    case DAMAGE_FLIP:
+      /* One bit of the SQL, the pack's structure intact: "two" to "twn". */
+      g_assert_nonnull ((sql = memmem (contents, length, "TABLE two", 9)));
+      sql[8] ^= 0x01;
+      break;
+    }
+  g_assert_cmpint (pwrite (fd, contents, length, 0), ==, (gssize)length);
+  g_assert_no_errno (close (fd));
+}
+
+/* The pack damaged after the graph was loaded from it, before the steps run. */
+static void
+test_damaged_during_run (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  Damage damage = GPOINTER_TO_INT (data);
+  g_autoptr(StrataRevisionGraph) first = NULL;
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+
+  g_usleep (SETTLED_US);
+  first = load (fixture);
+  g_assert_cmpuint (pack_size (fixture), ==, 3);
+  graph = load (fixture);
+  damage_in_place (fixture, damage);
+  upgrade_and_check (fixture, graph);
+}
+
+/* The pack damaged before anything reads it: nothing of it is believed, even
+ * for listing, and the next load writes a good one. */
+static void
+test_damaged_before_run (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  Damage damage = GPOINTER_TO_INT (data);
+  g_autoptr(StrataRevisionGraph) first = NULL;
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autofree char *sql = NULL;
+
+  g_usleep (SETTLED_US);
+  first = load (fixture);
+  damage_in_place (fixture, damage);
+  graph = load (fixture);
+  sql = upgrade_sql (graph, "aaaa00000002");
+  g_assert_cmpstr (sql, ==, "CREATE TABLE two (id INTEGER);\n");
+  g_assert_cmpuint (pack_size (fixture), ==, 3);
+  upgrade_and_check (fixture, NULL);
+}
+
+typedef enum
+{
+  ODD_FIFO,
+  ODD_FOLDER,
+  ODD_SYMLINK,
+} Odd;
+
+/* Whatever sits where the pack should be is not read as one, never blocks
+ * a load, and is replaced by a good pack; a symbolic link's target is left
+ * as it was. */
+static void
+test_odd_pack (Fixture       *fixture,
+               gconstpointer  data)
+{
+  Odd odd = GPOINTER_TO_INT (data);
+  g_autofree char *pack = pack_file (fixture);
+  g_autofree char *elsewhere = g_build_filename (fixture->dir, "elsewhere.pack", NULL);
+  g_autoptr(StrataRevisionGraph) first = NULL;
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataRevisionGraph) again = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *target_before = NULL;
+  g_autofree char *target_after = NULL;
+  g_autofree char *sql = NULL;
+  gsize length = 0;
+
+  g_usleep (SETTLED_US);
+  first = load (fixture);
+  g_assert_true (g_file_get_contents (pack, &good, &length, NULL));
+  g_assert_no_errno (g_unlink (pack));
+  switch (odd)
+    {
+    case ODD_FIFO:
+      g_assert_no_errno (mkfifo (pack, 0600));
+      break;
+    case ODD_FOLDER:
+      g_assert_no_errno (g_mkdir (pack, 0700));
+      break;
+    case ODD_SYMLINK:
+      /* A pack that lies, kept elsewhere: not followed. */
+      g_assert_nonnull (memmem (good, length, "TABLE two", 9));
+      memcpy (memmem (good, length, "TABLE two", 9), "TABLE owt", 9);
+      g_assert_true (g_file_set_contents (elsewhere, good, length, NULL));
+      g_assert_no_errno (symlink (elsewhere, pack));
+      break;
+    }
+  target_before = ct_file_checksum (elsewhere);
+
+  /* A hang would be a failure too, not a test that never ends. */
+  alarm (20);
+  graph = load (fixture);
+  sql = upgrade_sql (graph, "aaaa00000002");
+  g_assert_cmpstr (sql, ==, "CREATE TABLE two (id INTEGER);\n");
+  again = load (fixture);
+  alarm (0);
+  g_assert_true (g_file_test (pack, G_FILE_TEST_IS_REGULAR) &&
+                 !g_file_test (pack, G_FILE_TEST_IS_SYMLINK));
+  g_assert_cmpuint (pack_size (fixture), ==, 3);
+  target_after = ct_file_checksum (elsewhere);
+  g_assert_cmpstr (target_before, ==, target_after);
+  upgrade_and_check (fixture, NULL);
+}
+
+/* The fuzzer's seeds are packs of the current format: sealed with their
+ * checksum, as the fuzzer does, they read; one bit changed after the sealing
+ * and they do not. */
+static void
+test_seed_corpus (void)
+{
+  const char *seeds[] = { "two-entries", "empty-pack" };
+  const guint expected[] = { 2, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (seeds); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("STRATA_SOURCE_ROOT"), "tests", "fuzz",
+                                                "corpus", "pack", seeds[i], NULL);
+      g_autofree char *data = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) flipped = NULL;
+      g_autoptr(StrataRevisionPack) pack = NULL;
+      g_autoptr(StrataRevisionPack) damaged = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      _strata_revision_pack_seal ((guint8 *)data, length);
+      bytes = g_bytes_new (data, length);
+      pack = _strata_revision_pack_new_for_bytes (bytes, "/fuzz/versions");
+      g_assert_nonnull (pack);
+      g_assert_cmpuint (_strata_revision_pack_get_size (pack), ==, expected[i]);
+
+      data[length - 1] ^= 0x10;
+      flipped = g_bytes_new (data, length);
+      damaged = _strata_revision_pack_new_for_bytes (flipped, "/fuzz/versions");
+      g_assert_null (damaged);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -274,7 +537,22 @@ main (int   argc,
   ADD ("removed-file", test_removed_file);
   ADD ("damaged-pack", test_damaged_pack);
   ADD ("switched-off", test_switched_off);
+  ADD ("run-reads-files", test_run_reads_files);
 #undef ADD
+  g_test_add_func ("/core/revision-pack/seed-corpus", test_seed_corpus);
+#define ADD_WITH(path, data, fn) \
+  g_test_add ("/core/revision-pack/" path, Fixture, GINT_TO_POINTER (data), fixture_set_up, fn, \
+              fixture_tear_down)
+  ADD_WITH ("zeroed-during-run", DAMAGE_ZERO, test_damaged_during_run);
+  ADD_WITH ("truncated-during-run", DAMAGE_TRUNCATE, test_damaged_during_run);
+  ADD_WITH ("bit-flipped-during-run", DAMAGE_FLIP, test_damaged_during_run);
+  ADD_WITH ("zeroed-before-run", DAMAGE_ZERO, test_damaged_before_run);
+  ADD_WITH ("truncated-before-run", DAMAGE_TRUNCATE, test_damaged_before_run);
+  ADD_WITH ("bit-flipped-before-run", DAMAGE_FLIP, test_damaged_before_run);
+  ADD_WITH ("fifo-pack", ODD_FIFO, test_odd_pack);
+  ADD_WITH ("folder-pack", ODD_FOLDER, test_odd_pack);
+  ADD_WITH ("symlink-pack", ODD_SYMLINK, test_odd_pack);
+#undef ADD_WITH
 
   status = g_test_run ();
   ct_remove_tree (cache);

@@ -323,6 +323,60 @@ test_filters (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&model));
 }
 
+/* The search looks in the text columns only, literally and ignoring case,
+ * and combines with the column filters. */
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(StrataTableModel) model = strata_table_model_new (fixture->file, "pairs");
+  const char *text_columns[] = { "a", "note", NULL };
+
+  wait_for_load (model);
+  g_assert_cmpstrv (strata_table_model_get_search_columns (model), text_columns);
+  strata_table_model_set_search (model, "n1");
+  wait_for_load (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 112);
+  g_assert_cmpstr (strata_table_model_get_search (model), ==, "n1");
+
+  strata_table_model_set_search (model, "B");
+  wait_for_load (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 334);
+  strata_table_model_set_filter (model, "b", STRATA_FILTER_LESS, "10");
+  wait_for_load (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+
+  /* % is a character to find, not a pattern. */
+  strata_table_model_clear_filters (model);
+  strata_table_model_set_search (model, "%");
+  wait_for_load (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+
+  strata_table_model_set_search (model, NULL);
+  wait_for_load (model);
+  g_assert_null (strata_table_model_get_search (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1000);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
+/* The widths come from rows across the table, not its first page: the
+ * last ids of "part" are longer than any on the first page. */
+static void
+test_widest (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(StrataTableModel) model = strata_table_model_new (fixture->file, "part");
+  const char * const *widest;
+
+  wait_for_load (model);
+  widest = strata_table_model_get_widest_values (model);
+  g_assert_nonnull (widest);
+  g_assert_cmpuint (g_strv_length ((GStrv)widest), ==, 3);
+  g_assert_cmpuint (strlen (widest[0]), ==, strlen ("200000"));
+  g_assert_cmpuint (strlen (widest[1]), ==, strlen ("part 200000"));
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
 static void
 test_quoting (Fixture       *fixture,
               gconstpointer  data)
@@ -418,6 +472,10 @@ main (int   argc,
   g_test_add ("/core/table-model/without-rowid", Fixture, NULL, fixture_setup, test_without_rowid,
               fixture_teardown);
   g_test_add ("/core/table-model/filters", Fixture, NULL, fixture_setup, test_filters,
+              fixture_teardown);
+  g_test_add ("/core/table-model/search", Fixture, NULL, fixture_setup, test_search,
+              fixture_teardown);
+  g_test_add ("/core/table-model/widest", Fixture, NULL, fixture_setup, test_widest,
               fixture_teardown);
   g_test_add ("/core/table-model/quoting", Fixture, NULL, fixture_setup, test_quoting,
               fixture_teardown);

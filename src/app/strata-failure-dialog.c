@@ -1,0 +1,160 @@
+/* strata-failure-dialog.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-failure-dialog.h"
+
+static const char *
+heading_for (StrataDirection direction)
+{
+  switch (direction)
+    {
+    case STRATA_DIRECTION_UPGRADE:   return _("Upgrade Failed");
+    case STRATA_DIRECTION_DOWNGRADE: return _("Downgrade Failed");
+    default:                         return _("Stamp Failed");
+    }
+}
+
+/* SQLite's words from "path:line: message; what became of it": the core's
+ * message leads with the place and ends with the diagnosis. */
+static char *
+sqlite_words (const char *message)
+{
+  const char *start = message;
+  const char *colon = strstr (message, ": ");
+  const char *end;
+
+  if (colon != NULL && g_ascii_isdigit (colon[-1]))
+    start = colon + 2;
+  end = strstr (start, "; ");
+  return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+}
+
+static char *
+describe_what_happened (StrataMigration *migration,
+                        const GError    *error)
+{
+  StrataRevision *failed = strata_migration_get_failed_revision (migration);
+  g_autofree char *words = sqlite_words (error->message);
+
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
+    return g_strdup (_("Another program is writing to the database."));
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY))
+    return g_strdup (_("The database cannot be written: the file or its folder is read-only."));
+  if (failed != NULL && strata_migration_get_failed_line (migration) > 0)
+    /* Translators: a revision's message, the line of its file, SQLite's message */
+    return g_strdup_printf (_("“%s” stopped at line %u: %s."), strata_revision_get_message (failed),
+                            strata_migration_get_failed_line (migration), words);
+  return g_strdup_printf ("%s.", words);
+}
+
+static gboolean
+failed_outside_transaction (StrataMigration *migration)
+{
+  StrataRevision *failed = strata_migration_get_failed_revision (migration);
+
+  return failed != NULL &&
+         !strata_revision_get_transactional (failed, strata_migration_get_direction (migration));
+}
+
+static char *
+describe_database (StrataMigration *migration)
+{
+  guint before = strata_migration_get_step (migration);
+
+  before = before > 0 ? before - 1 : 0;
+  if (failed_outside_transaction (migration))
+    return g_strdup (_("This revision runs outside a transaction: the statements before the "
+                       "failing one stay applied."));
+  if (before == 0 || strata_migration_get_failed_revision (migration) == NULL)
+    return g_strdup (_("The database was not changed."));
+  return g_strdup_printf (ngettext ("The revision before it was applied; this one changed nothing.",
+                                    "The %u revisions before it were applied; this one changed nothing.",
+                                    before), before);
+}
+
+static const char *
+describe_what_to_do (StrataMigration *migration,
+                     const GError    *error)
+{
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
+    return _("Close the other program or wait for it to finish, then try again.");
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY))
+    return _("Make the file writable, or open a copy of it.");
+  if (failed_outside_transaction (migration))
+    return _("Finish or undo those statements by hand, then run again; Details say which.");
+  if (strata_migration_get_failed_revision (migration) != NULL)
+    return _("Fix the statement marked in the editor, save, and run again.");
+  return _("Details below say more.");
+}
+
+static GtkWidget *
+details_label (const char *text,
+               gboolean    code)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  if (code)
+    {
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_widget_add_css_class (label, "failed-statement");
+    }
+  return label;
+}
+
+static GtkWidget *
+make_details (StrataMigration *migration,
+              const GError    *error)
+{
+  const char *statement = strata_migration_get_failed_statement (migration);
+  GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Details"));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_box_append (GTK_BOX (box), details_label (error->message, FALSE));
+  if (statement != NULL)
+    gtk_box_append (GTK_BOX (box), details_label (statement, TRUE));
+  gtk_expander_set_child (GTK_EXPANDER (expander), box);
+  return expander;
+}
+
+AdwMessageDialog *
+strata_failure_dialog_new (GtkWindow       *parent,
+                           StrataMigration *migration,
+                           const GError    *error)
+{
+  g_autofree char *happened = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (STRATA_IS_MIGRATION (migration), NULL);
+  g_return_val_if_fail (error != NULL, NULL);
+
+  happened = describe_what_happened (migration, error);
+  database = describe_database (migration);
+  body = g_strdup_printf ("%s\n\n%s\n\n%s", happened, database,
+                          describe_what_to_do (migration, error));
+  dialog = adw_message_dialog_new (parent, heading_for (strata_migration_get_direction (migration)),
+                                   body);
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), make_details (migration, error));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "retry", _("_Retry"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "retry",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "retry");
+    }
+  return ADW_MESSAGE_DIALOG (dialog);
+}

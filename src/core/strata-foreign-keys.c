@@ -1,0 +1,274 @@
+/* strata-foreign-keys.c: a revision answers only for the dangling rows it adds
+ *
+ * SQLite does not enforce foreign keys unless asked, so a database that years
+ * of use left behind often holds rows pointing at rows deleted long ago. The
+ * run checks PRAGMA foreign_key_check after each revision; counted against
+ * what the same check found before the revision, a revision is refused only
+ * for the rows it leaves dangling itself, and the old ones become a warning.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "strata-database-private.h"
+#include "strata-error.h"
+#include "strata-foreign-keys-private.h"
+#include "strata-migration-private.h"
+#include "strata-sql.h"
+
+#define STATE_KEY "strata-foreign-keys"
+#define SEPARATOR '\037'
+
+/* What the check found last on one connection. */
+typedef struct
+{
+  GHashTable *counts;        /* "table\037parent" → count */
+  gint64      data_version;
+  gboolean    valid;
+} State;
+
+static void
+state_free (gpointer data)
+{
+  State *state = data;
+
+  g_clear_pointer (&state->counts, g_hash_table_unref);
+  g_free (state);
+}
+
+/* A rolled-back transaction takes back what the last check saw. */
+static void
+rollback_cb (void *data)
+{
+  State *state = data;
+
+  state->valid = FALSE;
+}
+
+static State *
+state_for (StrataDatabase *database)
+{
+  State *state = g_object_get_data (G_OBJECT (database), STATE_KEY);
+
+  g_assert (STRATA_IS_DATABASE (database));
+
+  if (state != NULL)
+    return state;
+  state = g_new0 (State, 1);
+  g_object_set_data_full (G_OBJECT (database), STATE_KEY, state, state_free);
+  sqlite3_rollback_hook (strata_database_get_handle (database), rollback_cb, state);
+  return state;
+}
+
+/* PRAGMA data_version moves only when another connection commits. */
+static gint64
+data_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+GHashTable *
+_strata_foreign_keys_count (StrataDatabase  *database,
+                            GError         **error)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3 *db = strata_database_get_handle (database);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      strata_database_set_error (database, error, STRATA_ERROR_DATABASE, NULL);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *key = g_strdup_printf ("%s%c%s", sqlite3_column_text (stmt, 0),
+                                              SEPARATOR, sqlite3_column_text (stmt, 2));
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
+
+      g_hash_table_replace (counts, g_steal_pointer (&key), GUINT_TO_POINTER (count + 1));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      strata_database_set_error (database, error, STRATA_ERROR_DATABASE, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&counts);
+}
+
+static void
+remember (State      *state,
+          GHashTable *counts,
+          sqlite3    *db)
+{
+  g_clear_pointer (&state->counts, g_hash_table_unref);
+  state->counts = g_hash_table_ref (counts);
+  state->data_version = data_version (db);
+  state->valid = TRUE;
+}
+
+guint
+_strata_foreign_keys_count_added (GHashTable *before,
+                                  GHashTable *after)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint added = 0;
+
+  g_return_val_if_fail (before != NULL && after != NULL, 0);
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint was = GPOINTER_TO_UINT (g_hash_table_lookup (before, key));
+
+      added += GPOINTER_TO_UINT (value) > was ? GPOINTER_TO_UINT (value) - was : 0;
+    }
+  return added;
+}
+
+gboolean
+_strata_foreign_keys_note (StrataDatabase  *database,
+                           GError         **error)
+{
+  State *state;
+  g_autoptr(GHashTable) counts = NULL;
+
+  g_return_val_if_fail (STRATA_IS_DATABASE (database), FALSE);
+
+  state = state_for (database);
+  /* What the previous check saw still holds if only this connection wrote
+   * since, and that write was not rolled back. */
+  if (state->valid &&
+      state->data_version == data_version (strata_database_get_handle (database)))
+    return TRUE;
+  if (!(counts = _strata_foreign_keys_count (database, error)))
+    return FALSE;
+  remember (state, counts, strata_database_get_handle (database));
+  return TRUE;
+}
+
+char *
+_strata_foreign_keys_describe_existing (const char *table,
+                                        const char *parent,
+                                        guint       count)
+{
+  g_autofree char *quoted = strata_sql_quote_identifier (table);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u row of table “%s” points at missing rows of “%s”; "
+                                       "it was there before this run and is left as it is "
+                                       "(list it with: PRAGMA foreign_key_check(%s);)",
+                                       "%u rows of table “%s” point at missing rows of “%s”; "
+                                       "they were there before this run and are left as they "
+                                       "are (list them with: PRAGMA foreign_key_check(%s);)",
+                                       count),
+                          count, table, parent, quoted);
+}
+
+static void
+warn_existing (StrataMigration *migration,
+               const char      *key,
+               guint            count)
+{
+  g_auto(GStrv) names = g_strsplit_set (key, "\037", 2);
+  g_autofree char *text = _strata_foreign_keys_describe_existing (names[0], names[1], count);
+
+  _strata_migration_set_warning (migration, key, text);
+}
+
+/* Each table and parent with more dangling rows than before: the first one
+ * is named, the others counted. */
+static gboolean
+refuse_added (GHashTable  *counts,
+              GHashTable  *before,
+              const char  *revision,
+              const char  *heads,
+              GError     **error)
+{
+  g_autofree char *first = NULL;
+  guint first_added = 0;
+  guint total_added = 0;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint was = before ? GPOINTER_TO_UINT (g_hash_table_lookup (before, key)) : 0;
+      guint now = GPOINTER_TO_UINT (value);
+
+      if (now <= was)
+        continue;
+      total_added += now - was;
+      if (first == NULL || strcmp (key, first) < 0)
+        {
+          g_free (first);
+          first = g_strdup (key);
+          first_added = now - was;
+        }
+    }
+  if (first == NULL)
+    return TRUE;
+  {
+    g_auto(GStrv) names = g_strsplit_set (first, "\037", 2);
+
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY,
+                 _("%s: the revision leaves %u rows of table “%s” pointing at missing rows of "
+                   "“%s” (%u foreign key violations in all); it was rolled back and the "
+                   "database stays at %s"),
+                 revision, first_added, names[0], names[1], total_added, heads);
+  }
+  return FALSE;
+}
+
+gboolean
+_strata_foreign_keys_check (StrataDatabase   *database,
+                            StrataMigration  *migration,
+                            const char       *revision,
+                            const char       *heads,
+                            GError          **error)
+{
+  g_autoptr(GHashTable) counts = NULL;
+  GHashTable *before;
+  GHashTableIter iter;
+  gpointer key, value;
+  State *state;
+
+  g_return_val_if_fail (STRATA_IS_DATABASE (database), FALSE);
+  g_return_val_if_fail (STRATA_IS_MIGRATION (migration), FALSE);
+
+  if (!(counts = _strata_foreign_keys_count (database, error)))
+    return FALSE;
+  state = state_for (database);
+  /* Nothing noted (a stamp runs no SQL): whatever is there was there. */
+  before = state->valid ? state->counts : counts;
+  if (!refuse_added (counts, before, revision, heads, error))
+    {
+      state->valid = FALSE;
+      return FALSE;
+    }
+
+  /* A revision may have mended some: their warning goes. */
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (counts, key))
+      _strata_migration_set_warning (migration, key, NULL);
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    warn_existing (migration, key, GPOINTER_TO_UINT (value));
+  remember (state, counts, strata_database_get_handle (database));
+  return TRUE;
+}

@@ -1,0 +1,189 @@
+/* strata-section.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "strata-revision.h"
+#include "strata-section-private.h"
+
+void
+_strata_section_init (StrataSection   *section,
+                      StrataRevision  *revision,
+                      StrataDirection  direction)
+{
+  const char *sql;
+
+  g_return_if_fail (section != NULL);
+  g_return_if_fail (STRATA_IS_REVISION (revision));
+
+  memset (section, 0, sizeof *section);
+  section->revision = revision;
+  section->direction = direction;
+  /* Where the SQL that runs comes from. */
+  sql = strata_revision_get_sql (revision, direction);
+  section->sql = sql != NULL ? sql : "";
+  section->first_line = MAX (1, strata_revision_get_sql_line (revision, direction));
+  section->transactional = strata_revision_get_transactional (revision, direction);
+}
+
+void
+_strata_section_init_text (StrataSection   *section,
+                           const char      *sql,
+                           StrataDirection  direction)
+{
+  g_return_if_fail (section != NULL);
+
+  memset (section, 0, sizeof *section);
+  section->direction = direction;
+  section->sql = sql != NULL ? sql : "";
+  section->first_line = 1;
+  section->transactional = FALSE;
+}
+
+void
+_strata_section_failure_clear (StrataSectionFailure *failure)
+{
+  g_clear_pointer (&failure->statement, g_free);
+  g_clear_pointer (&failure->message, g_free);
+  memset (failure, 0, sizeof *failure);
+}
+
+static void
+set_failure (StrataSectionFailure  *failure,
+             StrataSectionOutcome   outcome,
+             const StrataSqlCursor *statement,
+             const char            *message)
+{
+  const char *newline = memchr (statement->text, '\n', statement->length);
+
+  _strata_section_failure_clear (failure);
+  failure->outcome = outcome;
+  failure->line = statement->line;
+  failure->offset = statement->offset;
+  failure->length = statement->length;
+  /* Text SQLite could not read may run to the end of the section (an
+   * unclosed string); its first line says where it went wrong. */
+  if (outcome == STRATA_SECTION_UNREADABLE && newline != NULL)
+    failure->statement = g_strndup (statement->text, newline - statement->text);
+  else
+    failure->statement = g_strndup (statement->text, statement->length);
+  failure->message = g_strdup (message);
+}
+
+gboolean
+_strata_section_check (const StrataSection  *section,
+                       StrataSectionFailure *failure)
+{
+  StrataSqlCursor cursor;
+
+  g_return_val_if_fail (section != NULL && failure != NULL, FALSE);
+
+  if (!section->transactional)
+    return TRUE;
+  _strata_sql_cursor_init (&cursor, section->sql, section->first_line);
+  while (_strata_sql_cursor_next (&cursor))
+    if (cursor.control)
+      {
+        set_failure (failure, STRATA_SECTION_REFUSED, &cursor,
+                     _("a revision may not control its transaction (BEGIN, COMMIT, END, "
+                       "ROLLBACK, SAVEPOINT or RELEASE): each revision already runs in a "
+                       "transaction and a savepoint of its own, so nothing of the section was "
+                       "run; remove the statement, or mark the section “transaction:false”"));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* A failure the hooks may look past; TRUE to go on. */
+static gboolean
+report (const StrataSectionHooks *hooks,
+        const StrataSqlCursor    *statement,
+        StrataSectionFailure     *failure)
+{
+  return hooks != NULL && hooks->finished != NULL &&
+         hooks->finished (statement, failure, hooks->data);
+}
+
+/* Prepares and steps one statement. SQLite is given exactly the cursor's
+ * statement; should it still leave a tail (two statements the cursor could
+ * not tell apart), the tail runs too, as part of the same statement. */
+static gboolean
+step_statement (sqlite3                  *db,
+                const StrataSectionHooks *hooks,
+                const StrataSqlCursor    *statement,
+                StrataSectionFailure     *failure)
+{
+  const char *start = statement->text;
+  const char *end = statement->text + statement->length;
+  GCancellable *cancellable = hooks != NULL ? hooks->cancellable : NULL;
+
+  while (start < end)
+    {
+      sqlite3_stmt *stmt = NULL;
+      const char *tail = NULL;
+      int rc = sqlite3_prepare_v2 (db, start, (int)(end - start), &stmt, &tail);
+
+      if (rc != SQLITE_OK)
+        {
+          set_failure (failure, STRATA_SECTION_UNREADABLE, statement, sqlite3_errmsg (db));
+          return FALSE;
+        }
+      if (stmt == NULL)
+        return TRUE;
+      if (start == statement->text && hooks != NULL && hooks->started != NULL)
+        hooks->started (statement, hooks->data);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        ;
+      if (rc != SQLITE_DONE)
+        {
+          gboolean cancelled = (rc & 0xff) == SQLITE_INTERRUPT &&
+                               g_cancellable_is_cancelled (cancellable);
+
+          set_failure (failure, cancelled ? STRATA_SECTION_CANCELLED : STRATA_SECTION_FAILED,
+                       statement, sqlite3_errmsg (db));
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      sqlite3_finalize (stmt);
+      start = tail != NULL && tail > start ? tail : end;
+    }
+  return TRUE;
+}
+
+gboolean
+_strata_section_apply (const StrataSection      *section,
+                       sqlite3                  *db,
+                       const StrataSectionHooks *hooks,
+                       StrataSectionFailure     *failure)
+{
+  GCancellable *cancellable = hooks != NULL ? hooks->cancellable : NULL;
+  StrataSqlCursor cursor;
+
+  g_return_val_if_fail (section != NULL && db != NULL && failure != NULL, FALSE);
+
+  if (!_strata_section_check (section, failure))
+    return FALSE;
+  _strata_sql_cursor_init (&cursor, section->sql, section->first_line);
+  while (_strata_sql_cursor_next (&cursor))
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          set_failure (failure, STRATA_SECTION_CANCELLED, &cursor, NULL);
+          return FALSE;
+        }
+      if (step_statement (db, hooks, &cursor, failure))
+        {
+          if (hooks != NULL && hooks->finished != NULL)
+            hooks->finished (&cursor, NULL, hooks->data);
+        }
+      else if (failure->outcome == STRATA_SECTION_CANCELLED || !report (hooks, &cursor, failure))
+        return FALSE;
+      else
+        _strata_section_failure_clear (failure);
+    }
+  return TRUE;
+}

@@ -1,0 +1,256 @@
+/* test-window-size.c: the window at 360, 800 and 1400 pixels wide gets that
+ * width, and every view fits in it: no widget is placed outside the window,
+ * none is given less room than it needs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "strata-test-util.h"
+#include "strata-window-fixture.h"
+#include "strata-window-private.h"
+
+typedef StrataWindowFixture Fixture;
+
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+} Size;
+
+/* The width of the window on screen, its decorations included. */
+static int
+surface_width (GtkWidget *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  return surface != NULL ? gdk_surface_get_width (surface) : 0;
+}
+
+static gboolean
+has_width (gpointer data)
+{
+  Size *size = data;
+
+  return surface_width (size->window) == size->width;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main loop for @ms, so that transitions and relayouts finish. */
+static void
+settle (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+inside_scrolled (GtkWidget *widget)
+{
+  /* What a scrolled window holds may extend past it: it scrolls. */
+  return GTK_IS_SCROLLED_WINDOW (widget) || GTK_IS_VIEWPORT (widget);
+}
+
+/* The width @widget takes beyond its border box: its margins, set and from CSS. */
+static int
+outer_margins (GtkWidget *widget)
+{
+  GtkStyleContext *style = gtk_widget_get_style_context (widget);
+  GtkBorder margin;
+
+  gtk_style_context_get_margin (style, &margin);
+  return gtk_widget_get_margin_start (widget) + gtk_widget_get_margin_end (widget) +
+         margin.left + margin.right;
+}
+
+/* Every mapped widget under @widget lies inside the window's surface
+ * (@area, in the window's coordinates), and is at least as wide as its
+ * minimum: nothing is pushed out or cut. */
+static void
+check_fits (GtkWidget             *widget,
+            GtkWidget             *window,
+            const graphene_rect_t *area,
+            GString               *problems)
+{
+  graphene_rect_t bounds;
+  int minimum;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (widget != window && GTK_IS_NATIVE (widget))
+    return;
+  if (widget != window && gtk_widget_compute_bounds (widget, window, &bounds))
+    {
+      const char *name = G_OBJECT_TYPE_NAME (widget);
+
+      if (bounds.origin.x < area->origin.x - 0.5 ||
+          bounds.origin.x + bounds.size.width > area->origin.x + area->size.width + 0.5)
+        g_string_append_printf (problems, "%s at x %.0f, %.0f wide: outside the window\n", name,
+                                bounds.origin.x, bounds.size.width);
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      minimum -= outer_margins (widget);
+      if (bounds.size.width + 0.5 < minimum)
+        g_string_append_printf (problems, "%s %.0f wide, needs %d: cut\n", name,
+                                bounds.size.width, minimum);
+    }
+  if (inside_scrolled (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_fits (child, window, area, problems);
+}
+
+/* For the failure message: the widgets that need more than @width / 3,
+ * widest needs first in each box, which is where to look. */
+static void
+describe_needs (GtkWidget *widget,
+                int        width,
+                guint      depth,
+                GString   *text)
+{
+  int minimum;
+
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum <= width / 4)
+    return;
+  g_string_append_printf (text, "%*s%s needs %d\n", depth * 2, "", G_OBJECT_TYPE_NAME (widget),
+                          minimum);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    describe_needs (child, width, depth + 1, text);
+}
+
+/* A window opened at @width on the example project. */
+static void
+open_at (Fixture *fixture,
+         int      width)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture->dir);
+
+  fixture->reloads = 0;
+  fixture->window = g_object_new (STRATA_TYPE_WINDOW, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 600);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  strata_window_open (fixture->window, folder);
+  strata_test_wait (strata_window_fixture_reloaded, fixture, "the project to load");
+}
+
+static void
+assert_fits (Fixture    *fixture,
+             int         width,
+             const char *view)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  Size size = { window, width };
+  graphene_rect_t area;
+  gboolean late = FALSE;
+  guint timeout;
+
+  timeout = g_timeout_add_seconds (3, timeout_cb, &late);
+  while (!has_width (&size) && !late)
+    g_main_context_iteration (NULL, TRUE);
+  if (!late)
+    g_source_remove (timeout);
+  settle (400);
+  /* A minimum size wider than asked would keep the window wider. */
+  if (surface_width (window) != width)
+    {
+      describe_needs (window, width, 0, problems);
+      g_error ("Asked for %d px, %s got %d:\n%s", width, view, surface_width (window),
+               problems->str);
+    }
+  g_assert_true (gtk_widget_compute_bounds (window, window, &area));
+  check_fits (window, window, &area, problems);
+  if (problems->len > 0)
+    g_error ("At %d px, %s:\n%s", width, view, problems->str);
+}
+
+/* With STRATA_SCREENSHOT_DIR set, a screenshot of the screen (the window at
+ * its top left) for looking at: size-WIDTH-VIEW.png. */
+static void
+screenshot (int         width,
+            const char *view)
+{
+  const char *dir = g_getenv ("STRATA_SCREENSHOT_DIR");
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  name = g_strdup_printf ("size-%d-%s.png", width, view);
+  path = g_build_filename (dir, name, NULL);
+  {
+    const char *argv[] = { "import", "-window", "root", path, NULL };
+    int status;
+
+    if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                       &status, &error))
+      g_test_message ("no screenshot: %s", error->message);
+  }
+}
+
+static int
+screen_width (void)
+{
+  GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, 0);
+  GdkRectangle geometry;
+
+  gdk_monitor_get_geometry (monitor, &geometry);
+  return geometry.width;
+}
+
+static void
+test_width (gconstpointer data)
+{
+  int width = GPOINTER_TO_INT (data);
+  Fixture fixture = { NULL };
+
+  /* Without a window manager, X keeps a window within the screen. */
+  if (screen_width () < width)
+    {
+      g_test_skip_printf ("the screen is %d px wide; build-aux/dev.sh test uses 1600",
+                          screen_width ());
+      return;
+    }
+
+  fixture.dir = strata_test_copy_example ();
+  open_at (&fixture, width);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-revision", NULL));
+  assert_fits (&fixture, width, "the revision editor");
+  screenshot (width, "revision");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-database", NULL));
+  assert_fits (&fixture, width, "the database");
+  screenshot (width, "database");
+  strata_test_destroy_window (GTK_WINDOW (g_steal_pointer (&fixture.window)));
+  strata_test_remove_tree (fixture.dir);
+  g_free (fixture.dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  strata_test_init (&argc, &argv);
+  /* GNOME's title buttons: only Close (a bare X server shows three). */
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+
+  g_test_add_data_func ("/app/window/size/1400", GINT_TO_POINTER (1400), test_width);
+  g_test_add_data_func ("/app/window/size/800", GINT_TO_POINTER (800), test_width);
+  g_test_add_data_func ("/app/window/size/360", GINT_TO_POINTER (360), test_width);
+
+  return g_test_run ();
+}

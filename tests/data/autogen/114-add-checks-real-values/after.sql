@@ -1,0 +1,1 @@
+CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, status TEXT CHECK (status IN ('active', 'retired')), year INTEGER CHECK (year >= 1888), rating REAL CHECK (rating > 0 AND rating <= 10));

@@ -1,0 +1,1 @@
+CREATE TABLE film (id INTEGER PRIMARY KEY, title TEXT NOT NULL, status TEXT, year INTEGER, rating REAL);
