@@ -106,6 +106,46 @@ announce_success (StrataWindow    *self,
   strata_window_toast (self, text);
 }
 
+/* What a run found and left alone (rows that pointed at missing rows before
+ * it): a toast, and the details on demand. */
+static void
+warnings_details_cb (AdwToast     *toast,
+                     StrataWindow *self)
+{
+  const char * const *warnings = g_object_get_data (G_OBJECT (toast), "warnings");
+  g_autofree char *body = g_strjoinv ("\n\n", (char **)warnings);
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Rows Left As They Were"), body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+announce_warnings (StrataWindow    *self,
+                   StrataMigration *migration)
+{
+  const char * const *warnings = strata_migration_get_warnings (migration);
+  guint n = g_strv_length ((char **)warnings);
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (n == 0)
+    return;
+  text = g_strdup_printf (ngettext ("%u warning: rows that already pointed at missing rows "
+                                    "were left as they are",
+                                    "%u warnings: rows that already pointed at missing rows "
+                                    "were left as they are", n), n);
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_button_label (toast, _("_Details"));
+  g_object_set_data_full (G_OBJECT (toast), "warnings", g_strdupv ((char **)warnings),
+                          (GDestroyNotify)g_strfreev);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (warnings_details_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 /* Running */
 
 static void
@@ -118,7 +158,10 @@ run_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (strata_migration_run_finish (migration, result, &error))
-    announce_success (self, migration);
+    {
+      announce_success (self, migration);
+      announce_warnings (self, migration);
+    }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       if (!g_cancellable_is_cancelled (self->cancellable))

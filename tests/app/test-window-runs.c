@@ -381,6 +381,70 @@ test_completion_database (Fixture       *fixture,
   g_assert_true (g_strv_contains ((const char * const *)names, "supplier"));
 }
 
+/* Rows left as they were */
+
+static gboolean
+warned (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return idle (fixture) &&
+         shows_text (GTK_WIDGET (fixture->window->toast_overlay),
+                     "1 warning: rows that already pointed at missing rows were left as they are");
+}
+
+/* The toast's button labelled @label. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The database already holds a row pointing at a deleted one: the upgrade
+ * goes through and says so, with the details a button away. */
+static void
+test_existing_orphans (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  Question question = { "Rows Left As They Were", NULL };
+  sqlite3 *db = NULL;
+  GtkWidget *details;
+  const char *body;
+
+  g_assert_cmpint (sqlite3_open (fixture->database, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE shelf (id INTEGER PRIMARY KEY);"
+                                     "CREATE TABLE box (id INTEGER PRIMARY KEY, "
+                                     "shelf_id INTEGER REFERENCES shelf (id));"
+                                     "INSERT INTO box VALUES (1, 7);", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+  reload (fixture);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL));
+  strata_test_wait (warned, fixture, "the upgrade and its warning");
+  g_assert_true (table_exists (fixture->database, "supplier"));
+
+  details = find_button (GTK_WIDGET (fixture->window->toast_overlay), "_Details");
+  g_assert_nonnull (details);
+  g_signal_emit_by_name (details, "clicked");
+  strata_test_wait (has_question, &question, "the details");
+  body = adw_message_dialog_get_body (question.dialog);
+  g_assert_nonnull (strstr (body, "1 row of table “box” points at missing rows of “shelf”"));
+  g_assert_nonnull (strstr (body, "PRAGMA foreign_key_check(\"box\");"));
+  gtk_window_close (GTK_WINDOW (question.dialog));
+}
+
 /* Every test here runs on a window over a fresh copy of the example project. */
 static void
 add_window_test (const char *path,
@@ -404,6 +468,7 @@ main (int   argc,
   add_window_test ("/app/window/drop-folder", test_drop_folder);
   add_window_test ("/app/window/completion-scratch", test_completion_scratch);
   add_window_test ("/app/window/completion-database", test_completion_database);
+  add_window_test ("/app/window/existing-orphans", test_existing_orphans);
 
   return g_test_run ();
 }
