@@ -634,6 +634,46 @@ assignment_name (const char  *line,
   return NULL;
 }
 
+static gboolean is_valid_id (const char *id);
+
+/* A label goes in a comma-separated header line: no comma, no line break,
+ * no blank at either end. */
+static gboolean
+is_valid_label (const char *label)
+{
+  if (label[0] == '\0' || g_ascii_isspace (label[0]) ||
+      g_ascii_isspace (label[strlen (label) - 1]))
+    return FALSE;
+  for (const char *p = label; *p != '\0'; p++)
+    if (*p == ',' || (guchar)*p < 0x20)
+      return FALSE;
+  return TRUE;
+}
+
+/* Each value of @name must fit the header line it becomes. */
+static gboolean
+check_values (Reader      *reader,
+              const char  *name,
+              const char  *line,
+              GStrv        value,
+              GError     **error)
+{
+  gboolean labels = g_str_equal (name, "branch_labels");
+
+  for (guint i = 0; value != NULL && value[i] != NULL; i++)
+    if (labels ? !is_valid_label (value[i]) : !is_valid_id (value[i]))
+      {
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                     labels ? _("%s:%u: the branch label “%s” has a comma, a line break or "
+                                "blanks at an end; rename it")
+                            : _("%s:%u: “%s” is not up to 32 letters, digits, “_” or “-” (the "
+                                "version table’s VARCHAR(32)); give the revision such an id"),
+                     reader->display_path, line_at (reader, line), value[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static gboolean
 read_assignment (Reader       *reader,
                  const char   *line,
@@ -649,6 +689,11 @@ read_assignment (Reader       *reader,
   reader->p = value_start;
   if (!read_value (reader, name, &value, error))
     return FALSE;
+  if (!check_values (reader, name, line, value, error))
+    {
+      g_strfreev (value);
+      return FALSE;
+    }
   if (g_str_equal (name, "revision"))
     {
       g_strfreev (out->revision);
@@ -714,6 +759,22 @@ read_docstring (const char  *source,
   return g_strndup (p, end - p);
 }
 
+/* A docstring line that, written as a comment of the message, would read
+ * back as a header key or a section marker: the message ends before it. */
+static gboolean
+ends_message (const char *line)
+{
+  static const char *keys[] = { "revision id", "revises", "create date", "branch labels",
+                                "depends on", "migrate" };
+  const char *colon = strchr (line, ':');
+  g_autofree char *key = NULL;
+
+  if (colon == NULL)
+    return FALSE;
+  key = g_ascii_strdown (line, colon - line);
+  return g_strv_contains (keys, g_strstrip (key));
+}
+
 /* As Alembic's Script.doc: the docstring's first paragraph. The template's
  * "Revision ID:" paragraph is not a message. */
 static void
@@ -731,7 +792,7 @@ read_doc (const char  *docstring,
 
       if (g_ascii_strncasecmp (line, "Create Date:", 12) == 0 && *create_date == NULL)
         *create_date = g_strdup (g_strstrip (line + 12));
-      if (g_ascii_strncasecmp (line, "Revision ID:", 12) == 0)
+      if (ends_message (line))
         in_first = FALSE;
       if (line[0] == '\0' && text->len > 0)
         in_first = FALSE;
@@ -784,6 +845,21 @@ check_assignments (Reader       *reader,
   return TRUE;
 }
 
+/* Revision files are UTF-8, as Python 3 reads modules by default. */
+static gboolean
+check_utf8 (Reader  *reader,
+            GError **error)
+{
+  const char *end = NULL;
+
+  if (g_utf8_validate (reader->source, -1, &end))
+    return TRUE;
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+               _("%s:%u: not valid UTF-8; save the module as UTF-8"),
+               reader->display_path, line_at (reader, end));
+  return FALSE;
+}
+
 StrataRevision *
 strata_alembic_project_read_revision (const char  *display_path,
                                       const char  *source,
@@ -800,6 +876,8 @@ strata_alembic_project_read_revision (const char  *display_path,
   g_return_val_if_fail (display_path != NULL, NULL);
   g_return_val_if_fail (source != NULL, NULL);
 
+  if (!check_utf8 (&reader, error))
+    return NULL;
   docstring = read_docstring (source, &code);
   found.revision_line = 1;
   /* Only lines at the first column: what is indented belongs to a function. */
