@@ -118,8 +118,10 @@ looks_the_same (StrataRevision *a,
                 StrataRevision *b)
 {
   return g_strcmp0 (strata_revision_get_message (a), strata_revision_get_message (b)) == 0 &&
-         g_strcmp0 (strata_revision_get_create_date (a), strata_revision_get_create_date (b)) == 0 &&
-         g_strv_equal (strata_revision_get_branch_labels (a), strata_revision_get_branch_labels (b));
+         g_strcmp0 (strata_revision_get_create_date (a),
+                    strata_revision_get_create_date (b)) == 0 &&
+         g_strv_equal (strata_revision_get_branch_labels (a),
+                       strata_revision_get_branch_labels (b));
 }
 
 void
@@ -185,7 +187,8 @@ strata_timeline_item_build_all (StrataRevisionGraph *graph,
 
       if (status != NULL)
         state = strata_status_get_state (status, graph, revision);
-      g_ptr_array_add (items, strata_timeline_item_new (revision, state, g_ptr_array_index (rows, i)));
+      g_ptr_array_add (items, strata_timeline_item_new (revision, state,
+                                                        g_ptr_array_index (rows, i)));
     }
   return items;
 }

@@ -207,8 +207,8 @@ show_load_error (StrataWindow *self,
 
   if (split_location (error->message, &file, &line, &rest))
     {
-      g_autoptr(GFile) path = g_file_resolve_relative_path (strata_project_get_directory (self->project),
-                                                           file);
+      GFile *directory = strata_project_get_directory (self->project);
+      g_autoptr(GFile) path = g_file_resolve_relative_path (directory, file);
 
       if (line == 0)
         line = find_line_naming (path, rest);

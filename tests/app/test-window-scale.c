@@ -182,7 +182,8 @@ assert_cancel_reachable (Fixture *fixture)
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   cancel = gtk_widget_get_last_child (cancel);
   g_assert_true (GTK_IS_BUTTON (cancel));
-  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (cancel)), ==, "win.cancel-migration");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (cancel)), ==,
+                   "win.cancel-migration");
   g_assert_true (gtk_widget_get_mapped (cancel));
   g_assert_true (gtk_widget_is_sensitive (cancel));
 }
@@ -238,7 +239,8 @@ test_upgrade_in_place (Fixture       *fixture,
    * the steps finished and after the final reload. */
   g_assert_cmpuint (fixture->n_changes, ==, 0);
   {
-    g_autoptr(StrataTimelineItem) still = g_list_model_get_item (strata_timeline_get_model (fixture->window->timeline), 0);
+    GListModel *model = strata_timeline_get_model (fixture->window->timeline);
+    g_autoptr(StrataTimelineItem) still = g_list_model_get_item (model, 0);
     g_assert_true (still == top);
     g_assert_true (strata_timeline_item_get_state (top) & STRATA_REVISION_STATE_CURRENT);
   }
