@@ -84,22 +84,44 @@ describe_database (StrataMigration *migration)
                                     before), before);
 }
 
-static const char *
+/* The core's advice: what follows the diagnosis in "place: words; advice". */
+static char *
+core_advice (const char *message)
+{
+  const char *colon = strstr (message, ": ");
+  const char *start = colon != NULL && g_ascii_isdigit (colon[-1]) ? colon + 2 : message;
+  const char *advice = strstr (start, "; ");
+  g_autofree char *first = NULL;
+
+  if (advice == NULL || advice[2] == '\0')
+    return NULL;
+  advice += 2;
+  first = g_utf8_strup (advice, g_utf8_next_char (advice) - advice);
+  return g_strdup_printf ("%s%s%s", first, g_utf8_next_char (advice),
+                          g_str_has_suffix (advice, ".") ? "" : ".");
+}
+
+static char *
 describe_what_to_do (StrataMigration *migration,
                      const GError    *error)
 {
+  char *advice;
+
   if (is_alembic (migration))
-    return _("Convert it to SQL revisions: they run, and the database stays where Alembic "
-             "left it.");
+    return g_strdup (_("Convert it to SQL revisions: they run, and the database stays where "
+                       "Alembic left it."));
   if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
-    return _("Close the other program or wait for it to finish, then try again.");
+    return g_strdup (_("Close the other program or wait for it to finish, then try again."));
   if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY))
-    return _("Make the file writable, or open a copy of it.");
+    return g_strdup (_("Make the file writable, or open a copy of it."));
   if (failed_outside_transaction (migration))
-    return _("Finish or undo those statements by hand, then run again; Details say which.");
+    return g_strdup (_("Finish or undo those statements by hand, then run again; Details say which."));
   if (strata_migration_get_failed_revision (migration) != NULL)
-    return _("Fix the statement marked in the editor, save, and run again.");
-  return _("Details below say more.");
+    return g_strdup (_("Fix the statement marked in the editor, save, and run again."));
+  /* Nothing ran: the core's message says what to do. */
+  if ((advice = core_advice (error->message)))
+    return advice;
+  return g_strdup (_("Details below say more."));
 }
 
 static GtkWidget *
@@ -144,6 +166,7 @@ strata_failure_dialog_new (GtkWindow       *parent,
   g_autofree char *happened = NULL;
   g_autofree char *database = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *to_do = NULL;
   GtkWidget *dialog;
 
   g_return_val_if_fail (STRATA_IS_MIGRATION (migration), NULL);
@@ -151,8 +174,8 @@ strata_failure_dialog_new (GtkWindow       *parent,
 
   happened = describe_what_happened (migration, error);
   database = describe_database (migration);
-  body = g_strdup_printf ("%s\n\n%s\n\n%s", happened, database,
-                          describe_what_to_do (migration, error));
+  to_do = describe_what_to_do (migration, error);
+  body = g_strdup_printf ("%s\n\n%s\n\n%s", happened, database, to_do);
   dialog = adw_message_dialog_new (parent, heading_for (strata_migration_get_direction (migration)),
                                    body);
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);

@@ -177,11 +177,27 @@ item_changed_cb (StrataTimelineRow *self)
   update (self);
 }
 
+/* A step finished: only what shows the state changes. */
+static void
+state_changed_cb (StrataTimelineRow *self)
+{
+  StrataRevisionState state;
+
+  g_assert (STRATA_IS_TIMELINE_ROW (self));
+
+  state = strata_timeline_item_get_state (self->item);
+  strata_lane_view_set_row (self->lanes, strata_timeline_item_get_lanes (self->item), state);
+  update_pills (self, state);
+  update_accessible (self, strata_timeline_item_get_revision (self->item), state);
+}
+
 static void
 unwatch_item (StrataTimelineRow *self)
 {
-  if (self->item != NULL)
-    g_signal_handlers_disconnect_by_func (self->item, item_changed_cb, self);
+  if (self->item == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (self->item, item_changed_cb, self);
+  g_signal_handlers_disconnect_by_func (self->item, state_changed_cb, self);
 }
 
 static void
@@ -296,7 +312,7 @@ strata_timeline_row_set_item (StrataTimelineRow  *self,
   /* Items change in place as steps finish: the row follows. */
   if (item != NULL)
     {
-      g_signal_connect_swapped (item, "notify::state", G_CALLBACK (item_changed_cb), self);
+      g_signal_connect_swapped (item, "notify::state", G_CALLBACK (state_changed_cb), self);
       g_signal_connect_swapped (item, "notify::revision", G_CALLBACK (item_changed_cb), self);
     }
   update (self);

@@ -257,6 +257,26 @@ strata_cli_backups (StrataCli *cli)
 
 /* restore --------------------------------------------------------------------- */
 
+/* A restore first copies the database it replaces, which takes as long as
+ * the database is big: a person at a terminal is told. */
+static void
+announce_safety_copy (StrataCli     *cli,
+                      StrataProject *project)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *size = NULL;
+
+  if (!cli->interactive || cli->quiet ||
+      !(info = g_file_query_info (strata_project_get_database_file (project),
+                                  G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                                  NULL, NULL)))
+    return;
+  database = database_name (project);
+  size = g_format_size (g_file_info_get_size (info));
+  g_printerr (_("Backing up %s (%s) before restoring…\n"), database, size);
+}
+
 int
 strata_cli_restore (StrataCli *cli)
 {
@@ -266,6 +286,7 @@ strata_cli_restore (StrataCli *cli)
   g_autofree char *database = NULL;
   const char *name = cli->args[0];
 
+  announce_safety_copy (cli, project);
   replaced = strata_backup_restore_full (project, name,
                                          cli->foreign ? STRATA_RESTORE_FLAGS_FOREIGN
                                                       : STRATA_RESTORE_FLAGS_NONE,

@@ -48,6 +48,8 @@ scan_drop_table (GPtrArray *tokens,
 {
   guint name = 2;
 
+  g_assert (tokens != NULL);
+
   if (!_strata_sql_token_is (tokens, 0, "DROP") || !_strata_sql_token_is (tokens, 1, "TABLE"))
     return FALSE;
   if (_strata_sql_token_is (tokens, 2, "IF") && _strata_sql_token_is (tokens, 3, "EXISTS"))
@@ -64,6 +66,8 @@ scan_drop_column (GPtrArray *tokens,
   guint table;
   guint column;
   g_autofree char *name = NULL;
+
+  g_assert (tokens != NULL);
 
   if (!_strata_sql_token_is (tokens, 0, "ALTER") || !_strata_sql_token_is (tokens, 1, "TABLE"))
     return FALSE;

@@ -48,18 +48,37 @@ rollback_cb (void *data)
   state->valid = FALSE;
 }
 
+static void
+no_op_cb (sqlite3_context  *context,
+          int               argc,
+          sqlite3_value   **argv)
+{
+}
+
+/* The state lives exactly as long as the connection, which may outlive the
+ * StrataDatabase (sqlite3_close_v2() waits for its last statement) and roll
+ * back as it closes: SQLite frees it with a function of its own, the only
+ * per-connection data a SQLite 3.40 connection can own. */
 static State *
 state_for (StrataDatabase *database)
 {
   State *state = g_object_get_data (G_OBJECT (database), STATE_KEY);
+  sqlite3 *db = strata_database_get_handle (database);
 
   g_assert (STRATA_IS_DATABASE (database));
 
   if (state != NULL)
     return state;
   state = g_new0 (State, 1);
-  g_object_set_data_full (G_OBJECT (database), STATE_KEY, state, state_free);
-  sqlite3_rollback_hook (strata_database_get_handle (database), rollback_cb, state);
+  if (sqlite3_create_function_v2 (db, "strata_foreign_keys_state", 0,
+                                  SQLITE_UTF8 | SQLITE_DIRECTONLY, state, no_op_cb, NULL, NULL,
+                                  state_free) != SQLITE_OK)
+    {
+      /* SQLite freed it: keep no state, and count every time. */
+      return NULL;
+    }
+  g_object_set_data (G_OBJECT (database), STATE_KEY, state);
+  sqlite3_rollback_hook (db, rollback_cb, state);
   return state;
 }
 
@@ -151,12 +170,13 @@ _strata_foreign_keys_note (StrataDatabase  *database,
   state = state_for (database);
   /* What the previous check saw still holds if only this connection wrote
    * since, and that write was not rolled back. */
-  if (state->valid &&
+  if (state != NULL && state->valid &&
       state->data_version == data_version (strata_database_get_handle (database)))
     return TRUE;
   if (!(counts = _strata_foreign_keys_count (database, error)))
     return FALSE;
-  remember (state, counts, strata_database_get_handle (database));
+  if (state != NULL)
+    remember (state, counts, strata_database_get_handle (database));
   return TRUE;
 }
 
@@ -254,10 +274,11 @@ _strata_foreign_keys_check (StrataDatabase   *database,
     return FALSE;
   state = state_for (database);
   /* Nothing noted (a stamp runs no SQL): whatever is there was there. */
-  before = state->valid ? state->counts : counts;
+  before = state != NULL && state->valid ? state->counts : counts;
   if (!refuse_added (counts, before, revision, heads, error))
     {
-      state->valid = FALSE;
+      if (state != NULL)
+        state->valid = FALSE;
       return FALSE;
     }
 
@@ -269,6 +290,7 @@ _strata_foreign_keys_check (StrataDatabase   *database,
   g_hash_table_iter_init (&iter, counts);
   while (g_hash_table_iter_next (&iter, &key, &value))
     warn_existing (migration, key, GPOINTER_TO_UINT (value));
-  remember (state, counts, strata_database_get_handle (database));
+  if (state != NULL)
+    remember (state, counts, strata_database_get_handle (database));
   return TRUE;
 }

@@ -652,30 +652,44 @@ row_changed_cb (void          *user_data,
     g_hash_table_add (watch->tables, g_strdup (table));
 }
 
-static char *
-schema_text (sqlite3 *db)
+/* Where sqlite_schema stands: how many rows, and the last rowid. Without
+ * ALTER (which rewrites rows in place), CREATE only appends rows and DROP
+ * only deletes them, so a downgrade that only drops, and brings both back to
+ * what they were before the upgrade, dropped exactly what the upgrade
+ * created. */
+typedef struct
 {
-  GString *text = g_string_new (NULL);
+  gint64 rows;
+  gint64 last;
+} SchemaMark;
+
+static SchemaMark
+schema_mark (sqlite3 *db)
+{
+  SchemaMark mark = { -1, -1 };
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (db, "SELECT type, name, tbl_name, sql FROM sqlite_schema", -1, &stmt,
-                          NULL) == SQLITE_OK)
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      for (int c = 0; c < 4; c++)
-        {
-          const char *value = (const char *)sqlite3_column_text (stmt, c);
-
-          g_string_append (text, value != NULL ? value : "");
-          g_string_append_c (text, '\x1f');
-        }
+  if (sqlite3_prepare_v2 (db, "SELECT count(*), max(rowid) FROM sqlite_schema", -1, &stmt,
+                          NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      mark.rows = sqlite3_column_int64 (stmt, 0);
+      mark.last = sqlite3_column_int64 (stmt, 1);
+    }
   sqlite3_finalize (stmt);
-  return g_string_free (text, FALSE);
+  return mark;
 }
 
 static gboolean
 alters (GPtrArray *tokens)
 {
   return _strata_sql_token_is (tokens, 0, "ALTER");
+}
+
+static gboolean
+creates (GPtrArray *tokens)
+{
+  return _strata_sql_token_is (tokens, 0, "CREATE");
 }
 
 static gboolean
@@ -755,8 +769,8 @@ clear_rows (sqlite3  *db,
  * after @revision. The upgrade runs for real, which is also the walk's step;
  * the downgrade runs in a savepoint. Rolling a schema change back makes
  * SQLite read the whole schema again, so a downgrade that changed nothing,
- * or that undid exactly an upgrade without ALTER, is kept and the upgrade's
- * schema replayed instead. Rows stay for the revision's own statements to
+ * or that dropped exactly what an upgrade without ALTER created, is kept and
+ * the upgrade's schema replayed instead. Rows stay for the revision's own statements to
  * see, then go. When one of its statements that change the schema fails,
  * the walk forgets the database and replays the next revision's ancestors,
  * schema only, as lint of that revision alone would. */
@@ -769,9 +783,11 @@ lint_walking (StrataSchemaReplay *replay,
   sqlite3 *db = strata_database_get_handle (scratch);
   RowWatch watch = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), 0 };
   gint64 changes = sqlite3_total_changes64 (db);
-  g_autofree char *start = NULL;
+  SchemaMark start = { -1, -1 };
+  gboolean undoable;
   gboolean again = FALSE;
   gboolean renamed;
+  gboolean stray;
   Section up = { 0 };
   Section down = { 0 };
 
@@ -783,8 +799,11 @@ lint_walking (StrataSchemaReplay *replay,
   down.warnings = warnings;
   down.upgrade_tokens = up.tokens;
   down.guarded = TRUE;
-  if (!any_statement (&up, alters))
-    start = schema_text (db);
+  /* A downgrade that creates could fill the rowids it freed. */
+  undoable = !any_statement (&up, alters) && !any_statement (&down, alters) &&
+             !any_statement (&down, creates);
+  if (undoable)
+    start = schema_mark (db);
 
   sqlite3_update_hook (db, row_changed_cb, &watch);
   lint_section (&up);
@@ -792,10 +811,10 @@ lint_walking (StrataSchemaReplay *replay,
   lint_section (&down);
   sqlite3_update_hook (db, NULL, NULL);
 
-  if (down.ddl_ran && start != NULL)
+  if (down.ddl_ran && undoable)
     {
-      g_autofree char *now = schema_text (db);
-      again = strcmp (now, start) == 0;
+      SchemaMark now = schema_mark (db);
+      again = now.rows == start.rows && now.last == start.last && start.rows >= 0;
     }
   if (!down.ddl_ran || again)
     sqlite3_exec (db, "RELEASE strata_lint", NULL, NULL, NULL);
@@ -804,10 +823,15 @@ lint_walking (StrataSchemaReplay *replay,
   renamed = any_statement (&up, renames_a_table) || any_statement (&down, renames_a_table);
   clear_rows (db, &watch, sqlite3_total_changes64 (db) - changes, renamed);
 
-  if (again)
+  /* A transaction still open is one the revision's SQL began in a way the
+   * lint did not foresee: the walk no longer knows what it holds. */
+  stray = !sqlite3_get_autocommit (db);
+  if (stray)
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  if (again && !stray)
     _strata_schema_replay_advance (replay, revision);
   else
-    _strata_schema_replay_advanced (replay, revision, up.ddl_failure != NULL);
+    _strata_schema_replay_advanced (replay, revision, stray || up.ddl_failure != NULL);
   g_hash_table_unref (watch.tables);
   section_clear (&up);
   section_clear (&down);

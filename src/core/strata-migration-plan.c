@@ -12,7 +12,7 @@
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-status.h"
-#include "strata-step.h"
+#include "strata-step-private.h"
 
 struct _StrataMigrationPlan
 {
@@ -119,6 +119,8 @@ read_status (Request       *request,
 {
   g_autoptr(StrataDatabase) database = NULL;
 
+  g_assert (request != NULL);
+
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   /* Nothing was applied to a database that does not exist yet; an offline
@@ -168,6 +170,9 @@ step_back_from (StrataRevisionGraph *graph,
   StrataRevision *revision = strata_revision_graph_lookup (graph, head);
   g_autofree char *target = g_strdup_printf ("%s@-1", head);
 
+  g_assert (STRATA_IS_REVISION_GRAPH (graph));
+  g_assert (head != NULL);
+
   if (takes_steps (graph, STRATA_DIRECTION_DOWNGRADE, heads, target))
     return g_steal_pointer (&target);
   g_clear_pointer (&target, g_free);
@@ -184,6 +189,8 @@ step_forward_from (StrataRevisionGraph *graph,
                    const char          *head)
 {
   g_autofree char *target = head != NULL ? g_strdup_printf ("%s@+1", head) : g_strdup ("+1");
+
+  g_assert (STRATA_IS_REVISION_GRAPH (graph));
 
   if (takes_steps (graph, STRATA_DIRECTION_UPGRADE, heads, target))
     return g_steal_pointer (&target);
@@ -262,6 +269,9 @@ find_drops (StrataMigrationPlan *self)
   g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
 
+  g_assert (STRATA_IS_MIGRATION_PLAN (self));
+  g_assert (self->steps != NULL);
+
   self->step_tables = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
   self->step_columns = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
   for (guint i = 0; i < self->steps->len; i++)
@@ -311,12 +321,20 @@ build (Request       *request,
   g_autoptr(StrataRevisionGraph) complete = NULL;
   g_autoptr(StrataStatus) status = NULL;
 
+  g_assert (request != NULL);
+
   if (request->graph != NULL)
     graph = g_object_ref (request->graph);
   else if (!(graph = strata_project_load_graph (request->project, cancellable, error)))
     return NULL;
   if (!(status = read_status (request, cancellable, error)) ||
       !(complete = strata_status_complete_graph (status, graph, error)))
+    return NULL;
+
+  /* The run refuses a version table naming revisions nobody knows, with
+   * the one message every command gives; so does its plan. */
+  if (request->start_heads == NULL &&
+      !strata_status_check_unknown_heads (status, complete, request->database_file, error))
     return NULL;
 
   self = g_object_new (STRATA_TYPE_MIGRATION_PLAN, NULL);
@@ -332,6 +350,10 @@ build (Request       *request,
   else if (!(self->steps = plan_steps (complete, self->direction,
                                        (const char * const *)self->current_heads,
                                        self->target, error)))
+    return NULL;
+  /* What a step drops is read from its file as it is now, the SQL the run
+   * will execute, never from the revision cache. */
+  if (!_strata_steps_read_for_run (self->steps, error))
     return NULL;
   find_drops (self);
   self->backs_up = will_back_up (self, request->policy,

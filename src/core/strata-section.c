@@ -23,7 +23,8 @@ _strata_section_init (StrataSection   *section,
   memset (section, 0, sizeof *section);
   section->revision = revision;
   section->direction = direction;
-  /* Where the SQL that runs comes from. */
+  /* Where the SQL that runs comes from: for a live run, the step's revision,
+   * which the run read again from its file (_strata_steps_read_for_run()). */
   sql = strata_revision_get_sql (revision, direction);
   section->sql = sql != NULL ? sql : "";
   section->first_line = MAX (1, strata_revision_get_sql_line (revision, direction));

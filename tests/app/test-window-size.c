@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "strata-test-util.h"
 #include "strata-window-fixture.h"
 #include "strata-window-private.h"
@@ -190,6 +192,8 @@ screenshot (int         width,
 
   if (dir == NULL)
     return;
+  /* Transitions end before the picture is taken. */
+  settle (800);
   name = g_strdup_printf ("size-%d-%s.png", width, view);
   path = g_build_filename (dir, name, NULL);
   {
@@ -235,9 +239,38 @@ test_width (gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-database", NULL));
   assert_fits (&fixture, width, "the database");
   screenshot (width, "database");
+
+  /* The page that says why the project does not load. */
+  {
+    g_autofree char *inside = g_build_filename (fixture.dir, "versions",
+                                                "4d0e8f6b2a17_add_supplier_table.sql", NULL);
+    g_autofree char *outside = g_build_filename (fixture.dir, "supplier.sql.moved", NULL);
+
+    g_assert_cmpint (g_rename (inside, outside), ==, 0);
+    fixture.reloads = _strata_window_get_n_reloads (fixture.window);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.reload", NULL));
+    strata_test_wait (strata_window_fixture_reloaded, &fixture, "the reload");
+    g_assert_nonnull (_strata_window_get_load_error (fixture.window));
+    assert_fits (&fixture, width, "the load error");
+    screenshot (width, "error");
+  }
   strata_test_destroy_window (GTK_WINDOW (g_steal_pointer (&fixture.window)));
   strata_test_remove_tree (fixture.dir);
   g_free (fixture.dir);
+}
+
+static void
+test_start_page (void)
+{
+  StrataWindow *window = g_object_new (STRATA_TYPE_WINDOW, NULL);
+  Fixture fixture = { NULL };
+
+  fixture.window = window;
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  assert_fits (&fixture, 360, "the start page");
+  screenshot (360, "start");
+  strata_test_destroy_window (GTK_WINDOW (window));
 }
 
 int
@@ -247,10 +280,14 @@ main (int   argc,
   strata_test_init (&argc, &argv);
   /* GNOME's title buttons: only Close (a bare X server shows three). */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  /* The leaflet's slide is timed by the frame clock: on a loaded machine it
+   * is still moving when the sizes are read. Without animations it jumps. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_data_func ("/app/window/size/1400", GINT_TO_POINTER (1400), test_width);
   g_test_add_data_func ("/app/window/size/800", GINT_TO_POINTER (800), test_width);
   g_test_add_data_func ("/app/window/size/360", GINT_TO_POINTER (360), test_width);
+  g_test_add_func ("/app/window/size/start-page-360", test_start_page);
 
   return g_test_run ();
 }

@@ -340,6 +340,16 @@ test_backup_announced (CliFixture    *fixture,
   assert_contains (shown, "Backing up maker_hub.db (");
   assert_contains (shown, "B)…");
   assert_contains (shown, "backed up the database to backups/maker_hub-");
+
+  /* A restore announces the copy of what it replaces. */
+  {
+    g_autofree char *name = newest_backup (fixture);
+    const char *restore[] = { "restore", name, NULL };
+    g_autofree char *restored = run_on_tty (fixture, restore);
+
+    assert_contains (restored, "Backing up maker_hub.db (");
+    assert_contains (restored, "before restoring…");
+  }
 }
 
 /* Ids, files and arguments ------------------------------------------------------ */

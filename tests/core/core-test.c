@@ -315,3 +315,20 @@ ct_load_real (const char *dir,
   sqlite3_close (handle);
   return db;
 }
+
+void
+ct_assert_query (const char *db_path,
+                 const char *sql,
+                 const char *expected)
+{
+  g_autofree char *actual = ct_query (db_path, sql);
+  g_assert_cmpstr (actual, ==, expected);
+}
+
+void
+ct_assert_heads (const char *db_path,
+                 const char *expected)
+{
+  g_autofree char *actual = ct_heads (db_path);
+  g_assert_cmpstr (actual, ==, expected);
+}

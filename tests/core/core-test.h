@@ -43,6 +43,10 @@ char          *ct_query             (const char  *db_path,
                                      const char  *sql);
 gint64         ct_query_int         (const char  *db_path,
                                      const char  *sql);
+/* Asserts that ct_query() gives @expected (NULL: no row). */
+void           ct_assert_query      (const char  *db_path,
+                                     const char  *sql,
+                                     const char  *expected);
 /* The schema and every row of every table but strata_history, as text. */
 char          *ct_dump              (const char  *db_path);
 /* Every file under @dir with its checksum, to prove nothing changed. */
@@ -53,5 +57,7 @@ char          *ct_load_real         (const char  *dir,
                                      const char  *name);
 /* The version table's rows joined by ",". */
 char          *ct_heads             (const char  *db_path);
+void           ct_assert_heads      (const char  *db_path,
+                                     const char  *expected);
 
 G_END_DECLS

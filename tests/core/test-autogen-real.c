@@ -109,8 +109,7 @@ test_fill (void)
                                    NULL), ==, SQLITE_OK);
     sqlite3_close (handle);
   }
-  g_assert_cmpstr (ct_query (path, "SELECT group_concat(email || ' ' || joined, ',') FROM "
-                                   "account"), ==,
+  ct_assert_query (path, "SELECT group_concat(email || ' ' || joined, ',') FROM account",
                    "none 2020-01-01,none 2020-01-01,c@example.com 2020-01-01");
   ct_remove_tree (dir);
 }
@@ -213,9 +212,9 @@ test_virtual_tables (void)
   g_assert_cmpint (sqlite3_exec (handle, strata_autogen_get_upgrade_sql (autogen), NULL, NULL,
                                  NULL), ==, SQLITE_OK);
   sqlite3_close (handle);
-  g_assert_cmpstr (ct_query (db, "SELECT group_concat(rowid, ',') FROM note"), ==, "1,3,4,5");
-  g_assert_cmpstr (ct_query (db, "SELECT body FROM note WHERE rowid = (SELECT rowid FROM "
-                                 "note_fts WHERE note_fts MATCH 'glass')"), ==, "fragile glass");
+  ct_assert_query (db, "SELECT group_concat(rowid, ',') FROM note", "1,3,4,5");
+  ct_assert_query (db, "SELECT body FROM note WHERE rowid = (SELECT rowid FROM note_fts "
+                       "WHERE note_fts MATCH 'glass')", "fragile glass");
 
   /* The inspector shows the virtual tables, not their shadow tables. */
   {

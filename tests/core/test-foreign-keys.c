@@ -83,7 +83,7 @@ test_existing_orphans (void)
   g_assert_cmpuint (rehearsed_foreign_key_findings (project), ==, 0);
   migration = run_to (project, STRATA_DIRECTION_UPGRADE, "head", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (ct_heads (db), ==, "r2");
+  ct_assert_heads (db, "r2");
   g_assert_cmpint (ct_query_int (db, "SELECT count(*) FROM purchase"), ==, 5);
 
   warnings = joined_warnings (migration);
@@ -144,6 +144,51 @@ test_mended (void)
   ct_remove_tree (dir);
 }
 
+static void
+add_orphan_cb (StrataMigration *migration,
+               StrataStep      *step,
+               gpointer         user_data)
+{
+  const char *db = user_data;
+  sqlite3 *other = NULL;
+
+  if (strcmp (strata_revision_get_id (strata_step_get_revision (step)), "r1") != 0)
+    return;
+  g_assert_cmpint (sqlite3_open (db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "INSERT INTO purchase VALUES (15, 9, 2.0);", NULL, NULL,
+                                 NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+}
+
+/* Another program adds a dangling row between two committed revisions: the
+ * next revision is not blamed for it. */
+static void
+test_other_writer (void)
+{
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *db = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warnings = NULL;
+
+  ct_write_config (dir);
+  db = ct_load_real (dir, "legacy.sql");
+  ct_write_revision (dir, "r1", NULL, "one", "CREATE TABLE t1 (x);\n", "DROP TABLE t1;\n");
+  ct_write_revision (dir, "r2", "r1", "two", "CREATE TABLE t2 (x);\n", "DROP TABLE t2;\n");
+  project = ct_open_project (dir);
+  g_setenv ("STRATA_GROUP_COMMIT_MS", "0", TRUE);
+  migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "head");
+  g_signal_connect (migration, "step-finished", G_CALLBACK (add_orphan_cb), db);
+  strata_migration_run (migration, NULL, &error);
+  g_unsetenv ("STRATA_GROUP_COMMIT_MS");
+  g_assert_no_error (error);
+  ct_assert_heads (db, "r2");
+  warnings = joined_warnings (migration);
+  assert_contains (warnings, "3 rows of table “purchase” point at missing rows of “customer”");
+  ct_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -153,6 +198,7 @@ main (int   argc,
   g_test_add_func ("/core/foreign-keys/existing-orphans", test_existing_orphans);
   g_test_add_func ("/core/foreign-keys/added-orphan-refused", test_added_orphan_refused);
   g_test_add_func ("/core/foreign-keys/mended", test_mended);
+  g_test_add_func ("/core/foreign-keys/other-writer", test_other_writer);
 
   return g_test_run ();
 }

@@ -213,6 +213,45 @@ test_start_heads (void)
   ct_remove_tree (dir);
 }
 
+/* The plan reads each step's file as it is now, as the run does, and
+ * refuses a version table naming a revision nobody knows, as the run does. */
+static void
+test_reads_as_the_run (void)
+{
+  g_autofree char *dir = make_dropping_project ();
+  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_autoptr(StrataProject) project = ct_open_project (dir);
+  g_autoptr(StrataRevisionGraph) graph = NULL;
+  g_autoptr(StrataMigrationPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *handle = NULL;
+
+  ct_migrate (project, STRATA_DIRECTION_UPGRADE, "head");
+  graph = strata_project_load_graph (project, NULL, &error);
+  g_assert_no_error (error);
+  /* r3's downgrade no longer drops anything, on disk. */
+  ct_write_revision (dir, "r3", "r2", "three",
+                     "ALTER TABLE part ADD COLUMN price REAL;\n",
+                     "UPDATE part SET price = NULL;\n");
+  plan = strata_migration_plan_new (project, graph, STRATA_DIRECTION_DOWNGRADE, NULL, "r2",
+                                    NULL, &error);
+  g_assert_no_error (error);
+  assert_drops (plan, "", "");
+  g_clear_object (&plan);
+
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "UPDATE alembic_version SET version_num = "
+                                         "'feedfacecafe'", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+  plan = strata_migration_plan_new (project, NULL, STRATA_DIRECTION_DOWNGRADE, NULL, "base",
+                                    NULL, &error);
+  g_assert_null (plan);
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL);
+  g_assert_nonnull (strstr (error->message, "feedfacecafe"));
+
+  ct_remove_tree (dir);
+}
+
 /* One-step targets on the example project, whose pricing and storage
  * branches fork at 5e2f7a9c3b81 and merge at 8c6e3a0f1b25. */
 
@@ -390,6 +429,7 @@ main (int   argc,
   g_test_add_func ("/core/migration-plan/drops", test_drops);
   g_test_add_func ("/core/migration-plan/backup-policy", test_backup_policy);
   g_test_add_func ("/core/migration-plan/start-heads", test_start_heads);
+  g_test_add_func ("/core/migration-plan/reads-as-the-run", test_reads_as_the_run);
   g_test_add_func ("/core/migration-plan/one-step-targets", test_one_step_targets);
   g_test_add_func ("/core/migration-plan/async", test_async);
 

@@ -280,6 +280,16 @@ test_lint_graph_matches_each (void)
                      "INSERT INTO memo (id, body) VALUES (1, 'w');\n", "");
   ct_write_revision (dir, "g0000010", "g0000009", "and again",
                      "INSERT INTO memo (id, body) VALUES (1, 'v');\n", "");
+  /* A downgrade that drops what its upgrade made, and the object before it,
+   * then creates another leaves as many objects, the last with the same
+   * rowid: it still did not undo the upgrade. */
+  ct_write_revision (dir, "h0000011", "g0000010", "last object",
+                     "CREATE TABLE hp (a);\n", "DROP TABLE hp;\n");
+  ct_write_revision (dir, "h0000012", "h0000011", "swap",
+                     "CREATE TABLE hx (a);\n",
+                     "DROP TABLE hx;\nDROP TABLE hp;\nCREATE TABLE hy (a);\n");
+  ct_write_revision (dir, "h0000013", "h0000012", "after the swap",
+                     "CREATE TABLE hy (b);\nSELECT a FROM hp;\n", "");
   project = ct_open_project (dir);
   graph = strata_project_load_graph (project, NULL, &error);
   g_assert_no_error (error);
@@ -318,6 +328,7 @@ test_lint_graph_matches_each (void)
   g_assert_null (strstr (walked_text, "versions/g0000008.sql"));
   g_assert_null (strstr (walked_text, "versions/g0000009.sql"));
   g_assert_null (strstr (walked_text, "versions/g0000010.sql"));
+  g_assert_null (strstr (walked_text, "versions/h0000013.sql"));
   ct_remove_tree (dir);
 }
 
