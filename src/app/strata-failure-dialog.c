@@ -34,6 +34,13 @@ sqlite_words (const char *message)
   return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
 }
 
+/* An Alembic project opened as it is: runs wait for its conversion. */
+static gboolean
+is_alembic (StrataMigration *migration)
+{
+  return strata_project_get_alembic (strata_migration_get_project (migration)) != NULL;
+}
+
 static char *
 describe_what_happened (StrataMigration *migration,
                         const GError    *error)
@@ -100,6 +107,9 @@ describe_what_to_do (StrataMigration *migration,
 {
   char *advice;
 
+  if (is_alembic (migration))
+    return g_strdup (_("Convert it to SQL revisions: they run, and the database stays where "
+                       "Alembic left it."));
   if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
     return g_strdup (_("Close the other program or wait for it to finish, then try again."));
   if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_READ_ONLY))
@@ -172,7 +182,15 @@ strata_failure_dialog_new (GtkWindow       *parent,
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), make_details (migration, error));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
+  if (is_alembic (migration))
+    {
+      /* The window's win.convert-alembic answers it. */
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "convert", _("Con_vert…"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "convert",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "convert");
+    }
+  else if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_BUSY))
     {
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "retry", _("_Retry"));
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "retry",

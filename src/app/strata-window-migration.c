@@ -29,7 +29,9 @@ failure_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      StrataWindow     *self)
 {
-  if (g_str_equal (response, "retry"))
+  if (g_str_equal (response, "convert"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.convert-alembic", NULL);
+  else if (g_str_equal (response, "retry"))
     _strata_window_migrate (self,
                             GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "direction")),
                             g_object_get_data (G_OBJECT (dialog), "target"));

@@ -117,7 +117,9 @@ test_upgrade_refused (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL));
   strata_test_wait (has_dialog, NULL, "the refusal");
   dialog = find_dialog ();
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "--from-alembic"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "is an Alembic project"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Convert it to SQL revisions"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "convert"));
   g_assert_false (g_file_test (database, G_FILE_TEST_EXISTS));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
