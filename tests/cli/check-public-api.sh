@@ -4,7 +4,7 @@
 set -eu
 top=$1
 status=0
-for header in "$top"/src/core/*-private.h; do
+for header in "$top"/src/core/*-private.h "$top"/src/core/*/*-private.h; do
   name=$(basename "$header")
   if grep -n "#include \"$name\"" "$top"/src/cli/*.c "$top"/src/cli/*.h; then
     echo "not ok: src/cli includes the core-private $name (above); ask the core for a public call"
