@@ -145,7 +145,9 @@ case "${1:-}" in
     ninja -C _build
     if [ -x _build/src/app/strata ]; then
       # Uninstalled, the app finds its settings schema in the build folder.
-      GSETTINGS_SCHEMA_DIR="$top/_build/data" exec _build/src/app/strata "$top/migrations"
+      GSETTINGS_SCHEMA_DIR="$top/_build/data" \
+        STRATA_ALEMBIC_RENDER="$top/data/alembic/strata-alembic-render.py" \
+        exec _build/src/app/strata "$top/migrations"
     fi
     exec _build/src/cli/strata-cli -C "$top/migrations" upgrade head
     ;;
