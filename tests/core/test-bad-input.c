@@ -304,6 +304,48 @@ test_locked (void)
   ct_remove_tree (dir);
 }
 
+/* A program that only reads (a browser with the table open) keeps the run
+ * from committing: the message says so, and does not name the run itself as
+ * the process that is migrating. */
+static void
+test_reader_blocks_commit (void)
+{
+  g_autofree char *dir = make_applied_project ();
+  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_autofree char *own_pid = g_strdup_printf ("pid %d,", (int)getpid ());
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *reader = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_setenv ("STRATA_BUSY_TIMEOUT_MS", "100", TRUE);
+  g_assert_cmpint (sqlite3_open (db, &reader), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (reader, "PRAGMA journal_mode", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (reader, "BEGIN;", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (reader, "SELECT * FROM alembic_version", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  before = ct_file_checksum (db);
+
+  g_assert_false (upgrade (dir, "head", &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_BUSY);
+  if (strstr (error->message, own_pid) != NULL)
+    g_error ("the message names the run's own process: %s", error->message);
+  assert_message (error, "reading");
+  after = ct_file_checksum (db);
+  g_assert_cmpstr (before, ==, after);
+
+  sqlite3_finalize (stmt);
+  sqlite3_exec (reader, "ROLLBACK;", NULL, NULL, NULL);
+  sqlite3_close (reader);
+  g_unsetenv ("STRATA_BUSY_TIMEOUT_MS");
+  g_clear_error (&error);
+  g_assert_true (upgrade (dir, "head", &error));
+  g_assert_no_error (error);
+  ct_remove_tree (dir);
+}
+
 static void
 test_unknown_head (void)
 {
@@ -443,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/core/bad-input/read-only", test_read_only);
   g_test_add_func ("/core/bad-input/read-only/child", read_only_child);
   g_test_add_func ("/core/bad-input/locked", test_locked);
+  g_test_add_func ("/core/bad-input/reader-blocks-commit", test_reader_blocks_commit);
   g_test_add_func ("/core/bad-input/unknown-head", test_unknown_head);
   g_test_add_func ("/core/bad-input/sql-error", test_sql_error);
   g_test_add_func ("/core/bad-input/bad-revisions", test_bad_revisions);

@@ -336,6 +336,10 @@ read_lock_holder (Run *run)
   command = g_key_file_get_string (note, "lock", "command", NULL);
   started = g_key_file_get_string (note, "lock", "started", NULL);
 
+  /* Our own note says nothing about who else holds the database: a run
+   * that holds the write lock and still finds it busy waits for readers. */
+  if (run->lock_written && pid == getpid ())
+    return NULL;
   /* A note from a process that died (kill -9) or from another machine is stale. */
   if (pid <= 0 || g_strcmp0 (host, g_get_host_name ()) != 0 ||
       (kill ((pid_t)pid, 0) != 0 && errno == ESRCH))
@@ -358,6 +362,12 @@ set_busy_error (Run     *run,
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
                  _("database is busy: %s is being migrated by %s; wait for it to finish"),
                  name, holder);
+  else if (run->lock_written)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
+                 _("database is busy: another program has been reading %s for more than "
+                   "%.1f s, and a revision cannot be committed while it reads; nothing was "
+                   "changed; close that program (or its open query) and try again"),
+                 name, seconds);
   else
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_BUSY,
                  _("database is busy: another connection has held the write lock on %s for "
