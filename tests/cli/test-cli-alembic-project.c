@@ -365,6 +365,69 @@ test_convert_continues (CliFixture    *fixture,
   g_assert_cmpstr (ours, ==, "0\n");
 }
 
+/* Alembic goes down through `pass`; the converted revision says its empty
+ * downgrade is meant, so Strata goes down through it too. */
+static const char pass_revision[] =
+  "\"\"\"Add audit table\n"
+  "\n"
+  "Revision ID: bb22cc33dd44\n"
+  "Revises: 8c6e3a0f1b25\n"
+  "Create Date: 2021-10-02 12:00:00.000000\n"
+  "\n"
+  "\"\"\"\n"
+  "from alembic import op\n"
+  "\n"
+  "revision = 'bb22cc33dd44'\n"
+  "down_revision = '8c6e3a0f1b25'\n"
+  "branch_labels = None\n"
+  "depends_on = None\n"
+  "\n"
+  "\n"
+  "def upgrade():\n"
+  "    op.execute('CREATE TABLE audit (x)')\n"
+  "\n"
+  "\n"
+  "def downgrade():\n"
+  "    pass\n";
+
+static void
+test_convert_pass_downgrade (CliFixture    *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *parts = NULL;
+  g_autofree char *module = NULL;
+  g_autofree char *converted = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(CliResult) conversion = NULL;
+  g_autoptr(CliResult) upgrade = NULL;
+  g_autoptr(CliResult) downgrade = NULL;
+  g_autoptr(CliResult) current = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_alembic ())
+    return;
+  parts = copy_fixture (fixture, "parts");
+  module = g_build_filename (parts, "migrations", "versions", "bb22cc33dd44_add_audit.py", NULL);
+  g_file_set_contents (module, pass_revision, -1, &error);
+  g_assert_no_error (error);
+
+  conversion = convert (fixture, parts, "converted", "--strict");
+  cli_assert_status (conversion, 0);
+  converted = g_build_filename (fixture->root, "converted", NULL);
+  written = g_build_filename (converted, "versions", "bb22cc33dd44_add_audit.sql", NULL);
+  g_file_get_contents (written, &sql, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (sql, "-- migrate:downgrade\n-- strata:no-downgrade\n"));
+
+  upgrade = run_in (converted, "upgrade", "head", NULL);
+  cli_assert_status (upgrade, 0);
+  downgrade = run_in (converted, "downgrade", "-1", NULL);
+  cli_assert_status (downgrade, 0);
+  current = run_in (converted, "current", NULL);
+  g_assert_cmpstr (current->out, ==, MERGE " (mergepoint)\n");
+}
+
 /* A revision Alembic cannot render offline is written with its Python kept,
  * listed with the reason, and stops a run until its SQL is written; only
  * --strict makes that an error. */
@@ -488,6 +551,7 @@ main (int   argc,
   ADD ("/cli/alembic-project/open-in-place", test_open_in_place);
   ADD ("/cli/alembic-project/open-bad-module", test_open_bad_module);
   ADD ("/cli/alembic-project/convert-continues", test_convert_continues);
+  ADD ("/cli/alembic-project/convert-pass-downgrade", test_convert_pass_downgrade);
   ADD ("/cli/alembic-project/convert-unfinished", test_convert_unfinished);
   ADD ("/cli/alembic-project/example-same-part", test_example_same_part);
   ADD ("/cli/alembic-project/short-prefix", test_short_prefix);

@@ -364,6 +364,62 @@ revision_text (const char *id,
                           "-- migrate:downgrade\nDROP TABLE odd;\n", id, down);
 }
 
+static const char one_way[] =
+  "-- One way\n--\n-- Revision ID: oneway\n-- Revises: " MERGE "\n"
+  "-- Create Date: 2024-01-01 00:00:00.000000\n\n"
+  "-- migrate:upgrade\nCREATE TABLE one_way (x);\n"
+  "-- migrate:downgrade\n-- nothing here yet\n";
+
+/* An upgrade with an empty downgrade: a downgrade through it, online or
+ * offline, is refused before anything runs, naming the downgrade section,
+ * and check warns; the marker line lets it through, changing nothing. */
+static void
+test_missing_downgrade (CliFixture    *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *path = cli_write_revision (fixture, "zz_one_way.sql", one_way);
+  g_autofree char *marked = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *current = NULL;
+  CliResult *result;
+
+  RUN_OK ("upgrade", "head");
+  before = cli_file_digest (fixture->database);
+  result = RUN ("downgrade", "-1");
+  cli_assert_status (result, 1);
+  assert_contains (result->err, "versions/zz_one_way.sql:10: revision oneway has no downgrade");
+  assert_contains (result->err, "“-- strata:no-downgrade”");
+  g_assert_null (strstr (result->out, "Running downgrade"));
+  cli_result_free (result);
+  after = cli_file_digest (fixture->database);
+  g_assert_cmpstr (before, ==, after);
+
+  result = RUN ("downgrade", "--sql", "oneway:" MERGE);
+  cli_assert_status (result, 1);
+  assert_contains (result->err, "versions/zz_one_way.sql:10: revision oneway has no downgrade");
+  g_assert_null (strstr (result->out, "DROP"));
+  cli_result_free (result);
+
+  result = RUN ("check");
+  assert_contains (result->err, "versions/zz_one_way.sql:10: warning: the downgrade section is "
+                                "empty");
+  cli_result_free (result);
+
+  marked = g_strconcat (one_way, "-- strata:no-downgrade\n", NULL);
+  g_assert_true (g_file_set_contents (path, marked, -1, NULL));
+  RUN_OK ("downgrade", "-1");
+  current = cli_db_query (fixture->database, "SELECT version_num FROM alembic_version");
+  g_assert_cmpstr (current, ==, MERGE "\n");
+  g_free (current);
+  current = cli_db_query (fixture->database,
+                          "SELECT count(*) FROM sqlite_master WHERE name = 'one_way'");
+  g_assert_cmpstr (current, ==, "1\n");
+  result = RUN ("check");
+  g_assert_null (strstr (result->err, "the downgrade section is empty"));
+  cli_result_free (result);
+}
+
 /* A revision whose id is a reserved word or no safe id: every command that
  * loads the revisions says which file and line, and the rule; nothing runs. */
 static void
@@ -624,6 +680,7 @@ main (int   argc,
   ADD ("backup/partial-files-cleaned", test_partial_files_cleaned);
   ADD ("backup/announced", test_backup_announced);
   ADD ("ids/reserved", test_reserved_ids);
+  ADD ("downgrade/missing", test_missing_downgrade);
   ADD ("ids/rev-id-path", test_rev_id_path);
   ADD ("files/odd-revision-files", test_odd_revision_files);
   ADD ("files/odd-database", test_odd_database);

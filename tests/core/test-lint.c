@@ -218,6 +218,8 @@ test_generated_is_clean (void)
   strata_revision_set_down_revisions (revision, (const char *[]) { "base0001", NULL });
   strata_revision_set_sql (revision, STRATA_DIRECTION_UPGRADE,
                            strata_autogen_get_upgrade_sql (autogen));
+  strata_revision_set_sql (revision, STRATA_DIRECTION_DOWNGRADE,
+                           strata_autogen_get_downgrade_sql (autogen));
   strata_revision_set_display_path (revision, "versions/gen.sql");
   graph = graph_of (base, revision);
   warnings = strata_lint_revision (revision, graph, NULL, NULL, &error);
@@ -232,12 +234,45 @@ test_outside_transaction (void)
   g_autoptr(StrataRevision) revision =
     revision_from ("-- w\n--\n-- Revision ID: wal00001\n-- Revises:\n\n"
                    "-- migrate:upgrade transaction:false\nPRAGMA foreign_keys = ON;\nVACUUM;\n"
-                   "-- migrate:downgrade\n");
+                   "-- migrate:downgrade\n-- strata:no-downgrade\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) warnings = strata_lint_revision (revision, NULL, NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (warnings->len, ==, 0);
+}
+
+/* An upgrade with an empty downgrade is warned about at the downgrade
+ * section, with the marker to use; the marker, a merge and a revision with
+ * both sections empty are left alone. */
+static void
+test_missing_downgrade (void)
+{
+  const char *head = "-- d\n--\n-- Revision ID: down0001\n-- Revises:\n\n-- migrate:upgrade\n";
+  const char *cases[][2] = {
+    { "CREATE TABLE t (x);\n", "-- migrate:downgrade\n  -- later\n\n" },
+    { "CREATE TABLE t (x);\n", "-- migrate:downgrade\n-- strata:no-downgrade\n" },
+    { "-- nothing\n", "-- migrate:downgrade\n" },
+  };
+  const guint expected[] = { 1, 0, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (head, cases[i][0], cases[i][1], NULL);
+      g_autoptr(StrataRevision) revision = revision_from (text);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) warnings = strata_lint_revision (revision, NULL, NULL, NULL, &error);
+      StrataLintWarning *warning;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (warnings->len, ==, expected[i]);
+      if (expected[i] == 0)
+        continue;
+      warning = g_ptr_array_index (warnings, 0);
+      g_assert_cmpint (warning->code, ==, STRATA_LINT_NO_DOWNGRADE);
+      g_assert_cmpuint (warning->line, ==, 9);
+      g_assert_nonnull (strstr (warning->message, "“-- strata:no-downgrade”"));
+    }
 }
 
 static void
@@ -298,6 +333,7 @@ main (int   argc,
   g_test_add_func ("/core/lint/downgrade-undoing-upgrade", test_downgrade_undoing_upgrade);
   g_test_add_func ("/core/lint/generated-is-clean", test_generated_is_clean);
   g_test_add_func ("/core/lint/outside-transaction", test_outside_transaction);
+  g_test_add_func ("/core/lint/missing-downgrade", test_missing_downgrade);
   g_test_add_func ("/core/lint/async", test_async);
   g_test_add_func ("/core/lint/savepoints", test_savepoints);
   return g_test_run ();

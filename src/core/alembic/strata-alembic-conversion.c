@@ -12,6 +12,7 @@
 #include "strata-error.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-revision-private.h"
 
 #define HELPER_NAME "strata-alembic-render.py"
 /* The helper's exit statuses (data/alembic/strata-alembic-render.py). */
@@ -389,6 +390,20 @@ mark_unfinished (StrataAlembicConversion *self,
   g_hash_table_insert (self->reasons, g_strdup (id), g_strdup (reason));
 }
 
+/* Alembic's `pass` renders as nothing, and Alembic goes down through it:
+ * the converted revision says so, or Strata would refuse that downgrade. */
+static void
+mark_deliberate_no_downgrade (StrataRevision *revision)
+{
+  g_autofree char *sql = NULL;
+
+  if (!_strata_revision_lacks_downgrade (revision))
+    return;
+  sql = g_strconcat (STRATA_NO_DOWNGRADE_MARKER "\n",
+                     strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE), NULL);
+  strata_revision_set_sql (revision, STRATA_DIRECTION_DOWNGRADE, sql);
+}
+
 static gboolean
 fill_sections (StrataAlembicConversion  *self,
                StrataRevision           *revision,
@@ -407,6 +422,8 @@ fill_sections (StrataAlembicConversion  *self,
       if (rendered != NULL && rendered->sql[d] != NULL)
         {
           strata_revision_set_sql (revision, d, rendered->sql[d]);
+          if (d == STRATA_DIRECTION_DOWNGRADE)
+            mark_deliberate_no_downgrade (revision);
           continue;
         }
       reason = rendered != NULL && rendered->reason[d] != NULL

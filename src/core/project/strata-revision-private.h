@@ -35,4 +35,14 @@ gboolean        _strata_revision_check_id       (const char      *id,
 StrataRevision *_strata_revision_read_for_run   (StrataRevision  *self,
                                                  GError         **error);
 
+/* The comment line that says a revision's empty downgrade section is a
+ * deliberate no-op (what Alembic users write as `pass`). */
+#define STRATA_NO_DOWNGRADE_MARKER "-- strata:no-downgrade"
+
+/* TRUE when @self's upgrade runs statements but its downgrade section holds
+ * none (only blanks and comments) and does not carry the no-downgrade
+ * marker: a downgrade through it would change nothing and say it worked.
+ * FALSE for a merge, and for a revision whose two sections are both empty. */
+gboolean        _strata_revision_lacks_downgrade (StrataRevision *self);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "strata-error.h"
 #include "strata-file-private.h"
 #include "strata-revision-private.h"
+#include "strata-sql.h"
 
 /* Alembic's version_num column is VARCHAR(32). */
 #define MAX_ID_LENGTH 32
@@ -1306,4 +1307,37 @@ strata_revision_is_merge (StrataRevision *self)
 {
   g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
   return self->down_revisions[0] != NULL && self->down_revisions[1] != NULL;
+}
+
+static gboolean
+has_statements (const char *sql)
+{
+  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
+
+  return statements->len > 0;
+}
+
+static gboolean
+has_marker_line (const char *sql)
+{
+  g_auto(GStrv) lines = g_strsplit (sql != NULL ? sql : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_equal (g_strstrip (lines[i]), STRATA_NO_DOWNGRADE_MARKER))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+_strata_revision_lacks_downgrade (StrataRevision *self)
+{
+  const char *downgrade;
+
+  g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
+
+  if (strata_revision_is_merge (self))
+    return FALSE;
+  downgrade = strata_revision_get_sql (self, STRATA_DIRECTION_DOWNGRADE);
+  return has_statements (strata_revision_get_sql (self, STRATA_DIRECTION_UPGRADE)) &&
+         !has_statements (downgrade) && !has_marker_line (downgrade);
 }

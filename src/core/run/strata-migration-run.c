@@ -30,6 +30,7 @@
 #include "strata-migration-private.h"
 #include "strata-project.h"
 #include "strata-revision.h"
+#include "strata-revision-private.h"
 #include "strata-revision-graph.h"
 #include "strata-schema-snapshot.h"
 #include "strata-section-private.h"
@@ -157,6 +158,33 @@ static void set_busy_error (Run     *run,
 
 /* Planning --------------------------------------------------------------------- */
 
+/* A downgrade through a revision whose downgrade section is empty would
+ * leave what its upgrade made and still say it went down: refused before
+ * anything runs, unless the section says it is empty on purpose. */
+static gboolean
+check_downgrades (GPtrArray  *steps,
+                  GError    **error)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (steps, i);
+      StrataRevision *revision = strata_step_get_revision (step);
+
+      if (strata_step_get_direction (step) != STRATA_DIRECTION_DOWNGRADE || revision == NULL ||
+          !_strata_revision_lacks_downgrade (revision))
+        continue;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                   _("%s:%u: revision %s has no downgrade: its upgrade would stay in the "
+                     "database. Write the SQL that undoes it, or, if it cannot be undone on "
+                     "purpose, put the line “%s” in its downgrade section"),
+                   strata_revision_get_display_path (revision),
+                   MAX (1, strata_revision_get_sql_line (revision, STRATA_DIRECTION_DOWNGRADE)),
+                   strata_revision_get_id (revision), STRATA_NO_DOWNGRADE_MARKER);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 plan (Run     *run,
       GError **error)
@@ -187,7 +215,8 @@ plan (Run     *run,
                                              request->target, error);
   /* What runs, and the checksum recorded, come from the files as they are
    * now, never from the revision cache the graph was listed from. */
-  return run->steps != NULL && _strata_steps_read_for_run (run->steps, error);
+  return run->steps != NULL && _strata_steps_read_for_run (run->steps, error) &&
+         check_downgrades (run->steps, error);
 }
 
 /* The connection is opened on a thread of its own while the worker loads the

@@ -17,6 +17,7 @@
 #include "strata-error.h"
 #include "strata-lint.h"
 #include "strata-revision.h"
+#include "strata-revision-private.h"
 #include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql-cursor-private.h"
@@ -567,6 +568,29 @@ section_clear (Section *section)
   g_clear_pointer (&section->ddl_failure, g_free);
 }
 
+/* A downgrade through it would be refused: said while the revision is
+ * written, with how to mark an empty downgrade that is meant. */
+static void
+check_downgrade_exists (StrataRevision *revision,
+                        GPtrArray      *warnings)
+{
+  StrataLintWarning *warning;
+
+  if (!_strata_revision_lacks_downgrade (revision))
+    return;
+  warning = g_new0 (StrataLintWarning, 1);
+  warning->code = STRATA_LINT_NO_DOWNGRADE;
+  warning->direction = STRATA_DIRECTION_DOWNGRADE;
+  warning->file = g_strdup (strata_revision_get_display_path (revision));
+  warning->line = MAX (1, strata_revision_get_sql_line (revision, STRATA_DIRECTION_DOWNGRADE));
+  warning->message = g_strdup_printf (_("the downgrade section is empty, so a downgrade through "
+                                        "this revision is refused; write the SQL that undoes "
+                                        "the upgrade, or put the line “%s” in it if the "
+                                        "upgrade cannot be undone on purpose"),
+                                      STRATA_NO_DOWNGRADE_MARKER);
+  g_ptr_array_add (warnings, warning);
+}
+
 /* Both sections of @revision; @scratch (may be NULL) holds the schema the
  * revision starts from, and is left as it was found. */
 static void
@@ -625,6 +649,7 @@ strata_lint_revision (StrataRevision       *revision,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   lint_sections (revision, scratch, database, warnings);
+  check_downgrade_exists (revision, warnings);
   return g_steal_pointer (&warnings);
 }
 
@@ -877,6 +902,8 @@ strata_lint_graph (StrataRevisionGraph    *graph,
             lint_sections (revision, NULL, NULL, warnings);
           _strata_schema_replay_advance (replay, revision);
         }
+      if (strata_revision_get_file (revision) != NULL)
+        check_downgrade_exists (revision, warnings);
       if (progress != NULL)
         progress (i + 1, revisions->len, user_data);
     }

@@ -22,6 +22,7 @@ typedef enum
   STRATA_LINT_RENAME_ASIDE,             /* ALTER TABLE x RENAME TO old_x; CREATE TABLE x */
   STRATA_LINT_VIOLATING_ROWS,           /* new NOT NULL / UNIQUE that current rows break */
   STRATA_LINT_STATEMENT_FAILS,          /* SQLite refuses it on the schema before it */
+  STRATA_LINT_NO_DOWNGRADE,             /* an upgrade, and an empty unmarked downgrade */
 } StrataLintCode;
 
 typedef struct
