@@ -32,7 +32,8 @@ void      _strata_run_request_free             (_StrataRunRequest *request);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_StrataRunRequest, _strata_run_request_free)
 
-/* strata-migration-run.c: the worker's side. */
+/* The worker's side: strata-migration-run.c runs, strata-run-offline.c
+ * renders the script. */
 gboolean  _strata_migration_execute            (_StrataRunRequest  *request,
                                                 GCancellable       *cancellable,
                                                 GError            **error);

@@ -1,6 +1,7 @@
 /* strata-migration.c: the run's object, its plan and its progress
  *
- * The execution of the steps lives in strata-migration-run.c.
+ * The execution of the steps lives in strata-migration-run.c and the
+ * strata-run-*.c files it calls (see strata-run-private.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

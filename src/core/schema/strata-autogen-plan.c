@@ -3,7 +3,7 @@
  * Every statement is run on a scratch database as it is written. The plan
  * relies on the executor turning foreign keys off around each revision's
  * transaction (so DROP TABLE fires no ON DELETE CASCADE) and running
- * PRAGMA foreign_key_check before COMMIT (see strata-migration-run.c); the
+ * PRAGMA foreign_key_check before COMMIT (see strata-run-step.c); the
  * SQL written here therefore never touches PRAGMA foreign_keys itself.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
