@@ -563,6 +563,65 @@ test_render_sql (Fixture       *f,
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history"), ==, 9);
 }
 
+/* strata_history as a user reads it, without the clock's columns. */
+static char *
+history_rows (const char *db_path)
+{
+  return ct_query (db_path,
+                   "SELECT group_concat(row, char(10)) FROM (SELECT quote(revision) || '|' || "
+                   "quote(direction) || '|' || quote(checksum) || '|' || quote(message) || '|' || "
+                   "quote(down_revisions) || '|' || quote(branch_labels) || '|' || "
+                   "quote(depends_on) || '|' || quote(create_date) || '|' || quote(file) || '|' || "
+                   "quote(upgrade_sql) || '|' || quote(downgrade_sql) || '|' || "
+                   "upgrade_transactional || '|' || downgrade_transactional || '|' || "
+                   "quote(from_heads) || '|' || quote(to_heads) || '|' || quote(outcome) || '|' || "
+                   "quote(error) AS row "
+                   "FROM strata_history ORDER BY id)");
+}
+
+static void
+render_and_apply (Fixture         *f,
+                  StrataDirection  direction,
+                  const char      *target,
+                  const char      *script_db)
+{
+  g_autoptr(StrataMigration) migration = strata_migration_new (f->project, direction, target);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = strata_migration_render_sql (migration, NULL, NULL, &error);
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (script_db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, script, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The script's history rows are the live run's, column for column: an
+ * upgrade, a stamp of revisions and a stamp to base. */
+static void
+test_render_sql_history (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *script_db = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *scripted = NULL;
+
+  fixture_open (f);
+  script_db = g_strconcat (f->db, ".script", NULL);
+  render_and_apply (f, STRATA_DIRECTION_UPGRADE, "1975ea83b712", script_db);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "1975ea83b712");
+  render_and_apply (f, STRATA_DIRECTION_STAMP, "head", script_db);
+  ct_migrate (f->project, STRATA_DIRECTION_STAMP, "head");
+  render_and_apply (f, STRATA_DIRECTION_STAMP, "base", script_db);
+  ct_migrate (f->project, STRATA_DIRECTION_STAMP, "base");
+
+  live = history_rows (f->db);
+  scripted = history_rows (script_db);
+  g_assert_nonnull (strstr (live, "'1975ea83b712'|'upgrade'|'"));
+  g_assert_nonnull (strstr (live, "''|'stamp'|NULL|''"));
+  g_assert_cmpstr (scripted, ==, live);
+}
+
 static void
 got_result_cb (GObject      *object,
                GAsyncResult *result,
@@ -727,6 +786,7 @@ main (int   argc,
   ADD ("/core/migration/edited-after-apply", test_edited_after_apply, NULL);
   ADD ("/core/migration/stamp", test_stamp, NULL);
   ADD ("/core/migration/render-sql", test_render_sql, "example");
+  ADD ("/core/migration/render-sql-history", test_render_sql_history, "example");
   ADD ("/core/migration/async-progress", test_async_progress, "example");
   ADD ("/core/migration/async-twins", test_async_twins, "example");
 
