@@ -4,10 +4,9 @@
  */
 #include "config.h"
 
-#include "strata-backup-private.h"
 #include "strata-database.h"
 #include "strata-drop-analysis-private.h"
-#include "strata-migration-plan.h"
+#include "strata-migration-plan-private.h"
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
@@ -297,8 +296,11 @@ find_drops (StrataMigrationPlan *self)
   self->columns = strv_from (g_steal_pointer (&columns));
 }
 
-/* The rule a run applies before its first step (see back_up() in
- * strata-migration-run.c), with the same drop analysis. */
+/* The one rule of the backup, for the preview and the run alike: a run
+ * reads it from its own plan (see back_up() in strata-migration-run.c).
+ * "destructive" asks the drop analysis the "Drop Data?" question shows: a
+ * downgrade dropping the table its own upgrade created counts too, as the
+ * rows written since are lost all the same. */
 static gboolean
 will_back_up (StrataMigrationPlan *self,
               StrataBackupPolicy   policy,
@@ -306,7 +308,30 @@ will_back_up (StrataMigrationPlan *self,
 {
   if (policy == STRATA_BACKUP_POLICY_NEVER || !database_exists || self->steps->len == 0)
     return FALSE;
-  return policy == STRATA_BACKUP_POLICY_ALWAYS || _strata_backup_steps_destroy (self->steps);
+  return policy == STRATA_BACKUP_POLICY_ALWAYS || strata_migration_plan_get_drops_data (self);
+}
+
+StrataMigrationPlan *
+_strata_migration_plan_new_for_run (StrataDirection      direction,
+                                    const char          *target,
+                                    const char * const  *current_heads,
+                                    GPtrArray           *steps,
+                                    StrataBackupPolicy   policy,
+                                    gboolean             database_exists)
+{
+  StrataMigrationPlan *self = g_object_new (STRATA_TYPE_MIGRATION_PLAN, NULL);
+
+  g_return_val_if_fail (steps != NULL, NULL);
+
+  self->direction = direction;
+  self->target = g_strdup (target);
+  self->current_heads = g_strdupv ((GStrv)current_heads);
+  self->steps = g_ptr_array_ref (steps);
+  self->step_back = g_new0 (char *, 1);
+  self->step_forward = g_new0 (char *, 1);
+  find_drops (self);
+  self->backs_up = will_back_up (self, policy, database_exists);
+  return self;
 }
 
 /* Building ---------------------------------------------------------------------------- */

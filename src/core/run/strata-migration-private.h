@@ -9,6 +9,7 @@
 #include "strata-backup.h"
 #include "strata-database.h"
 #include "strata-migration.h"
+#include "strata-project.h"
 #include "strata-schema-snapshot.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,7 @@ typedef struct
   StrataProject       *project;
   GFile               *database_file;
   char                *version_table;
+  StrataBackupPolicy   backup_policy;
   StrataDirection      direction;
   char                *target;
   gboolean             purge;

@@ -11,6 +11,7 @@
 #include "strata-backup-private.h"
 #include "strata-database-private.h"
 #include "strata-error.h"
+#include "strata-migration-plan-private.h"
 #include "strata-project.h"
 #include "strata-run-private.h"
 #include "strata-status-private.h"
@@ -129,22 +130,21 @@ backup_progress_cb (const char *database_name,
   _strata_migration_backup_progress (user_data, database_name, size, fraction);
 }
 
-/* backup = always copies the database before every run that changes it;
- * backup = destructive (the default) only before a run that drops a table or
- * a column. A run that cannot back up does not start: the copy is the point. */
+/* Whether to back up is the plan's answer (see will_back_up() in
+ * strata-migration-plan.c), the one the app and the CLI showed. A run that
+ * cannot back up does not start: the copy is the point. */
 static gboolean
 back_up (StrataRun  *run,
          GError    **error)
 {
   StrataProject *project = run->request->project;
-  StrataBackupPolicy policy = strata_project_get_backup_policy (project);
   g_autoptr(StrataBackup) backup = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (policy == STRATA_BACKUP_POLICY_NEVER ||
-      !strata_status_get_database_exists (run->status) ||
-      (policy == STRATA_BACKUP_POLICY_DESTRUCTIVE && !_strata_backup_steps_destroy (run->steps)))
+  if (!strata_migration_plan_get_backs_up (run->plan))
     return TRUE;
+  /* The project was pointed at another database since the run started: the
+   * backup folder is not this database's. */
   if (!g_file_equal (run->request->database_file, strata_project_get_database_file (project)))
     return TRUE;
 
@@ -198,6 +198,12 @@ _strata_migration_execute (_StrataRunRequest  *request,
   ok = _strata_run_load_and_plan (&run, FALSE, error);
   if (ok && run.steps->len > 0)
     {
+      g_auto(GStrv) heads = _strata_run_heads_to_strv (run.heads);
+
+      run.plan = _strata_migration_plan_new_for_run (request->direction, request->target,
+                                                     (const char * const *)heads, run.steps,
+                                                     request->backup_policy,
+                                                     strata_status_get_database_exists (run.status));
       ok = open_for_writing (&run, error) && back_up (&run, error) &&
            execute_steps (&run, error);
       close_for_writing (&run);

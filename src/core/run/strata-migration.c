@@ -552,6 +552,7 @@ make_request (StrataMigration *self)
   request->project = g_object_ref (self->project);
   request->database_file = g_object_ref (strata_project_get_database_file (self->project));
   request->version_table = g_strdup (strata_project_get_version_table (self->project));
+  request->backup_policy = strata_project_get_backup_policy (self->project);
   request->direction = self->direction;
   request->target = g_strdup (self->target);
   request->purge = self->purge;

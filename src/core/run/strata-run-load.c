@@ -24,6 +24,7 @@ _strata_run_clear (StrataRun *run)
   g_clear_object (&run->status);
   g_clear_object (&run->database);
   g_clear_pointer (&run->steps, g_ptr_array_unref);
+  g_clear_object (&run->plan);
   g_clear_pointer (&run->heads, g_ptr_array_unref);
   g_clear_pointer (&run->lock_path, g_free);
   g_clear_pointer (&run->batch, g_array_unref);

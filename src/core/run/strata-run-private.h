@@ -25,6 +25,7 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 
+#include "strata-migration-plan.h"
 #include "strata-migration-private.h"
 #include "strata-revision-graph.h"
 #include "strata-section-private.h"
@@ -42,6 +43,9 @@ typedef struct
   StrataDatabase      *database;
   sqlite3             *db;
   GPtrArray           *steps;
+  /* What the steps drop and whether the run backs up first, by the rules
+   * the app's and the CLI's preview read. */
+  StrataMigrationPlan *plan;
   /* The version table's rows as this run expects them, sorted. */
   GPtrArray           *heads;
   gboolean             tables_ready;
