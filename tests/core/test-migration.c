@@ -320,9 +320,8 @@ test_conflict (Fixture       *f,
 
   /* Another process can only get in between two commits; a commit per step
    * lets it in right after r1, rather than after the whole group. */
-  g_setenv ("STRATA_GROUP_COMMIT_MS", "0", TRUE);
+  strata_migration_set_group_commit_ms (migration, 0);
   g_assert_false (strata_migration_run (migration, NULL, &error));
-  g_unsetenv ("STRATA_GROUP_COMMIT_MS");
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT);
   g_assert_nonnull (strstr (error->message, "holds r2 where r1 was expected"));
   /* r2 ran once, theirs; this run did not apply it again. */

@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/* How long a batch of steps may hold the write lock before it commits: what
+ * another connection may wait beyond one step, and long enough that the five
+ * syncs of a commit are shared by many small revisions. */
+#define STRATA_MIGRATION_GROUP_COMMIT_MS 200
+
 /* What a worker needs, captured on the caller's thread so that it never
  * reads an object the caller may change meanwhile. */
 typedef struct
@@ -26,6 +31,7 @@ typedef struct
   StrataDirection      direction;
   char                *target;
   gboolean             purge;
+  guint                group_commit_ms;
   StrataRevisionGraph *graph;
   GStrv                start_heads;
 } _StrataRunRequest;

@@ -174,7 +174,7 @@ execute_steps (StrataRun  *run,
                GError    **error)
 {
   run->batch = g_array_new (FALSE, FALSE, sizeof (guint));
-  run->batch_budget_us = _strata_run_group_commit_budget_us ();
+  run->batch_budget_us = (gint64)run->request->group_commit_ms * 1000;
   for (guint i = 0; i < run->steps->len; i++)
     {
       _strata_migration_step_started (run->migration, g_ptr_array_index (run->steps, i), i);

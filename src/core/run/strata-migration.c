@@ -38,6 +38,7 @@ struct _StrataMigration
   char                *target;
   StrataRevisionGraph *graph;
   gboolean             purge;
+  guint                group_commit_ms;
 
   /* What the caller sees, changed only on the run's main context. */
   Progress             shown;
@@ -212,6 +213,7 @@ strata_migration_class_init (StrataMigrationClass *klass)
 static void
 strata_migration_init (StrataMigration *self)
 {
+  self->group_commit_ms = STRATA_MIGRATION_GROUP_COMMIT_MS;
   g_mutex_init (&self->mutex);
   self->finished = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -556,6 +558,7 @@ make_request (StrataMigration *self)
   request->direction = self->direction;
   request->target = g_strdup (self->target);
   request->purge = self->purge;
+  request->group_commit_ms = self->group_commit_ms;
   request->graph = self->graph != NULL ? g_object_ref (self->graph) : NULL;
   return request;
 }
@@ -750,6 +753,14 @@ strata_migration_set_purge (StrataMigration *self,
 {
   g_return_if_fail (STRATA_IS_MIGRATION (self));
   self->purge = !!purge;
+}
+
+void
+strata_migration_set_group_commit_ms (StrataMigration *self,
+                                      guint            group_commit_ms)
+{
+  g_return_if_fail (STRATA_IS_MIGRATION (self));
+  self->group_commit_ms = group_commit_ms;
 }
 
 GPtrArray *

@@ -2,9 +2,11 @@
  *
  * Consecutive transactional steps share one write transaction (a batch), each
  * in a savepoint of its own: a step that fails rolls back to its savepoint and
- * the steps before it commit. A batch commits after about GROUP_COMMIT_MS,
- * before a transaction:false section and at the end; only then are its steps
- * reported finished, so a reported step is always durable.
+ * the steps before it commit. A batch commits once it has run for the
+ * migration's group-commit time (200 ms unless set, see
+ * strata_migration_set_group_commit_ms()), before a transaction:false
+ * section and at the end; only then are its steps reported finished, so a
+ * reported step is always durable.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,23 +16,6 @@
 
 #include "strata-database-private.h"
 #include "strata-run-private.h"
-
-/* How long a batch of steps may hold the write lock before it commits: what
- * another connection may wait beyond one step, and long enough that the five
- * syncs of a commit are shared by many small revisions. */
-#define GROUP_COMMIT_MS 200
-
-gint64
-_strata_run_group_commit_budget_us (void)
-{
-  const char *env = g_getenv ("STRATA_GROUP_COMMIT_MS");
-  guint64 value;
-
-  /* Tests that act between two steps' commits set 0: a commit per step. */
-  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &value, NULL))
-    return (gint64)value * 1000;
-  return GROUP_COMMIT_MS * 1000;
-}
 
 gboolean
 _strata_run_open_batch (StrataRun  *run,

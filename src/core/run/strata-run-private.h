@@ -149,7 +149,6 @@ gboolean   _strata_run_outside_transaction    (StrataRun           *run,
                                                GError             **error);
 
 /* strata-run-batch.c */
-gint64     _strata_run_group_commit_budget_us (void);
 gboolean   _strata_run_open_batch             (StrataRun           *run,
                                                GError             **error);
 gboolean   _strata_run_commit_batch           (StrataRun           *run,
