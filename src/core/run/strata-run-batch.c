@@ -12,8 +12,6 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "strata-database-private.h"
 #include "strata-run-private.h"
 
@@ -77,8 +75,9 @@ _strata_run_commit_batch (StrataRun  *run,
  * an I/O error, a full disk), and with it the batch's steps before the one
  * that failed. They succeeded once, and were never reported, so they are
  * applied again, without looking at the cancellable, to keep the promise
- * that the steps before a failure stay applied. */
-static void
+ * that the steps before a failure stay applied. FALSE when they could not
+ * be: the batch is lost, and the database is where it was before it. */
+static gboolean
 replay_batch (StrataRun *run)
 {
   g_autoptr(GArray) batch = g_array_copy (run->batch);
@@ -87,7 +86,7 @@ replay_batch (StrataRun *run)
 
   forget_batch (run);
   if (batch->len == 0)
-    return;
+    return TRUE;
 
   run->replaying = TRUE;
   ok = _strata_run_begin (run, &error);
@@ -104,48 +103,22 @@ replay_batch (StrataRun *run)
     }
   run->replaying = FALSE;
   if (ok)
-    return;
+    return TRUE;
   _strata_run_rollback (run);
   forget_batch (run);
   g_debug ("Could not apply the steps before the failed one again: %s", error->message);
+  return FALSE;
 }
 
 /* Back to the state before the failed step: to its savepoint, or when SQLite
- * dropped the transaction, by applying the batch before it again. */
-void
+ * dropped the transaction, by applying the batch before it again. FALSE when
+ * the batch before it was lost with it. */
+gboolean
 _strata_run_undo_step (StrataRun *run)
 {
-  if (!sqlite3_get_autocommit (run->db))
-    sqlite3_exec (run->db, "ROLLBACK TO strata_revision; RELEASE strata_revision;",
-                  NULL, NULL, NULL);
-  else
-    replay_batch (run);
-}
-
-/* After a failure, the steps before it (and the failure's history row)
- * commit; should they be lost, the message says where the database stays. */
-void
-_strata_run_commit_after_failure (StrataRun *run,
-                                  guint      n_before,
-                                  GError    *failure)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *heads = NULL;
-  g_autofree char *message = NULL;
-  gboolean kept = run->batch->len == n_before;
-
-  if (!_strata_run_commit_batch (run, &error))
-    {
-      kept = FALSE;
-      g_debug ("Could not commit the steps before the failed one: %s", error->message);
-    }
-  if (kept || n_before == 0)
-    return;
-
-  heads = _strata_run_describe_heads (run->heads);
-  message = g_strdup_printf (_("%s; the %u revisions applied before it in the same "
-                               "transaction could not be kept, so the database stays at %s"),
-                             failure->message, n_before, heads);
-  g_free (failure->message);
-  failure->message = g_steal_pointer (&message);
+  if (sqlite3_get_autocommit (run->db))
+    return replay_batch (run);
+  sqlite3_exec (run->db, "ROLLBACK TO strata_revision; RELEASE strata_revision;",
+                NULL, NULL, NULL);
+  return TRUE;
 }

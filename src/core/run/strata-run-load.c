@@ -29,6 +29,7 @@ _strata_run_clear (StrataRun *run)
   g_clear_pointer (&run->lock_path, g_free);
   g_clear_pointer (&run->batch, g_array_unref);
   g_clear_pointer (&run->batch_heads, g_ptr_array_unref);
+  g_clear_pointer (&run->failure.message, g_free);
 }
 
 /* A downgrade through a revision whose downgrade section is empty would

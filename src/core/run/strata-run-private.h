@@ -35,6 +35,14 @@ G_BEGIN_DECLS
 
 typedef struct
 {
+  const char *path;     /* of the revision, which outlives the run */
+  const char *id;
+  guint       line;
+  char       *message;  /* SQLite's, or the copy failure's explanation */
+} StrataRunFailure;
+
+typedef struct
+{
   _StrataRunRequest   *request;
   StrataMigration     *migration;
   GCancellable        *cancellable;
@@ -63,6 +71,9 @@ typedef struct
   gint64               batch_budget_us;
   /* Set while the batch is applied again after SQLite dropped it. */
   gboolean             replaying;
+  /* The statement a transactional step failed at, to say where the
+   * database stays once the fate of the batch is known. */
+  StrataRunFailure     failure;
 } StrataRun;
 
 typedef struct
@@ -153,9 +164,6 @@ gboolean   _strata_run_open_batch             (StrataRun           *run,
                                                GError             **error);
 gboolean   _strata_run_commit_batch           (StrataRun           *run,
                                                GError             **error);
-void       _strata_run_undo_step              (StrataRun           *run);
-void       _strata_run_commit_after_failure   (StrataRun           *run,
-                                               guint                n_before,
-                                               GError              *failure);
+gboolean   _strata_run_undo_step              (StrataRun           *run);
 
 G_END_DECLS

@@ -79,11 +79,23 @@ set_statement_error (StrataRun         *run,
   const char *path = strata_revision_get_display_path (section->revision);
   const char *id = strata_revision_get_id (section->revision);
 
-  _strata_migration_set_failure (run->migration, section->revision, line, statement);
+  /* A step applied again after SQLite dropped its batch failing again says
+   * nothing about the step the run failed at. */
+  if (!run->replaying)
+    _strata_migration_set_failure (run->migration, section->revision, line, statement);
   if (section->transactional)
-    g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
-                 _("%s:%u: %s; revision %s was rolled back and the database stays at %s"),
-                 path, line, message, id, heads);
+    {
+      /* Where the database stays is only known once the batch before the
+       * step commits, or is lost (see say_where_it_stays()). */
+      if (!run->replaying)
+        {
+          g_clear_pointer (&run->failure.message, g_free);
+          run->failure = (StrataRunFailure) { path, id, line, g_strdup (message) };
+        }
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                   _("%s:%u: %s; revision %s was rolled back and the database stays at %s"),
+                   path, line, message, id, heads);
+    }
   else
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
                  _("%s:%u: %s; this section runs outside a transaction, so the statements "
@@ -222,6 +234,40 @@ _strata_run_step_applied (StrataRun *run,
   g_array_append_val (run->batch, index);
 }
 
+/* The steps of the batch before a failed step were lost with it: the
+ * message says so, and names where the database really is, read back from
+ * its version table, in place of where it would have stayed. */
+static void
+say_where_it_stays (StrataRun *run,
+                    guint      n_before,
+                    GError    *failure)
+{
+  g_auto(GStrv) actual = strata_database_read_heads (run->database,
+                                                     run->request->version_table, NULL);
+  g_autoptr(GPtrArray) read_back = NULL;
+  g_autofree char *heads = NULL;
+  char *message;
+
+  g_assert (run != NULL);
+  g_assert (failure != NULL);
+
+  read_back = actual != NULL ? _strata_run_heads_from_strv ((const char * const *)actual)
+                             : _strata_run_heads_copy (run->heads);
+  heads = _strata_run_describe_heads (read_back);
+  if (run->failure.message != NULL && g_error_matches (failure, STRATA_ERROR, STRATA_ERROR_SQL))
+    message = g_strdup_printf (_("%s:%u: %s; revision %s was rolled back, and with it the %u "
+                                 "revisions applied before it in the same transaction, which "
+                                 "could not be kept: the database stays at %s"),
+                               run->failure.path, run->failure.line, run->failure.message,
+                               run->failure.id, n_before, heads);
+  else
+    message = g_strdup_printf (_("%s; the %u revisions applied before it in the same "
+                                 "transaction could not be kept, so the database stays at %s"),
+                               failure->message, n_before, heads);
+  g_free (failure->message);
+  failure->message = message;
+}
+
 gboolean
 _strata_run_transactional (StrataRun         *run,
                            StrataRunSection  *section,
@@ -229,7 +275,9 @@ _strata_run_transactional (StrataRun         *run,
                            GError           **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) commit_error = NULL;
   guint n_before;
+  gboolean kept;
 
   if (sqlite3_get_autocommit (run->db) && !_strata_run_open_batch (run, error))
     return FALSE;
@@ -239,17 +287,28 @@ _strata_run_transactional (StrataRun         *run,
     return TRUE;
 
   n_before = run->batch->len;
-  _strata_run_undo_step (run);
-  if (should_diagnose (local_error))
+  /* A batch SQLite dropped and that cannot be applied again (a full disk)
+   * leaves the database as it was before the batch; nothing more is
+   * written, the failure's history row included. */
+  kept = _strata_run_undo_step (run);
+  if (kept && should_diagnose (local_error))
     {
       g_auto(GStrv) heads = _strata_run_heads_to_strv (run->heads);
       _strata_migration_diagnose_rollback (run->database, run->request->version_table,
                                            (const char * const *)heads, section->step,
                                            local_error);
     }
-  if (should_record (local_error))
+  if (kept && should_record (local_error))
     _strata_run_record_failure (run, section->step, clock, local_error);
-  _strata_run_commit_after_failure (run, n_before, local_error);
+  /* The steps before the failed one (and its history row) commit. */
+  if (!_strata_run_commit_batch (run, &commit_error))
+    {
+      kept = FALSE;
+      g_debug ("Could not commit the steps before the failed one: %s", commit_error->message);
+    }
+  if (!kept && n_before > 0)
+    say_where_it_stays (run, n_before, local_error);
+  g_clear_pointer (&run->failure.message, g_free);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
