@@ -1452,3 +1452,21 @@ _strata_revision_lacks_downgrade (StrataRevision *self)
   return has_statements (strata_revision_get_sql (self, STRATA_DIRECTION_UPGRADE)) &&
          !has_statements (downgrade) && !has_marker_line (downgrade);
 }
+
+gboolean
+_strata_revision_check_downgrade (StrataRevision  *self,
+                                  GError         **error)
+{
+  g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
+
+  if (!_strata_revision_lacks_downgrade (self))
+    return TRUE;
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+               _("%s:%u: revision %s has no downgrade: its upgrade would stay in the "
+                 "database. Write the SQL that undoes it, or, if it cannot be undone on "
+                 "purpose, put the line “%s” in its downgrade section"),
+               strata_revision_get_display_path (self),
+               MAX (1, strata_revision_get_sql_line (self, STRATA_DIRECTION_DOWNGRADE)),
+               strata_revision_get_id (self), STRATA_NO_DOWNGRADE_MARKER);
+  return FALSE;
+}
