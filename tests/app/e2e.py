@@ -177,7 +177,7 @@ def main():
     env['GSETTINGS_BACKEND'] = 'memory'
     Atspi.init()
 
-    print('1..12', flush=True)
+    print('1..13', flush=True)
     process = None
     try:
         # Without a project: the start page.
