@@ -249,8 +249,8 @@ newest_head (StrataMigrationPlan *self,
   return NULL;
 }
 
-/* One step back from a merge: the revisions it merges, for the user to
- * choose from, and why they must. */
+/* One step back from @head. A merge has none: the plan keeps the revisions
+ * it merges, for the user to choose from, and why they must choose. */
 static char *
 step_back_or_choices (StrataMigrationPlan *self,
                       StrataRevisionGraph *graph,
