@@ -678,7 +678,7 @@ save_then_continue_cb (GObject      *object,
   Pending *pending = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (strata_revision_editor_save_finish (STRATA_REVISION_EDITOR (object), result, &error))
+  if (strata_revision_editor_save_finish (pending->self->editor, result, &error))
     pending->func (pending->self, pending->data);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _strata_window_show_error (pending->self, _("Could Not Save the Revision"), error);

@@ -130,6 +130,14 @@ test_downgrade (Fixture       *fixture,
   upgrade (fixture);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.downgrade", NULL));
 
+  /* One step back from the merge is ambiguous: the window asks which
+   * branch first (test-window-downgrade.c tells more); the first is taken. */
+  strata_test_wait (has_dialog, &dialog, "the question which branch");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Which Branch?");
+  adw_message_dialog_response (dialog, "choose");
+  gtk_window_close (GTK_WINDOW (dialog));
+  dialog = NULL;
+
   /* A downgrade that drops nothing asks too, naming what it undoes; nothing
    * runs before the answer. */
   strata_test_wait (has_dialog, &dialog, "the question before downgrading");

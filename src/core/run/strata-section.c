@@ -176,6 +176,8 @@ _strata_section_apply (const StrataSection      *section,
           set_failure (failure, STRATA_SECTION_CANCELLED, &cursor, NULL);
           return FALSE;
         }
+      if (hooks != NULL && hooks->skip != NULL && hooks->skip (&cursor, hooks->data))
+        continue;
       if (step_statement (db, hooks, &cursor, failure))
         {
           if (hooks != NULL && hooks->finished != NULL)
