@@ -17,6 +17,7 @@
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-schema-file-private.h"
 #include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql.h"
@@ -423,7 +424,7 @@ open_databases (StrataAutogen  *self,
         return FALSE;
     }
   return (work->target = strata_database_open_memory (error)) != NULL &&
-         exec_script (work->target, target_sql, display_name, 1, error) &&
+         _strata_schema_file_load (work->target, target_sql, display_name, error) &&
          (work->head_schema = strata_schema_snapshot_read (work->head, cancellable, error)) &&
          (work->target_schema = strata_schema_snapshot_read (work->target, cancellable, error));
 }

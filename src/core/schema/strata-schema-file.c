@@ -1,0 +1,248 @@
+/* strata-schema-file.c: schema.sql run into a database, every error at its line
+ *
+ * schema.sql is the schema as it should be, and autogenerate compares it with
+ * head: what is not a CREATE statement would change nothing there, so rows,
+ * settings or steps in it would be silently lost. They are refused instead,
+ * each at its line. SQLite accepts a view or a trigger whose body names a
+ * table or column that does not exist, and says so only when it is used: the
+ * file is checked once it has all run (a view may come before its table), so
+ * that the message names the statement, not an in-memory database.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "strata-error.h"
+#include "strata-schema-file-private.h"
+#include "strata-sql.h"
+
+typedef struct
+{
+  char  *type;
+  char  *name;
+  guint  line;
+} Created;
+
+static void
+created_free (gpointer data)
+{
+  Created *created = data;
+
+  g_free (created->type);
+  g_free (created->name);
+  g_free (created);
+}
+
+/* The @n-th word (from 0) of @text, upper case, past blanks and comments. */
+static char *
+nth_word (const char *p,
+          guint       n)
+{
+  for (;;)
+    {
+      const char *start;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (p[0] == '-' && p[1] == '-')
+        {
+          p += strcspn (p, "\n");
+          continue;
+        }
+      if (p[0] == '/' && p[1] == '*')
+        {
+          const char *close = strstr (p + 2, "*/");
+          p = close != NULL ? close + 2 : p + strlen (p);
+          continue;
+        }
+      for (start = p; g_ascii_isalpha (*p); p++)
+        ;
+      if (p == start)
+        return g_strdup ("");
+      if (n-- == 0)
+        return g_ascii_strup (start, p - start);
+    }
+}
+
+static gboolean
+is_one_of (const char         *word,
+           const char * const *words)
+{
+  return g_strv_contains (words, word);
+}
+
+/* TRUE for a statement that has its place in schema.sql; else sets @error
+ * to what is wrong with the one at @line and what to do. */
+static gboolean
+check_kind (const char  *text,
+            const char  *display_name,
+            guint        line,
+            GError     **error)
+{
+  static const char * const rows[] = {
+    "INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "VALUES", "WITH", NULL
+  };
+  static const char * const steps[] = { "ALTER", "DROP", NULL };
+  g_autofree char *word = nth_word (text, 0);
+  g_autofree char *second = NULL;
+
+  if (strcmp (word, "CREATE") == 0)
+    {
+      second = nth_word (text, 1);
+      if (strcmp (second, "TEMP") != 0 && strcmp (second, "TEMPORARY") != 0)
+        return TRUE;
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                   _("%s:%u: CREATE %s makes an object that lasts one connection and is "
+                     "not part of the database’s schema; remove %s, or drop the word"),
+                   display_name, line, second, second);
+    }
+  else if (is_one_of (word, rows))
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                 _("%s:%u: %s works on rows, and %s holds the schema only (CREATE "
+                   "statements), so it would be ignored: rows belong in a revision; move "
+                   "this statement into one (strata-cli revision -m MESSAGE)"),
+                 display_name, line, word, display_name);
+  else if (is_one_of (word, steps))
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                 _("%s:%u: %s in %s, which is the schema as it should be, not the steps "
+                   "to it: write each object as it should end up, in its CREATE statement"),
+                 display_name, line, word, display_name);
+  else
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                 _("%s:%u: %s has no place in %s, which holds the schema only (CREATE "
+                   "statements) and would ignore it: remove it; settings and data belong "
+                   "in a revision"),
+                 display_name, line, *word != '\0' ? word : text, display_name);
+  return FALSE;
+}
+
+/* Notes the views and triggers that the statement at @line made: the
+ * schema table only grows here, so they are the rows past *@last. */
+static void
+note_created (sqlite3       *db,
+              sqlite3_int64 *last,
+              guint          line,
+              GPtrArray     *created)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT rowid, type, name FROM main.sqlite_schema "
+                              "WHERE rowid > ?1 ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_int64 (stmt, 1, *last);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *type = (const char *)sqlite3_column_text (stmt, 1);
+      Created *item;
+
+      *last = sqlite3_column_int64 (stmt, 0);
+      if (g_strcmp0 (type, "view") != 0 && g_strcmp0 (type, "trigger") != 0)
+        continue;
+      item = g_new0 (Created, 1);
+      item->type = g_strdup (type);
+      item->name = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+      item->line = line;
+      g_ptr_array_add (created, item);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static gboolean
+run_statements (sqlite3     *db,
+                const char  *sql,
+                const char  *display_name,
+                GPtrArray   *created,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) statements = strata_sql_split (sql);
+  sqlite3_int64 last = 0;
+
+  for (guint i = 0; i < statements->len; i++)
+    {
+      StrataStatement *statement = g_ptr_array_index (statements, i);
+
+      if (!check_kind (statement->text, display_name, statement->line, error))
+        return FALSE;
+      if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) != SQLITE_OK)
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s", display_name,
+                       statement->line, sqlite3_errmsg (db));
+          return FALSE;
+        }
+      note_created (db, &last, statement->line, created);
+    }
+  return TRUE;
+}
+
+/* SQLite checks every view and trigger of the schema when a table is
+ * renamed (unless legacy_alter_table is on), and names the first that does
+ * not resolve: "error in view v: no such table: main.missing". A table made
+ * for the purpose is renamed inside a savepoint that is rolled back. */
+static char *
+find_broken (sqlite3 *db)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, "SAVEPOINT strata_schema_file;"
+                        "CREATE TABLE \"strata schema file\" (x);"
+                        "ALTER TABLE \"strata schema file\" RENAME TO \"strata schema file 2\";",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    message = g_strdup (sqlite3_errmsg (db));
+  sqlite3_exec (db, "ROLLBACK TO strata_schema_file; RELEASE strata_schema_file;",
+                NULL, NULL, NULL);
+  return message;
+}
+
+static gboolean
+check_bodies (sqlite3     *db,
+              const char  *display_name,
+              GPtrArray   *created,
+              GError     **error)
+{
+  g_autofree char *message = find_broken (db);
+
+  if (message == NULL)
+    return TRUE;
+  for (guint i = 0; i < created->len; i++)
+    {
+      Created *item = g_ptr_array_index (created, i);
+      g_autofree char *prefix = g_strdup_printf ("error in %s %s", item->type, item->name);
+      const char *rest = message + strlen (prefix);
+
+      if (!g_str_has_prefix (message, prefix) || (*rest != ':' && *rest != ' '))
+        continue;
+      rest = strstr (rest, ": ");
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                   /* Translators: the last %s is SQLite's message. */
+                   strcmp (item->type, "view") == 0
+                   ? _("%s:%u: view “%s”: %s; create what it names, or correct it")
+                   : _("%s:%u: trigger “%s”: %s; create what it names, or correct it"),
+                   display_name, item->line, item->name,
+                   rest != NULL ? rest + 2 : message);
+      return FALSE;
+    }
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s: %s", display_name, message);
+  return FALSE;
+}
+
+gboolean
+_strata_schema_file_load (StrataDatabase  *database,
+                          const char      *sql,
+                          const char      *display_name,
+                          GError         **error)
+{
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (created_free);
+  sqlite3 *db;
+
+  g_return_val_if_fail (STRATA_IS_DATABASE (database), FALSE);
+  g_return_val_if_fail (sql != NULL, FALSE);
+  g_return_val_if_fail (display_name != NULL, FALSE);
+
+  db = strata_database_get_handle (database);
+  return run_statements (db, sql, display_name, created, error) &&
+         check_bodies (db, display_name, created, error);
+}
