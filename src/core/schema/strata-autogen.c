@@ -756,7 +756,7 @@ check_section (StrataDatabase        *database,
   gint64 violations = count_violations (db);
   g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF; BEGIN; %s COMMIT;", sql);
 
-  if (sqlite3_exec (db, script, NULL, NULL, NULL) != SQLITE_OK)
+  if (_strata_database_exec (db, script) != SQLITE_OK)
     {
       g_autofree char *message = _strata_copy_failure_in_script (sql, sqlite3_errmsg (db));
 

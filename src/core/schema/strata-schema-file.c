@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-schema-file-private.h"
 #include "strata-sql.h"
@@ -183,7 +184,7 @@ run_statements (sqlite3     *db,
  * not resolve: "error in view v: no such table: main.missing". A table made
  * for the purpose is renamed inside a savepoint that is rolled back. */
 static char *
-find_broken (sqlite3 *db)
+try_rename (sqlite3 *db)
 {
   char *message = NULL;
 
@@ -195,6 +196,29 @@ find_broken (sqlite3 *db)
   sqlite3_exec (db, "ROLLBACK TO strata_schema_file; RELEASE strata_schema_file;",
                 NULL, NULL, NULL);
   return message;
+}
+
+/* A view over an FTS or R*Tree table is refused with trusted_schema off
+ * until such tables are trusted (strata-database-trust.c). */
+static char *
+find_broken (sqlite3 *db)
+{
+  char *message = try_rename (db);
+  g_autoptr(StrataTrust) trust = NULL;
+  char *second;
+
+  if (!_strata_database_is_storage_refusal (message))
+    return message;
+  trust = _strata_database_trust_storage (db);
+  second = try_rename (db);
+  /* Refused for another reason too: SQLite's first answer is the one told. */
+  if (second != NULL && strstr (second, "not authorized") != NULL)
+    {
+      g_free (second);
+      return message;
+    }
+  g_free (message);
+  return second;
 }
 
 static gboolean

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-revision-graph-private.h"
 #include "strata-schema-replay-private.h"
@@ -184,11 +185,12 @@ run_one (sqlite3     *db,
          const char  *p,
          const char **end)
 {
+  g_autoptr(StrataTrust) trust = NULL;
   sqlite3_stmt *stmt = NULL;
   const char *tail = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, p, -1, &stmt, &tail) != SQLITE_OK)
+  if (_strata_database_prepare (db, p, -1, &stmt, &tail, &trust) != SQLITE_OK)
     {
       *end = complete_end (p);
       return FALSE;
@@ -196,8 +198,7 @@ run_one (sqlite3     *db,
   *end = tail != NULL && tail > p ? tail : complete_end (p);
   if (stmt == NULL)
     return TRUE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    ;
+  rc = _strata_database_step (db, &stmt, &trust);
   /* sqlite3_errmsg() still holds the step's message after this. */
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE;
