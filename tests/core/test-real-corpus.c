@@ -415,6 +415,64 @@ test_search_guarded (void)
   ct_remove_tree (dir);
 }
 
+static gboolean
+timeout_cb (gpointer data)
+{
+  g_error ("Timed out waiting for the rows of %s", (const char *)data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The inspector reads the schema (the view over the index included) and the
+ * rows of the table, the index and the R*Tree through the core. */
+static void
+test_search_browse (void)
+{
+  static const struct { const char *table; guint n_rows; const char *first; } tables[] = {
+    { "doc", 3, "Harbour" },
+    { "doc_fts", 3, "Harbour" },
+    { "place_box", 2, "3" },
+  };
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *db = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  g_autoptr(StrataSchema) schema = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ct_write_config (dir);
+  db = ct_load_real (dir, "search.sql");
+  file = g_file_new_for_path (db);
+  schema = strata_schema_load (file, STRATA_SCHEMA_FLAGS_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (strata_schema_object_get_columns (
+                      strata_schema_lookup (schema, "doc_search"))), ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autoptr(StrataTableModel) model = strata_table_model_new (file, tables[i].table);
+      g_autoptr(StrataTableRow) row = NULL;
+      guint timeout = g_timeout_add_seconds (20, timeout_cb, (gpointer)tables[i].table);
+      g_autofree char *values = NULL;
+
+      while (strata_table_model_get_loading (model) ||
+             (row = g_list_model_get_item (G_LIST_MODEL (model), 0)) == NULL ||
+             !strata_table_row_get_loaded (row))
+        {
+          g_clear_object (&row);
+          if (strata_table_model_get_error_message (model) != NULL)
+            g_error ("%s: %s", tables[i].table, strata_table_model_get_error_message (model));
+          g_main_context_iteration (NULL, TRUE);
+        }
+      g_source_remove (timeout);
+      g_assert_null (strata_table_model_get_error_message (model));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, tables[i].n_rows);
+      for (guint c = 0; c < strata_table_row_get_n_values (row) && values == NULL; c++)
+        if (g_strcmp0 (strata_table_row_get_value (row, c), tables[i].first) == 0)
+          values = g_strdup (tables[i].first);
+      g_assert_cmpstr (values, ==, tables[i].first);
+    }
+  ct_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,5 +486,6 @@ main (int   argc,
     }
   g_test_add_func ("/core/real-corpus/search-revision", test_search_revision);
   g_test_add_func ("/core/real-corpus/search-guarded", test_search_guarded);
+  g_test_add_func ("/core/real-corpus/search-browse", test_search_browse);
   return g_test_run ();
 }
