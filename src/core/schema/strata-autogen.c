@@ -301,8 +301,15 @@ read_schema_file (StrataProject  *project,
   *display_name = strata_project_get_display_path (project, file);
   if (!g_file_load_contents (file, NULL, &contents, NULL, NULL, &local_error))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot read %s: %s"), *display_name,
-                   local_error->message);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                     _("%s does not exist; write it from the database with “strata-cli schema "
+                       "> %s” (or from the revisions with “strata-cli schema --head > %s”), or "
+                       "remove “schema =” from strata.ini"),
+                     *display_name, *display_name, *display_name);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot read %s: %s"),
+                     *display_name, local_error->message);
       return NULL;
     }
   return contents;
