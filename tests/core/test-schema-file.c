@@ -143,7 +143,8 @@ test_project (void)
 {
   g_autofree char *dir = ct_make_tmp ();
   g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
-  g_autofree char *schema = g_build_filename (dir, "db", "schema.sql", NULL);
+  g_autofree char *folder = g_build_filename (dir, "db", NULL);
+  g_autofree char *schema = g_build_filename (folder, "schema.sql", NULL);
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(StrataAutogen) autogen = NULL;
   g_autoptr(StrataSchemaSnapshot) snapshot = NULL;
@@ -154,7 +155,7 @@ test_project (void)
   ct_write_config (dir);
   g_assert_true (g_file_set_contents (config, "[strata]\ndatabase = test.db\n"
                                               "schema = db/schema.sql\n", -1, NULL));
-  g_assert_cmpint (g_mkdir_with_parents (g_path_get_dirname (schema), 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
   g_assert_true (g_file_set_contents (schema, sql, -1, NULL));
   project = ct_open_project (dir);
   autogen = strata_autogen_new (project);
