@@ -171,6 +171,55 @@ test_project (void)
   ct_remove_tree (dir);
 }
 
+/* Head is built from the revisions the same way: a view or trigger that
+ * does not resolve there is told at the revision's file and line. */
+static void
+test_revisions (void)
+{
+  static const struct
+  {
+    const char *upgrade;
+    const char *second;
+    const char *prefix;
+  } revision_cases[] = {
+    { "CREATE TABLE a (id INTEGER PRIMARY KEY);\n"
+      "CREATE VIEW v AS\n  SELECT * FROM missing;\n",
+      "SELECT 1;", "versions/aaa00001.sql:9: view “v”: no such table: main.missing" },
+    /* The table the trigger writes is dropped by a later revision. */
+    { "CREATE TABLE a (id INTEGER PRIMARY KEY);\nCREATE TABLE log (id INTEGER);\n"
+      "CREATE TRIGGER a_ai AFTER INSERT ON a BEGIN\n"
+      "  INSERT INTO log VALUES (new.id);\nEND;\n",
+      "DROP TABLE log;", "versions/aaa00001.sql:10: trigger “a_ai”: no such table: main.log" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (revision_cases); i++)
+    {
+      g_autofree char *dir = ct_make_tmp ();
+      g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
+      g_autofree char *schema = g_build_filename (dir, "schema.sql", NULL);
+      g_autoptr(StrataProject) project = NULL;
+      g_autoptr(StrataAutogen) autogen = NULL;
+      g_autoptr(GError) error = NULL;
+
+      ct_write_config (dir);
+      g_assert_true (g_file_set_contents (config, "[strata]\ndatabase = test.db\n"
+                                                  "schema = schema.sql\n", -1, NULL));
+      g_assert_true (g_file_set_contents (schema, "CREATE TABLE a (id INTEGER PRIMARY KEY);\n",
+                                          -1, NULL));
+      ct_write_revision (dir, "aaa00001", NULL, "first", revision_cases[i].upgrade,
+                         "SELECT 1;");
+      ct_write_revision (dir, "bbb00002", "aaa00001", "second", revision_cases[i].second,
+                         "SELECT 1;");
+      project = ct_open_project (dir);
+      autogen = strata_autogen_new (project);
+      g_assert_false (strata_autogen_run (autogen, NULL, &error));
+      g_assert_error (error, STRATA_ERROR, STRATA_ERROR_SQL);
+      if (!g_str_has_prefix (error->message, revision_cases[i].prefix))
+        g_error ("“%s” does not start with “%s”", error->message, revision_cases[i].prefix);
+      ct_remove_tree (dir);
+    }
+}
+
 /* What schema.sql may hold: every kind of CREATE, comments, a view before
  * its table, a trigger that writes rows (it is not run). */
 static void
@@ -209,6 +258,7 @@ main (int   argc,
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/core/schema-file/project", test_project);
+  g_test_add_func ("/core/schema-file/revisions", test_revisions);
   g_test_add_func ("/core/schema-file/accepted", test_accepted);
   return g_test_run ();
 }

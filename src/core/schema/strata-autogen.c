@@ -369,6 +369,7 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
                         GError              **error)
 {
   g_autoptr(StrataDatabase) database = strata_database_open_memory (error);
+  g_autoptr(StrataSchemaOrigins) origins = _strata_schema_origins_new ();
   GPtrArray *revisions;
 
   if (database == NULL)
@@ -387,11 +388,19 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
           (g_strcmp0 (strata_revision_get_id (revision), strata_revision_get_id (until)) == 0 ||
            !strata_revision_graph_is_ancestor (graph, revision, until)))
         continue;
-      if (sql != NULL &&
-          !_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
+      if (sql == NULL)
+        continue;
+      if (!_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
                                        line, FALSE, error))
         return NULL;
+      _strata_schema_origins_note (origins, database, sql,
+                                   strata_revision_get_display_path (revision), line);
     }
+  /* SQLite keeps a view or trigger that names a missing table (and a table
+   * its view names may be dropped later): say where it was made, rather than
+   * fail to read the schema of an in-memory database. */
+  if (!_strata_schema_origins_check (origins, database, "versions", error))
+    return NULL;
   return g_steal_pointer (&database);
 }
 

@@ -25,8 +25,15 @@ typedef struct
 {
   char  *type;
   char  *name;
+  char  *display_name;
   guint  line;
 } Created;
+
+struct _StrataSchemaOrigins
+{
+  GPtrArray     *created; /* Created, oldest first */
+  sqlite3_int64  last;    /* the schema table's last rowid seen */
+};
 
 static void
 created_free (gpointer data)
@@ -35,7 +42,26 @@ created_free (gpointer data)
 
   g_free (created->type);
   g_free (created->name);
+  g_free (created->display_name);
   g_free (created);
+}
+
+StrataSchemaOrigins *
+_strata_schema_origins_new (void)
+{
+  StrataSchemaOrigins *self = g_new0 (StrataSchemaOrigins, 1);
+
+  self->created = g_ptr_array_new_with_free_func (created_free);
+  return self;
+}
+
+void
+_strata_schema_origins_free (StrataSchemaOrigins *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->created);
+  g_free (self);
 }
 
 /* The @n-th word (from 0) of @text, upper case, past blanks and comments. */
@@ -121,46 +147,67 @@ check_kind (const char  *text,
   return FALSE;
 }
 
-/* Notes the views and triggers that the statement at @line made: the
- * schema table only grows here, so they are the rows past *@last. */
-static void
-note_created (sqlite3       *db,
-              sqlite3_int64 *last,
-              guint          line,
-              GPtrArray     *created)
+/* The line of @sql where @create (as sqlite_schema keeps it: the statement
+ * as written) starts; @first_line when it is not found (ALTER TABLE rewrote
+ * it since). */
+static guint
+line_of (const char *sql,
+         const char *create,
+         guint       first_line)
 {
+  const char *at = create != NULL ? strstr (sql, create) : NULL;
+  guint line = first_line;
+
+  for (const char *p = sql; at != NULL && p < at; p++)
+    if (*p == '\n')
+      line++;
+  return line;
+}
+
+void
+_strata_schema_origins_note (StrataSchemaOrigins *self,
+                             StrataDatabase      *database,
+                             const char          *sql,
+                             const char          *display_name,
+                             guint                first_line)
+{
+  sqlite3 *db = strata_database_get_handle (database);
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (db, "SELECT rowid, type, name FROM main.sqlite_schema "
+  g_return_if_fail (self != NULL && sql != NULL && display_name != NULL);
+
+  /* What was made since the last note is past the last rowid seen. */
+  if (sqlite3_prepare_v2 (db, "SELECT rowid, type, name, sql FROM main.sqlite_schema "
                               "WHERE rowid > ?1 ORDER BY rowid", -1, &stmt, NULL) != SQLITE_OK)
     return;
-  sqlite3_bind_int64 (stmt, 1, *last);
+  sqlite3_bind_int64 (stmt, 1, self->last);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *type = (const char *)sqlite3_column_text (stmt, 1);
       Created *item;
 
-      *last = sqlite3_column_int64 (stmt, 0);
+      self->last = sqlite3_column_int64 (stmt, 0);
       if (g_strcmp0 (type, "view") != 0 && g_strcmp0 (type, "trigger") != 0)
         continue;
       item = g_new0 (Created, 1);
       item->type = g_strdup (type);
       item->name = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
-      item->line = line;
-      g_ptr_array_add (created, item);
+      item->display_name = g_strdup (display_name);
+      item->line = line_of (sql, (const char *)sqlite3_column_text (stmt, 3), first_line);
+      g_ptr_array_add (self->created, item);
     }
   sqlite3_finalize (stmt);
 }
 
 static gboolean
-run_statements (sqlite3     *db,
-                const char  *sql,
-                const char  *display_name,
-                GPtrArray   *created,
-                GError     **error)
+run_statements (StrataDatabase       *database,
+                const char           *sql,
+                const char           *display_name,
+                StrataSchemaOrigins  *origins,
+                GError              **error)
 {
   g_autoptr(GPtrArray) statements = strata_sql_split (sql);
-  sqlite3_int64 last = 0;
+  sqlite3 *db = strata_database_get_handle (database);
 
   for (guint i = 0; i < statements->len; i++)
     {
@@ -174,7 +221,8 @@ run_statements (sqlite3     *db,
                        statement->line, sqlite3_errmsg (db));
           return FALSE;
         }
-      note_created (db, &last, statement->line, created);
+      _strata_schema_origins_note (origins, database, statement->text, display_name,
+                                   statement->line);
     }
   return TRUE;
 }
@@ -221,19 +269,22 @@ find_broken (sqlite3 *db)
   return second;
 }
 
-static gboolean
-check_bodies (sqlite3     *db,
-              const char  *display_name,
-              GPtrArray   *created,
-              GError     **error)
+gboolean
+_strata_schema_origins_check (StrataSchemaOrigins  *self,
+                              StrataDatabase       *database,
+                              const char           *display_name,
+                              GError              **error)
 {
-  g_autofree char *message = find_broken (db);
+  g_autofree char *message = find_broken (strata_database_get_handle (database));
+
+  g_return_val_if_fail (self != NULL, FALSE);
 
   if (message == NULL)
     return TRUE;
-  for (guint i = 0; i < created->len; i++)
+  /* The newest object of that name: an older one may have been dropped. */
+  for (guint i = self->created->len; i > 0; i--)
     {
-      Created *item = g_ptr_array_index (created, i);
+      Created *item = g_ptr_array_index (self->created, i - 1);
       g_autofree char *prefix = g_strdup_printf ("error in %s %s", item->type, item->name);
       const char *rest = message + strlen (prefix);
 
@@ -245,7 +296,7 @@ check_bodies (sqlite3     *db,
                    strcmp (item->type, "view") == 0
                    ? _("%s:%u: view “%s”: %s; create what it names, or correct it")
                    : _("%s:%u: trigger “%s”: %s; create what it names, or correct it"),
-                   display_name, item->line, item->name,
+                   item->display_name, item->line, item->name,
                    rest != NULL ? rest + 2 : message);
       return FALSE;
     }
@@ -259,14 +310,12 @@ _strata_schema_file_load (StrataDatabase  *database,
                           const char      *display_name,
                           GError         **error)
 {
-  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (created_free);
-  sqlite3 *db;
+  g_autoptr(StrataSchemaOrigins) origins = _strata_schema_origins_new ();
 
   g_return_val_if_fail (STRATA_IS_DATABASE (database), FALSE);
   g_return_val_if_fail (sql != NULL, FALSE);
   g_return_val_if_fail (display_name != NULL, FALSE);
 
-  db = strata_database_get_handle (database);
-  return run_statements (db, sql, display_name, created, error) &&
-         check_bodies (db, display_name, created, error);
+  return run_statements (database, sql, display_name, origins, error) &&
+         _strata_schema_origins_check (origins, database, display_name, error);
 }
