@@ -172,7 +172,8 @@ authorize_cb (void       *data,
     case SQLITE_FUNCTION:
       lower = g_ascii_strdown (second != NULL ? second : "", -1);
       /* ALTER TABLE's own helpers, which only SQLite's nested SQL can call. */
-      if (g_str_has_prefix (lower, "sqlite_rename_") || strcmp (lower, "sqlite_drop_column") == 0 ||
+      if (g_str_has_prefix (lower, "sqlite_rename_") ||
+          strcmp (lower, "sqlite_drop_column") == 0 ||
           g_strv_contains (storage_functions, lower))
         return SQLITE_OK;
       return g_hash_table_contains (trust->innocuous, lower) ? SQLITE_OK : SQLITE_DENY;

@@ -359,7 +359,8 @@ test_search_revision (void)
   assert_search (db, "quay", "1,12");
   assert_search (db, "southern", "2");
   assert_search (db, "northern OR bells", NULL);
-  ct_assert_query (db, "SELECT group_concat(id, ',') FROM (SELECT id FROM place_box WHERE max_x >= 3 ORDER BY id)", "9,12");
+  ct_assert_query (db, "SELECT group_concat(id, ',') FROM (SELECT id FROM place_box "
+                       "WHERE max_x >= 3 ORDER BY id)", "9,12");
   assert_index_sound (db);
 
   ct_migrate (project, STRATA_DIRECTION_DOWNGRADE, "adopted00001");
@@ -373,9 +374,10 @@ test_search_revision (void)
 }
 
 /* Trusting FTS5 in triggers trusts nothing else: a trigger that writes the
- * index and calls a function SQLite does not mark innocuous still stops the statement that fires it,
- * and the revision changes nothing (its failure is recorded in
- * strata_history, as any failure is). */
+ * index and calls a function SQLite does not mark innocuous (one that would
+ * work if the schema were trusted) still stops the statement that fires it,
+ * and the revision changes nothing (its failure is recorded in strata_history,
+ * as any failure is). */
 static void
 test_search_guarded (void)
 {
