@@ -292,6 +292,47 @@ test_adopt (CliFixture    *fixture,
   g_assert_cmpstr (kept_after, ==, kept);
 }
 
+/* Rows and broken views in schema.sql are told by check and revision
+ * --autogenerate at schema.sql's line, and nothing is written. */
+static void
+test_schema_file_errors (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *dir = real_project (fixture, "rails.sql");
+  g_autofree char *versions = g_build_filename (dir, "versions", NULL);
+  const char *files[] = {
+    "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n\n"
+    "INSERT INTO tag VALUES (1, 'ruby');\n",
+    "CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT);\n"
+    "CREATE VIEW tag_names AS\n  SELECT label FROM tag;\n",
+  };
+  const char *expected[] = {
+    "strata-cli: schema.sql:3: INSERT works on rows",
+    "strata-cli: schema.sql:2: view “tag_names”: no such column: label",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      CliResult *result;
+      const char *name;
+      GDir *folder;
+
+      write_file (dir, "schema.sql", files[i]);
+      result = run_in (dir, "check", NULL);
+      cli_assert_status (result, 1);
+      assert_contains (result->err, expected[i]);
+      cli_result_free (result);
+      result = run_in (dir, "revision", "--autogenerate", "-m", "tag", NULL);
+      cli_assert_status (result, 1);
+      assert_contains (result->err, expected[i]);
+      cli_result_free (result);
+      folder = g_dir_open (versions, 0, NULL);
+      while ((name = g_dir_read_name (folder)) != NULL)
+        g_assert_false (g_str_has_suffix (name, ".sql"));
+      g_dir_close (folder);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +343,7 @@ main (int   argc,
   g_test_add (path, CliFixture, NULL, cli_fixture_setup, func, cli_fixture_teardown)
   ADD ("/cli/real/existing-orphans", test_existing_orphans);
   ADD ("/cli/real/autogenerate-reads-rows", test_autogenerate_reads_rows);
+  ADD ("/cli/real/schema-file-errors", test_schema_file_errors);
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (real_cases); i++)
     {
