@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-autogen-private.h"
 #include "strata-copy-failure-private.h"
 #include "strata-error.h"
@@ -98,7 +99,7 @@ run (Plan        *plan,
 {
   g_autofree char *message = NULL;
 
-  if (sqlite3_exec (plan->db, statement, NULL, NULL, NULL) == SQLITE_OK)
+  if (_strata_database_exec (plan->db, statement) == SQLITE_OK)
     return TRUE;
   message = _strata_copy_failure_explain (plan->db, statement, sqlite3_errmsg (plan->db));
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,

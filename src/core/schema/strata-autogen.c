@@ -17,6 +17,7 @@
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-schema-file-private.h"
 #include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql.h"
@@ -300,8 +301,15 @@ read_schema_file (StrataProject  *project,
   *display_name = strata_project_get_display_path (project, file);
   if (!g_file_load_contents (file, NULL, &contents, NULL, NULL, &local_error))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot read %s: %s"), *display_name,
-                   local_error->message);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                     _("%s does not exist; write it from the database with “strata-cli schema "
+                       "> %s” (or from the revisions with “strata-cli schema --head > %s”), or "
+                       "remove “schema =” from strata.ini"),
+                     *display_name, *display_name, *display_name);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot read %s: %s"),
+                     *display_name, local_error->message);
       return NULL;
     }
   return contents;
@@ -361,6 +369,7 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
                         GError              **error)
 {
   g_autoptr(StrataDatabase) database = strata_database_open_memory (error);
+  g_autoptr(StrataSchemaOrigins) origins = _strata_schema_origins_new ();
   GPtrArray *revisions;
 
   if (database == NULL)
@@ -379,11 +388,19 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
           (g_strcmp0 (strata_revision_get_id (revision), strata_revision_get_id (until)) == 0 ||
            !strata_revision_graph_is_ancestor (graph, revision, until)))
         continue;
-      if (sql != NULL &&
-          !_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
+      if (sql == NULL)
+        continue;
+      if (!_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
                                        line, FALSE, error))
         return NULL;
+      _strata_schema_origins_note (origins, database, sql,
+                                   strata_revision_get_display_path (revision), line);
     }
+  /* SQLite keeps a view or trigger that names a missing table (and a table
+   * its view names may be dropped later): say where it was made, rather than
+   * fail to read the schema of an in-memory database. */
+  if (!_strata_schema_origins_check (origins, database, "versions", error))
+    return NULL;
   return g_steal_pointer (&database);
 }
 
@@ -423,7 +440,7 @@ open_databases (StrataAutogen  *self,
         return FALSE;
     }
   return (work->target = strata_database_open_memory (error)) != NULL &&
-         exec_script (work->target, target_sql, display_name, 1, error) &&
+         _strata_schema_file_load (work->target, target_sql, display_name, error) &&
          (work->head_schema = strata_schema_snapshot_read (work->head, cancellable, error)) &&
          (work->target_schema = strata_schema_snapshot_read (work->target, cancellable, error));
 }
@@ -755,7 +772,7 @@ check_section (StrataDatabase        *database,
   gint64 violations = count_violations (db);
   g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF; BEGIN; %s COMMIT;", sql);
 
-  if (sqlite3_exec (db, script, NULL, NULL, NULL) != SQLITE_OK)
+  if (_strata_database_exec (db, script) != SQLITE_OK)
     {
       g_autofree char *message = _strata_copy_failure_in_script (sql, sqlite3_errmsg (db));
 

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-revision-graph-private.h"
 #include "strata-schema-replay-private.h"
