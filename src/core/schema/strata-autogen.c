@@ -166,6 +166,20 @@ strata_autogen_add_rename (StrataAutogen  *self,
                      "a column"), spec);
       return FALSE;
     }
+  /* A second rename of the same name corrects the first (a typo). */
+  for (guint i = 0; i < self->rename_specs->len; i++)
+    {
+      const char *other = g_ptr_array_index (self->rename_specs, i);
+      const char *other_colon = strrchr (other, ':');
+
+      if (other_colon - other == colon - spec &&
+          g_ascii_strncasecmp (other, spec, colon - spec) == 0)
+        {
+          g_free (g_ptr_array_index (self->rename_specs, i));
+          g_ptr_array_index (self->rename_specs, i) = g_strdup (spec);
+          return TRUE;
+        }
+    }
   g_ptr_array_add (self->rename_specs, g_strdup (spec));
   return TRUE;
 }
@@ -517,6 +531,46 @@ invert_renames (GPtrArray *renames)
   return inverted;
 }
 
+/* The differences told with the renames given: "column “a” renamed to
+ * “b”", not a drop and an add. What else differs is what a copy of head
+ * with only the renames made still has against schema.sql. */
+static gboolean
+tell_renames (StrataAutogen  *self,
+              Work           *work,
+              GError        **error)
+{
+  g_autoptr(StrataDatabase) renamed = NULL;
+  g_autoptr(StrataSchemaSnapshot) schema = NULL;
+  g_autoptr(GStrvBuilder) lines = NULL;
+  g_auto(GStrv) rest = NULL;
+
+  if (work->renames->len == 0)
+    return TRUE;
+  if (!(renamed = copy_database (work->head, error)) ||
+      !_strata_autogen_apply_renames (renamed, work->renames, error) ||
+      !(schema = strata_schema_snapshot_read (renamed, NULL, error)))
+    return FALSE;
+  lines = g_strv_builder_new ();
+  for (guint i = 0; i < work->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (work->renames, i);
+      g_autofree char *line = NULL;
+
+      if (rename->from_column == NULL)
+        line = g_strdup_printf (_("table “%s” renamed to “%s”"), rename->from_table,
+                                rename->to_table);
+      else
+        line = g_strdup_printf (_("table “%s”: column “%s” renamed to “%s”"), rename->to_table,
+                                rename->from_column, rename->to_column);
+      g_strv_builder_add (lines, line);
+    }
+  rest = strata_schema_snapshot_compare (schema, work->target_schema);
+  g_strv_builder_addv (lines, (const char **)rest);
+  g_strfreev (self->differences);
+  self->differences = g_strv_builder_end (lines);
+  return TRUE;
+}
+
 /* Planning ------------------------------------------------------------------------- */
 
 static gboolean
@@ -528,7 +582,6 @@ plan_both (StrataAutogen  *self,
   g_autoptr(GString) upgrade = g_string_new (NULL);
   g_autoptr(GString) downgrade = g_string_new (NULL);
   g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) downgrade_notes = g_strv_builder_new ();
   g_autoptr(GPtrArray) inverted = invert_renames (work->renames);
   gboolean allow_drop = (self->flags & STRATA_AUTOGEN_FLAGS_ALLOW_DROP) != 0;
 
@@ -537,9 +590,9 @@ plan_both (StrataAutogen  *self,
    * the upgrade added is what a downgrade is for, so it needs no consent. */
   if (scratch == NULL ||
       !_strata_autogen_plan (scratch, work->target_schema, work->renames, self->fills,
-                             allow_drop, upgrade, notes, &self->question, error) ||
-      !_strata_autogen_plan (scratch, work->head_schema, inverted, NULL, TRUE, downgrade,
-                             downgrade_notes, NULL, error))
+                             allow_drop, FALSE, upgrade, notes, &self->question, error) ||
+      !_strata_autogen_plan (scratch, work->head_schema, inverted, self->fills, TRUE, TRUE,
+                             downgrade, notes, NULL, error))
     return FALSE;
   self->upgrade_sql = g_string_free (g_steal_pointer (&upgrade), FALSE);
   self->downgrade_sql = g_string_free (g_steal_pointer (&downgrade), FALSE);
@@ -710,11 +763,53 @@ check_fingerprints (sqlite3     *db,
   return TRUE;
 }
 
-static gint64
+/* "table\037parent" to how many rows of table point at nothing in parent. */
+static GHashTable *
 count_violations (sqlite3 *db)
 {
-  g_autofree char *count = query_text (db, "SELECT count(*) FROM pragma_foreign_key_check");
-  return count != NULL ? g_ascii_strtoll (count, NULL, 10) : -1;
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    return counts;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      char *key = g_strdup_printf ("%s\037%s", sqlite3_column_text (stmt, 0),
+                                   sqlite3_column_text (stmt, 2));
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
+
+      g_hash_table_replace (counts, key, GUINT_TO_POINTER (count + 1));
+    }
+  sqlite3_finalize (stmt);
+  return counts;
+}
+
+/* Rows the section leaves pointing at nothing are refused, unless their
+ * parent is a table the section dropped, or brought back (empty: its rows
+ * went with the upgrade's drop, and only the backup holds them). */
+static gboolean
+adds_violations (GHashTable           *before,
+                 GHashTable           *after,
+                 StrataSchemaSnapshot *from,
+                 StrataSchemaSnapshot *to)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *parent = strchr (key, '\037') + 1;
+      gboolean was = _strata_schema_snapshot_lookup (from, STRATA_SCHEMA_KIND_TABLE,
+                                                     parent) != NULL;
+      gboolean is = _strata_schema_snapshot_lookup (to, STRATA_SCHEMA_KIND_TABLE,
+                                                    parent) != NULL;
+
+      if (GPOINTER_TO_UINT (value) > GPOINTER_TO_UINT (g_hash_table_lookup (before, key)) &&
+          was == is)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -752,7 +847,8 @@ check_section (StrataDatabase        *database,
 {
   sqlite3 *db = strata_database_get_handle (database);
   g_autoptr(GPtrArray) fingerprints = take_fingerprints (db, from, to, renames);
-  gint64 violations = count_violations (db);
+  g_autoptr(GHashTable) violations = count_violations (db);
+  g_autoptr(GHashTable) after = NULL;
   g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF; BEGIN; %s COMMIT;", sql);
 
   if (sqlite3_exec (db, script, NULL, NULL, NULL) != SQLITE_OK)
@@ -765,7 +861,8 @@ check_section (StrataDatabase        *database,
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
-  if (count_violations (db) > violations)
+  after = count_violations (db);
+  if (adds_violations (violations, after, from, to))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY,
                    _("self-check failed: after the %s, foreign_key_check finds rows pointing at "
@@ -818,6 +915,7 @@ strata_autogen_run (StrataAutogen  *self,
       return TRUE;
     }
   if (!parse_renames (self, &work, error) ||
+      !tell_renames (self, &work, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !plan_both (self, &work, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error) ||
