@@ -17,33 +17,15 @@ print_lines (const char         *prefix,
     g_printerr ("%s%s\n", prefix, lines[i]);
 }
 
-/* The project's database, read-only, to look at its rows; NULL when there
- * is none yet (nothing to check then). */
-static StrataDatabase *
-open_rows (StrataProject *project)
-{
-  GFile *file = strata_project_get_database_file (project);
-
-  if (file == NULL || !g_file_query_exists (file, NULL))
-    return NULL;
-  return strata_database_open (file, STRATA_DATABASE_FLAGS_READ_ONLY, NULL);
-}
-
 /* The rows of the database that @autogen's upgrade would refuse, as
- * warnings; how many. */
-static guint
-warn_rows (StrataProject *project,
-           StrataAutogen *autogen)
+ * warnings (the run read them). */
+static void
+warn_rows (StrataAutogen *autogen)
 {
-  g_autoptr(StrataDatabase) database = open_rows (project);
-  g_auto(GStrv) problems = NULL;
+  const char * const *problems = strata_autogen_get_row_problems (autogen);
 
-  if (database == NULL ||
-      !(problems = strata_autogen_check_rows (autogen, database, NULL, NULL)))
-    return 0;
-  for (guint i = 0; problems[i] != NULL; i++)
+  for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
     g_printerr (_("strata-cli: warning: %s\n"), problems[i]);
-  return g_strv_length (problems);
 }
 
 static void
@@ -152,7 +134,7 @@ strata_cli_revision_autogenerate (StrataCli *cli)
   print_lines ("  ", strata_autogen_get_differences (autogen));
   print_lines (_("note: "), strata_autogen_get_notes (autogen));
   /* Said before writing: the revision is still worth having, to edit. */
-  warn_rows (project, autogen);
+  warn_rows (autogen);
   if (!(revision = strata_autogen_write_revision (autogen, graph, cli->message, cli->rev_id,
                                                          &error)))
     return strata_cli_fail (error);
@@ -253,7 +235,7 @@ warn_generated_rows (StrataProject       *project,
   strata_autogen_set_graph (autogen, graph);
   strata_autogen_set_flags (autogen, STRATA_AUTOGEN_FLAGS_ALLOW_DROP);
   if (strata_autogen_run (autogen, NULL, NULL))
-    warn_rows (project, autogen);
+    warn_rows (autogen);
 }
 
 gboolean

@@ -158,9 +158,22 @@ remember (State      *state,
   state->valid = TRUE;
 }
 
+static gboolean parent_came_or_went (const char *key,
+                                     GHashTable *tables_before,
+                                     GHashTable *tables_now);
+
+GHashTable *
+_strata_foreign_keys_list_tables (StrataDatabase *database)
+{
+  g_return_val_if_fail (STRATA_IS_DATABASE (database), NULL);
+  return list_tables (strata_database_get_handle (database));
+}
+
 guint
 _strata_foreign_keys_count_added (GHashTable *before,
-                                  GHashTable *after)
+                                  GHashTable *after,
+                                  GHashTable *tables_before,
+                                  GHashTable *tables_after)
 {
   GHashTableIter iter;
   gpointer key, value;
@@ -173,6 +186,8 @@ _strata_foreign_keys_count_added (GHashTable *before,
     {
       guint was = GPOINTER_TO_UINT (g_hash_table_lookup (before, key));
 
+      if (parent_came_or_went (key, tables_before, tables_after))
+        continue;
       added += GPOINTER_TO_UINT (value) > was ? GPOINTER_TO_UINT (value) - was : 0;
     }
   return added;

@@ -82,6 +82,14 @@ void          _strata_autogen_add_sample_rows (StrataDatabase       *database,
                                                StrataSchemaSnapshot *target_schema,
                                                GPtrArray            *renames);
 
+/* strata_autogen_check_rows(), and into @fills (may be NULL)
+ * "table.column=VALUE" for each column that becomes NOT NULL over NULLs. */
+GStrv         _strata_autogen_collect_rows (StrataAutogen    *self,
+                                            StrataDatabase   *database,
+                                            GPtrArray        *fills,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
+
 /* The VALUE of strata_autogen_add_fill() for @table.@column, or NULL. */
 const char   *_strata_autogen_get_fill   (StrataAutogen         *self,
                                           const char            *table,

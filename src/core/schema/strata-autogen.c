@@ -38,6 +38,8 @@ struct _StrataAutogen
   char                *downgrade_sql;
   char                *head_sql;
   char                *target_sql;
+  GStrv                row_problems;
+  GStrv                suggested_fills;
   StrataDropQuestion   question;
 };
 
@@ -74,6 +76,8 @@ clear_results (StrataAutogen *self)
   g_clear_pointer (&self->downgrade_sql, g_free);
   g_clear_pointer (&self->head_sql, g_free);
   g_clear_pointer (&self->target_sql, g_free);
+  g_clear_pointer (&self->row_problems, g_strfreev);
+  g_clear_pointer (&self->suggested_fills, g_strfreev);
   _strata_drop_question_clear (&self->question);
 }
 
@@ -263,6 +267,20 @@ strata_autogen_get_notes (StrataAutogen *self)
 {
   g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
   return (const char * const *)self->notes;
+}
+
+const char * const *
+strata_autogen_get_row_problems (StrataAutogen *self)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return (const char * const *)self->row_problems;
+}
+
+const char * const *
+strata_autogen_get_suggested_fills (StrataAutogen *self)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return (const char * const *)self->suggested_fills;
 }
 
 const char *
@@ -891,6 +909,30 @@ self_check (StrataAutogen  *self,
                         work->head_schema, inverted, error);
 }
 
+/* The real rows ------------------------------------------------------------------- */
+
+/* The project's database, read-only, and the rows of it the upgrade would
+ * refuse. A database that is missing or cannot be read has nothing to say
+ * here: running the revision will say it. */
+static void
+check_project_rows (StrataAutogen *self,
+                    GCancellable  *cancellable)
+{
+  g_autoptr(GPtrArray) fills = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(StrataDatabase) database = NULL;
+  GFile *file;
+
+  if (self->project != NULL && self->upgrade_sql != NULL &&
+      (file = strata_project_get_database_file (self->project)) != NULL &&
+      g_file_query_exists (file, cancellable) &&
+      (database = strata_database_open (file, STRATA_DATABASE_FLAGS_READ_ONLY, NULL)))
+    self->row_problems = _strata_autogen_collect_rows (self, database, fills, cancellable, NULL);
+  if (self->row_problems == NULL)
+    self->row_problems = g_new0 (char *, 1);
+  g_ptr_array_add (fills, NULL);
+  self->suggested_fills = (GStrv)g_ptr_array_free (g_steal_pointer (&fills), FALSE);
+}
+
 /* Running ---------------------------------------------------------------------------- */
 
 gboolean
@@ -912,6 +954,7 @@ strata_autogen_run (StrataAutogen  *self,
   if (self->differences[0] == NULL || (self->flags & STRATA_AUTOGEN_FLAGS_COMPARE_ONLY) != 0)
     {
       self->notes = g_new0 (char *, 1);
+      check_project_rows (self, cancellable);
       return TRUE;
     }
   if (!parse_renames (self, &work, error) ||
@@ -925,6 +968,7 @@ strata_autogen_run (StrataAutogen  *self,
       g_clear_pointer (&self->downgrade_sql, g_free);
       return FALSE;
     }
+  check_project_rows (self, cancellable);
   return TRUE;
 }
 
