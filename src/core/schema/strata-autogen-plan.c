@@ -164,9 +164,11 @@ target_table (Plan       *plan,
 }
 
 /* The tables of @schema other than @table whose foreign keys name @table,
- * as "“a”, “b”" (or "a, b" for an SQL comment); NULL when none. */
+ * and that @keep (when not NULL) has too, as "“a”, “b”" (or "a, b" for an
+ * SQL comment); NULL when none. */
 static char *
 referring_tables (StrataSchemaSnapshot *schema,
+                  StrataSchemaSnapshot *keep,
                   const char           *table,
                   gboolean              quoted)
 {
@@ -179,7 +181,9 @@ referring_tables (StrataSchemaSnapshot *schema,
       GPtrArray *keys;
 
       if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->object == NULL ||
-          g_ascii_strcasecmp (entry->name, table) == 0)
+          g_ascii_strcasecmp (entry->name, table) == 0 ||
+          (keep != NULL &&
+           _strata_schema_snapshot_lookup (keep, STRATA_SCHEMA_KIND_TABLE, entry->name) == NULL))
         continue;
       keys = strata_schema_object_get_foreign_keys (entry->object);
       for (guint k = 0; keys != NULL && k < keys->len; k++)
@@ -501,9 +505,11 @@ note_referring (Plan       *plan,
   g_autofree char *referring = NULL;
   g_autofree char *plain = NULL;
 
-  if (plan->restoring || !(referring = referring_tables (plan->target, table, TRUE)))
+  /* Head's references count: the downgrade brings them back. */
+  if (plan->restoring ||
+      !(referring = referring_tables (plan->current, plan->target, table, TRUE)))
     return;
-  plain = referring_tables (plan->target, table, FALSE);
+  plain = referring_tables (plan->current, plan->target, table, FALSE);
   g_string_append_printf (plan->sql, "-- Rows of %s keep their references to %s; the downgrade "
                                      "brings %s back empty, so they point at nothing until its "
                                      "rows are restored from the backup.\n",
@@ -774,7 +780,7 @@ static void
 note_empty (Plan       *plan,
             const char *table)
 {
-  g_autofree char *referring = referring_tables (plan->target, table, FALSE);
+  g_autofree char *referring = referring_tables (plan->target, NULL, table, FALSE);
 
   g_string_append_printf (plan->sql, "-- Table %s comes back empty: its rows are only in the "
                                      "backup taken before the upgrade ran.%s%s%s\n",
