@@ -54,7 +54,8 @@ command_with (StrataCli  *cli,
   if (cli->database != NULL)
     add_option (command, "--database", cli->database);
   g_string_append (command, " revision --autogenerate");
-  add_option (command, "-m", cli->message);
+  if (cli->message != NULL)
+    add_option (command, "-m", cli->message);
   if (cli->rev_id != NULL)
     add_option (command, "--rev-id", cli->rev_id);
   for (guint i = 0; cli->renames != NULL && cli->renames[i] != NULL; i++)
