@@ -914,6 +914,22 @@ alterable (StrataTableDefinition *from,
   return TRUE;
 }
 
+/* The downgrade adds back a column the upgrade dropped: the file says
+ * that its values are not what comes back. */
+static void
+comment_restored (Plan                   *plan,
+                  const char             *table,
+                  StrataColumnDefinition *column)
+{
+  if (!plan->restoring || column->generated != NULL)
+    return;
+  g_string_append_printf (plan->sql, "-- Column %s of table %s comes back without its values "
+                                     "(%s in every row): the upgrade dropped them, and they are "
+                                     "only in the backup taken before the upgrade ran.\n",
+                          column->name, table,
+                          column->default_sql != NULL ? column->default_sql : "NULL");
+}
+
 static gboolean
 alter_columns (Plan                *plan,
                StrataSnapshotEntry *from,
@@ -935,8 +951,10 @@ alter_columns (Plan                *plan,
     {
       StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
 
-      if (_strata_table_definition_lookup (from->definition, column->name) == NULL &&
-          !emitf (plan, error, "ALTER TABLE %s ADD COLUMN %s", table, column->definition))
+      if (_strata_table_definition_lookup (from->definition, column->name) != NULL)
+        continue;
+      comment_restored (plan, to->name, column);
+      if (!emitf (plan, error, "ALTER TABLE %s ADD COLUMN %s", table, column->definition))
         return FALSE;
     }
   return TRUE;
@@ -1130,9 +1148,13 @@ note_restored (Plan                *plan,
       g_autofree char *hint = NULL;
       const char *value;
 
-      if (_strata_table_definition_lookup (from->definition, column->name) != NULL ||
-          !needs_value (column) || column->primary_key)
+      if (_strata_table_definition_lookup (from->definition, column->name) != NULL)
         continue;
+      if (!needs_value (column) || column->primary_key)
+        {
+          comment_restored (plan, to->name, column);
+          continue;
+        }
       value = fill != NULL ? fill : placeholder (column);
       hint = fill != NULL ? g_strdup ("")
                           : g_strdup_printf (" (a placeholder; to choose the value, generate "
