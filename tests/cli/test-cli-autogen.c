@@ -189,6 +189,32 @@ test_rename_typo (CliFixture    *fixture,
   cli_result_free (result);
 }
 
+/* A typo in the old name: the message names the column meant, and the
+ * rename it gives works. */
+static void
+test_rename_typo_old_name (CliFixture    *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  g_autoptr(GString) renamed = g_string_new (schema);
+  CliResult *result;
+
+  g_assert_cmpuint (g_string_replace (renamed, "  description TEXT,\n", "  details TEXT,\n", 1),
+                    ==, 1);
+  write_file (fixture->project, "schema.sql", renamed->str);
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "rename it", "--rename",
+                    "part.descriptoin:details", NULL);
+  cli_assert_status (result, 1);
+  g_assert_nonnull (strstr (result->err, "--rename part.description:details instead of "
+                                         "--rename part.descriptoin:details"));
+  cli_result_free (result);
+
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "rename it", "--rename",
+                    "part.description:details", NULL);
+  cli_assert_status (result, 0);
+  cli_result_free (result);
+}
+
 /* The other decision printed, dropping, works as it is too. */
 static void
 test_drop_command (CliFixture    *fixture,
@@ -227,6 +253,8 @@ main (int   argc,
               cli_fixture_teardown);
   g_test_add ("/cli/autogen/rename-typo", CliFixture, NULL, cli_fixture_setup, test_rename_typo,
               cli_fixture_teardown);
+  g_test_add ("/cli/autogen/rename-typo-old-name", CliFixture, NULL, cli_fixture_setup,
+              test_rename_typo_old_name, cli_fixture_teardown);
   g_test_add ("/cli/autogen/drop-command", CliFixture, NULL, cli_fixture_setup,
               test_drop_command, cli_fixture_teardown);
   return g_test_run ();

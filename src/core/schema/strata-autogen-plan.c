@@ -307,6 +307,55 @@ aside_column (StrataTableDefinition *definition,
   return name;
 }
 
+/* The one column of @entry that schema.sql no longer has, if there is
+ * exactly one: what a rename whose old name is misspelt likely meant. */
+static const char *
+only_dropped_column (Plan                *plan,
+                     StrataSnapshotEntry *entry)
+{
+  StrataSnapshotEntry *target = target_table (plan, entry->name);
+  const char *found = NULL;
+
+  if (target == NULL || target->definition == NULL)
+    return NULL;
+  for (guint i = 0; i < entry->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (entry->definition->columns, i);
+
+      if (_strata_table_definition_lookup (target->definition, column->name) != NULL)
+        continue;
+      if (found != NULL)
+        return NULL;
+      found = column->name;
+    }
+  return found;
+}
+
+static void
+no_such_column (Plan                *plan,
+                StrataRename        *rename,
+                StrataSnapshotEntry *entry,
+                GError             **error)
+{
+  const char *meant = NULL;
+
+  if (plan->target != NULL && entry != NULL && entry->definition != NULL)
+    meant = only_dropped_column (plan, entry);
+  if (meant == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                   _("cannot rename column “%s” of table “%s”: there is no such column"),
+                   rename->from_column, rename->from_table);
+      return;
+    }
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+               _("cannot rename column “%s” of table “%s”: there is no such column; the column "
+                 "schema.sql no longer has is “%s” (strata-cli: --rename %s.%s:%s instead of "
+                 "--rename %s.%s:%s)"),
+               rename->from_column, rename->from_table, meant, rename->from_table, meant,
+               rename->to_column, rename->from_table, rename->from_column, rename->to_column);
+}
+
 /* As rename_tables(): a name still taken is reached by way of another. */
 static gboolean
 rename_columns (Plan    *plan,
@@ -327,9 +376,7 @@ rename_columns (Plan    *plan,
       if (entry == NULL || entry->definition == NULL ||
           _strata_table_definition_lookup (entry->definition, rename->from_column) == NULL)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
-                       _("cannot rename column “%s” of table “%s”: there is no such column"),
-                       rename->from_column, rename->from_table);
+          no_such_column (plan, rename, entry, error);
           return FALSE;
         }
       if (_strata_table_definition_lookup (entry->definition, rename->to_column) != NULL &&
@@ -1355,13 +1402,14 @@ _strata_autogen_plan (StrataDatabase        *scratch,
 }
 
 gboolean
-_strata_autogen_apply_renames (StrataDatabase  *scratch,
-                               GPtrArray       *renames,
-                               GError         **error)
+_strata_autogen_apply_renames (StrataDatabase        *scratch,
+                               StrataSchemaSnapshot  *target,
+                               GPtrArray             *renames,
+                               GError               **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
-  Plan plan = { scratch, strata_database_get_handle (scratch), NULL, renames, FALSE, FALSE, sql,
+  Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, FALSE, FALSE, sql,
                 notes, NULL, NULL, NULL };
   gboolean ok;
 

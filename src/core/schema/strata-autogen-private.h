@@ -61,9 +61,10 @@ gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
 
 /* Only the renames of @renames, on @scratch: what is left to compare once
  * they are made. */
-gboolean      _strata_autogen_apply_renames (StrataDatabase     *scratch,
-                                             GPtrArray          *renames,
-                                             GError            **error);
+gboolean      _strata_autogen_apply_renames (StrataDatabase       *scratch,
+                                             StrataSchemaSnapshot *target,
+                                             GPtrArray            *renames,
+                                             GError              **error);
 
 /* Every revision's upgrade, bases first, schema only (no rows: see
  * strata-schema-replay.h), in a new in-memory database; with @until only

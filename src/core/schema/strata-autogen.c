@@ -565,7 +565,7 @@ tell_renames (StrataAutogen  *self,
   if (work->renames->len == 0)
     return TRUE;
   if (!(renamed = copy_database (work->head, error)) ||
-      !_strata_autogen_apply_renames (renamed, work->renames, error) ||
+      !_strata_autogen_apply_renames (renamed, work->target_schema, work->renames, error) ||
       !(schema = strata_schema_snapshot_read (renamed, NULL, error)))
     return FALSE;
   lines = g_strv_builder_new ();
