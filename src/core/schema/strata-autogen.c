@@ -804,7 +804,9 @@ count_violations (sqlite3 *db)
 
 /* Rows the section leaves pointing at nothing are refused, unless their
  * parent is a table the section dropped, or brought back (empty: its rows
- * went with the upgrade's drop, and only the backup holds them). */
+ * went with the upgrade's drop, and only the backup holds them), and their
+ * own table was there before; the run counts the same way
+ * (strata-foreign-keys.c). */
 static gboolean
 adds_violations (GHashTable           *before,
                  GHashTable           *after,
@@ -818,13 +820,16 @@ adds_violations (GHashTable           *before,
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const char *parent = strchr (key, '\037') + 1;
+      g_autofree char *child = g_strndup (key, parent - 1 - (const char *)key);
+      gboolean child_was = _strata_schema_snapshot_lookup (from, STRATA_SCHEMA_KIND_TABLE,
+                                                           child) != NULL;
       gboolean was = _strata_schema_snapshot_lookup (from, STRATA_SCHEMA_KIND_TABLE,
                                                      parent) != NULL;
       gboolean is = _strata_schema_snapshot_lookup (to, STRATA_SCHEMA_KIND_TABLE,
                                                     parent) != NULL;
 
       if (GPOINTER_TO_UINT (value) > GPOINTER_TO_UINT (g_hash_table_lookup (before, key)) &&
-          was == is)
+          (was == is || !child_was))
         return TRUE;
     }
   return FALSE;
