@@ -124,6 +124,11 @@ describe_column (StrataSchemaColumn *column,
     }
   if (g_str_equal (field, "not-null"))
     return g_strdup (strata_schema_column_get_not_null (column) ? _("Not null") : "");
+  /* The table's Nullable column answers its header, rather than say "Not
+   * null" under "Nullable". */
+  if (g_str_equal (field, "nullable"))
+    /* Translators: whether a column may hold NULL, under the header "Nullable" */
+    return g_strdup (strata_schema_column_get_not_null (column) ? _("No") : _("Yes"));
   if (g_str_equal (field, "default"))
     return g_strdup (strata_schema_column_get_default (column));
   if (g_str_equal (field, "key"))
@@ -816,7 +821,7 @@ strata_inspector_init (StrataInspector *self)
   gtk_column_view_set_model (self->columns_view, GTK_SELECTION_MODEL (selection));
   add_column (self, _("Name"), "name", TRUE);
   add_column (self, _("Type"), "type", TRUE);
-  add_column (self, _("Nullable"), "not-null", FALSE);
+  add_column (self, _("Nullable"), "nullable", FALSE);
   add_column (self, _("Default"), "default", TRUE);
   add_column (self, _("Key"), "key", FALSE);
   gtk_list_box_bind_model (self->columns_list, G_LIST_MODEL (self->columns), create_column_row,
