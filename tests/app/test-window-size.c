@@ -235,6 +235,30 @@ screenshot (int         width,
   }
 }
 
+/* Every field of the revision editor that holds text shows all of it: the
+ * fields stack one to a line rather than cut an id short. */
+static void
+assert_fields_whole (Fixture *fixture,
+                     int      width)
+{
+  g_autoptr(GPtrArray) texts = strata_test_find_widgets (GTK_WIDGET (fixture->window->editor),
+                                                         GTK_TYPE_TEXT, NULL);
+
+  g_assert_cmpuint (texts->len, >=, 5);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      GtkWidget *text = g_ptr_array_index (texts, i);
+      const char *content = gtk_editable_get_text (GTK_EDITABLE (text));
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (text, content);
+      int needed;
+
+      pango_layout_get_pixel_size (layout, &needed, NULL);
+      if (gtk_widget_get_width (text) < needed)
+        g_error ("At %d px, the field holding “%s” is %d px wide, needs %d", width, content,
+                 gtk_widget_get_width (text), needed);
+    }
+}
+
 static gboolean
 example_tables_read (gpointer data)
 {
@@ -313,6 +337,7 @@ test_width (gconstpointer data)
   open_at (&fixture, width);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-revision", NULL));
   assert_fits (&fixture, width, "the revision editor");
+  assert_fields_whole (&fixture, width);
   screenshot (width, "revision");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-database", NULL));
   assert_fits (&fixture, width, "the database");
