@@ -1077,6 +1077,29 @@ restore_window_state (StrataWindow *self)
   strata_start_page_set_recent (self->start_page, (const char * const *)recent);
 }
 
+/* libadwaita 1.2 leaves the two halves of a split button nameless, so a
+ * screen reader reads "GtkImage" for an icon-only one: name the button after
+ * its action and the arrow after its menu. */
+static void
+name_split_button (GtkWidget  *split,
+                   const char *label)
+{
+  const char *menu = adw_split_button_get_dropdown_tooltip (ADW_SPLIT_BUTTON (split));
+
+  g_assert (ADW_IS_SPLIT_BUTTON (split));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (split); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_MENU_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        menu, -1);
+      else if (GTK_IS_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+    }
+}
+
 static void
 strata_window_init (StrataWindow *self)
 {
@@ -1103,6 +1126,11 @@ strata_window_init (StrataWindow *self)
                            G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->main_stack, "notify::visible-child-name",
                            G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
+
+  name_split_button (GTK_WIDGET (self->upgrade_button), _("Upgrade"));
+  name_split_button (self->upgrade_icon_button, _("Upgrade"));
+  name_split_button (GTK_WIDGET (self->downgrade_button), _("Downgrade"));
+  name_split_button (self->downgrade_icon_button, _("Downgrade"));
 
   restore_window_state (self);
   gtk_stack_set_visible_child_name (self->main_stack, "start");

@@ -11,6 +11,7 @@
 #include "strata-rehearsal-dialog.h"
 #include "strata-sql-preview.h"
 #include "strata-test-util.h"
+#include "strata-test-widgets.h"
 #include "strata-window-fixture.h"
 #include "strata-timeline-item.h"
 #include "strata-window-private.h"
@@ -961,6 +962,45 @@ test_init_project (void)
   strata_test_remove_tree (dir);
 }
 
+/* Whether @button names its action: a label inside it, or an accessible
+ * label on it or on the menu button it is the inside of. */
+static gboolean
+button_is_named (GtkWidget *button)
+{
+  GtkWidget *parent = gtk_widget_get_parent (button);
+  const char *text = strata_test_label_text (button);
+
+  return (text != NULL && text[0] != '\0') ||
+         gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         (GTK_IS_MENU_BUTTON (parent) &&
+          gtk_test_accessible_has_property (GTK_ACCESSIBLE (parent), GTK_ACCESSIBLE_PROPERTY_LABEL));
+}
+
+/* Every button of the header bar names its action to a screen reader, the
+ * two halves of each split button and the icon-only variants shown in a
+ * narrow window included; a nameless one is read as "GtkImage". */
+static void
+test_button_names (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) buttons = strata_test_find_widgets (GTK_WIDGET (fixture->window->header_bar),
+                                                           GTK_TYPE_BUTTON, NULL);
+  g_autoptr(GString) nameless = g_string_new (NULL);
+
+  g_assert_cmpuint (buttons->len, >, 8);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (!button_is_named (button))
+        g_string_append_printf (nameless, "%s in %s, tooltip “%s”\n", G_OBJECT_TYPE_NAME (button),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (button)),
+                                gtk_widget_get_tooltip_text (button));
+    }
+  if (nameless->len > 0)
+    g_error ("Buttons without a name:\n%s", nameless->str);
+}
+
 /* Every test here runs on a window over a fresh copy of the example project. */
 static void
 add_window_test (const char *path,
@@ -976,9 +1016,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's test accessibility backend keeps the names that the meson
+   * environment's GTK_A11Y=none would drop, without an AT-SPI bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   strata_test_init (&argc, &argv);
 
   add_window_test ("/app/window/open", test_open);
+  add_window_test ("/app/window/button-names", test_button_names);
   add_window_test ("/app/window/upgrade", test_upgrade);
   add_window_test ("/app/window/downgrade", test_downgrade);
   add_window_test ("/app/window/save", test_save);
