@@ -449,18 +449,21 @@ row_selected_cb (StrataInspector *self,
  * Alembic's) bookkeeping, sqlite_* tables SQLite's. A version table under
  * another name is known by its shape: one column, version_num. */
 static gboolean
-is_internal_table (StrataSchema *schema,
-                   const char   *name)
+has_internal_name (const char *name)
 {
-  StrataSchemaObject *table;
+  return g_str_equal (name, "alembic_version") || g_str_equal (name, "strata_history") ||
+         g_str_has_prefix (name, "sqlite_");
+}
+
+static gboolean
+is_internal_table (StrataSchemaObject *table)
+{
   GListModel *columns;
 
-  if (g_str_equal (name, "alembic_version") || g_str_equal (name, "strata_history") ||
-      g_str_has_prefix (name, "sqlite_"))
-    return TRUE;
-  table = strata_schema_lookup (schema, name);
-  if (table == NULL || strata_schema_object_get_kind (table) != STRATA_SCHEMA_KIND_TABLE)
+  if (strata_schema_object_get_kind (table) != STRATA_SCHEMA_KIND_TABLE)
     return FALSE;
+  if (has_internal_name (strata_schema_object_get_name (table)))
+    return TRUE;
   columns = strata_schema_object_get_columns (table);
   if (g_list_model_get_n_items (columns) == 1)
     {
@@ -470,12 +473,45 @@ is_internal_table (StrataSchema *schema,
   return FALSE;
 }
 
+/* The internal tables' names, folded as SQLite compares them, found in one
+ * pass: looking each object's table up by name was quadratic, a third of a
+ * second on the main thread for a thousand tables. */
+static GHashTable *
+find_internal_tables (StrataSchema *schema)
+{
+  GListModel *objects = strata_schema_get_objects (schema);
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (objects); i++)
+    {
+      g_autoptr(StrataSchemaObject) object = g_list_model_get_item (objects, i);
+
+      if (is_internal_table (object))
+        g_hash_table_add (names, g_ascii_strdown (strata_schema_object_get_name (object), -1));
+    }
+  return names;
+}
+
 static gboolean
-is_internal (StrataSchema       *schema,
+is_internal_name (GHashTable *internal,
+                  const char *name)
+{
+  g_autofree char *folded = NULL;
+
+  if (name == NULL)
+    return FALSE;
+  if (has_internal_name (name))
+    return TRUE;
+  folded = g_ascii_strdown (name, -1);
+  return g_hash_table_contains (internal, folded);
+}
+
+static gboolean
+is_internal (GHashTable         *internal,
              StrataSchemaObject *object)
 {
-  return is_internal_table (schema, strata_schema_object_get_name (object)) ||
-         is_internal_table (schema, strata_schema_object_get_table_name (object));
+  return is_internal_name (internal, strata_schema_object_get_name (object)) ||
+         is_internal_name (internal, strata_schema_object_get_table_name (object));
 }
 
 static gboolean
@@ -518,6 +554,20 @@ header_func (GtkListBoxRow *row,
     gtk_list_box_row_set_header (row, make_header (kind_title (kind), NULL));
 }
 
+/* Asked for, not set: gtk_widget_set_tooltip_text() on a shown row asks the
+ * X server where the pointer is, and a schema of a thousand tables made
+ * that a thousand round trips in one go. */
+static gboolean
+query_row_tooltip_cb (GtkWidget  *row,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard,
+                      GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (row), "name"));
+  return TRUE;
+}
+
 static GtkWidget *
 make_object_row (StrataSchemaObject *object,
                  gboolean            internal)
@@ -535,7 +585,8 @@ make_object_row (StrataSchemaObject *object,
   if (internal)
     gtk_widget_add_css_class (box, "dim-label");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, strata_schema_object_get_name (object));
+  gtk_widget_set_has_tooltip (row, TRUE);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip_cb), NULL);
   g_object_set_data_full (G_OBJECT (row), "name", g_strdup (strata_schema_object_get_name (object)), g_free);
   g_object_set_data (G_OBJECT (row), "kind", GINT_TO_POINTER (strata_schema_object_get_kind (object)));
   g_object_set_data (G_OBJECT (row), "internal", GINT_TO_POINTER (internal));
@@ -544,6 +595,7 @@ make_object_row (StrataSchemaObject *object,
 
 static void
 append_objects (StrataInspector *self,
+                GHashTable      *internal_tables,
                 gboolean         internal)
 {
   GListModel *objects = strata_schema_get_objects (self->schema);
@@ -553,7 +605,7 @@ append_objects (StrataInspector *self,
     {
       g_autoptr(StrataSchemaObject) object = g_list_model_get_item (objects, i);
 
-      if (is_internal (self->schema, object) == internal)
+      if (is_internal (internal_tables, object) == internal)
         gtk_list_box_append (self->objects_list, make_object_row (object, internal));
     }
 }
@@ -563,10 +615,11 @@ fill_objects (StrataInspector *self)
 {
   g_autofree char *previous = g_strdup (self->selected);
   guint n = g_list_model_get_n_items (strata_schema_get_objects (self->schema));
+  g_autoptr(GHashTable) internal = find_internal_tables (self->schema);
 
   clear_list (self->objects_list);
-  append_objects (self, FALSE);
-  append_objects (self, TRUE);
+  append_objects (self, internal, FALSE);
+  append_objects (self, internal, TRUE);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "schema" : "empty");
   if (n == 0)
     return;

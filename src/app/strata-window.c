@@ -614,12 +614,24 @@ offer_init (StrataWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* STRATA_DATABASE names the database to open instead of the configured one,
+ * as it does for strata-cli (docs/project-format.md); the core reads no
+ * environment, so the app passes it to the loader. */
+static GFile *
+environment_database (void)
+{
+  const char *path = g_getenv ("STRATA_DATABASE");
+
+  return path != NULL && path[0] != '\0' ? g_file_new_for_commandline_arg (path) : NULL;
+}
+
 static void
 open_project (StrataWindow *self,
               GFile        *directory)
 {
   g_autoptr(GFile) config = g_file_get_child (directory, "strata.ini");
   g_autoptr(GFile) alembic = strata_alembic_project_find_config (directory);
+  g_autoptr(GFile) database = environment_database ();
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -630,7 +642,7 @@ open_project (StrataWindow *self,
       offer_init (self, directory);
       return;
     }
-  if (!(project = strata_project_new (directory, &error)))
+  if (!(project = strata_project_new_with_database (directory, database, &error)))
     {
       _strata_window_show_error (self, _("Could Not Open the Project"), error);
       return;
@@ -666,7 +678,7 @@ save_then_continue_cb (GObject      *object,
   Pending *pending = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (strata_revision_editor_save_finish (STRATA_REVISION_EDITOR (object), result, &error))
+  if (strata_revision_editor_save_finish (pending->self->editor, result, &error))
     pending->func (pending->self, pending->data);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _strata_window_show_error (pending->self, _("Could Not Save the Revision"), error);
@@ -756,10 +768,11 @@ open_after_confirm (StrataWindow *self,
   if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
     {
       g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autoptr(GFile) database = environment_database ();
       g_autoptr(StrataProject) project = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (!(project = strata_project_discover (parent, &error)))
+      if (!(project = strata_project_discover_with_database (parent, database, &error)))
         {
           _strata_window_show_error (self, _("No Project Found"), error);
           return;
