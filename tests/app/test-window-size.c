@@ -205,9 +205,18 @@ assert_fits (Fixture    *fixture,
                problems->str);
     }
   g_assert_true (gtk_widget_compute_bounds (window, window, &area));
-  check_fits (window, window, &area, problems);
-  if (problems->len > 0)
-    g_error ("At %d px, %s:\n%s", width, view, problems->str);
+  /* A header button shown by the run that just ended may be caught between
+   * two layouts on a slow machine (under AddressSanitizer): what is cut must
+   * still be cut a little later to count. */
+  for (guint tries = 0; tries < 5; tries++)
+    {
+      g_string_truncate (problems, 0);
+      check_fits (window, window, &area, problems);
+      if (problems->len == 0)
+        return;
+      settle (400);
+    }
+  g_error ("At %d px, %s:\n%s", width, view, problems->str);
 }
 
 /* With STRATA_SCREENSHOT_DIR set, a screenshot of the screen (the window at
