@@ -10,6 +10,7 @@
 
 #include "strata-format.h"
 #include "strata-inspector.h"
+#include "strata-reflow.h"
 
 struct _StrataInspector
 {
@@ -30,12 +31,15 @@ struct _StrataInspector
 
   GtkStack         *stack;
   AdwStatusPage    *empty_page;
+  AdwFlap          *flap;
   GtkListBox       *objects_list;
   GtkLabel         *name_label;
   GtkLabel         *kind_label;
   GtkStackSwitcher *switcher;
   GtkStack         *detail_stack;
   GtkColumnView    *columns_view;
+  GtkWidget        *columns_reflow;
+  GtkListBox       *columns_list;
   GtkWidget        *columns_title;
   GtkWidget        *indexes_title;
   GtkListBox       *indexes_list;
@@ -127,6 +131,11 @@ describe_column (StrataSchemaColumn *column,
     }
   if (g_str_equal (field, "not-null"))
     return g_strdup (strata_schema_column_get_not_null (column) ? _("Not null") : "");
+  /* The table's Nullable column answers its header, rather than say "Not
+   * null" under "Nullable". */
+  if (g_str_equal (field, "nullable"))
+    /* Translators: whether a column may hold NULL, under the header "Nullable" */
+    return g_strdup (strata_schema_column_get_not_null (column) ? _("No") : _("Yes"));
   if (g_str_equal (field, "default"))
     return g_strdup (strata_schema_column_get_default (column));
   if (g_str_equal (field, "key"))
@@ -160,6 +169,39 @@ bind_column_cell_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
   if (g_str_equal (field, "name"))
     gtk_widget_add_css_class (gtk_list_item_get_child (item), "monospace");
+}
+
+/* A column as one row of the narrow list: its name, and under it what the
+ * table's cells would say, those that say anything. */
+static GtkWidget *
+create_column_row (gpointer item,
+                   gpointer user_data)
+{
+  const char *fields[] = { "type", "not-null", "default", "key" };
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *text = describe_column (item, fields[i]);
+
+      if (text == NULL || text[0] == '\0')
+        continue;
+      if (g_str_equal (fields[i], "default"))
+        /* Translators: a column's default value, in the list of a table's columns */
+        g_ptr_array_add (parts, g_strdup_printf (_("Default %s"), text));
+      else
+        g_ptr_array_add (parts, g_steal_pointer (&text));
+    }
+  g_ptr_array_add (parts, NULL);
+  subtitle = g_strjoinv (" · ", (char **)parts->pdata);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 strata_schema_column_get_name (item));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
 }
 
 static void
@@ -375,7 +417,7 @@ show_object (StrataInspector    *self,
   set_sql (self, strata_schema_object_get_sql (object));
 
   gtk_widget_set_visible (self->columns_title, has_columns);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->columns_view)), has_columns);
+  gtk_widget_set_visible (self->columns_reflow, has_columns);
   page_set_visible (self, "structure", has_columns);
   page_set_visible (self, "data", kind == STRATA_SCHEMA_KIND_TABLE);
   if (!has_columns)
@@ -385,6 +427,16 @@ show_object (StrataInspector    *self,
                               kind == STRATA_SCHEMA_KIND_TABLE ? self->selected : NULL);
   if (kind == STRATA_SCHEMA_KIND_TABLE)
     count_rows (self);
+}
+
+/* A row chosen by the user, when the list lies over the details: hide it
+ * so that they show. */
+static void
+row_activated_cb (StrataInspector *self,
+                  GtkListBoxRow   *row)
+{
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
 }
 
 static void
@@ -533,6 +585,8 @@ make_object_row (StrataSchemaObject *object,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* A long name is cut here (its tooltip has it whole), not widen the list. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (kind_icon (strata_schema_object_get_kind (object))));
   gtk_box_append (GTK_BOX (box), label);
   if (internal)
@@ -864,12 +918,15 @@ strata_inspector_class_init (StrataInspectorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/strata-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataInspector, flap);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, objects_list);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, name_label);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, kind_label);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, switcher);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_reflow);
+  gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_list);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_title);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, indexes_title);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, indexes_list);
@@ -880,9 +937,11 @@ strata_inspector_class_init (StrataInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, data_view);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, sql_view);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   g_type_ensure (STRATA_TYPE_DATA_VIEW);
+  g_type_ensure (STRATA_TYPE_REFLOW);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 }
 
@@ -899,9 +958,11 @@ strata_inspector_init (StrataInspector *self)
   gtk_column_view_set_model (self->columns_view, GTK_SELECTION_MODEL (selection));
   add_column (self, _("Name"), "name", TRUE);
   add_column (self, _("Type"), "type", TRUE);
-  add_column (self, _("Nullable"), "not-null", FALSE);
+  add_column (self, _("Nullable"), "nullable", FALSE);
   add_column (self, _("Default"), "default", TRUE);
   add_column (self, _("Key"), "key", FALSE);
+  gtk_list_box_bind_model (self->columns_list, G_LIST_MODEL (self->columns), create_column_row,
+                           NULL, NULL);
 
   gtk_list_box_set_header_func (self->objects_list, header_func, NULL, NULL);
   g_signal_connect_object (self->indexes_list, "row-activated", G_CALLBACK (detail_row_activated_cb),
