@@ -701,7 +701,7 @@ fill_objects (StrataInspector *self)
       stop_filling (self);
       return;
     }
-  if (self->select_when_listed[0] == '\0')
+  if (self->select_when_listed != NULL && self->select_when_listed[0] == '\0')
     {
       g_clear_pointer (&self->select_when_listed, g_free);
       gtk_list_box_select_row (self->objects_list,
