@@ -304,7 +304,8 @@ test_many_tables (Fixture       *fixture,
   g_assert_cmpstr (strata_test_label_text (gtk_list_box_row_get_child (row)), ==, "z250");
   g_assert_cmpint (gtk_list_box_row_get_index (row), ==, 2 + 250);
   row = gtk_list_box_get_row_at_index (list, 304);
-  g_assert_cmpstr (strata_test_label_text (gtk_list_box_row_get_child (row)), ==, "alembic_version");
+  g_assert_cmpstr (strata_test_label_text (gtk_list_box_row_get_child (row)), ==,
+                   "alembic_version");
   g_assert_cmpstr (header_text (row), ==, "Internal");
   g_assert_null (gtk_list_box_get_row_at_index (list, 306));
 }
