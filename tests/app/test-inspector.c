@@ -348,7 +348,7 @@ test_count_and_refresh (Fixture       *fixture,
     found |= g_str_equal (gtk_label_get_text (labels->pdata[i]), "Table · 200,000 rows");
   g_assert_true (found);
 
-  strata_test_exec (fixture->database, "CREATE TABLE gauge (id INTEGER PRIMARY KEY, name TEXT);");
+  exec_when_free (fixture, "CREATE TABLE gauge (id INTEGER PRIMARY KEY, name TEXT);");
   strata_test_wait (has_gauge, fixture, "the new table to be listed");
   g_assert_true (strata_inspector_select (fixture->inspector, "gauge"));
   g_assert_cmpstr (strata_inspector_get_selected (fixture->inspector), ==, "gauge");
