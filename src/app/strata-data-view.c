@@ -100,6 +100,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
   const char *value = strata_table_row_get_value (row, column);
   gboolean placeholder = !strata_table_row_get_loaded (row) || value == NULL;
+  const char *tooltip;
 
   /* SQL NULL reads as a dim NULL, a row on its way as a dim ellipsis. */
   if (!strata_table_row_get_loaded (row))
@@ -112,7 +113,11 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), value != NULL && strlen (value) > 40 ? value : NULL);
+  tooltip = value != NULL && strlen (value) > 40 ? value : NULL;
+  /* Setting a tooltip on a shown widget asks the X server where the pointer
+   * is, even for the same text: most cells have none, and keep none. */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), tooltip) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
 }
 
 static void

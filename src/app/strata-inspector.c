@@ -23,6 +23,11 @@ struct _StrataInspector
   GCancellable     *cancellable;
   char             *selected;
   GListStore       *columns;
+  GPtrArray        *pending;             /* objects not listed yet, in order */
+  guint             next_pending;
+  guint             first_internal;      /* the index of the first internal one */
+  char             *select_when_listed;  /* "" for the first row */
+  guint             fill_tick;
 
   GtkStack         *stack;
   AdwStatusPage    *empty_page;
@@ -47,6 +52,8 @@ struct _StrataInspector
 };
 
 G_DEFINE_FINAL_TYPE (StrataInspector, strata_inspector, GTK_TYPE_WIDGET)
+
+#define ROWS_PER_FRAME 50
 
 enum {
   PROP_0,
@@ -593,39 +600,115 @@ make_object_row (StrataSchemaObject *object,
   return row;
 }
 
-static void
-append_objects (StrataInspector *self,
-                GHashTable      *internal_tables,
-                gboolean         internal)
+/* The objects in the order of the list: the user's, then the internal ones
+ * from @first_internal on. */
+static GPtrArray *
+list_objects (StrataSchema *schema,
+              guint        *first_internal)
 {
-  GListModel *objects = strata_schema_get_objects (self->schema);
+  GListModel *objects = strata_schema_get_objects (schema);
   guint n = g_list_model_get_n_items (objects);
+  g_autoptr(GHashTable) internal_tables = find_internal_tables (schema);
+  g_autoptr(GPtrArray) internal = g_ptr_array_new ();
+  GPtrArray *all = g_ptr_array_new_full (n, g_object_unref);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(StrataSchemaObject) object = g_list_model_get_item (objects, i);
+      StrataSchemaObject *object = g_list_model_get_item (objects, i);
 
-      if (is_internal (internal_tables, object) == internal)
-        gtk_list_box_append (self->objects_list, make_object_row (object, internal));
+      g_ptr_array_add (is_internal (internal_tables, object) ? internal : all, object);
     }
+  *first_internal = all->len;
+  g_ptr_array_extend_and_steal (all, g_steal_pointer (&internal));
+  return all;
 }
 
+static void
+stop_filling (StrataInspector *self)
+{
+  if (self->fill_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->objects_list), self->fill_tick);
+  self->fill_tick = 0;
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->select_when_listed, g_free);
+}
+
+/* Appends up to @n more rows, and selects the one that was selected before
+ * when it comes (the first row if it never does). Whether all are listed. */
+static gboolean
+append_rows (StrataInspector *self,
+             guint            n)
+{
+  guint end = self->pending->len - self->next_pending > n ? self->next_pending + n
+                                                          : self->pending->len;
+
+  for (; self->next_pending < end; self->next_pending++)
+    {
+      StrataSchemaObject *object = g_ptr_array_index (self->pending, self->next_pending);
+      GtkWidget *row = make_object_row (object, self->next_pending >= self->first_internal);
+      const char *name = strata_schema_object_get_name (object);
+
+      gtk_list_box_append (self->objects_list, row);
+      if (self->select_when_listed != NULL &&
+          g_ascii_strcasecmp (name, self->select_when_listed) == 0)
+        {
+          g_clear_pointer (&self->select_when_listed, g_free);
+          gtk_list_box_select_row (self->objects_list, GTK_LIST_BOX_ROW (row));
+        }
+    }
+  if (self->next_pending < self->pending->len)
+    return FALSE;
+  /* The user's first table, not Strata's version table, is where to start. */
+  if (self->select_when_listed != NULL)
+    gtk_list_box_select_row (self->objects_list,
+                             gtk_list_box_get_row_at_index (self->objects_list, 0));
+  return TRUE;
+}
+
+static gboolean
+fill_tick_cb (GtkWidget     *list,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  StrataInspector *self = data;
+
+  if (!append_rows (self, ROWS_PER_FRAME))
+    return G_SOURCE_CONTINUE;
+  self->fill_tick = 0;
+  stop_filling (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The rows come a batch per frame: GtkListBox measures every new row in
+ * the frame after it lands, and a schema of a thousand tables, listed at
+ * once, held the main loop for a quarter of a second. */
 static void
 fill_objects (StrataInspector *self)
 {
   g_autofree char *previous = g_strdup (self->selected);
   guint n = g_list_model_get_n_items (strata_schema_get_objects (self->schema));
-  g_autoptr(GHashTable) internal = find_internal_tables (self->schema);
 
+  stop_filling (self);
   clear_list (self->objects_list);
-  append_objects (self, internal, FALSE);
-  append_objects (self, internal, TRUE);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "schema" : "empty");
   if (n == 0)
     return;
-  /* The user's first table, not Strata's version table, is where to start. */
-  if (previous == NULL || !strata_inspector_select (self, previous))
-    gtk_list_box_select_row (self->objects_list, gtk_list_box_get_row_at_index (self->objects_list, 0));
+  self->pending = list_objects (self->schema, &self->first_internal);
+  self->next_pending = 0;
+  self->select_when_listed = previous != NULL ? g_steal_pointer (&previous) : g_strdup ("");
+  if (append_rows (self, ROWS_PER_FRAME))
+    {
+      stop_filling (self);
+      return;
+    }
+  if (self->select_when_listed != NULL && self->select_when_listed[0] == '\0')
+    {
+      g_clear_pointer (&self->select_when_listed, g_free);
+      gtk_list_box_select_row (self->objects_list,
+                               gtk_list_box_get_row_at_index (self->objects_list, 0));
+    }
+  self->fill_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->objects_list), fill_tick_cb,
+                                                  self, NULL);
 }
 
 /* Whether @a and @b hold the same objects with the same SQL: a refresh after
@@ -785,6 +868,7 @@ strata_inspector_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   stop_watching (self);
+  stop_filling (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STRATA_TYPE_INSPECTOR);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->schema);
@@ -915,6 +999,7 @@ strata_inspector_set_database (StrataInspector *self,
     watch (self);
   g_clear_object (&self->schema);
   g_clear_pointer (&self->selected, g_free);
+  stop_filling (self);
   clear_list (self->objects_list);
   strata_data_view_set_table (self->data_view, NULL, NULL);
   gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -934,6 +1019,13 @@ strata_inspector_select (StrataInspector *self,
 {
   g_return_val_if_fail (STRATA_IS_INSPECTOR (self), FALSE);
 
+  /* Asked for a table by name: list the rest at once. */
+  if (self->pending != NULL)
+    {
+      g_clear_pointer (&self->select_when_listed, g_free);
+      append_rows (self, G_MAXUINT);
+      stop_filling (self);
+    }
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->objects_list));
        row != NULL; row = gtk_widget_get_next_sibling (row))
     {

@@ -7,6 +7,8 @@
 #include <adwaita.h>
 
 #include "strata-inspector.h"
+#include <sqlite3.h>
+
 #include "strata-test-util.h"
 #include "strata-test-widgets.h"
 
@@ -223,6 +225,91 @@ test_user_tables_first (Fixture       *fixture,
   g_assert_cmpstr (strata_inspector_get_selected (fixture->inspector), ==, "reading");
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  guint    n_rows;
+  guint    n_loads;
+} ListWait;
+
+static gboolean
+all_listed (gpointer data)
+{
+  ListWait *wait = data;
+  GtkListBox *list = objects_list (wait->fixture);
+
+  return wait->n_loads > 0 && gtk_list_box_get_row_at_index (list, wait->n_rows - 1) != NULL;
+}
+
+static void
+count_load_cb (ListWait *wait)
+{
+  wait->n_loads++;
+}
+
+/* strata_test_exec(), waiting while the data view reads. */
+static void
+exec_when_free (Fixture    *fixture,
+                const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (fixture->database, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 30000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  sqlite3_close (db);
+}
+
+/* Reads the schema again, and waits until the list shows @n_rows objects. */
+static void
+reload_and_list (Fixture *fixture,
+                 guint    n_rows)
+{
+  ListWait wait = { fixture, n_rows, 0 };
+
+  g_signal_connect_swapped (fixture->inspector, "notify::schema", G_CALLBACK (count_load_cb),
+                            &wait);
+  strata_inspector_reload (fixture->inspector);
+  strata_test_wait (all_listed, &wait, "every object listed");
+  g_signal_handlers_disconnect_by_func (fixture->inspector, count_load_cb, &wait);
+}
+
+/* A schema of hundreds of tables is listed whole, in order, with the
+ * internal tables last; after a change, the table the user was looking at
+ * stays selected even though its row is listed well after the first. */
+static void
+test_many_tables (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  GtkListBox *list;
+  GtkListBoxRow *row;
+
+  strata_test_wait (schema_loaded, fixture, "the schema");
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (sql, "CREATE TABLE z%03u (id INTEGER PRIMARY KEY);\n", i);
+  exec_when_free (fixture, sql->str);
+  /* 302 tables, one index, two internal tables. */
+  reload_and_list (fixture, 305);
+  g_assert_true (strata_inspector_select (fixture->inspector, "z250"));
+
+  exec_when_free (fixture, "CREATE TABLE zz (id INTEGER PRIMARY KEY);");
+  reload_and_list (fixture, 306);
+  list = objects_list (fixture);
+  g_assert_cmpstr (strata_inspector_get_selected (fixture->inspector), ==, "z250");
+  row = gtk_list_box_get_selected_row (list);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (strata_test_label_text (gtk_list_box_row_get_child (row)), ==, "z250");
+  g_assert_cmpint (gtk_list_box_row_get_index (row), ==, 2 + 250);
+  row = gtk_list_box_get_row_at_index (list, 304);
+  g_assert_cmpstr (strata_test_label_text (gtk_list_box_row_get_child (row)), ==,
+                   "alembic_version");
+  g_assert_cmpstr (header_text (row), ==, "Internal");
+  g_assert_null (gtk_list_box_get_row_at_index (list, 306));
+}
+
 static gboolean
 kind_counted (gpointer data)
 {
@@ -261,7 +348,7 @@ test_count_and_refresh (Fixture       *fixture,
     found |= g_str_equal (gtk_label_get_text (labels->pdata[i]), "Table · 200,000 rows");
   g_assert_true (found);
 
-  strata_test_exec (fixture->database, "CREATE TABLE gauge (id INTEGER PRIMARY KEY, name TEXT);");
+  exec_when_free (fixture, "CREATE TABLE gauge (id INTEGER PRIMARY KEY, name TEXT);");
   strata_test_wait (has_gauge, fixture, "the new table to be listed");
   g_assert_true (strata_inspector_select (fixture->inspector, "gauge"));
   g_assert_cmpstr (strata_inspector_get_selected (fixture->inspector), ==, "gauge");
@@ -274,6 +361,8 @@ main (int   argc,
   strata_test_init (&argc, &argv);
 
   g_test_add ("/app/inspector/objects", Fixture, NULL, fixture_setup, test_objects, fixture_teardown);
+  g_test_add ("/app/inspector/many-tables", Fixture, NULL, fixture_setup, test_many_tables,
+              fixture_teardown);
   g_test_add ("/app/inspector/structure-text", Fixture, NULL, fixture_setup, test_structure_text,
               fixture_teardown);
   g_test_add ("/app/inspector/large-table", Fixture, NULL, fixture_setup, test_large_table,

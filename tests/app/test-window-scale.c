@@ -1,7 +1,7 @@
 /* test-window-scale.c: the window during and after a run of 1,000 revisions
  * stays responsive: rows change in place, Cancel works, the main loop is
- * never held (its longest stall is reported here, and measured by
- * bench/window-bench.sh, never asserted on)
+ * never held for long (see MAX_BUSY_MS; the real figures come from
+ * bench/window-bench.sh)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +20,13 @@
 #define WORK "SELECT count(*) FROM (WITH RECURSIVE c(x) AS " \
              "(SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 5000) SELECT x FROM c);"
 
+/* The main thread's CPU time between two ticks of the probe, at most: ten
+ * times the goal of 50 ms, so that a loaded machine or a sanitizer build
+ * does not fail it, while work that grows with the rows (a rebuild of the
+ * timeline, a round trip per row, a quadratic lookup: 0.3 s to minutes)
+ * does. CPU time, not wall clock: waiting to be scheduled is not counted. */
+#define MAX_BUSY_MS 500
+
 typedef struct
 {
   char         *dir;
@@ -31,6 +38,7 @@ typedef struct
   gint64        last_cpu;
   gint64        max_busy;       /* µs of the main thread's CPU between ticks */
   guint         probe;
+  guint         n_schemas;      /* schemas the inspector read */
 } Fixture;
 
 /* The main-loop probe: a timeout that should fire every 5 ms, and the
@@ -75,6 +83,18 @@ items_changed_cb (GListModel *model,
                   Fixture    *fixture)
 {
   fixture->n_changes++;
+}
+
+static void
+schema_cb (Fixture *fixture)
+{
+  fixture->n_schemas++;
+}
+
+static gboolean
+inspector_read (gpointer data)
+{
+  return ((Fixture *)data)->n_schemas > 0;
 }
 
 static gboolean
@@ -223,13 +243,19 @@ test_upgrade_in_place (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL));
   wait_long (steps_done, fixture, "a tenth of the steps");
   assert_cancel_reachable (fixture);
+  g_signal_connect_swapped (fixture->window->inspector, "notify::schema", G_CALLBACK (schema_cb),
+                            fixture);
   wait_long (idle, fixture, "the upgrade and the reload after it");
+  /* The inspector lists the thousand new tables after the run. */
+  wait_long (inspector_read, fixture, "the inspector to read the new schema");
+  g_signal_handlers_disconnect_by_func (fixture->window->inspector, schema_cb, fixture);
   /* Two more seconds: what follows a run must not stall either. */
   g_timeout_add_seconds (2, set_true, &paused);
   strata_test_wait (after_pause, &paused, "two seconds after the run");
   g_test_message ("longest main-loop stall during and after the upgrade: %.1f ms, "
                   "of which main-thread CPU %.1f ms",
                   fixture->max_stall / 1000.0, fixture->max_busy / 1000.0);
+  g_assert_cmpint (fixture->max_busy / 1000, <, MAX_BUSY_MS);
 
   heads = strata_test_read_heads (fixture->database);
   g_assert_cmpstr (heads, ==, head);
