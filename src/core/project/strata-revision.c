@@ -15,6 +15,7 @@
 #include "strata-file-private.h"
 #include "strata-revision-private.h"
 #include "strata-revision-source-private.h"
+#include "strata-section-private.h"
 #include "strata-sql.h"
 
 /* Alembic's version_num column is VARCHAR(32). */
@@ -1646,11 +1647,27 @@ strata_revision_is_merge (StrataRevision *self)
 }
 
 static gboolean
-has_statements (const char *sql)
+first_statement_cb (const StrataSqlCursor *statement,
+                    gpointer               data)
 {
-  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
+  *(gboolean *)data = TRUE;
+  return FALSE;
+}
 
-  return statements->len > 0;
+/* Read up to the first statement only: a big file's upgrade is not read whole. */
+static gboolean
+has_statements (StrataRevision  *self,
+                StrataDirection  direction)
+{
+  g_auto(StrataSectionFailure) failure = { 0 };
+  StrataSection section;
+  gboolean found = FALSE;
+
+  _strata_section_init (&section, self, direction);
+  /* A file that cannot be read again fails the run with a message of its own. */
+  if (!_strata_section_foreach (&section, first_statement_cb, &found, &failure))
+    return TRUE;
+  return found;
 }
 
 static gboolean
@@ -1667,13 +1684,10 @@ has_marker_line (const char *sql)
 gboolean
 _strata_revision_lacks_downgrade (StrataRevision *self)
 {
-  const char *downgrade;
-
   g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
 
-  if (strata_revision_is_merge (self))
+  if (strata_revision_is_merge (self) || has_statements (self, STRATA_DIRECTION_DOWNGRADE) ||
+      !has_statements (self, STRATA_DIRECTION_UPGRADE))
     return FALSE;
-  downgrade = strata_revision_get_sql (self, STRATA_DIRECTION_DOWNGRADE);
-  return has_statements (strata_revision_get_sql (self, STRATA_DIRECTION_UPGRADE)) &&
-         !has_statements (downgrade) && !has_marker_line (downgrade);
+  return !has_marker_line (strata_revision_get_sql (self, STRATA_DIRECTION_DOWNGRADE));
 }

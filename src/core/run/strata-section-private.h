@@ -86,6 +86,16 @@ void      _strata_section_init_text     (StrataSection              *section,
 gboolean  _strata_section_check         (const StrataSection        *section,
                                          StrataSectionFailure       *failure);
 
+/* Each statement of the section, in order, to @func until it returns FALSE;
+ * nothing runs. A big file's section is read a piece at a time. FALSE with
+ * @failure set (STRATA_SECTION_CHANGED) when the file could not be read to
+ * the end or is not what was read for the run. */
+gboolean  _strata_section_foreach       (const StrataSection        *section,
+                                         gboolean                  (*func) (const StrataSqlCursor *statement,
+                                                                            gpointer               data),
+                                         gpointer                    data,
+                                         StrataSectionFailure       *failure);
+
 /* Checks the section, then prepares and steps its statements on @db one by
  * one, in order. FALSE with @failure set when a statement was refused, could
  * not be read, failed or was cancelled and the hooks did not go on. */

@@ -178,6 +178,25 @@ _strata_section_check (const StrataSection  *section,
   return reader_close (&reader, section, failure);
 }
 
+gboolean
+_strata_section_foreach (const StrataSection   *section,
+                         gboolean             (*func) (const StrataSqlCursor *statement,
+                                                       gpointer               data),
+                         gpointer               data,
+                         StrataSectionFailure  *failure)
+{
+  g_auto(Reader) reader = { 0 };
+
+  g_return_val_if_fail (section != NULL && func != NULL && failure != NULL, FALSE);
+
+  if (!reader_open (&reader, section, failure))
+    return FALSE;
+  while (_strata_sql_cursor_next (&reader.cursor))
+    if (!func (&reader.cursor, data))
+      return TRUE;
+  return reader_close (&reader, section, failure);
+}
+
 /* A failure the hooks may look past; TRUE to go on. */
 static gboolean
 report (const StrataSectionHooks *hooks,
