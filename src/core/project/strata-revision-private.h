@@ -22,7 +22,7 @@ StrataRevision *_strata_revision_new_from_bytes (char        *path,
 
 /* Like _strata_revision_new_from_bytes(), for a file too big to hold: @fd
  * is read a piece at a time and the sections stay in the file at @path,
- * each known by its place and the checksum of its text (see
+ * each known by its place and the fingerprint of its text (see
  * _strata_revision_open_section()). A section's text is read whole only
  * when strata_revision_get_sql() is asked for it. */
 StrataRevision *_strata_revision_new_from_fd    (char        *path,
@@ -34,12 +34,19 @@ StrataRevision *_strata_revision_new_from_fd    (char        *path,
 gsize           _strata_revision_stream_above   (void);
 
 /* @direction's section as the file holds it, for reading it again a piece
- * at a time, checked against the checksum taken when the file was read; a
- * NULL @source (and TRUE) when the section is held in memory. */
+ * at a time, checked against the fingerprint taken when the file was read;
+ * a NULL @source (and TRUE) when the section is held in memory. With
+ * @checksum, the source takes the section's checksum too, unless it is
+ * known already; hand it back with _strata_revision_take_checksum(). */
 gboolean        _strata_revision_open_section   (StrataRevision         *self,
                                                  StrataDirection         direction,
+                                                 gboolean                checksum,
                                                  StrataRevisionSource  **source,
                                                  GError                **error);
+/* The checksum of a big file's section as a run read it whole (taken). */
+void            _strata_revision_take_checksum  (StrataRevision         *self,
+                                                 StrataDirection         direction,
+                                                 char                   *checksum);
 
 /* TRUE when @direction's section of @self is a big file's, read again from
  * the file when it runs. */

@@ -41,11 +41,12 @@ typedef struct
   const char *end;
   guint       line;
   gboolean    transactional;
-  /* A section of a big file (in_file): where it lies in the file, and the
-   * checksum of its text as it was read. */
+  /* A section of a big file (in_file): where it lies in the file, the
+   * fingerprint of its text as it was read, and its checksum once taken. */
   gboolean    in_file;
   goffset     file_start;
   goffset     file_end;
+  guint64     fingerprint;
   char       *checksum;
 } Section;
 
@@ -533,32 +534,48 @@ finish_section (Parser     *parser,
   section->in_file = TRUE;
   section->file_start = parser->section_offset;
   section->file_end = parser->base + (end - parser->data);
-  section->checksum = _strata_section_digest_finish (&parser->digest);
+  section->fingerprint = _strata_section_digest_finish (&parser->digest, NULL);
 }
 
-/* A big file's section, read whole for whoever asks for its text (a run
- * reads it a piece at a time instead). */
-static char *
+/* Publishes a big file's section's checksum, taken by whoever read it
+ * first; the revision may be shared between threads. */
+static void
+publish_checksum (Section *section,
+                  char    *checksum)
+{
+  if (checksum != NULL &&
+      !g_atomic_pointer_compare_and_exchange (&section->checksum, NULL, checksum))
+    g_free (checksum);
+}
+
+/* A big file's section read again whole, into @sql unless it is NULL, and
+ * its checksum taken on the way (a run reads it a piece at a time instead). */
+static void
 read_section (StrataRevision *self,
-              Section        *section)
+              Section        *section,
+              GString        *sql)
 {
   g_autoptr(StrataRevisionSource) source = NULL;
-  g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  char buffer[STREAM_CHUNK];
+  g_autofree char *buffer = g_malloc (STREAM_CHUNK);
+  char *checksum = NULL;
   gssize n;
 
   if (!(source = _strata_revision_source_open (self->path, section->file_start,
-                                               section->file_end, section->checksum, &error)))
+                                               section->file_end, section->fingerprint,
+                                               g_atomic_pointer_get (&section->checksum) == NULL,
+                                               &error)))
     {
       g_warning ("%s: %s", self->display_path, error->message);
-      return g_strdup ("");
+      return;
     }
-  while ((n = _strata_revision_source_read (source, buffer, sizeof buffer, &error)) > 0)
-    g_string_append_len (sql, buffer, n);
-  if (n < 0 || !_strata_revision_source_verify (source, &error))
+  while ((n = _strata_revision_source_read (source, buffer, STREAM_CHUNK, &error)) > 0)
+    if (sql != NULL)
+      g_string_append_len (sql, buffer, n);
+  if (n < 0 || !_strata_revision_source_verify (source, &checksum, &error))
     g_warning ("%s: %s", self->display_path, error->message);
-  return g_string_free (g_steal_pointer (&sql), FALSE);
+  else
+    publish_checksum (section, checksum);
 }
 
 /* Revisions are shared between threads (a graph loaded on a worker is read on
@@ -573,7 +590,12 @@ section_sql (StrataRevision *self,
   if (sql != NULL)
     return sql;
   if (section->in_file)
-    sql = read_section (self, section);
+    {
+      GString *text = g_string_new (NULL);
+
+      read_section (self, section, text);
+      sql = g_string_free (text, FALSE);
+    }
   else
     sql = copy_section (section->start, section->end);
   if (!g_atomic_pointer_compare_and_exchange (&section->sql, NULL, sql))
@@ -782,7 +804,7 @@ parse_line (Parser      *parser,
   if (parser->streaming)
     {
       parser->section_offset = parser->base + (next - parser->data);
-      _strata_section_digest_init (&parser->digest);
+      _strata_section_digest_init (&parser->digest, FALSE);
     }
   return parse_marker (parser, rest, end, line, error);
 }
@@ -1075,6 +1097,7 @@ _strata_revision_new_from_fd (char        *path,
 gboolean
 _strata_revision_open_section (StrataRevision         *self,
                                StrataDirection         direction,
+                               gboolean                checksum,
                                StrataRevisionSource  **source,
                                GError                **error)
 {
@@ -1089,8 +1112,25 @@ _strata_revision_open_section (StrataRevision         *self,
   if (!section->in_file)
     return TRUE;
   *source = _strata_revision_source_open (self->path, section->file_start, section->file_end,
-                                          section->checksum, error);
+                                          section->fingerprint,
+                                          checksum &&
+                                            g_atomic_pointer_get (&section->checksum) == NULL,
+                                          error);
   return *source != NULL;
+}
+
+void
+_strata_revision_take_checksum (StrataRevision  *self,
+                                StrataDirection  direction,
+                                char            *checksum)
+{
+  g_return_if_fail (STRATA_IS_REVISION (self));
+  g_return_if_fail (direction != STRATA_DIRECTION_STAMP);
+
+  if (get_section (self, direction)->in_file)
+    publish_checksum (get_section (self, direction), checksum);
+  else
+    g_free (checksum);
 }
 
 gboolean
@@ -1582,9 +1622,15 @@ strata_revision_get_checksum (StrataRevision  *self,
   g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
   g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, NULL);
 
-  /* A big file's was taken as it was read. */
+  /* A big file's is taken as its section is read, by a run or here. */
   if (get_section (self, direction)->in_file)
-    return g_strdup (get_section (self, direction)->checksum);
+    {
+      Section *section = get_section (self, direction);
+
+      if (g_atomic_pointer_get (&section->checksum) == NULL)
+        read_section (self, section, NULL);
+      return g_strdup (g_atomic_pointer_get (&section->checksum));
+    }
   sql = section_sql (self, get_section (self, direction));
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, sql, -1);
 }

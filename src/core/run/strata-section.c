@@ -106,6 +106,7 @@ set_changed (StrataSectionFailure *failure,
 static gboolean
 reader_open (Reader               *reader,
              const StrataSection  *section,
+             gboolean              checksum,
              StrataSectionFailure *failure)
 {
   g_autoptr(GError) error = NULL;
@@ -115,8 +116,8 @@ reader_open (Reader               *reader,
       _strata_sql_cursor_init (&reader->cursor, section->sql, section->first_line);
       return TRUE;
     }
-  if (!_strata_revision_open_section (section->revision, section->direction, &reader->source,
-                                      &error))
+  if (!_strata_revision_open_section (section->revision, section->direction, checksum,
+                                      &reader->source, &error))
     {
       _strata_sql_cursor_init (&reader->cursor, "", section->first_line);
       set_changed (failure, section, error->message);
@@ -136,13 +137,20 @@ reader_close (Reader               *reader,
 {
   g_autoptr(GError) error = NULL;
   const GError *read_error = _strata_sql_cursor_get_error (&reader->cursor);
+  char *checksum = NULL;
 
   if (read_error != NULL)
     set_changed (failure, section, read_error->message);
-  else if (reader->source != NULL && !_strata_revision_source_verify (reader->source, &error))
+  else if (reader->source != NULL &&
+           !_strata_revision_source_verify (reader->source, &checksum, &error))
     set_changed (failure, section, error->message);
   else
-    return TRUE;
+    {
+      /* What ran is what the checksum recorded for it is of. */
+      if (reader->source != NULL)
+        _strata_revision_take_checksum (section->revision, section->direction, checksum);
+      return TRUE;
+    }
   return FALSE;
 }
 
@@ -167,7 +175,7 @@ _strata_section_check (const StrataSection  *section,
 
   if (!section->transactional)
     return TRUE;
-  if (!reader_open (&reader, section, failure))
+  if (!reader_open (&reader, section, FALSE, failure))
     return FALSE;
   while (_strata_sql_cursor_next (&reader.cursor))
     if (reader.cursor.control)
@@ -189,7 +197,7 @@ _strata_section_foreach (const StrataSection   *section,
 
   g_return_val_if_fail (section != NULL && func != NULL && failure != NULL, FALSE);
 
-  if (!reader_open (&reader, section, failure))
+  if (!reader_open (&reader, section, FALSE, failure))
     return FALSE;
   while (_strata_sql_cursor_next (&reader.cursor))
     if (!func (&reader.cursor, data))
@@ -265,7 +273,7 @@ _strata_section_apply (const StrataSection      *section,
 
   g_return_val_if_fail (section != NULL && db != NULL && failure != NULL, FALSE);
 
-  if (!_strata_section_check (section, failure) || !reader_open (&reader, section, failure))
+  if (!_strata_section_check (section, failure) || !reader_open (&reader, section, TRUE, failure))
     return FALSE;
   while (_strata_sql_cursor_next (cursor))
     {
