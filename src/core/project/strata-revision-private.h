@@ -43,6 +43,9 @@ gboolean        _strata_revision_open_section   (StrataRevision         *self,
                                                  gboolean                checksum,
                                                  StrataRevisionSource  **source,
                                                  GError                **error);
+/* The length of the text of a big file's section, as it was read. */
+guint64         _strata_revision_get_section_length (StrataRevision  *self,
+                                                     StrataDirection  direction);
 /* The checksum of a big file's section as a run read it whole (taken). */
 void            _strata_revision_take_checksum  (StrataRevision         *self,
                                                  StrataDirection         direction,

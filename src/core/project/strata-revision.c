@@ -47,6 +47,7 @@ typedef struct
   goffset     file_start;
   goffset     file_end;
   guint64     fingerprint;
+  guint64     text_length;  /* without the '\r' of line ends */
   char       *checksum;
 } Section;
 
@@ -534,6 +535,7 @@ finish_section (Parser     *parser,
   section->in_file = TRUE;
   section->file_start = parser->section_offset;
   section->file_end = parser->base + (end - parser->data);
+  section->text_length = parser->digest.length;
   section->fingerprint = _strata_section_digest_finish (&parser->digest, NULL);
 }
 
@@ -566,14 +568,14 @@ read_section (StrataRevision *self,
                                                g_atomic_pointer_get (&section->checksum) == NULL,
                                                &error)))
     {
-      g_warning ("%s: %s", self->display_path, error->message);
+      g_debug ("%s: %s", self->display_path, error->message);
       return;
     }
   while ((n = _strata_revision_source_read (source, buffer, STREAM_CHUNK, &error)) > 0)
     if (sql != NULL)
       g_string_append_len (sql, buffer, n);
   if (n < 0 || !_strata_revision_source_verify (source, &checksum, &error))
-    g_warning ("%s: %s", self->display_path, error->message);
+    g_debug ("%s: %s", self->display_path, error->message);
   else
     publish_checksum (section, checksum);
 }
@@ -1117,6 +1119,15 @@ _strata_revision_open_section (StrataRevision         *self,
                                             g_atomic_pointer_get (&section->checksum) == NULL,
                                           error);
   return *source != NULL;
+}
+
+guint64
+_strata_revision_get_section_length (StrataRevision  *self,
+                                     StrataDirection  direction)
+{
+  g_return_val_if_fail (STRATA_IS_REVISION (self), 0);
+  g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, 0);
+  return get_section (self, direction)->text_length;
 }
 
 void
