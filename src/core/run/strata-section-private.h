@@ -90,9 +90,11 @@ gboolean  _strata_section_check         (const StrataSection        *section,
  * nothing runs. A big file's section is read a piece at a time. FALSE with
  * @failure set (STRATA_SECTION_CHANGED) when the file could not be read to
  * the end or is not what was read for the run. */
+typedef gboolean (*StrataSectionVisit) (const StrataSqlCursor *statement,
+                                        gpointer               data);
+
 gboolean  _strata_section_foreach       (const StrataSection        *section,
-                                         gboolean                  (*func) (const StrataSqlCursor *statement,
-                                                                            gpointer               data),
+                                         StrataSectionVisit          func,
                                          gpointer                    data,
                                          StrataSectionFailure       *failure);
 

@@ -187,11 +187,10 @@ _strata_section_check (const StrataSection  *section,
 }
 
 gboolean
-_strata_section_foreach (const StrataSection   *section,
-                         gboolean             (*func) (const StrataSqlCursor *statement,
-                                                       gpointer               data),
-                         gpointer               data,
-                         StrataSectionFailure  *failure)
+_strata_section_foreach (const StrataSection  *section,
+                         StrataSectionVisit    func,
+                         gpointer              data,
+                         StrataSectionFailure *failure)
 {
   g_auto(Reader) reader = { 0 };
 
