@@ -3,7 +3,7 @@
 # `strata-cli heads`, and the main loop's longest stall during and after an
 # upgrade of 1,000 revisions against the idle window. Runs under Xvfb.
 #
-#   bench/window-bench.sh [BUILD_DIR] [--open N] [--upgrade N]
+#   bench/window-bench.sh [BUILD_DIR] [--open N] [--upgrade N] [--stalls]
 #
 # See docs/benchmarks.md.
 set -eu

@@ -10,6 +10,7 @@
 
 #include "strata-format.h"
 #include "strata-inspector.h"
+#include "strata-reflow.h"
 
 struct _StrataInspector
 {
@@ -25,12 +26,15 @@ struct _StrataInspector
 
   GtkStack         *stack;
   AdwStatusPage    *empty_page;
+  AdwFlap          *flap;
   GtkListBox       *objects_list;
   GtkLabel         *name_label;
   GtkLabel         *kind_label;
   GtkStackSwitcher *switcher;
   GtkStack         *detail_stack;
   GtkColumnView    *columns_view;
+  GtkWidget        *columns_reflow;
+  GtkListBox       *columns_list;
   GtkWidget        *columns_title;
   GtkWidget        *indexes_title;
   GtkListBox       *indexes_list;
@@ -120,6 +124,11 @@ describe_column (StrataSchemaColumn *column,
     }
   if (g_str_equal (field, "not-null"))
     return g_strdup (strata_schema_column_get_not_null (column) ? _("Not null") : "");
+  /* The table's Nullable column answers its header, rather than say "Not
+   * null" under "Nullable". */
+  if (g_str_equal (field, "nullable"))
+    /* Translators: whether a column may hold NULL, under the header "Nullable" */
+    return g_strdup (strata_schema_column_get_not_null (column) ? _("No") : _("Yes"));
   if (g_str_equal (field, "default"))
     return g_strdup (strata_schema_column_get_default (column));
   if (g_str_equal (field, "key"))
@@ -153,6 +162,39 @@ bind_column_cell_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text ? text : "");
   if (g_str_equal (field, "name"))
     gtk_widget_add_css_class (gtk_list_item_get_child (item), "monospace");
+}
+
+/* A column as one row of the narrow list: its name, and under it what the
+ * table's cells would say, those that say anything. */
+static GtkWidget *
+create_column_row (gpointer item,
+                   gpointer user_data)
+{
+  const char *fields[] = { "type", "not-null", "default", "key" };
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *text = describe_column (item, fields[i]);
+
+      if (text == NULL || text[0] == '\0')
+        continue;
+      if (g_str_equal (fields[i], "default"))
+        /* Translators: a column's default value, in the list of a table's columns */
+        g_ptr_array_add (parts, g_strdup_printf (_("Default %s"), text));
+      else
+        g_ptr_array_add (parts, g_steal_pointer (&text));
+    }
+  g_ptr_array_add (parts, NULL);
+  subtitle = g_strjoinv (" · ", (char **)parts->pdata);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 strata_schema_column_get_name (item));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
 }
 
 static void
@@ -368,7 +410,7 @@ show_object (StrataInspector    *self,
   set_sql (self, strata_schema_object_get_sql (object));
 
   gtk_widget_set_visible (self->columns_title, has_columns);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->columns_view)), has_columns);
+  gtk_widget_set_visible (self->columns_reflow, has_columns);
   page_set_visible (self, "structure", has_columns);
   page_set_visible (self, "data", kind == STRATA_SCHEMA_KIND_TABLE);
   if (!has_columns)
@@ -378,6 +420,16 @@ show_object (StrataInspector    *self,
                               kind == STRATA_SCHEMA_KIND_TABLE ? self->selected : NULL);
   if (kind == STRATA_SCHEMA_KIND_TABLE)
     count_rows (self);
+}
+
+/* A row chosen by the user, when the list lies over the details: hide it
+ * so that they show. */
+static void
+row_activated_cb (StrataInspector *self,
+                  GtkListBoxRow   *row)
+{
+  if (adw_flap_get_folded (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
 }
 
 static void
@@ -397,18 +449,21 @@ row_selected_cb (StrataInspector *self,
  * Alembic's) bookkeeping, sqlite_* tables SQLite's. A version table under
  * another name is known by its shape: one column, version_num. */
 static gboolean
-is_internal_table (StrataSchema *schema,
-                   const char   *name)
+has_internal_name (const char *name)
 {
-  StrataSchemaObject *table;
+  return g_str_equal (name, "alembic_version") || g_str_equal (name, "strata_history") ||
+         g_str_has_prefix (name, "sqlite_");
+}
+
+static gboolean
+is_internal_table (StrataSchemaObject *table)
+{
   GListModel *columns;
 
-  if (g_str_equal (name, "alembic_version") || g_str_equal (name, "strata_history") ||
-      g_str_has_prefix (name, "sqlite_"))
-    return TRUE;
-  table = strata_schema_lookup (schema, name);
-  if (table == NULL || strata_schema_object_get_kind (table) != STRATA_SCHEMA_KIND_TABLE)
+  if (strata_schema_object_get_kind (table) != STRATA_SCHEMA_KIND_TABLE)
     return FALSE;
+  if (has_internal_name (strata_schema_object_get_name (table)))
+    return TRUE;
   columns = strata_schema_object_get_columns (table);
   if (g_list_model_get_n_items (columns) == 1)
     {
@@ -418,12 +473,45 @@ is_internal_table (StrataSchema *schema,
   return FALSE;
 }
 
+/* The internal tables' names, folded as SQLite compares them, found in one
+ * pass: looking each object's table up by name was quadratic, a third of a
+ * second on the main thread for a thousand tables. */
+static GHashTable *
+find_internal_tables (StrataSchema *schema)
+{
+  GListModel *objects = strata_schema_get_objects (schema);
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (objects); i++)
+    {
+      g_autoptr(StrataSchemaObject) object = g_list_model_get_item (objects, i);
+
+      if (is_internal_table (object))
+        g_hash_table_add (names, g_ascii_strdown (strata_schema_object_get_name (object), -1));
+    }
+  return names;
+}
+
 static gboolean
-is_internal (StrataSchema       *schema,
+is_internal_name (GHashTable *internal,
+                  const char *name)
+{
+  g_autofree char *folded = NULL;
+
+  if (name == NULL)
+    return FALSE;
+  if (has_internal_name (name))
+    return TRUE;
+  folded = g_ascii_strdown (name, -1);
+  return g_hash_table_contains (internal, folded);
+}
+
+static gboolean
+is_internal (GHashTable         *internal,
              StrataSchemaObject *object)
 {
-  return is_internal_table (schema, strata_schema_object_get_name (object)) ||
-         is_internal_table (schema, strata_schema_object_get_table_name (object));
+  return is_internal_name (internal, strata_schema_object_get_name (object)) ||
+         is_internal_name (internal, strata_schema_object_get_table_name (object));
 }
 
 static gboolean
@@ -466,6 +554,20 @@ header_func (GtkListBoxRow *row,
     gtk_list_box_row_set_header (row, make_header (kind_title (kind), NULL));
 }
 
+/* Asked for, not set: gtk_widget_set_tooltip_text() on a shown row asks the
+ * X server where the pointer is, and a schema of a thousand tables made
+ * that a thousand round trips in one go. */
+static gboolean
+query_row_tooltip_cb (GtkWidget  *row,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard,
+                      GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (row), "name"));
+  return TRUE;
+}
+
 static GtkWidget *
 make_object_row (StrataSchemaObject *object,
                  gboolean            internal)
@@ -476,12 +578,15 @@ make_object_row (StrataSchemaObject *object,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* A long name is cut here (its tooltip has it whole), not widen the list. */
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (kind_icon (strata_schema_object_get_kind (object))));
   gtk_box_append (GTK_BOX (box), label);
   if (internal)
     gtk_widget_add_css_class (box, "dim-label");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, strata_schema_object_get_name (object));
+  gtk_widget_set_has_tooltip (row, TRUE);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip_cb), NULL);
   g_object_set_data_full (G_OBJECT (row), "name", g_strdup (strata_schema_object_get_name (object)), g_free);
   g_object_set_data (G_OBJECT (row), "kind", GINT_TO_POINTER (strata_schema_object_get_kind (object)));
   g_object_set_data (G_OBJECT (row), "internal", GINT_TO_POINTER (internal));
@@ -490,6 +595,7 @@ make_object_row (StrataSchemaObject *object,
 
 static void
 append_objects (StrataInspector *self,
+                GHashTable      *internal_tables,
                 gboolean         internal)
 {
   GListModel *objects = strata_schema_get_objects (self->schema);
@@ -499,7 +605,7 @@ append_objects (StrataInspector *self,
     {
       g_autoptr(StrataSchemaObject) object = g_list_model_get_item (objects, i);
 
-      if (is_internal (self->schema, object) == internal)
+      if (is_internal (internal_tables, object) == internal)
         gtk_list_box_append (self->objects_list, make_object_row (object, internal));
     }
 }
@@ -509,10 +615,11 @@ fill_objects (StrataInspector *self)
 {
   g_autofree char *previous = g_strdup (self->selected);
   guint n = g_list_model_get_n_items (strata_schema_get_objects (self->schema));
+  g_autoptr(GHashTable) internal = find_internal_tables (self->schema);
 
   clear_list (self->objects_list);
-  append_objects (self, FALSE);
-  append_objects (self, TRUE);
+  append_objects (self, internal, FALSE);
+  append_objects (self, internal, TRUE);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "schema" : "empty");
   if (n == 0)
     return;
@@ -727,12 +834,15 @@ strata_inspector_class_init (StrataInspectorClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/strata-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, StrataInspector, flap);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, objects_list);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, name_label);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, kind_label);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, switcher);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_reflow);
+  gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_list);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, columns_title);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, indexes_title);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, indexes_list);
@@ -743,9 +853,11 @@ strata_inspector_class_init (StrataInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, data_view);
   gtk_widget_class_bind_template_child (widget_class, StrataInspector, sql_view);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 
   g_type_ensure (STRATA_TYPE_DATA_VIEW);
+  g_type_ensure (STRATA_TYPE_REFLOW);
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
 }
 
@@ -762,9 +874,11 @@ strata_inspector_init (StrataInspector *self)
   gtk_column_view_set_model (self->columns_view, GTK_SELECTION_MODEL (selection));
   add_column (self, _("Name"), "name", TRUE);
   add_column (self, _("Type"), "type", TRUE);
-  add_column (self, _("Nullable"), "not-null", FALSE);
+  add_column (self, _("Nullable"), "nullable", FALSE);
   add_column (self, _("Default"), "default", TRUE);
   add_column (self, _("Key"), "key", FALSE);
+  gtk_list_box_bind_model (self->columns_list, G_LIST_MODEL (self->columns), create_column_row,
+                           NULL, NULL);
 
   gtk_list_box_set_header_func (self->objects_list, header_func, NULL, NULL);
   g_signal_connect_object (self->indexes_list, "row-activated", G_CALLBACK (detail_row_activated_cb),

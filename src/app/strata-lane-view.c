@@ -205,30 +205,75 @@ strata_lane_view_new (void)
   return g_object_new (STRATA_TYPE_LANE_VIEW, NULL);
 }
 
-void
-strata_lane_view_set_row (StrataLaneView      *self,
-                          const StrataLaneRow *row,
-                          StrataRevisionState  state)
+/* gtk_widget_set_tooltip_text() on a shown widget asks the display where the
+ * pointer is, a round trip to the X server each time, even for the same
+ * text; a row bound while scrolling, or redrawn as a step finishes, must
+ * not pay it. */
+static void
+set_tooltip (StrataLaneView *self,
+             const char     *text)
 {
-  g_return_if_fail (STRATA_IS_LANE_VIEW (self));
+  const char *old = gtk_widget_get_tooltip_text (GTK_WIDGET (self));
 
-  g_clear_pointer (&self->row, strata_lane_row_free);
-  if (row != NULL)
-    self->row = strata_lane_row_copy (row);
-  self->state = state;
+  if (g_strcmp0 (old, text) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self), text);
+}
+
+static void
+update_tooltip (StrataLaneView *self)
+{
+  g_autofree char *tooltip = NULL;
+
   if (strata_lane_view_get_merge (self))
     {
-      g_autofree char *tooltip = NULL;
       guint n = count_parents (self->row);
 
       /* Translators: the tooltip of a merge point's node in the timeline */
       tooltip = g_strdup_printf (ngettext ("Merge point: joins %u branch",
                                            "Merge point: joins %u branches", n), n);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
     }
+  set_tooltip (self, tooltip);
+}
+
+void
+strata_lane_view_set_row (StrataLaneView      *self,
+                          const StrataLaneRow *row,
+                          StrataRevisionState  state)
+{
+  guint n_lanes;
+
+  g_return_if_fail (STRATA_IS_LANE_VIEW (self));
+
+  if (row == self->row ||
+      (row != NULL && self->row != NULL && strata_lane_row_equal (row, self->row)))
+    {
+      strata_lane_view_set_state (self, state);
+      return;
+    }
+  n_lanes = self->row != NULL ? self->row->n_lanes : 0;
+  g_clear_pointer (&self->row, strata_lane_row_free);
+  if (row != NULL)
+    self->row = strata_lane_row_copy (row);
+  self->state = state;
+  update_tooltip (self);
+  /* Rows of one timeline share a width: only another graph changes it. */
+  if ((self->row != NULL ? self->row->n_lanes : 0) != n_lanes)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
   else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* A step finished: the node is filled or ringed, nothing moves. */
+void
+strata_lane_view_set_state (StrataLaneView      *self,
+                            StrataRevisionState  state)
+{
+  g_return_if_fail (STRATA_IS_LANE_VIEW (self));
+
+  if (self->state == state)
+    return;
+  self->state = state;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 gboolean

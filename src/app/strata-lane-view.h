@@ -19,6 +19,8 @@ GtkWidget *strata_lane_view_new     (void);
 void       strata_lane_view_set_row (StrataLaneView      *self,
                                      const StrataLaneRow *row,
                                      StrataRevisionState  state);
+void       strata_lane_view_set_state (StrataLaneView      *self,
+                                       StrataRevisionState  state);
 
 /* Whether the node is a merge point (more than one parent), drawn as a
  * diamond rather than a dot. */

@@ -959,43 +959,28 @@ strata_revision_editor_set_message (StrataRevisionEditor *self,
   gtk_editable_set_text (GTK_EDITABLE (self->message_entry), message);
 }
 
-static void
-save_worker (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  StrataRevision *edited = task_data;
-  GError *error = NULL;
-
-  if (strata_revision_save (edited, strata_revision_get_file (edited), cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 void
 strata_revision_editor_save_async (StrataRevisionEditor *self,
                                    GCancellable         *cancellable,
                                    GAsyncReadyCallback   callback,
                                    gpointer              user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  StrataRevision *edited;
+  g_autoptr(StrataRevision) edited = NULL;
 
   g_return_if_fail (STRATA_IS_REVISION_EDITOR (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, strata_revision_editor_save_async);
   if (self->loaded == NULL || strata_revision_get_file (self->loaded) == NULL)
     {
-      g_task_return_new_error (task, STRATA_ERROR, STRATA_ERROR_IO,
+      g_task_report_new_error (self, callback, user_data, strata_revision_editor_save_async,
+                               STRATA_ERROR, STRATA_ERROR_IO,
                                _("This revision has no file to save to"));
       return;
     }
+  /* The core writes on its worker; the result is the core's, its source
+   * object the copy being written. */
   edited = strata_revision_editor_dup_edited (self);
-  g_task_set_task_data (task, edited, g_object_unref);
-  g_task_run_in_thread (task, save_worker);
+  strata_revision_save_async (edited, strata_revision_get_file (edited), cancellable, callback,
+                              user_data);
 }
 
 gboolean
@@ -1003,17 +988,19 @@ strata_revision_editor_save_finish (StrataRevisionEditor  *self,
                                     GAsyncResult          *result,
                                     GError               **error)
 {
-  StrataRevision *edited;
+  g_autoptr(GObject) edited = NULL;
 
   g_return_val_if_fail (STRATA_IS_REVISION_EDITOR (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
+  if (g_async_result_is_tagged (result, strata_revision_editor_save_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  edited = g_async_result_get_source_object (result);
+  if (!strata_revision_save_finish (STRATA_REVISION (edited), result, error))
     return FALSE;
 
   /* What was written is the new unmodified state, unless typing went on. */
-  edited = g_task_get_task_data (G_TASK (result));
-  g_set_object (&self->loaded, edited);
+  g_set_object (&self->loaded, STRATA_REVISION (edited));
   set_modified (self, fields_differ (self));
   start_lint (self);
   return TRUE;

@@ -24,7 +24,9 @@ StrataRevision *strata_revision_editor_get_revision     (StrataRevisionEditor *s
 gboolean        strata_revision_editor_get_modified     (StrataRevisionEditor *self);
 /* A new revision holding the edits, with the loaded one's file. */
 StrataRevision *strata_revision_editor_dup_edited       (StrataRevisionEditor *self);
-/* Writes the edits to the revision's file on a worker. */
+/* Writes the edits to the revision's file on the core's worker
+ * (strata_revision_save_async()). @callback's source object is the copy
+ * being written, not the editor: pass the result to _finish. */
 void            strata_revision_editor_save_async       (StrataRevisionEditor *self,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,

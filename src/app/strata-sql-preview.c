@@ -313,6 +313,31 @@ strata_sql_preview_add_details (StrataSqlPreview   *self,
 }
 
 void
+strata_sql_preview_add_widget (StrataSqlPreview *self,
+                               GtkWidget        *widget)
+{
+  g_return_if_fail (STRATA_IS_SQL_PREVIEW (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  gtk_box_append (self->details_box, widget);
+  gtk_widget_set_visible (self->details_scroller, TRUE);
+}
+
+char *
+strata_sql_preview_get_details (StrataSqlPreview *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_val_if_fail (STRATA_IS_SQL_PREVIEW (self), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child))
+      g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (child)));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+void
 strata_sql_preview_set_confirm (StrataSqlPreview *self,
                                 const char       *label,
                                 const char       *message)

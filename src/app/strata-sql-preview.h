@@ -33,6 +33,11 @@ const char       *strata_sql_preview_get_revision_sql (StrataSqlPreview *self);
 void              strata_sql_preview_add_details (StrataSqlPreview   *self,
                                                   const char         *heading,
                                                   const char * const *lines);
+/* @widget below the details (a form that acts on what they say). */
+void              strata_sql_preview_add_widget  (StrataSqlPreview   *self,
+                                                  GtkWidget          *widget);
+/* The text of the details, a line each, headings included. */
+char             *strata_sql_preview_get_details (StrataSqlPreview   *self);
 /* A message entry and a button labelled @label below the SQL; the button
  * emits "confirm" with the message and is enabled once there is one. */
 void              strata_sql_preview_set_confirm (StrataSqlPreview *self,

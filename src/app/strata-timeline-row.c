@@ -22,7 +22,12 @@ struct _StrataTimelineRow
   GtkLabel           *date;
   GtkBox             *labels;
   GtkLabel           *depends_on;
-  GtkBox             *pills;
+  GtkWidget          *state_pill;
+  GtkImage           *state_icon;
+  GtkLabel           *state_label;
+  GtkWidget          *edited_pill;
+  GtkLabel           *edited_label;
+  const char         *state_css;   /* the state pill's class, a static string */
 };
 
 G_DEFINE_FINAL_TYPE (StrataTimelineRow, strata_timeline_row, GTK_TYPE_WIDGET)
@@ -44,38 +49,62 @@ clear_box (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
-static GtkWidget *
-make_pill (const char *icon_name,
-           const char *label,
-           const char *css_class)
+/* Tooltips here are given when asked for (query-tooltip) or set once while
+ * their widget is hidden: gtk_widget_set_tooltip_text() on a shown widget
+ * asks the display where the pointer is, a round trip to the X server
+ * each time, and rows are bound by the dozen as the list scrolls. */
+static gboolean
+query_label_tooltip_cb (GtkLabel   *label,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip)
 {
-  GtkWidget *pill = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  const char *text = gtk_label_get_text (label);
 
-  gtk_widget_add_css_class (pill, "state-pill");
-  gtk_widget_add_css_class (pill, css_class);
-  gtk_widget_set_halign (pill, GTK_ALIGN_END);
-  gtk_box_append (GTK_BOX (pill), gtk_image_new_from_icon_name (icon_name));
-  gtk_box_append (GTK_BOX (pill), gtk_label_new (label));
-  return pill;
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
-static void
-update_pills (StrataTimelineRow *self,
-              StrataRevisionState state)
+static gboolean
+query_message_tooltip_cb (StrataTimelineRow *self,
+                          int                x,
+                          int                y,
+                          gboolean           keyboard,
+                          GtkTooltip        *tooltip)
 {
-  clear_box (self->pills);
-  gtk_box_append (self->pills, make_pill (strata_revision_state_to_icon (state),
-                                          strata_revision_state_to_label (state),
-                                          strata_revision_state_to_css (state)));
-  if (state & STRATA_REVISION_STATE_EDITED)
-    {
-      GtkWidget *pill = make_pill ("document-edit-symbolic", _("Edited"), "edited");
+  return query_label_tooltip_cb (self->message, x, y, keyboard, tooltip);
+}
 
-      /* "Edited" alone does not say since when, nor why it matters. */
-      gtk_widget_set_tooltip_text (pill, _("Edited since it was applied: the SQL in its file "
-                                           "differs from the SQL that ran on this database"));
-      gtk_box_append (self->pills, pill);
+/* The pills are the template's: a step that finishes changes an icon, a
+ * text and a class, and makes or destroys no widget. */
+static void
+update_pills (StrataTimelineRow   *self,
+              StrataRevisionState  state)
+{
+  const char *css = strata_revision_state_to_css (state);
+  gboolean edited = (state & STRATA_REVISION_STATE_EDITED) != 0;
+
+  gtk_image_set_from_icon_name (self->state_icon, strata_revision_state_to_icon (state));
+  gtk_label_set_text (self->state_label, strata_revision_state_to_label (state));
+  if (css != self->state_css)
+    {
+      if (self->state_css != NULL)
+        gtk_widget_remove_css_class (self->state_pill, self->state_css);
+      gtk_widget_add_css_class (self->state_pill, css);
+      self->state_css = css;
     }
+  if (edited == gtk_widget_get_visible (self->edited_pill))
+    return;
+  /* Only a shown pill carries the class, so that it finds the rows that
+   * show it. */
+  if (edited)
+    gtk_widget_add_css_class (self->edited_pill, "edited");
+  else
+    gtk_widget_remove_css_class (self->edited_pill, "edited");
+  gtk_widget_set_visible (self->edited_pill, edited);
 }
 
 static void
@@ -91,7 +120,8 @@ update_labels (StrataTimelineRow *self,
 
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
-      gtk_widget_set_tooltip_text (label, labels[i]);
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (query_label_tooltip_cb), NULL);
       gtk_widget_add_css_class (label, "branch-label");
       gtk_widget_add_css_class (label, "caption");
       gtk_box_append (self->labels, label);
@@ -120,8 +150,6 @@ update_depends_on (StrataTimelineRow   *self,
   /* Translators: under a timeline row; %s lists revision ids or branch labels */
   text = g_strdup_printf (_("Depends on %s"), names->str);
   gtk_label_set_text (self->depends_on, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->depends_on),
-                               _("Upgrading to this revision applies these first"));
 }
 
 static void
@@ -159,7 +187,6 @@ update (StrataTimelineRow *self)
 
   strata_lane_view_set_row (self->lanes, strata_timeline_item_get_lanes (self->item), state);
   gtk_label_set_text (self->message, strata_revision_get_message (revision));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->message), strata_revision_get_message (revision));
   gtk_label_set_text (self->short_id, short_id);
   gtk_label_set_text (self->date, date ? date : "");
   gtk_widget_set_visible (GTK_WIDGET (self->date), date != NULL);
@@ -186,7 +213,7 @@ state_changed_cb (StrataTimelineRow *self)
   g_assert (STRATA_IS_TIMELINE_ROW (self));
 
   state = strata_timeline_item_get_state (self->item);
-  strata_lane_view_set_row (self->lanes, strata_timeline_item_get_lanes (self->item), state);
+  strata_lane_view_set_state (self->lanes, state);
   update_pills (self, state);
   update_accessible (self, strata_timeline_item_get_revision (self->item), state);
 }
@@ -271,7 +298,12 @@ strata_timeline_row_class_init (StrataTimelineRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, date);
   gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, labels);
   gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, depends_on);
-  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, pills);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, state_pill);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, edited_pill);
+  gtk_widget_class_bind_template_child (widget_class, StrataTimelineRow, edited_label);
+  gtk_widget_class_bind_template_callback (widget_class, query_message_tooltip_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "timelinerow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -283,6 +315,16 @@ static void
 strata_timeline_row_init (StrataTimelineRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_label_set_text (self->edited_label, _("Edited"));
+  /* Both are hidden until a revision needs them: no round trip (see above). */
+  g_assert (!gtk_widget_get_visible (self->edited_pill));
+  g_assert (!gtk_widget_get_visible (GTK_WIDGET (self->depends_on)));
+  /* "Edited" alone does not say since when, nor why it matters. */
+  gtk_widget_set_tooltip_text (self->edited_pill,
+                               _("Edited since it was applied: the SQL in its file "
+                                 "differs from the SQL that ran on this database"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->depends_on),
+                               _("Upgrading to this revision applies these first"));
 }
 
 GtkWidget *

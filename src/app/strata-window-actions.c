@@ -84,7 +84,7 @@ save_cb (GObject      *object,
   g_autoptr(StrataWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!strata_revision_editor_save_finish (STRATA_REVISION_EDITOR (object), result, &error))
+  if (!strata_revision_editor_save_finish (self->editor, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         _strata_window_show_error (self, _("Could Not Save the Revision"), error);

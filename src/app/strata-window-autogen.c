@@ -52,6 +52,80 @@ confirm_cb (StrataSqlPreview *preview,
   gtk_window_destroy (GTK_WINDOW (preview));
 }
 
+/* Rows the upgrade would refuse: a value for the NULLs of each column that
+ * becomes NOT NULL, written into the copy as COALESCE (the CLI's --fill). */
+
+static void
+fill_clicked_cb (GtkButton    *button,
+                 StrataWindow *self)
+{
+  GtkWidget *preview = gtk_widget_get_ancestor (GTK_WIDGET (button), STRATA_TYPE_SQL_PREVIEW);
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (button));
+  g_autoptr(StrataAutogen) autogen = NULL;
+
+  autogen = g_object_ref (g_object_get_data (G_OBJECT (preview), "autogen"));
+  for (GtkWidget *row = gtk_widget_get_first_child (box); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const char *column = g_object_get_data (G_OBJECT (row), "fill-column");
+      GtkWidget *entry = gtk_widget_get_last_child (row);
+      g_autofree char *spec = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (column == NULL)
+        continue;
+      spec = g_strdup_printf ("%s=%s", column, gtk_editable_get_text (GTK_EDITABLE (entry)));
+      if (!strata_autogen_add_fill (autogen, spec, &error))
+        {
+          _strata_window_show_error (self, _("Could Not Generate the Revision"), error);
+          return;
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (preview));
+  run_autogen (self, autogen);
+}
+
+/* @fill: "table.column=VALUE", VALUE the suggestion to start from. */
+static GtkWidget *
+fill_row (const char *fill)
+{
+  const char *equals = strchr (fill, '=');
+  g_autofree char *column = g_strndup (fill, equals - fill);
+  g_autofree char *text = g_strdup_printf (_("Fill the NULLs of %s with"), column);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_box_append (GTK_BOX (row), gtk_label_new (text));
+  gtk_editable_set_text (GTK_EDITABLE (entry), equals + 1);
+  gtk_widget_set_hexpand (entry, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  gtk_box_append (GTK_BOX (row), entry);
+  g_object_set_data_full (G_OBJECT (row), "fill-column", g_steal_pointer (&column), g_free);
+  return row;
+}
+
+static void
+add_fills (StrataWindow     *self,
+           StrataSqlPreview *preview,
+           StrataAutogen    *autogen)
+{
+  const char * const *fills = strata_autogen_get_suggested_fills (autogen);
+  GtkWidget *box;
+  GtkWidget *button;
+
+  if (fills == NULL || fills[0] == NULL)
+    return;
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_name (box, "fills");
+  for (guint i = 0; fills[i] != NULL; i++)
+    gtk_box_append (GTK_BOX (box), fill_row (fills[i]));
+  button = gtk_button_new_with_mnemonic (_("_Fill and Generate Again"));
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (fill_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (box), button);
+  strata_sql_preview_add_widget (preview, box);
+}
+
 static void
 show_preview (StrataWindow  *self,
               StrataAutogen *autogen)
@@ -67,6 +141,9 @@ show_preview (StrataWindow  *self,
   strata_sql_preview_add_details (preview, _("Differences from Head"),
                                   strata_autogen_get_differences (autogen));
   strata_sql_preview_add_details (preview, _("Notes"), strata_autogen_get_notes (autogen));
+  strata_sql_preview_add_details (preview, _("Rows the Upgrade Would Refuse"),
+                                  strata_autogen_get_row_problems (autogen));
+  add_fills (self, preview, autogen);
   strata_sql_preview_set_sql (preview, sql);
   strata_sql_preview_set_confirm (preview, _("C_reate Revision"), NULL);
   g_signal_connect_object (preview, "confirm", G_CALLBACK (confirm_cb), self, 0);

@@ -328,6 +328,96 @@ ask_about_downgrade (StrataWindow        *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* One step back from a merge is ambiguous */
+
+typedef struct
+{
+  StrataWindow *self;
+  GStrv         choices;
+} Branches;
+
+static void
+branches_free (Branches *branches)
+{
+  g_clear_object (&branches->self);
+  g_strfreev (branches->choices);
+  g_free (branches);
+}
+
+static void
+branch_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Branches         *branches)
+{
+  GtkDropDown *choice = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  guint selected = gtk_drop_down_get_selected (choice);
+
+  if (!g_str_equal (response, "choose") || selected >= g_strv_length (branches->choices))
+    return;
+  /* The chosen revision is planned like any named target: the question
+   * about what it undoes or drops comes next. */
+  _strata_window_migrate (branches->self, STRATA_DIRECTION_DOWNGRADE,
+                          branches->choices[selected]);
+}
+
+/* Each revision the merge merges, as the timeline names it. */
+static GtkWidget *
+make_branch_choice (StrataWindow       *self,
+                    const char * const *choices)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+  GtkWidget *choice;
+
+  for (guint i = 0; choices[i] != NULL; i++)
+    {
+      StrataRevision *revision = self->graph != NULL
+                                 ? strata_revision_graph_lookup (self->graph, choices[i])
+                                 : NULL;
+      g_autofree char *text = g_strdup_printf ("%s  %s", choices[i],
+                                               revision != NULL
+                                               ? strata_revision_get_message (revision) : "");
+
+      gtk_string_list_append (list, text);
+    }
+  choice = gtk_drop_down_new (G_LIST_MODEL (list), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (choice), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Revision to go back to"), -1);
+  return choice;
+}
+
+/* The core found no one step back (the newest head is a merge), as
+ * `strata-cli downgrade -1` finds none: no parent is picked behind the
+ * user's back. The dialog says why, in the core's words, and lets the user
+ * name the revision, as `strata-cli downgrade REVISION` does. */
+static void
+ask_which_branch (StrataWindow        *self,
+                  StrataMigrationPlan *plan)
+{
+  const char * const *choices = strata_migration_plan_get_step_back_choices (plan);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+  Branches *branches;
+
+  /* Translators: the first %s says why one step back is ambiguous; the
+   * second is a revision id */
+  body = g_strdup_printf (_("%s.\n\nChoose the revision to go back to. From the command line: "
+                            "“strata-cli downgrade %s”."),
+                          strata_migration_plan_get_step_back_problem (plan), choices[0]);
+  dialog = _strata_window_new_dialog (self, _("Which Branch?"), body);
+  adw_message_dialog_set_extra_child (dialog, make_branch_choice (self, choices));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "choose", _("C_ontinue"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "choose", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  branches = g_new0 (Branches, 1);
+  branches->self = g_object_ref (self);
+  branches->choices = g_strdupv ((GStrv)choices);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (branch_response_cb), branches,
+                         (GClosureNotify)(void (*) (void))branches_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 downgrade_planned_cb (GObject      *object,
                       GAsyncResult *result,
@@ -337,13 +427,17 @@ downgrade_planned_cb (GObject      *object,
   g_autoptr(StrataMigrationPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* A plan the core refuses (a revision without a downgrade, a target it
+   * cannot resolve) is said before anything is asked, and nothing runs. */
   if (!(plan = strata_migration_plan_new_finish (result, &error)))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _strata_window_show_error (self, _("Downgrade Failed"), error);
+        _strata_window_show_error (self, _("Cannot Downgrade"), error);
       return;
     }
-  if (strata_migration_plan_get_n_steps (plan) == 0)
+  if (strata_migration_plan_get_step_back_choices (plan) != NULL)
+    ask_which_branch (self, plan);
+  else if (strata_migration_plan_get_n_steps (plan) == 0)
     strata_window_toast (self, _("Nothing to downgrade"));
   else if (strata_migration_plan_get_drops_data (plan))
     ask_about_drops (self, plan);
@@ -431,7 +525,9 @@ preview_planned_cb (GObject      *object,
         strata_sql_preview_set_error (preview, error->message);
       return;
     }
-  if (strata_migration_plan_get_target (plan) == NULL)
+  if (strata_migration_plan_get_step_back_problem (plan) != NULL)
+    strata_sql_preview_set_error (preview, strata_migration_plan_get_step_back_problem (plan));
+  else if (strata_migration_plan_get_target (plan) == NULL)
     strata_sql_preview_set_sql (preview, NULL);
   else
     render_preview (self, preview, strata_migration_plan_get_direction (plan),

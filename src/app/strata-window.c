@@ -614,12 +614,24 @@ offer_init (StrataWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* STRATA_DATABASE names the database to open instead of the configured one,
+ * as it does for strata-cli (docs/project-format.md); the core reads no
+ * environment, so the app passes it to the loader. */
+static GFile *
+environment_database (void)
+{
+  const char *path = g_getenv ("STRATA_DATABASE");
+
+  return path != NULL && path[0] != '\0' ? g_file_new_for_commandline_arg (path) : NULL;
+}
+
 static void
 open_project (StrataWindow *self,
               GFile        *directory)
 {
   g_autoptr(GFile) config = g_file_get_child (directory, "strata.ini");
   g_autoptr(GFile) alembic = strata_alembic_project_find_config (directory);
+  g_autoptr(GFile) database = environment_database ();
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -630,7 +642,7 @@ open_project (StrataWindow *self,
       offer_init (self, directory);
       return;
     }
-  if (!(project = strata_project_new (directory, &error)))
+  if (!(project = strata_project_new_with_database (directory, database, &error)))
     {
       _strata_window_show_error (self, _("Could Not Open the Project"), error);
       return;
@@ -666,7 +678,7 @@ save_then_continue_cb (GObject      *object,
   Pending *pending = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (strata_revision_editor_save_finish (STRATA_REVISION_EDITOR (object), result, &error))
+  if (strata_revision_editor_save_finish (pending->self->editor, result, &error))
     pending->func (pending->self, pending->data);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     _strata_window_show_error (pending->self, _("Could Not Save the Revision"), error);
@@ -756,10 +768,11 @@ open_after_confirm (StrataWindow *self,
   if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_REGULAR)
     {
       g_autoptr(GFile) parent = g_file_get_parent (file);
+      g_autoptr(GFile) database = environment_database ();
       g_autoptr(StrataProject) project = NULL;
       g_autoptr(GError) error = NULL;
 
-      if (!(project = strata_project_discover (parent, &error)))
+      if (!(project = strata_project_discover_with_database (parent, database, &error)))
         {
           _strata_window_show_error (self, _("No Project Found"), error);
           return;
@@ -1064,6 +1077,29 @@ restore_window_state (StrataWindow *self)
   strata_start_page_set_recent (self->start_page, (const char * const *)recent);
 }
 
+/* libadwaita 1.2 leaves the two halves of a split button nameless, so a
+ * screen reader reads "GtkImage" for an icon-only one: name the button after
+ * its action and the arrow after its menu. */
+static void
+name_split_button (GtkWidget  *split,
+                   const char *label)
+{
+  const char *menu = adw_split_button_get_dropdown_tooltip (ADW_SPLIT_BUTTON (split));
+
+  g_assert (ADW_IS_SPLIT_BUTTON (split));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (split); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_MENU_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        menu, -1);
+      else if (GTK_IS_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+    }
+}
+
 static void
 strata_window_init (StrataWindow *self)
 {
@@ -1090,6 +1126,11 @@ strata_window_init (StrataWindow *self)
                            G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->main_stack, "notify::visible-child-name",
                            G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
+
+  name_split_button (GTK_WIDGET (self->upgrade_button), _("Upgrade"));
+  name_split_button (self->upgrade_icon_button, _("Upgrade"));
+  name_split_button (GTK_WIDGET (self->downgrade_button), _("Downgrade"));
+  name_split_button (self->downgrade_icon_button, _("Downgrade"));
 
   restore_window_state (self);
   gtk_stack_set_visible_child_name (self->main_stack, "start");

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "strata-cli-private.h"
 
@@ -16,33 +17,83 @@ print_lines (const char         *prefix,
     g_printerr ("%s%s\n", prefix, lines[i]);
 }
 
-/* The project's database, read-only, to look at its rows; NULL when there
- * is none yet (nothing to check then). */
-static StrataDatabase *
-open_rows (StrataProject *project)
+/* The rows of the database that @autogen's upgrade would refuse, as
+ * warnings (the run read them). */
+static void
+warn_rows (StrataAutogen *autogen)
 {
-  GFile *file = strata_project_get_database_file (project);
+  const char * const *problems = strata_autogen_get_row_problems (autogen);
 
-  if (file == NULL || !g_file_query_exists (file, NULL))
-    return NULL;
-  return strata_database_open (file, STRATA_DATABASE_FLAGS_READ_ONLY, NULL);
+  for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
+    g_printerr (_("strata-cli: warning: %s\n"), problems[i]);
 }
 
-/* The rows of the database that @autogen's upgrade would refuse, as
- * warnings; how many. */
-static guint
-warn_rows (StrataProject *project,
-           StrataAutogen *autogen)
+static void
+add_option (GString    *command,
+            const char *option,
+            const char *value)
 {
-  g_autoptr(StrataDatabase) database = open_rows (project);
-  g_auto(GStrv) problems = NULL;
+  g_autofree char *quoted = value != NULL ? g_shell_quote (value) : NULL;
 
-  if (database == NULL ||
-      !(problems = strata_autogen_check_rows (autogen, database, NULL, NULL)))
-    return 0;
-  for (guint i = 0; problems[i] != NULL; i++)
-    g_printerr (_("strata-cli: warning: %s\n"), problems[i]);
-  return g_strv_length (problems);
+  g_string_append_printf (command, " %s%s%s", option, quoted ? " " : "", quoted ? quoted : "");
+}
+
+/* This command again, with @rename in place of a rename of the same name
+ * (a typo) or added, or with --allow-drop: a line to paste. */
+static char *
+command_with (StrataCli  *cli,
+              const char *rename,
+              gboolean    allow_drop)
+{
+  g_autoptr(GString) command = g_string_new ("strata-cli");
+  gsize left = rename != NULL ? strrchr (rename, ':') - rename : 0;
+  gboolean replaced = FALSE;
+
+  if (cli->directory != NULL)
+    add_option (command, "-C", cli->directory);
+  if (cli->database != NULL)
+    add_option (command, "--database", cli->database);
+  g_string_append (command, " revision --autogenerate");
+  if (cli->message != NULL)
+    add_option (command, "-m", cli->message);
+  if (cli->rev_id != NULL)
+    add_option (command, "--rev-id", cli->rev_id);
+  for (guint i = 0; cli->renames != NULL && cli->renames[i] != NULL; i++)
+    {
+      const char *colon = strrchr (cli->renames[i], ':');
+      gboolean same = rename != NULL && colon != NULL && (gsize)(colon - cli->renames[i]) == left &&
+                      g_ascii_strncasecmp (cli->renames[i], rename, left) == 0;
+
+      add_option (command, "--rename", same ? rename : cli->renames[i]);
+      replaced |= same;
+    }
+  if (rename != NULL && !replaced)
+    add_option (command, "--rename", rename);
+  for (guint i = 0; cli->fills != NULL && cli->fills[i] != NULL; i++)
+    add_option (command, "--fill", cli->fills[i]);
+  if (allow_drop)
+    add_option (command, "--allow-drop", NULL);
+  return g_string_free (g_steal_pointer (&command), FALSE);
+}
+
+/* A drop that needs consent: the two commands that decide it. */
+static void
+suggest_decision (StrataCli     *cli,
+                  StrataAutogen *autogen)
+{
+  const char *rename = strata_autogen_get_rename_candidate (autogen);
+
+  if (strata_autogen_get_drop_subject (autogen) == NULL)
+    return;
+  if (rename != NULL)
+    {
+      g_autofree char *command = command_with (cli, rename, FALSE);
+      g_printerr (_("strata-cli: to keep its data as renamed, run: %s\n"), command);
+    }
+  {
+    g_autofree char *command = command_with (cli, NULL, TRUE);
+    g_printerr (_("strata-cli: to drop it, run: %s\n"), command);
+  }
 }
 
 int
@@ -69,7 +120,13 @@ strata_cli_revision_autogenerate (StrataCli *cli)
       return strata_cli_verb_usage_error ("revision", "%s", error->message);
 
   if (!strata_autogen_run (autogen, NULL, &error))
-    return strata_cli_fail (error);
+    {
+      int status = strata_cli_fail (error);
+
+      if (g_error_matches (error, STRATA_ERROR, STRATA_ERROR_TARGET))
+        suggest_decision (cli, autogen);
+      return status;
+    }
   if (strata_autogen_get_upgrade_sql (autogen) == NULL)
     {
       g_print (_("No changes in schema detected.\n"));
@@ -78,7 +135,7 @@ strata_cli_revision_autogenerate (StrataCli *cli)
   print_lines ("  ", strata_autogen_get_differences (autogen));
   print_lines (_("note: "), strata_autogen_get_notes (autogen));
   /* Said before writing: the revision is still worth having, to edit. */
-  warn_rows (project, autogen);
+  warn_rows (autogen);
   if (!(revision = strata_autogen_write_revision (autogen, graph, cli->message, cli->rev_id,
                                                          &error)))
     return strata_cli_fail (error);
@@ -179,7 +236,7 @@ warn_generated_rows (StrataProject       *project,
   strata_autogen_set_graph (autogen, graph);
   strata_autogen_set_flags (autogen, STRATA_AUTOGEN_FLAGS_ALLOW_DROP);
   if (strata_autogen_run (autogen, NULL, NULL))
-    warn_rows (project, autogen);
+    warn_rows (autogen);
 }
 
 gboolean

@@ -387,6 +387,8 @@ run_online (StrataCli     *cli,
 
   migration = strata_migration_new (project, request->direction, request->target);
   strata_migration_set_purge (migration, request->purge);
+  if (cli->group_commit_set)
+    strata_migration_set_group_commit_ms (migration, cli->group_commit_ms);
   announce_drops (cli, project, request, migration);
 
   run.cli = cli;

@@ -542,6 +542,7 @@ strata_cli_clear (StrataCli *cli)
 {
   g_clear_pointer (&cli->directory, g_free);
   g_clear_pointer (&cli->database, g_free);
+  g_clear_pointer (&cli->env_database, g_free);
   g_clear_pointer (&cli->message, g_free);
   g_clear_pointer (&cli->head, g_free);
   g_clear_pointer (&cli->branch_label, g_free);

@@ -32,6 +32,11 @@ typedef struct
   gboolean   quiet;       /* -q: only errors and what was asked for */
   gboolean   interactive; /* stderr is a terminal that takes control codes */
 
+  /* Read from the environment at start; the core reads none. */
+  char      *env_database;    /* STRATA_DATABASE, or NULL */
+  gboolean   group_commit_set;
+  guint      group_commit_ms; /* STRATA_GROUP_COMMIT_MS */
+
   /* The verb's options (each verb uses a few). */
   char      *message;          /* -m MSG */
   char      *head;             /* revision --head REV */

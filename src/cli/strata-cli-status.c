@@ -461,6 +461,18 @@ strata_cli_check (StrataCli *cli)
 
   if (!take_snapshot (cli, &snapshot, &error))
     return strata_cli_fail (error);
+  /* A version table that names a revision and one of its ancestors is
+   * refused, as upgrade and current refuse it: what is pending cannot be
+   * told from it. A row naming an unknown revision is one of the findings
+   * below, listed with the others. */
+  if (!strata_status_check_unknown_heads (snapshot.status, snapshot.graph,
+                                          strata_project_get_database_file (snapshot.project),
+                                          &error))
+    {
+      if (!g_error_matches (error, STRATA_ERROR, STRATA_ERROR_MISSING_SQL))
+        return strata_cli_fail (error);
+      g_clear_error (&error);
+    }
 
   find_problems (&snapshot, &findings);
   path = database_path (&snapshot);

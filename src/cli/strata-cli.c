@@ -146,23 +146,26 @@ static StrataProject *
 open_project (StrataCli  *cli,
               GError    **error)
 {
+  const char *database_path = cli->database != NULL ? cli->database : cli->env_database;
+  g_autoptr(GFile) database = NULL;
   g_autoptr(GFile) start = NULL;
 
-  /* An Alembic project whose sqlalchemy.url is not a SQLite file cannot
-   * open without a database named; --database names it, as the variable
-   * does, and wins over strata.ini either way. */
-  if (cli->database != NULL)
-    g_setenv ("STRATA_DATABASE", cli->database, TRUE);
+  /* --database wins over STRATA_DATABASE, which wins over strata.ini. It is
+   * given to the loader, not set afterwards: an Alembic project whose
+   * sqlalchemy.url is not a SQLite file cannot open without it. Both are
+   * paths as typed in a shell. */
+  if (database_path != NULL)
+    database = g_file_new_for_commandline_arg (database_path);
 
   if (cli->directory != NULL)
     {
       g_autoptr(GFile) directory = g_file_new_for_commandline_arg (cli->directory);
 
-      return strata_project_new (directory, error);
+      return strata_project_new_with_database (directory, database, error);
     }
 
   start = g_file_new_for_path (".");
-  return strata_project_discover (start, error);
+  return strata_project_discover_with_database (start, database, error);
 }
 
 StrataProject *
@@ -182,13 +185,6 @@ strata_cli_load_project (StrataCli  *cli,
   warnings = strata_project_get_warnings (project);
   for (guint i = 0; warnings != NULL && warnings[i] != NULL; i++)
     g_printerr (_("strata-cli: warning: %s\n"), warnings[i]);
-
-  if (cli->database != NULL)
-    {
-      g_autoptr(GFile) database = g_file_new_for_commandline_arg (cli->database);
-
-      strata_project_set_database_file (project, database);
-    }
 
   return g_steal_pointer (&project);
 }
@@ -417,6 +413,30 @@ run_verb (StrataCli  *cli,
   return status;
 }
 
+/* The variables strata-cli honours, read here once and handed to the core
+ * as settings: STRATA_DATABASE names the database (as --database does, which
+ * wins); STRATA_BUSY_TIMEOUT_MS and STRATA_GROUP_COMMIT_MS are test hooks
+ * (docs/database-tables.md): how long to wait for a lock, and how long steps
+ * share a commit (0: a commit per step, so a test can act between two). */
+static void
+read_environment (StrataCli *cli)
+{
+  const char *database = g_getenv ("STRATA_DATABASE");
+  const char *busy = g_getenv ("STRATA_BUSY_TIMEOUT_MS");
+  const char *group = g_getenv ("STRATA_GROUP_COMMIT_MS");
+  guint64 value;
+
+  if (database != NULL && database[0] != '\0')
+    cli->env_database = g_strdup (database);
+  if (busy != NULL && g_ascii_string_to_unsigned (busy, 10, 0, G_MAXINT, &value, NULL))
+    strata_database_set_default_busy_timeout ((guint)value);
+  if (group != NULL && g_ascii_string_to_unsigned (group, 10, 0, G_MAXINT, &value, NULL))
+    {
+      cli->group_commit_set = TRUE;
+      cli->group_commit_ms = (guint)value;
+    }
+}
+
 static int
 run (int    argc,
      char **argv)
@@ -436,6 +456,7 @@ run (int    argc,
       return strata_cli_usage_error ("--generate bash|zsh|fish|man");
     }
 
+  read_environment (&cli);
   verb = strata_cli_parse_globals (&cli, argc, argv, &version, &error);
   if (verb < 0)
     status = strata_cli_usage_error ("%s", error->message);

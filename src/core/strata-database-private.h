@@ -24,4 +24,32 @@ int         _strata_database_vacuum_into       (StrataDatabase  *self,
 gboolean    _strata_database_is_shadow_table   (sqlite3         *db,
                                                 const char      *name);
 
+/* A statement refused because a view or trigger uses an FTS or R*Tree table
+ * (SQLite's message says "unsafe use of virtual table") may be prepared and
+ * run again between these two calls, with such tables trusted and nothing
+ * else; see strata-database-trust.c. */
+typedef struct _StrataTrust StrataTrust;
+
+gboolean     _strata_database_is_storage_refusal (const char  *message);
+StrataTrust *_strata_database_trust_storage      (sqlite3     *db);
+void         _strata_trust_end                   (StrataTrust *trust);
+/* sqlite3_prepare_v2(), and for such a refusal the second try: *@trust
+ * (NULL before) is then set, to be ended once the statement has run. */
+int          _strata_database_prepare            (sqlite3        *db,
+                                                  const char     *sql,
+                                                  int             length,
+                                                  sqlite3_stmt  **stmt,
+                                                  const char    **tail,
+                                                  StrataTrust   **trust);
+/* Steps *@stmt (from the above) to its end; one that stops on such a refusal
+ * is prepared again (replacing *@stmt) and run trusted. SQLite's last code. */
+int          _strata_database_step               (sqlite3        *db,
+                                                  sqlite3_stmt  **stmt,
+                                                  StrataTrust   **trust);
+/* sqlite3_exec() without callback, each statement run as above. */
+int          _strata_database_exec               (sqlite3        *db,
+                                                  const char     *sql);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataTrust, _strata_trust_end)
+
 G_END_DECLS

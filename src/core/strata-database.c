@@ -54,16 +54,26 @@ strata_database_init (StrataDatabase *self)
 {
 }
 
+/* Set once by the program before its threads open connections; atomic all
+ * the same, as a worker may read it while the app sets it. */
+static gint busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS;
+
+void
+strata_database_set_default_busy_timeout (guint timeout_ms)
+{
+  g_atomic_int_set (&busy_timeout_ms, (gint)MIN (timeout_ms, (guint)G_MAXINT));
+}
+
+guint
+strata_database_get_default_busy_timeout (void)
+{
+  return (guint)g_atomic_int_get (&busy_timeout_ms);
+}
+
 int
 _strata_database_get_busy_timeout (void)
 {
-  const char *env = g_getenv ("STRATA_BUSY_TIMEOUT_MS");
-  guint64 value;
-
-  /* Tests of a locked database set a short wait; see docs/database-tables.md. */
-  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &value, NULL))
-    return (int)value;
-  return DEFAULT_BUSY_TIMEOUT_MS;
+  return g_atomic_int_get (&busy_timeout_ms);
 }
 
 const char *

@@ -42,6 +42,14 @@ GStrv           strata_database_read_heads      (StrataDatabase      *self,
                                                  const char          *version_table,
                                                  GError             **error);
 
+/* How long connections opened from now on wait for another connection's
+ * lock before failing with STRATA_ERROR_BUSY, for the whole process: 5000 ms
+ * unless the program says otherwise. The core reads no environment variable;
+ * strata-cli sets this from STRATA_BUSY_TIMEOUT_MS, which tests use to fail
+ * fast on a locked database. */
+void            strata_database_set_default_busy_timeout (guint timeout_ms);
+guint           strata_database_get_default_busy_timeout (void);
+
 /* Sets @error from the connection's last error: SQLITE_BUSY becomes
  * STRATA_ERROR_BUSY, read-only codes STRATA_ERROR_READ_ONLY, SQLITE_NOTADB and
  * SQLITE_CORRUPT STRATA_ERROR_DATABASE, anything else @fallback_code, with

@@ -177,7 +177,7 @@ def main():
     env['GSETTINGS_BACKEND'] = 'memory'
     Atspi.init()
 
-    print('1..12', flush=True)
+    print('1..13', flush=True)
     process = None
     try:
         # Without a project: the start page.
@@ -232,14 +232,20 @@ def main():
         screenshot('data')
         press('1', ALT)
 
-        # Downgrade one step with Alt+D: it asks first, then the merge is undone.
+        # Downgrade one step with Alt+D: at the merge it asks which branch to go
+        # back along, then asks to confirm, then the merge is undone.
         press('d', ALT)
-        question = 'Downgrade the Database?'
+        branch_question = 'Which Branch?'
         try:
-            dialog = wait_for('the question', lambda: find_window_with(app, question), timeout=10)
+            branches = wait_for('the branch question',
+                                lambda: find_window_with(app, branch_question), timeout=10)
         except TimeoutError:
             click(wait_for('the Downgrade button', lambda: find(app, role='push button', name='Downgrade')))
-            dialog = wait_for('the question', lambda: find_window_with(app, question))
+            branches = wait_for('the branch question', lambda: find_window_with(app, branch_question))
+        tap('downgrade at a merge asks which branch', heads(database) == [HEAD])
+        click(wait_for('the branch answer', lambda: find_response(branches, 'Continue')))
+        question = 'Downgrade the Database?'
+        dialog = wait_for('the question', lambda: find_window_with(app, question))
         tap('downgrade asks first', heads(database) == [HEAD])
         screenshot('downgrade-question')
         click(wait_for('the answer', lambda: find_response(dialog, 'Downgrade')))

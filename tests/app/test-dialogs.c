@@ -387,7 +387,7 @@ main (int   argc,
       char *argv[])
 {
   /* A locked database fails in a moment rather than after five seconds. */
-  g_setenv ("STRATA_BUSY_TIMEOUT_MS", "200", TRUE);
+  strata_database_set_default_busy_timeout (200);
   strata_test_init (&argc, &argv);
 
   g_test_add ("/app/dialogs/failure", Fixture, NULL, strata_window_fixture_setup,

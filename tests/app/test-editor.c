@@ -202,6 +202,26 @@ test_title_mark (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (adw_window_title_get_title (fixture->window->window_title), "• "));
 }
 
+/* Tab walks the fields in reading order, one stop each: the lines they wrap
+ * onto are not stops of their own. */
+static void
+test_tab_order (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) texts = strata_test_find_widgets (GTK_WIDGET (fixture->window->editor),
+                                                         GTK_TYPE_TEXT, NULL);
+  GtkWindow *window = GTK_WINDOW (fixture->window);
+
+  g_assert_true (strata_timeline_select (fixture->window->timeline, REVISION));
+  g_assert_cmpuint (texts->len, >=, 5);
+  g_assert_true (gtk_widget_grab_focus (g_ptr_array_index (texts, 0)));
+  for (guint i = 1; i < 5; i++)
+    {
+      g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+      g_assert_true (gtk_window_get_focus (window) == g_ptr_array_index (texts, i));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +234,8 @@ main (int   argc,
               test_failure_style, strata_window_fixture_teardown);
   g_test_add ("/app/editor/title-mark", Fixture, NULL, strata_window_fixture_setup,
               test_title_mark, strata_window_fixture_teardown);
+  g_test_add ("/app/editor/tab-order", Fixture, NULL, strata_window_fixture_setup,
+              test_tab_order, strata_window_fixture_teardown);
 
   return g_test_run ();
 }

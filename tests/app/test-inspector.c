@@ -109,6 +109,43 @@ test_objects (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (strata_inspector_get_columns (fixture->inspector)), ==, 0);
 }
 
+/* Whether @root shows a label reading @text. */
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) labels = strata_test_find_widgets (root, GTK_TYPE_LABEL, NULL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The table of columns answers its headers ("Nullable": "No"); the list that
+ * replaces it on narrow windows stacks the same facts under each name. */
+static void
+test_structure_text (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWidget *inspector = GTK_WIDGET (fixture->inspector);
+  GtkWidget *table;
+  GtkWidget *list;
+
+  strata_test_wait (schema_loaded, fixture, "the schema");
+  g_assert_true (strata_inspector_select (fixture->inspector, "supplier"));
+  table = strata_test_find_widget (inspector, GTK_TYPE_COLUMN_VIEW, NULL);
+  g_assert_true (shows_label (table, "Nullable"));
+  g_assert_true (shows_label (table, "No"));
+  g_assert_true (shows_label (table, "Yes"));
+  g_assert_false (shows_label (table, "Not null"));
+
+  list = strata_test_find_widget (inspector, GTK_TYPE_LIST_BOX, "boxed-list");
+  g_assert_true (shows_label (list, "name"));
+  g_assert_true (shows_label (list, "TEXT · Not null"));
+  g_assert_true (shows_label (list, "INTEGER · Primary key"));
+}
+
 static void
 test_large_table (Fixture       *fixture,
                   gconstpointer  data)
@@ -237,6 +274,8 @@ main (int   argc,
   strata_test_init (&argc, &argv);
 
   g_test_add ("/app/inspector/objects", Fixture, NULL, fixture_setup, test_objects, fixture_teardown);
+  g_test_add ("/app/inspector/structure-text", Fixture, NULL, fixture_setup, test_structure_text,
+              fixture_teardown);
   g_test_add ("/app/inspector/large-table", Fixture, NULL, fixture_setup, test_large_table,
               fixture_teardown);
 

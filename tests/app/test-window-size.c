@@ -1,6 +1,7 @@
 /* test-window-size.c: the window at 360, 800 and 1400 pixels wide gets that
  * width, and every view fits in it: no widget is placed outside the window,
- * none is given less room than it needs
+ * none is given less room than it needs, nothing but a table's rows scrolls
+ * sideways
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +9,9 @@
 
 #include <glib/gstdio.h>
 
+#include "strata-reflow.h"
 #include "strata-test-util.h"
+#include "strata-test-widgets.h"
 #include "strata-window-fixture.h"
 #include "strata-window-private.h"
 
@@ -62,6 +65,24 @@ inside_scrolled (GtkWidget *widget)
   return GTK_IS_SCROLLED_WINDOW (widget) || GTK_IS_VIEWPORT (widget);
 }
 
+/* A table of rows (the data view's grid) and unwrapped code may be wider
+ * than the window and scroll sideways inside themselves; nothing else may. */
+static gboolean
+scrolls_sideways (GtkWidget *widget)
+{
+  GtkAdjustment *adjustment;
+  GtkWidget *child;
+
+  if (!GTK_IS_SCROLLED_WINDOW (widget))
+    return FALSE;
+  child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
+  if (child != NULL && (gtk_widget_has_css_class (child, "data-table") || GTK_IS_TEXT_VIEW (child)))
+    return FALSE;
+  adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (widget));
+  return gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment) >
+         gtk_adjustment_get_page_size (adjustment) + 0.5;
+}
+
 /* The width @widget takes beyond its border box: its margins, set and from CSS. */
 static int
 outer_margins (GtkWidget *widget)
@@ -103,6 +124,13 @@ check_fits (GtkWidget             *widget,
       if (bounds.size.width + 0.5 < minimum)
         g_string_append_printf (problems, "%s %.0f wide, needs %d: cut\n", name,
                                 bounds.size.width, minimum);
+      if (scrolls_sideways (widget))
+        {
+          GtkWidget *child = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
+
+          g_string_append_printf (problems, "%s holding %s scrolls sideways\n", name,
+                                  G_OBJECT_TYPE_NAME (child));
+        }
     }
   if (inside_scrolled (widget))
     return;
@@ -121,7 +149,8 @@ describe_needs (GtkWidget *widget,
 {
   int minimum;
 
-  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+  /* A stack's hidden pages count: the stack is as wide as its widest. */
+  if (!gtk_widget_get_visible (widget))
     return;
   gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
   if (minimum <= width / 4)
@@ -206,6 +235,79 @@ screenshot (int         width,
   }
 }
 
+/* Every field of the revision editor that holds text shows all of it: the
+ * fields stack one to a line rather than cut an id short. */
+static void
+assert_fields_whole (Fixture *fixture,
+                     int      width)
+{
+  g_autoptr(GPtrArray) texts = strata_test_find_widgets (GTK_WIDGET (fixture->window->editor),
+                                                         GTK_TYPE_TEXT, NULL);
+
+  g_assert_cmpuint (texts->len, >=, 5);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      GtkWidget *text = g_ptr_array_index (texts, i);
+      const char *content = gtk_editable_get_text (GTK_EDITABLE (text));
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (text, content);
+      int needed;
+
+      pango_layout_get_pixel_size (layout, &needed, NULL);
+      if (gtk_widget_get_width (text) < needed)
+        g_error ("At %d px, the field holding “%s” is %d px wide, needs %d", width, content,
+                 gtk_widget_get_width (text), needed);
+    }
+}
+
+static gboolean
+example_tables_read (gpointer data)
+{
+  Fixture *fixture = data;
+  StrataSchema *schema = strata_inspector_get_schema (fixture->window->inspector);
+
+  return schema != NULL && strata_schema_lookup (schema, "part_price") != NULL;
+}
+
+/* The database view on a table with foreign keys and an index, each of its
+ * pages in turn: the structure stacks each column's details under its name
+ * where a table of them would not fit, and wide windows keep the table. */
+static void
+check_inspector (Fixture *fixture,
+                 int      width)
+{
+  StrataInspector *inspector = fixture->window->inspector;
+  const char *pages[] = { "structure", "data", "sql" };
+  GtkWidget *reflow;
+  int minimum;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL));
+  strata_test_wait (example_tables_read, fixture, "the upgraded database's tables");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-database",
+                                             NULL));
+  g_assert_true (strata_inspector_select (inspector, "part_price"));
+  gtk_widget_measure (GTK_WIDGET (inspector), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL,
+                      NULL);
+  g_assert_cmpint (minimum, <=, width);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *view = g_strdup_printf ("the database's %s page", pages[i]);
+      g_autofree char *shot = g_strdup_printf ("table-%s", pages[i]);
+
+      strata_inspector_show_page (inspector, pages[i]);
+      assert_fits (fixture, width, view);
+      screenshot (width, shot);
+      if (i == 0)
+        {
+          reflow = strata_test_find_widget (GTK_WIDGET (inspector), STRATA_TYPE_REFLOW, NULL);
+          g_assert_nonnull (reflow);
+          if (width <= 360)
+            g_assert_true (strata_reflow_get_narrow (STRATA_REFLOW (reflow)));
+          if (width >= 1400)
+            g_assert_false (strata_reflow_get_narrow (STRATA_REFLOW (reflow)));
+        }
+    }
+}
+
 static int
 screen_width (void)
 {
@@ -235,6 +337,7 @@ test_width (gconstpointer data)
   open_at (&fixture, width);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-revision", NULL));
   assert_fits (&fixture, width, "the revision editor");
+  assert_fields_whole (&fixture, width);
   screenshot (width, "revision");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-database", NULL));
   assert_fits (&fixture, width, "the database");
@@ -260,6 +363,26 @@ test_width (gconstpointer data)
 }
 
 static void
+test_inspector (gconstpointer data)
+{
+  int width = GPOINTER_TO_INT (data);
+  Fixture fixture = { NULL };
+
+  if (screen_width () < width)
+    {
+      g_test_skip_printf ("the screen is %d px wide; build-aux/dev.sh test uses 1600",
+                          screen_width ());
+      return;
+    }
+  fixture.dir = strata_test_copy_example ();
+  open_at (&fixture, width);
+  check_inspector (&fixture, width);
+  strata_test_destroy_window (GTK_WINDOW (g_steal_pointer (&fixture.window)));
+  strata_test_remove_tree (fixture.dir);
+  g_free (fixture.dir);
+}
+
+static void
 test_start_page (void)
 {
   StrataWindow *window = g_object_new (STRATA_TYPE_WINDOW, NULL);
@@ -278,6 +401,15 @@ main (int   argc,
       char *argv[])
 {
   strata_test_init (&argc, &argv);
+  /* The app's own styles, which AdwApplication loads: they set sizes too. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   /* GNOME's title buttons: only Close (a bare X server shows three). */
   g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
   /* The leaflet's slide is timed by the frame clock: on a loaded machine it
@@ -287,6 +419,9 @@ main (int   argc,
   g_test_add_data_func ("/app/window/size/1400", GINT_TO_POINTER (1400), test_width);
   g_test_add_data_func ("/app/window/size/800", GINT_TO_POINTER (800), test_width);
   g_test_add_data_func ("/app/window/size/360", GINT_TO_POINTER (360), test_width);
+  g_test_add_data_func ("/app/window/size/inspector-1400", GINT_TO_POINTER (1400), test_inspector);
+  g_test_add_data_func ("/app/window/size/inspector-800", GINT_TO_POINTER (800), test_inspector);
+  g_test_add_data_func ("/app/window/size/inspector-360", GINT_TO_POINTER (360), test_inspector);
   g_test_add_func ("/app/window/size/start-page-360", test_start_page);
 
   return g_test_run ();

@@ -11,6 +11,7 @@
 #include "strata-rehearsal-dialog.h"
 #include "strata-sql-preview.h"
 #include "strata-test-util.h"
+#include "strata-test-widgets.h"
 #include "strata-window-fixture.h"
 #include "strata-timeline-item.h"
 #include "strata-window-private.h"
@@ -129,6 +130,14 @@ test_downgrade (Fixture       *fixture,
 
   upgrade (fixture);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.downgrade", NULL));
+
+  /* One step back from the merge is ambiguous: the window asks which
+   * branch first (test-window-downgrade.c tells more); the first is taken. */
+  strata_test_wait (has_dialog, &dialog, "the question which branch");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Which Branch?");
+  adw_message_dialog_response (dialog, "choose");
+  gtk_window_close (GTK_WINDOW (dialog));
+  dialog = NULL;
 
   /* A downgrade that drops nothing asks too, naming what it undoes; nothing
    * runs before the answer. */
@@ -629,6 +638,105 @@ test_new_from_schema_rename (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (preview));
 }
 
+/* The rows of the database the upgrade would refuse, shown as the CLI
+ * prints them, with a value to fill a new NOT NULL that the next run
+ * writes into the copy. */
+
+static const char *website_not_null[] = { "  website TEXT\n", "  website TEXT NOT NULL\n" };
+
+static void
+fixture_setup_schema_rows (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const char * const *change = data;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = strata_test_copy_example ();
+  fixture->database = g_build_filename (fixture->dir, "maker_hub.db", NULL);
+  write_schema (fixture->dir, change[0], change[1]);
+  folder = g_file_new_for_path (fixture->dir);
+  project = strata_project_new (folder, &error);
+  g_assert_no_error (error);
+  migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "heads");
+  g_assert_true (strata_migration_run (migration, NULL, &error));
+  g_assert_no_error (error);
+  strata_test_exec (fixture->database, "UPDATE supplier SET website = 'w' WHERE website IS NULL; "
+                                       "INSERT INTO supplier (id, name) VALUES (900, 'Nowhere "
+                                       "One'), (901, 'Nowhere Two');");
+  fixture->window = g_object_new (STRATA_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  strata_window_open (fixture->window, folder);
+  strata_test_wait (strata_window_fixture_reloaded, fixture, "the project to load");
+}
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             GType       type,
+             const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (label == NULL || g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_other_preview (gpointer data)
+{
+  StrataSqlPreview **preview = data;
+  StrataSqlPreview *old = *preview;
+
+  return has_preview_sql (preview) && *preview != old ? TRUE : (*preview = old, FALSE);
+}
+
+static void
+test_new_from_schema_rows (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  StrataSqlPreview *preview = NULL;
+  g_autofree char *details = NULL;
+  GtkWidget *entry;
+  GtkWidget *button;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-from-schema",
+                                             NULL));
+  strata_test_wait (has_preview_sql, &preview, "the preview of the generated revision");
+  details = strata_sql_preview_get_details (preview);
+  g_assert_nonnull (strstr (details, "Rows the Upgrade Would Refuse"));
+  g_assert_nonnull (strstr (details, "column “website” of table “supplier” becomes NOT NULL, "
+                                     "but 2 rows hold NULL there"));
+  g_assert_nonnull (strstr (details, "SELECT rowid, * FROM supplier WHERE website IS NULL;"));
+
+  /* The fill entry starts from a suggestion; the person gives another. */
+  entry = find_widget (GTK_WIDGET (preview), GTK_TYPE_ENTRY, NULL);
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "''");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "'none'");
+  button = find_widget (GTK_WIDGET (preview), GTK_TYPE_BUTTON, "_Fill and Generate Again");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+
+  strata_test_wait (has_other_preview, &preview, "the preview generated again");
+  g_assert_nonnull (strstr (strata_sql_preview_get_sql (preview), "coalesce(website, 'none')"));
+  g_free (details);
+  details = strata_sql_preview_get_details (preview);
+  g_assert_null (strstr (details, "Rows the Upgrade Would Refuse"));
+  g_assert_null (find_widget (GTK_WIDGET (preview), GTK_TYPE_BUTTON, "_Fill and Generate Again"));
+  g_assert_cmpuint (count_revision_files (fixture), ==, 9);
+  gtk_window_destroy (GTK_WINDOW (preview));
+}
+
 /* Lint warnings in the editor */
 
 static gboolean
@@ -854,6 +962,45 @@ test_init_project (void)
   strata_test_remove_tree (dir);
 }
 
+/* Whether @button names its action: a label inside it, or an accessible
+ * label on it or on the menu button it is the inside of. */
+static gboolean
+button_is_named (GtkWidget *button)
+{
+  GtkWidget *parent = gtk_widget_get_parent (button);
+  const char *text = strata_test_label_text (button);
+
+  return (text != NULL && text[0] != '\0') ||
+         gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         (GTK_IS_MENU_BUTTON (parent) &&
+          gtk_test_accessible_has_property (GTK_ACCESSIBLE (parent), GTK_ACCESSIBLE_PROPERTY_LABEL));
+}
+
+/* Every button of the header bar names its action to a screen reader, the
+ * two halves of each split button and the icon-only variants shown in a
+ * narrow window included; a nameless one is read as "GtkImage". */
+static void
+test_button_names (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) buttons = strata_test_find_widgets (GTK_WIDGET (fixture->window->header_bar),
+                                                           GTK_TYPE_BUTTON, NULL);
+  g_autoptr(GString) nameless = g_string_new (NULL);
+
+  g_assert_cmpuint (buttons->len, >, 8);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (!button_is_named (button))
+        g_string_append_printf (nameless, "%s in %s, tooltip “%s”\n", G_OBJECT_TYPE_NAME (button),
+                                G_OBJECT_TYPE_NAME (gtk_widget_get_parent (button)),
+                                gtk_widget_get_tooltip_text (button));
+    }
+  if (nameless->len > 0)
+    g_error ("Buttons without a name:\n%s", nameless->str);
+}
+
 /* Every test here runs on a window over a fresh copy of the example project. */
 static void
 add_window_test (const char *path,
@@ -869,9 +1016,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's test accessibility backend keeps the names that the meson
+   * environment's GTK_A11Y=none would drop, without an AT-SPI bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   strata_test_init (&argc, &argv);
 
   add_window_test ("/app/window/open", test_open);
+  add_window_test ("/app/window/button-names", test_button_names);
   add_window_test ("/app/window/upgrade", test_upgrade);
   add_window_test ("/app/window/downgrade", test_downgrade);
   add_window_test ("/app/window/save", test_save);
@@ -887,6 +1038,9 @@ main (int   argc,
               test_new_from_schema, strata_window_fixture_teardown);
   g_test_add ("/app/window/new-from-schema-rename", Fixture, rename_website, fixture_setup_schema,
               test_new_from_schema_rename, strata_window_fixture_teardown);
+  g_test_add ("/app/window/new-from-schema-rows", Fixture, website_not_null,
+              fixture_setup_schema_rows, test_new_from_schema_rows,
+              strata_window_fixture_teardown);
   add_window_test ("/app/window/lint-warning", test_lint_warning);
   add_window_test ("/app/window/rehearse", test_rehearse);
   add_window_test ("/app/window/backups", test_backups);

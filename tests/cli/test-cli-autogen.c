@@ -139,6 +139,105 @@ test_bad_rename (CliFixture    *fixture,
   cli_result_free (result);
 }
 
+/* The command after "run: " on a line of @text. */
+static GStrv
+suggested_command (const char *text,
+                   const char *lead)
+{
+  const char *start = strstr (text, lead);
+  g_autofree char *line = NULL;
+  GStrv argv = NULL;
+
+  g_assert_nonnull (start);
+  start += strlen (lead);
+  line = g_strndup (start, strcspn (start, "\n"));
+  g_assert_true (g_shell_parse_argv (line, NULL, &argv, NULL));
+  g_assert_cmpstr (argv[0], ==, "strata-cli");
+  return argv;
+}
+
+/* A typo in the new name of a rename: the rename to give instead names the
+ * column as it is at head, and the command printed works as it is. */
+static void
+test_rename_typo (CliFixture    *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  g_autoptr(GString) renamed = g_string_new (schema);
+  g_auto(GStrv) argv = NULL;
+  CliResult *result;
+
+  g_assert_cmpuint (g_string_replace (renamed, "  description TEXT,\n", "  details TEXT,\n", 1),
+                    ==, 1);
+  write_file (fixture->project, "schema.sql", renamed->str);
+
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "rename it", "--rename",
+                    "part.description:detials", NULL);
+  cli_assert_status (result, 1);
+  g_assert_nonnull (strstr (result->err, "--rename part.description:details instead of "
+                                         "--rename part.description:detials"));
+  argv = suggested_command (result->err, "to keep its data as renamed, run: ");
+  cli_result_free (result);
+
+  result = cli_run_full (fixture->root, NULL, (const char * const *)argv + 1);
+  cli_assert_status (result, 0);
+  /* Told as a rename, not as a drop and an add. */
+  g_assert_nonnull (strstr (result->err, "table “part”: column “description” renamed to "
+                                         "“details”"));
+  g_assert_null (strstr (result->err, "dropped"));
+  g_assert_null (strstr (result->err, "added"));
+  cli_result_free (result);
+}
+
+/* A typo in the old name: the message names the column meant, and the
+ * rename it gives works. */
+static void
+test_rename_typo_old_name (CliFixture    *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  g_autoptr(GString) renamed = g_string_new (schema);
+  CliResult *result;
+
+  g_assert_cmpuint (g_string_replace (renamed, "  description TEXT,\n", "  details TEXT,\n", 1),
+                    ==, 1);
+  write_file (fixture->project, "schema.sql", renamed->str);
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "rename it", "--rename",
+                    "part.descriptoin:details", NULL);
+  cli_assert_status (result, 1);
+  g_assert_nonnull (strstr (result->err, "--rename part.description:details instead of "
+                                         "--rename part.descriptoin:details"));
+  cli_result_free (result);
+
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "rename it", "--rename",
+                    "part.description:details", NULL);
+  cli_assert_status (result, 0);
+  cli_result_free (result);
+}
+
+/* The other decision printed, dropping, works as it is too. */
+static void
+test_drop_command (CliFixture    *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *schema = start_schema (fixture);
+  g_autoptr(GString) without = g_string_new (schema);
+  g_auto(GStrv) argv = NULL;
+  CliResult *result;
+
+  g_assert_cmpuint (g_string_replace (without, "  description TEXT,\n", "", 1), ==, 1);
+  write_file (fixture->project, "schema.sql", without->str);
+  result = cli_run (fixture, "revision", "--autogenerate", "-m", "drop it", NULL);
+  cli_assert_status (result, 1);
+  argv = suggested_command (result->err, "to drop it, run: ");
+  cli_result_free (result);
+
+  result = cli_run_full (fixture->root, NULL, (const char * const *)argv + 1);
+  cli_assert_status (result, 0);
+  g_assert_nonnull (strstr (result->err, "only in the backup"));
+  cli_result_free (result);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,5 +251,11 @@ main (int   argc,
               test_drop_needs_consent, cli_fixture_teardown);
   g_test_add ("/cli/autogen/bad-rename", CliFixture, NULL, cli_fixture_setup, test_bad_rename,
               cli_fixture_teardown);
+  g_test_add ("/cli/autogen/rename-typo", CliFixture, NULL, cli_fixture_setup, test_rename_typo,
+              cli_fixture_teardown);
+  g_test_add ("/cli/autogen/rename-typo-old-name", CliFixture, NULL, cli_fixture_setup,
+              test_rename_typo_old_name, cli_fixture_teardown);
+  g_test_add ("/cli/autogen/drop-command", CliFixture, NULL, cli_fixture_setup,
+              test_drop_command, cli_fixture_teardown);
   return g_test_run ();
 }

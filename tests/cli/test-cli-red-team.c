@@ -637,6 +637,63 @@ test_odd_version_tables (CliFixture    *fixture,
     }
 }
 
+/* check says what upgrade and current say of a version table no tool wrote,
+ * exits 1 and leaves the file as it was. */
+static void
+test_check_odd_version_tables (CliFixture    *fixture,
+                               gconstpointer  data)
+{
+  const struct { const char *rows; const char *expected; } cases[] = {
+    /* A row two steps behind the other. */
+    { "('1975ea83b712'), ('" QUANTITY "')", "1975ea83b712 is an ancestor of " QUANTITY },
+    /* Both heads of a branch point, and a third row behind one of them. */
+    { "('6a4c1e8d9f03'), ('7b5d2f9e0a14'), ('3cb9a1d5f0e2')",
+      "3cb9a1d5f0e2 is an ancestor of 6a4c1e8d9f03" },
+    /* Two rows on one branch, the older last. */
+    { "('6a4c1e8d9f03'), ('5e2f7a9c3b81')", "5e2f7a9c3b81 is an ancestor of 6a4c1e8d9f03" },
+    { "('" QUANTITY "'), (NULL)", "a row with no revision (NULL or empty)" },
+  };
+  g_autoptr(CliResult) unknown = NULL;
+
+  RUN_OK ("upgrade", QUANTITY);
+  cli_db_exec (fixture->database,
+               "DROP TABLE alembic_version;"
+               "CREATE TABLE alembic_version (version_num VARCHAR(32));");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM alembic_version;"
+                                              "INSERT INTO alembic_version VALUES %s;",
+                                              cases[i].rows);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      g_autoptr(CliResult) check = NULL;
+      g_autoptr(CliResult) current = NULL;
+
+      cli_db_exec (fixture->database, sql);
+      before = cli_file_digest (fixture->database);
+      current = RUN ("current");
+      cli_assert_status (current, 1);
+      assert_contains (current->err, cases[i].expected);
+      check = RUN ("check");
+      cli_assert_status (check, 1);
+      assert_contains (check->err, cases[i].expected);
+      assert_contains (check->err, "stamp --purge");
+      g_assert_null (strstr (check->out, "No new upgrade operations"));
+      after = cli_file_digest (fixture->database);
+      g_assert_cmpstr (before, ==, after);
+    }
+
+  /* A row naming a revision nobody has is one of check's findings (see
+   * docs/cli.md), told on stdout with the others; the exit status is 1. */
+  cli_db_exec (fixture->database, "DELETE FROM alembic_version;"
+                                  "INSERT INTO alembic_version VALUES ('" QUANTITY "'), "
+                                  "('feedfacecafe');");
+  unknown = RUN ("check");
+  cli_assert_status (unknown, 1);
+  assert_contains (unknown->out, "Unknown revision in the version table: feedfacecafe");
+  assert_contains (unknown->err, "1 unknown revision in the version table");
+}
+
 /* Odd arguments to every verb: an answer, never a crash. */
 static void
 test_argument_fuzz (CliFixture    *fixture,
@@ -685,6 +742,7 @@ main (int   argc,
   ADD ("files/odd-revision-files", test_odd_revision_files);
   ADD ("files/odd-database", test_odd_database);
   ADD ("files/odd-version-tables", test_odd_version_tables);
+  ADD ("files/check-odd-version-tables", test_check_odd_version_tables);
   ADD ("arguments/fuzz", test_argument_fuzz);
 
   return g_test_run ();

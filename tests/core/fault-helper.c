@@ -8,6 +8,19 @@
  */
 #include <strata.h>
 
+/* test-faults sets STRATA_BUSY_TIMEOUT_MS so that some of its racing
+ * helpers give up on the lock; the core reads no environment, so the helper
+ * passes it on as strata-cli does. */
+static void
+set_busy_timeout (void)
+{
+  const char *env = g_getenv ("STRATA_BUSY_TIMEOUT_MS");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &value, NULL))
+    strata_database_set_default_busy_timeout ((guint)value);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -25,6 +38,7 @@ main (int   argc,
     }
   direction = g_str_equal (argv[2], "downgrade") ? STRATA_DIRECTION_DOWNGRADE
                                                  : STRATA_DIRECTION_UPGRADE;
+  set_busy_timeout ();
   directory = g_file_new_for_commandline_arg (argv[1]);
   if ((project = strata_project_new (directory, &error)))
     {

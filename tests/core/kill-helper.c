@@ -16,6 +16,19 @@ step_finished_cb (StrataMigration *migration,
   fflush (stdout);
 }
 
+/* test-kill sets STRATA_GROUP_COMMIT_MS for the helpers it kills: a few
+ * milliseconds, so that a short run has many commits to kill around. The
+ * core reads no environment, so the helper passes it on as strata-cli does. */
+static void
+set_group_commit (StrataMigration *migration)
+{
+  const char *env = g_getenv ("STRATA_GROUP_COMMIT_MS");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 0, G_MAXINT, &value, NULL))
+    strata_migration_set_group_commit_ms (migration, (guint)value);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -35,6 +48,7 @@ main (int   argc,
   if ((project = strata_project_new (directory, &error)))
     {
       migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "head");
+      set_group_commit (migration);
       g_signal_connect (migration, "step-finished", G_CALLBACK (step_finished_cb), NULL);
       strata_migration_run (migration, NULL, &error);
     }

@@ -2,14 +2,18 @@
  *
  * Each folder of tests/data/autogen holds before.sql and after.sql, and may
  * hold rows.sql (rows for before; otherwise three rows a table are made up)
- * and options: "allow-drop", "rename SPEC", "no-change", "expect-error TEXT",
- * one a line. The checks here are made with plain SQLite queries and the
+ * and options: "allow-drop", "rename SPEC", "fill SPEC", "no-change",
+ * "expect-error TEXT", "expect-note TEXT" and "expect-downgrade TEXT" (a note,
+ * or the downgrade's SQL, holds TEXT), "dangling-after-upgrade N" and
+ * "dangling-after-downgrade N" (foreign_key_check finds N rows, the ones a
+ * dropped parent leaves pointing at nothing), one a line. The checks here are made with plain SQLite queries and the
  * snapshot comparison, independently of the self-check autogenerate runs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strata.h>
 
@@ -21,6 +25,11 @@ typedef struct
   char      *after;
   char      *rows;
   GPtrArray *renames;
+  GPtrArray *fills;
+  char      *expect_note;
+  char      *expect_downgrade;
+  guint      dangling_up;
+  guint      dangling_down;
   gboolean   allow_drop;
   gboolean   no_change;
   char      *expect_error;
@@ -33,7 +42,10 @@ pair_free (Pair *pair)
   g_free (pair->after);
   g_free (pair->rows);
   g_ptr_array_unref (pair->renames);
+  g_ptr_array_unref (pair->fills);
   g_free (pair->expect_error);
+  g_free (pair->expect_note);
+  g_free (pair->expect_downgrade);
   g_free (pair);
 }
 
@@ -65,8 +77,18 @@ read_options (Pair       *pair,
         pair->no_change = TRUE;
       else if (g_str_has_prefix (lines[i], "rename "))
         g_ptr_array_add (pair->renames, g_strdup (lines[i] + strlen ("rename ")));
+      else if (g_str_has_prefix (lines[i], "fill "))
+        g_ptr_array_add (pair->fills, g_strdup (lines[i] + strlen ("fill ")));
       else if (g_str_has_prefix (lines[i], "expect-error "))
         pair->expect_error = g_strdup (lines[i] + strlen ("expect-error "));
+      else if (g_str_has_prefix (lines[i], "expect-note "))
+        pair->expect_note = g_strdup (lines[i] + strlen ("expect-note "));
+      else if (g_str_has_prefix (lines[i], "expect-downgrade "))
+        pair->expect_downgrade = g_strdup (lines[i] + strlen ("expect-downgrade "));
+      else if (g_str_has_prefix (lines[i], "dangling-after-upgrade "))
+        pair->dangling_up = atoi (lines[i] + strlen ("dangling-after-upgrade "));
+      else if (g_str_has_prefix (lines[i], "dangling-after-downgrade "))
+        pair->dangling_down = atoi (lines[i] + strlen ("dangling-after-downgrade "));
     }
 }
 
@@ -190,6 +212,7 @@ load_pair (const char *dir)
   g_assert_nonnull (pair->before);
   g_assert_nonnull (pair->after);
   pair->renames = g_ptr_array_new_with_free_func (g_free);
+  pair->fills = g_ptr_array_new_with_free_func (g_free);
   read_options (pair, dir);
   pair->rows = read_optional (dir, "rows.sql");
   if (pair->rows == NULL)
@@ -343,10 +366,12 @@ assert_schema (StrataDatabase       *database,
   g_assert_cmpuint (g_strv_length (differences), ==, 0);
 }
 
-/* As the executor runs a section: foreign keys off, one transaction. */
+/* As the executor runs a section: foreign keys off, one transaction; then
+ * foreign_key_check must find @dangling rows. */
 static void
 apply (StrataDatabase *database,
-       const char     *sql)
+       const char     *sql,
+       guint           dangling)
 {
   sqlite3 *db = strata_database_get_handle (database);
   g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF;\nBEGIN;\n%s\nCOMMIT;",
@@ -357,7 +382,7 @@ apply (StrataDatabase *database,
   sqlite3_exec (db, script, NULL, NULL, &message);
   g_assert_cmpstr (message, ==, NULL);
   violations = query (db, "SELECT count(*) FROM pragma_foreign_key_check");
-  g_assert_cmpstr (violations, ==, "0");
+  g_assert_cmpint (atoi (violations), ==, dangling);
 }
 
 static StrataAutogen *
@@ -371,6 +396,8 @@ make_autogen (Pair *pair)
   for (guint i = 0; i < pair->renames->len; i++)
     g_assert_true (strata_autogen_add_rename (autogen, g_ptr_array_index (pair->renames, i),
                                               NULL));
+  for (guint i = 0; i < pair->fills->len; i++)
+    g_assert_true (strata_autogen_add_fill (autogen, g_ptr_array_index (pair->fills, i), NULL));
   return autogen;
 }
 
@@ -395,12 +422,12 @@ check_generated (Pair          *pair,
   g_assert_cmpint (sqlite3_exec (db, head, NULL, NULL, NULL), ==, SQLITE_OK);
   up_rows = take_rows (pair, db, after_db, TRUE);
 
-  apply (database, strata_autogen_get_upgrade_sql (autogen));
+  apply (database, strata_autogen_get_upgrade_sql (autogen), pair->dangling_up);
   assert_schema (database, after);
   assert_rows (up_rows, db);
 
   down_rows = take_rows (pair, db, before_db, FALSE);
-  apply (database, strata_autogen_get_downgrade_sql (autogen));
+  apply (database, strata_autogen_get_downgrade_sql (autogen), pair->dangling_down);
   assert_schema (database, before);
   assert_rows (down_rows, db);
 
@@ -436,6 +463,15 @@ test_pair (gconstpointer data)
   g_test_message ("upgrade:\n%s", strata_autogen_get_upgrade_sql (autogen));
   /* A rebuild never renames the old table aside. */
   g_assert_null (strstr (strata_autogen_get_upgrade_sql (autogen), "RENAME TO \"old_"));
+  g_test_message ("downgrade:\n%s", strata_autogen_get_downgrade_sql (autogen));
+  if (pair->expect_downgrade != NULL)
+    g_assert_nonnull (strstr (strata_autogen_get_downgrade_sql (autogen),
+                              pair->expect_downgrade));
+  if (pair->expect_note != NULL)
+    {
+      g_autofree char *notes = g_strjoinv ("\n", (GStrv)strata_autogen_get_notes (autogen));
+      g_assert_nonnull (strstr (notes, pair->expect_note));
+    }
   check_generated (pair, autogen);
 }
 
@@ -493,6 +529,114 @@ test_executor (gconstpointer data)
   g_free (rows_after);
   rows_after = ct_query (db_path, count_sql);
   g_assert_cmpstr (rows_after, ==, rows_before);
+  ct_remove_tree (dir);
+}
+
+/* Runs @project to @target in @direction; its warnings, joined. */
+static char *
+migrate_warned (StrataProject   *project,
+                StrataDirection  direction,
+                const char      *target)
+{
+  g_autoptr(StrataMigration) migration = strata_migration_new (project, direction, target);
+  g_autoptr(GError) error = NULL;
+
+  strata_migration_run (migration, NULL, &error);
+  g_assert_no_error (error);
+  return g_strjoinv ("\n", (GStrv)strata_migration_get_warnings (migration));
+}
+
+/* A parent table dropped while a child keeps pointing at it, through the
+ * real executor: the upgrade and its downgrade (which brings the parent back
+ * empty) both run, each warning about the child's rows instead of refusing
+ * them; the child's rows and their values are all there after both. Rows
+ * that point at nothing in a table that stays are still refused. */
+static void
+test_executor_dropped_parent (gconstpointer data)
+{
+  g_autoptr(Pair) pair = load_pair (data);
+  gboolean keeps_references = strstr (pair->after, "REFERENCES parent") != NULL;
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
+  g_autofree char *schema = g_build_filename (dir, "schema.sql", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "test.db", NULL);
+  g_autofree char *base_sql = g_strconcat (pair->before, pair->rows, NULL);
+  g_autofree char *warnings = NULL;
+  g_autofree char *children = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataAutogen) autogen = NULL;
+  g_autoptr(StrataRevision) revision = NULL;
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *child_sql = "SELECT group_concat(id || ':' || ifnull(parent_id, '-'), ',') FROM "
+                          "(SELECT * FROM child ORDER BY id)";
+
+  ct_write_config (dir);
+  g_assert_true (g_file_set_contents (config,
+                                      "[strata]\ndatabase = test.db\nschema = schema.sql\n",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (schema, pair->after, -1, NULL));
+  ct_write_revision (dir, "base0001", NULL, "base", base_sql, "SELECT 1;");
+  project = ct_open_project (dir);
+  ct_migrate (project, STRATA_DIRECTION_UPGRADE, "head");
+  children = ct_query (db_path, child_sql);
+  g_assert_cmpstr (children, ==, "1:1,2:2,3:-");
+
+  autogen = strata_autogen_new (project);
+  strata_autogen_set_flags (autogen, STRATA_AUTOGEN_FLAGS_ALLOW_DROP);
+  g_assert_true (strata_autogen_run (autogen, NULL, &error));
+  g_assert_no_error (error);
+  revision = strata_autogen_write_revision (autogen, NULL, "drop parent", "auto0001", &error);
+  g_assert_no_error (error);
+  g_clear_object (&project);
+  project = ct_open_project (dir);
+
+  /* The rehearsal counts as the run does: nothing to report. */
+  {
+    g_autoptr(StrataRehearsal) rehearsal = strata_rehearsal_new (project, "head");
+
+    g_assert_true (strata_rehearsal_run (rehearsal, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (strata_rehearsal_get_n_checked (rehearsal), ==, 1);
+    g_assert_cmpuint (strata_rehearsal_get_findings (rehearsal)->len, ==, 0);
+  }
+
+  warnings = migrate_warned (project, STRATA_DIRECTION_UPGRADE, "head");
+  /* Without its REFERENCES, child points at nothing only after the downgrade. */
+  if (keeps_references)
+    {
+      g_assert_nonnull (strstr (warnings, "2 rows of table “child” point at nothing in "
+                                          "“parent”"));
+      g_assert_nonnull (strstr (warnings, "only in the backup"));
+    }
+  else
+    g_assert_cmpstr (warnings, ==, "");
+  g_assert_cmpint (ct_query_int (db_path, "SELECT count(*) FROM sqlite_schema WHERE name = "
+                                          "'parent'"), ==, 0);
+  g_free (children);
+  children = ct_query (db_path, child_sql);
+  g_assert_cmpstr (children, ==, "1:1,2:2,3:-");
+
+  g_free (warnings);
+  warnings = migrate_warned (project, STRATA_DIRECTION_DOWNGRADE, "-1");
+  /* With its REFERENCES kept, the rows already pointed at nothing. */
+  g_assert_nonnull (strstr (warnings, "2 rows of table “child” point at "));
+  if (!keeps_references)
+    g_assert_nonnull (strstr (warnings, "only in the backup"));
+  g_assert_cmpint (ct_query_int (db_path, "SELECT count(*) FROM parent"), ==, 0);
+  g_free (children);
+  children = ct_query (db_path, child_sql);
+  g_assert_cmpstr (children, ==, "1:1,2:2,3:-");
+
+  /* A revision that leaves rows pointing at nothing in a table that stays
+   * is refused as before. */
+  ct_write_revision (dir, "orphan01", "base0001", "orphan",
+                     "INSERT INTO child VALUES (9, 99, 'x');", "DELETE FROM child WHERE id = 9;");
+  g_clear_object (&project);
+  project = ct_open_project (dir);
+  migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "orphan01");
+  g_assert_false (strata_migration_run (migration, NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY);
   ct_remove_tree (dir);
 }
 
@@ -567,6 +711,17 @@ main (int   argc,
   g_assert_cmpuint (pairs, >=, 80);
 
   g_test_add_func ("/core/autogen/async", test_async);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *pair = g_ptr_array_index (names, i);
+      g_autofree char *test = NULL;
+
+      if (strstr (pair, "drop-referenced-table") == NULL)
+        continue;
+      test = g_strdup_printf ("/core/autogen/executor-dropped-parent/%s", pair);
+      g_test_add_data_func_full (test, g_build_filename (corpus, pair, NULL),
+                                 test_executor_dropped_parent, g_free);
+    }
   for (guint i = 0; i < names->len; i++)
     {
       const char *pair = g_ptr_array_index (names, i);

@@ -105,6 +105,53 @@ test_destructive (void)
   ct_remove_tree (dir);
 }
 
+/* The run backs up exactly when its plan, the preview the app and the CLI
+ * show, says it will. */
+static void
+test_plan_decides (void)
+{
+  static const struct
+  {
+    const char      *config;
+    const char      *start;      /* NULL: no database yet */
+    StrataDirection  direction;
+    const char      *target;
+    gboolean         backs_up;
+  } cases[] = {
+    { "", "head", STRATA_DIRECTION_DOWNGRADE, "r1", TRUE },
+    { "", "r1", STRATA_DIRECTION_UPGRADE, "r2", FALSE },
+    { "backup = always\n", "r1", STRATA_DIRECTION_UPGRADE, "r2", TRUE },
+    { "backup = always\n", NULL, STRATA_DIRECTION_UPGRADE, "r1", FALSE },
+    { "backup = never\n", "head", STRATA_DIRECTION_DOWNGRADE, "base", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = make_project (cases[i].config);
+      g_autoptr(StrataProject) project = ct_open_project (dir);
+      g_autoptr(StrataMigrationPlan) plan = NULL;
+      g_autoptr(StrataBackup) backup = NULL;
+      g_autoptr(GPtrArray) before = NULL;
+      g_autoptr(GPtrArray) after = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("case %u", i);
+      if (cases[i].start != NULL)
+        ct_migrate (project, STRATA_DIRECTION_UPGRADE, cases[i].start);
+      before = list (project);
+      plan = strata_migration_plan_new (project, NULL, cases[i].direction, NULL,
+                                        cases[i].target, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (strata_migration_plan_get_backs_up (plan), ==, cases[i].backs_up);
+
+      backup = migrate (project, cases[i].direction, cases[i].target);
+      after = list (project);
+      g_assert_cmpint (backup != NULL, ==, cases[i].backs_up);
+      g_assert_cmpuint (after->len, ==, before->len + (cases[i].backs_up ? 1 : 0));
+      ct_remove_tree (dir);
+    }
+}
+
 static void
 test_policies (void)
 {
@@ -420,6 +467,7 @@ main (int   argc,
   g_test_add_func ("/core/backup/names", test_names);
   g_test_add_func ("/core/backup/destructive", test_destructive);
   g_test_add_func ("/core/backup/policies", test_policies);
+  g_test_add_func ("/core/backup/plan-decides", test_plan_decides);
   g_test_add_func ("/core/backup/prune", test_prune);
   g_test_add_func ("/core/backup/restore", test_restore);
   g_test_add_func ("/core/backup/restore-refused", test_restore_refused);

@@ -266,7 +266,7 @@ test_locked (void)
   g_autofree char *our_note = NULL;
   sqlite3 *holder = NULL;
 
-  g_setenv ("STRATA_BUSY_TIMEOUT_MS", "100", TRUE);
+  strata_database_set_default_busy_timeout (100);
   g_assert_cmpint (sqlite3_open (db, &holder), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (holder, "BEGIN IMMEDIATE;", NULL, NULL, NULL), ==, SQLITE_OK);
 
@@ -286,7 +286,7 @@ test_locked (void)
 
   sqlite3_exec (holder, "ROLLBACK;", NULL, NULL, NULL);
   sqlite3_close (holder);
-  g_unsetenv ("STRATA_BUSY_TIMEOUT_MS");
+  strata_database_set_default_busy_timeout (5000);
 
   /* Free again, the same run goes through and removes only its own note. */
   {
@@ -319,7 +319,7 @@ test_reader_blocks_commit (void)
   sqlite3 *reader = NULL;
   sqlite3_stmt *stmt = NULL;
 
-  g_setenv ("STRATA_BUSY_TIMEOUT_MS", "100", TRUE);
+  strata_database_set_default_busy_timeout (100);
   g_assert_cmpint (sqlite3_open (db, &reader), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (reader, "PRAGMA journal_mode", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (reader, "BEGIN;", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -339,7 +339,7 @@ test_reader_blocks_commit (void)
   sqlite3_finalize (stmt);
   sqlite3_exec (reader, "ROLLBACK;", NULL, NULL, NULL);
   sqlite3_close (reader);
-  g_unsetenv ("STRATA_BUSY_TIMEOUT_MS");
+  strata_database_set_default_busy_timeout (5000);
   g_clear_error (&error);
   g_assert_true (upgrade (dir, "head", &error));
   g_assert_no_error (error);

@@ -177,11 +177,10 @@ test_other_writer (void)
   ct_write_revision (dir, "r1", NULL, "one", "CREATE TABLE t1 (x);\n", "DROP TABLE t1;\n");
   ct_write_revision (dir, "r2", "r1", "two", "CREATE TABLE t2 (x);\n", "DROP TABLE t2;\n");
   project = ct_open_project (dir);
-  g_setenv ("STRATA_GROUP_COMMIT_MS", "0", TRUE);
   migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "head");
+  strata_migration_set_group_commit_ms (migration, 0);
   g_signal_connect (migration, "step-finished", G_CALLBACK (add_orphan_cb), db);
   strata_migration_run (migration, NULL, &error);
-  g_unsetenv ("STRATA_GROUP_COMMIT_MS");
   g_assert_no_error (error);
   ct_assert_heads (db, "r2");
   warnings = joined_warnings (migration);

@@ -114,10 +114,9 @@ rehearse_schemas (void)
   g_signal_connect (migration, "step-finished", G_CALLBACK (record_cb), db);
   /* A commit per step, so that each report finds the schema of its own
    * revision, not that of the last one of its group. The killed runs keep
-   * grouping: the variable is gone before they start. */
-  g_setenv ("STRATA_GROUP_COMMIT_MS", "0", TRUE);
+   * grouping. */
+  strata_migration_set_group_commit_ms (migration, 0);
   g_assert_true (strata_migration_run (migration, NULL, &error));
-  g_unsetenv ("STRATA_GROUP_COMMIT_MS");
   g_assert_no_error (error);
   g_assert_cmpuint (expected->len, ==, n_revisions + 1);
   ct_remove_tree (dir);

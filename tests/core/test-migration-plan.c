@@ -252,6 +252,55 @@ test_reads_as_the_run (void)
   ct_remove_tree (dir);
 }
 
+/* A downgrade through a revision whose downgrade section is empty and
+ * unmarked: its plan refuses it with the run's own words, before anything
+ * runs, for a named target and for one step back alike. */
+static void
+test_missing_downgrade (void)
+{
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(StrataMigrationPlan) plan = NULL;
+  g_autoptr(GError) run_error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *targets[] = { "r1", NULL };
+
+  ct_write_config (dir);
+  ct_write_revision (dir, "r1", NULL, "one", "CREATE TABLE one (x);\n", "DROP TABLE one;\n");
+  ct_write_revision (dir, "r2", "r1", "two", "CREATE TABLE two (x);\n",
+                     "-- to do: drop two; one day\n");
+  project = ct_open_project (dir);
+  ct_migrate (project, STRATA_DIRECTION_UPGRADE, "head");
+  before = ct_file_checksum (db);
+
+  migration = strata_migration_new (project, STRATA_DIRECTION_DOWNGRADE, "r1");
+  g_assert_false (strata_migration_run (migration, NULL, &run_error));
+  g_assert_nonnull (strstr (run_error->message, "versions/r2.sql:"));
+  g_assert_nonnull (strstr (run_error->message, "“-- strata:no-downgrade”"));
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      plan = strata_migration_plan_new (project, NULL, STRATA_DIRECTION_DOWNGRADE, NULL,
+                                        targets[i], NULL, &error);
+      g_assert_null (plan);
+      g_assert_error (error, run_error->domain, run_error->code);
+      g_assert_cmpstr (error->message, ==, run_error->message);
+    }
+  after = ct_file_checksum (db);
+  g_assert_cmpstr (after, ==, before);
+
+  /* Marked as deliberate, it plans. */
+  ct_write_revision (dir, "r2", "r1", "two", "CREATE TABLE two (x);\n",
+                     "-- strata:no-downgrade\n");
+  plan = make_plan (project, STRATA_DIRECTION_DOWNGRADE, NULL);
+  g_assert_cmpuint (strata_migration_plan_get_n_steps (plan), ==, 1);
+  ct_remove_tree (dir);
+}
+
 /* One-step targets on the example project, whose pricing and storage
  * branches fork at 5e2f7a9c3b81 and merge at 8c6e3a0f1b25. */
 
@@ -355,6 +404,7 @@ test_one_step_targets (void)
   const char *merge[] = { MERGE, NULL };
   g_autofree char *targets = NULL;
   g_autofree char *after = NULL;
+  g_autofree char *minus_one = NULL;
   g_autoptr(StrataMigrationPlan) plan = NULL;
 
   example_open (&example);
@@ -378,16 +428,37 @@ test_one_step_targets (void)
   g_clear_pointer (&after, g_free);
   g_clear_pointer (&targets, g_free);
 
-  /* At the merge, one step back leaves both parents, and a NULL target is
-   * the newest head's step back. */
+  /* Off a merge there is nothing to choose. */
+  example_at (&example, pricing);
+  plan = make_plan (example.project, STRATA_DIRECTION_DOWNGRADE, NULL);
+  g_assert_null (strata_migration_plan_get_step_back_choices (plan));
+  g_assert_null (strata_migration_plan_get_step_back_problem (plan));
+  g_clear_object (&plan);
+
+  /* At the merge one step back is ambiguous, as "-1" says: no parent is
+   * picked. The plan takes no step, names the revisions merged, and says
+   * why in the words of "-1". */
   targets = targets_at (&example, merge, TRUE);
-  g_assert_cmpstr (targets, ==, PRICING);
+  g_assert_cmpstr (targets, ==, "");
   example_at (&example, merge);
   plan = make_plan (example.project, STRATA_DIRECTION_DOWNGRADE, NULL);
-  g_assert_cmpstr (strata_migration_plan_get_target (plan), ==, PRICING);
-  g_assert_cmpuint (strata_migration_plan_get_n_steps (plan), ==, 1);
-  after = heads_after (&example, merge, STRATA_DIRECTION_DOWNGRADE, targets);
-  g_assert_cmpstr (after, ==, PRICING "," STORAGE);
+  g_assert_null (strata_migration_plan_get_target (plan));
+  g_assert_cmpuint (strata_migration_plan_get_n_steps (plan), ==, 0);
+  g_assert_cmpstrv (strata_migration_plan_get_step_back_choices (plan),
+                    ((const char *[]) { PRICING, STORAGE, NULL }));
+  minus_one = heads_after (&example, merge, STRATA_DIRECTION_DOWNGRADE, "-1");
+  g_assert_true (g_str_has_prefix (minus_one, "Ambiguous walk: "));
+  g_assert_cmpstr (strata_migration_plan_get_step_back_problem (plan), ==, minus_one);
+
+  /* Each choice is a target the user may name: it undoes the merge. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *choice = strata_migration_plan_get_step_back_choices (plan)[i];
+
+      after = heads_after (&example, merge, STRATA_DIRECTION_DOWNGRADE, choice);
+      g_assert_cmpstr (after, ==, PRICING "," STORAGE);
+      g_clear_pointer (&after, g_free);
+    }
 }
 
 static void
@@ -431,6 +502,7 @@ main (int   argc,
   g_test_add_func ("/core/migration-plan/start-heads", test_start_heads);
   g_test_add_func ("/core/migration-plan/reads-as-the-run", test_reads_as_the_run);
   g_test_add_func ("/core/migration-plan/one-step-targets", test_one_step_targets);
+  g_test_add_func ("/core/migration-plan/missing-downgrade", test_missing_downgrade);
   g_test_add_func ("/core/migration-plan/async", test_async);
 
   return g_test_run ();

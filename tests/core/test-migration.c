@@ -320,9 +320,8 @@ test_conflict (Fixture       *f,
 
   /* Another process can only get in between two commits; a commit per step
    * lets it in right after r1, rather than after the whole group. */
-  g_setenv ("STRATA_GROUP_COMMIT_MS", "0", TRUE);
+  strata_migration_set_group_commit_ms (migration, 0);
   g_assert_false (strata_migration_run (migration, NULL, &error));
-  g_unsetenv ("STRATA_GROUP_COMMIT_MS");
   g_assert_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT);
   g_assert_nonnull (strstr (error->message, "holds r2 where r1 was expected"));
   /* r2 ran once, theirs; this run did not apply it again. */
@@ -563,6 +562,130 @@ test_render_sql (Fixture       *f,
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM strata_history"), ==, 9);
 }
 
+/* A full disk makes SQLite drop the whole transaction, and the steps of the
+ * group before the failed one cannot be applied again: the message names
+ * where the database really is, once, and the file is as it was before the
+ * group. PRAGMA max_page_count, which r5 lowers to the size the database has
+ * once it has given back r2's pages, stands in for the full disk: the
+ * connection keeps it after the rollback, so r2 no longer fits. */
+static void
+test_full_disk (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *heads = NULL;
+  g_auto(GStrv) claims = NULL;
+  StrataRevision *failed;
+
+  ct_write_revision (f->dir, "r1", NULL, "payload", "CREATE TABLE payload (x BLOB);\n",
+                     "DROP TABLE payload;\n");
+  ct_write_revision (f->dir, "r2", "r1", "fill",
+                     "INSERT INTO payload VALUES (randomblob(200000));\n",
+                     "DELETE FROM payload;\n");
+  ct_write_revision (f->dir, "r3", "r2", "a", "CREATE TABLE a (x);\n", "DROP TABLE a;\n");
+  ct_write_revision (f->dir, "r4", "r3", "b", "CREATE TABLE b (x);\n", "DROP TABLE b;\n");
+  ct_write_revision (f->dir, "r5", "r4", "full",
+                     "DELETE FROM payload;\n"
+                     "PRAGMA incremental_vacuum;\n"
+                     "PRAGMA max_page_count = 1;\n"
+                     "INSERT INTO payload VALUES (randomblob(300000));\n",
+                     "SELECT 1;\n");
+  fixture_open (f);
+  {
+    sqlite3 *db = NULL;
+
+    /* Freed pages leave the file at once, so that r5 can shrink it. */
+    g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA auto_vacuum = INCREMENTAL; CREATE TABLE keep (x);",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "r1");
+  before = ct_file_checksum (f->db);
+
+  migration = strata_migration_new (f->project, STRATA_DIRECTION_UPGRADE, "head");
+  /* r2 to r5 in one group. */
+  strata_migration_set_group_commit_ms (migration, 600000);
+  g_assert_false (strata_migration_run (migration, NULL, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_SQL);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "r5.sql:11: database or disk is full"));
+  claims = g_strsplit (error->message, "stays at", -1);
+  g_assert_cmpuint (g_strv_length (claims), ==, 2);
+  g_assert_true (g_str_has_prefix (claims[1], " r1"));
+  g_assert_null (strstr (error->message, "r4"));
+  failed = strata_migration_get_failed_revision (migration);
+  g_assert_nonnull (failed);
+  g_assert_cmpstr (strata_revision_get_id (failed), ==, "r5");
+
+  heads = ct_heads (f->db);
+  g_assert_cmpstr (heads, ==, "r1");
+  after = ct_file_checksum (f->db);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* strata_history as a user reads it, without the clock's columns. */
+static char *
+history_rows (const char *db_path)
+{
+  return ct_query (db_path,
+                   "SELECT group_concat(row, char(10)) FROM (SELECT quote(revision) || '|' || "
+                   "quote(direction) || '|' || quote(checksum) || '|' || quote(message) || '|' || "
+                   "quote(down_revisions) || '|' || quote(branch_labels) || '|' || "
+                   "quote(depends_on) || '|' || quote(create_date) || '|' || quote(file) || '|' || "
+                   "quote(upgrade_sql) || '|' || quote(downgrade_sql) || '|' || "
+                   "upgrade_transactional || '|' || downgrade_transactional || '|' || "
+                   "quote(from_heads) || '|' || quote(to_heads) || '|' || quote(outcome) || '|' || "
+                   "quote(error) AS row "
+                   "FROM strata_history ORDER BY id)");
+}
+
+static void
+render_and_apply (Fixture         *f,
+                  StrataDirection  direction,
+                  const char      *target,
+                  const char      *script_db)
+{
+  g_autoptr(StrataMigration) migration = strata_migration_new (f->project, direction, target);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = strata_migration_render_sql (migration, NULL, NULL, &error);
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (script_db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, script, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The script's history rows are the live run's, column for column: an
+ * upgrade, a stamp of revisions and a stamp to base. */
+static void
+test_render_sql_history (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *script_db = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *scripted = NULL;
+
+  fixture_open (f);
+  script_db = g_strconcat (f->db, ".script", NULL);
+  render_and_apply (f, STRATA_DIRECTION_UPGRADE, "1975ea83b712", script_db);
+  ct_migrate (f->project, STRATA_DIRECTION_UPGRADE, "1975ea83b712");
+  render_and_apply (f, STRATA_DIRECTION_STAMP, "head", script_db);
+  ct_migrate (f->project, STRATA_DIRECTION_STAMP, "head");
+  render_and_apply (f, STRATA_DIRECTION_STAMP, "base", script_db);
+  ct_migrate (f->project, STRATA_DIRECTION_STAMP, "base");
+
+  live = history_rows (f->db);
+  scripted = history_rows (script_db);
+  g_assert_nonnull (strstr (live, "'1975ea83b712'|'upgrade'|'"));
+  g_assert_nonnull (strstr (live, "''|'stamp'|NULL|''"));
+  g_assert_cmpstr (scripted, ==, live);
+}
+
 static void
 got_result_cb (GObject      *object,
                GAsyncResult *result,
@@ -726,7 +849,9 @@ main (int   argc,
   ADD ("/core/migration/missing-file-downgrades", test_missing_file_downgrades, NULL);
   ADD ("/core/migration/edited-after-apply", test_edited_after_apply, NULL);
   ADD ("/core/migration/stamp", test_stamp, NULL);
+  ADD ("/core/migration/full-disk", test_full_disk, NULL);
   ADD ("/core/migration/render-sql", test_render_sql, "example");
+  ADD ("/core/migration/render-sql-history", test_render_sql_history, "example");
   ADD ("/core/migration/async-progress", test_async_progress, "example");
   ADD ("/core/migration/async-twins", test_async_twins, "example");
 

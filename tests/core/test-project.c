@@ -43,18 +43,32 @@ test_defaults_and_warnings (void)
 }
 
 static void
-test_environment_overrides (void)
+test_database_overrides (void)
 {
   g_autofree char *dir = ct_make_tmp ();
   g_autofree char *elsewhere = g_build_filename (dir, "elsewhere.db", NULL);
+  g_autofree char *configured = g_build_filename (dir, "test.db", NULL);
+  const char *explicit_path = "/nonexistent/explicit.db";
   g_autofree char *path = NULL;
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(GFile) explicit = g_file_new_for_path ("/nonexistent/explicit.db");
+  g_autoptr(GFile) directory = g_file_new_for_path (dir);
+  g_autoptr(GFile) elsewhere_file = g_file_new_for_path (elsewhere);
+  g_autoptr(GError) error = NULL;
 
   ct_write_config (dir);
-  g_setenv ("STRATA_DATABASE", elsewhere, TRUE);
+  /* The core reads no environment: STRATA_DATABASE, set here, changes
+   * nothing; the CLI reads it and passes it to the loader. */
+  g_setenv ("STRATA_DATABASE", explicit_path, TRUE);
   project = ct_open_project (dir);
   g_unsetenv ("STRATA_DATABASE");
+  path = g_file_get_path (strata_project_get_database_file (project));
+  g_assert_cmpstr (path, ==, configured);
+  g_clear_pointer (&path, g_free);
+  g_clear_object (&project);
+
+  project = strata_project_new_with_database (directory, elsewhere_file, &error);
+  g_assert_no_error (error);
 
   path = g_file_get_path (strata_project_get_database_file (project));
   g_assert_cmpstr (path, ==, elsewhere);
@@ -221,7 +235,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/project/defaults-and-warnings", test_defaults_and_warnings);
-  g_test_add_func ("/core/project/environment-overrides", test_environment_overrides);
+  g_test_add_func ("/core/project/database-overrides", test_database_overrides);
   g_test_add_func ("/core/project/init-and-discover", test_init_and_discover);
   g_test_add_func ("/core/project/create-revisions", test_create_revisions);
   g_test_add_func ("/core/project/create-revision-async", test_create_revision_async);

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <glib/gstdio.h>
+#include <string.h>
 #include <strata.h>
 
 static const char *example =
@@ -196,6 +198,84 @@ test_long_header_and_setters (void)
   g_assert_cmpstrv (strata_revision_get_branch_labels (rev), labels);
 }
 
+typedef struct
+{
+  GAsyncResult *result;
+  GFile        *file_before_finish;
+} Saved;
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Saved *saved = user_data;
+  GFile *file = strata_revision_get_file (STRATA_REVISION (object));
+
+  saved->file_before_finish = file != NULL ? g_object_ref (file) : NULL;
+  saved->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_saved (Saved *saved)
+{
+  while (saved->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return saved->result;
+}
+
+/* The worker writes the text the revision had when the save was asked
+ * for; the revision learns its file and lines in _finish, as the
+ * synchronous save does. An Alembic module is never written over. */
+static void
+test_save_async (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-revision-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "abc123_new.sql", NULL);
+  g_autofree char *py_path = g_build_filename (dir, "abc123_new.py", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) py_file = g_file_new_for_path (py_path);
+  g_autoptr(StrataRevision) revision = strata_revision_new ("abc123", "New table");
+  g_autoptr(StrataRevision) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *written = NULL;
+  Saved saved = { 0 };
+  Saved refused = { 0 };
+
+  strata_revision_set_sql (revision, STRATA_DIRECTION_UPGRADE, "CREATE TABLE t (x);\n");
+  strata_revision_set_sql (revision, STRATA_DIRECTION_DOWNGRADE, "DROP TABLE t;\n");
+  expected = strata_revision_to_data (revision);
+  strata_revision_save_async (revision, file, NULL, saved_cb, &saved);
+  strata_revision_set_sql (revision, STRATA_DIRECTION_UPGRADE, "CREATE TABLE later (x);\n");
+  wait_saved (&saved);
+  g_assert_null (saved.file_before_finish);
+  g_assert_true (strata_revision_save_finish (revision, saved.result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &written, NULL, NULL));
+  g_assert_cmpstr (written, ==, expected);
+  g_assert_true (g_file_equal (strata_revision_get_file (revision), file));
+  reread = strata_revision_new_from_data (path, written, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strata_revision_get_sql_line (revision, STRATA_DIRECTION_DOWNGRADE), ==,
+                    strata_revision_get_sql_line (reread, STRATA_DIRECTION_DOWNGRADE));
+  g_assert_cmpuint (strata_revision_get_sql_line (revision, STRATA_DIRECTION_DOWNGRADE), >, 1);
+
+  strata_revision_save_async (revision, py_file, NULL, saved_cb, &refused);
+  wait_saved (&refused);
+  g_assert_false (strata_revision_save_finish (revision, refused.result, &error));
+  g_assert_error (error, STRATA_ERROR, STRATA_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "--from-alembic"));
+  g_assert_false (g_file_test (py_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_equal (strata_revision_get_file (revision), file));
+
+  g_clear_object (&saved.result);
+  g_clear_object (&refused.result);
+  g_clear_object (&refused.file_before_finish);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -209,6 +289,7 @@ main (int   argc,
   g_test_add_func ("/core/revision/split", test_split_keeps_triggers_and_strings);
   g_test_add_func ("/core/revision/file-name", test_file_name_and_id);
   g_test_add_func ("/core/revision/long-header-and-setters", test_long_header_and_setters);
+  g_test_add_func ("/core/revision/save-async", test_save_async);
 
   return g_test_run ();
 }

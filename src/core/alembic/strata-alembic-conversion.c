@@ -117,7 +117,9 @@ rendered_free (Rendered *rendered)
   g_free (rendered);
 }
 
-/* An uninstalled build (the tests) names the helper in the environment. */
+/* An uninstalled build (the tests, dev.sh run) names the helper in the
+ * environment: a test hook for where the installed file would be, not a
+ * setting a user chooses. */
 static char *
 find_helper (GError **error)
 {

@@ -764,8 +764,9 @@ read_docstring (const char  *source,
 static gboolean
 ends_message (const char *line)
 {
+  /* NULL-terminated: g_strv_contains() reads until it finds one. */
   static const char *keys[] = { "revision id", "revises", "create date", "branch labels",
-                                "depends on", "migrate" };
+                                "depends on", "migrate", NULL };
   const char *colon = strchr (line, ':');
   g_autofree char *key = NULL;
 

@@ -267,7 +267,10 @@ read_table_info (Worker     *worker,
   sqlite3_bind_text (stmt, 1, worker->table, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      info->is_table = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 0), "table") == 0;
+      const char *type = (const char *)sqlite3_column_text (stmt, 0);
+
+      /* An FTS or R*Tree table holds rows too, paged by rowid like any. */
+      info->is_table = g_strcmp0 (type, "table") == 0 || g_strcmp0 (type, "virtual") == 0;
       info->without_rowid = sqlite3_column_int (stmt, 1) != 0;
     }
   sqlite3_finalize (stmt);

@@ -13,18 +13,18 @@
 #include "strata-error.h"
 #include "strata-project-settings-private.h"
 
-/* STRATA_DATABASE wins, as for strata.ini; else sqlalchemy.url when it names
- * a SQLite file. */
+/* A database given to the loader wins, as for strata.ini; else
+ * sqlalchemy.url when it names a SQLite file. */
 static gboolean
 alembic_database (StrataProjectSettings  *self,
+                  GFile                  *database,
                   GError                **error)
 {
   GFile *configured = strata_alembic_project_get_database_file (self->alembic);
-  const char *env = g_getenv ("STRATA_DATABASE");
   g_autofree char *name = NULL;
 
-  if (env != NULL && env[0] != '\0')
-    self->database_file = g_file_new_for_commandline_arg (env);
+  if (database != NULL)
+    self->database_file = g_object_ref (database);
   else if (configured != NULL)
     self->database_file = g_object_ref (configured);
   else
@@ -41,6 +41,7 @@ alembic_database (StrataProjectSettings  *self,
 
 StrataProjectSettings *
 _strata_project_settings_load_alembic (GFile   *config,
+                                       GFile   *database,
                                        GError **error)
 {
   g_autoptr(StrataAlembicProject) alembic = NULL;
@@ -59,7 +60,7 @@ _strata_project_settings_load_alembic (GFile   *config,
   self->version_table = g_strdup (strata_alembic_project_get_version_table (self->alembic));
   self->backup_directory = g_file_get_child (self->directory, "backups");
   self->backup_keep = 10;
-  if (!alembic_database (self, error))
+  if (!alembic_database (self, database, error))
     return NULL;
   return g_steal_pointer (&self);
 }

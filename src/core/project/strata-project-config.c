@@ -131,18 +131,6 @@ collect_warnings (GKeyFile   *key_file,
   return g_strv_builder_end (builder);
 }
 
-static GFile *
-resolve_database (StrataProjectSettings *self,
-                  const char            *configured)
-{
-  const char *env = g_getenv ("STRATA_DATABASE");
-
-  /* Like --database, the variable is a path as typed in a shell. */
-  if (env != NULL && env[0] != '\0')
-    return g_file_new_for_commandline_arg (env);
-  return g_file_resolve_relative_path (self->directory, configured);
-}
-
 static gboolean
 backup_config_error (StrataProjectSettings  *self,
                      const char             *contents,
@@ -221,7 +209,9 @@ apply_config (StrataProjectSettings  *self,
   schema = get_value (key_file, "schema", NULL);
   if (schema != NULL && schema[0] != '\0')
     self->schema_file = g_file_resolve_relative_path (self->directory, schema);
-  self->database_file = resolve_database (self, database);
+  /* A database given to the loader (--database, STRATA_DATABASE) wins. */
+  if (self->database_file == NULL)
+    self->database_file = g_file_resolve_relative_path (self->directory, database);
   return apply_backup_config (self, key_file, contents, error);
 }
 
@@ -229,6 +219,7 @@ apply_config (StrataProjectSettings  *self,
  * bytes. */
 StrataProjectSettings *
 _strata_project_settings_parse (GFile       *directory,
+                                GFile       *database,
                                 const char  *contents,
                                 gsize        length,
                                 GStrv       *warnings,
@@ -239,6 +230,7 @@ _strata_project_settings_parse (GFile       *directory,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = config_display_name (self);
 
+  self->database_file = database != NULL ? g_object_ref (database) : NULL;
   if (!g_key_file_load_from_data (key_file, contents, length, G_KEY_FILE_NONE, &local_error))
     {
       guint line = find_quoted_line (contents, local_error->message);
@@ -262,6 +254,7 @@ _strata_project_settings_parse (GFile       *directory,
 
 StrataProjectSettings *
 _strata_project_settings_load (GFile   *directory,
+                               GFile   *database,
                                GStrv   *warnings,
                                GError **error)
 {
@@ -284,5 +277,5 @@ _strata_project_settings_load (GFile   *directory,
                      _("%s cannot be read: %s"), name, local_error->message);
       return NULL;
     }
-  return _strata_project_settings_parse (directory, contents, length, warnings, error);
+  return _strata_project_settings_parse (directory, database, contents, length, warnings, error);
 }

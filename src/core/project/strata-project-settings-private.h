@@ -47,14 +47,18 @@ char                  *_strata_project_settings_display_path  (const StrataProje
                                                                GFile                       *file);
 
 /* strata-project-config.c: strata.ini read (or given as @contents), with the
- * warnings about what it holds that Strata does not know. */
+ * warnings about what it holds that Strata does not know. A non-NULL
+ * @database replaces the configured one (strata_project_new_with_database()). */
 StrataProjectSettings *_strata_project_settings_load          (GFile                       *directory,
+                                                               GFile                       *database,
                                                                GStrv                       *warnings,
                                                                GError                     **error);
 /* strata-project-alembic.c: the settings of a folder holding alembic.ini. */
 StrataProjectSettings *_strata_project_settings_load_alembic  (GFile                       *config,
+                                                               GFile                       *database,
                                                                GError                     **error);
 StrataProjectSettings *_strata_project_settings_parse         (GFile                       *directory,
+                                                               GFile                       *database,
                                                                const char                  *contents,
                                                                gsize                        length,
                                                                GStrv                       *warnings,

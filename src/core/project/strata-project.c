@@ -22,8 +22,8 @@ struct _StrataProject
   GObject                 parent_instance;
 
   StrataProjectSettings  *settings;
-  /* As configured (strata.ini, then STRATA_DATABASE): what a NULL override
-   * goes back to. */
+  /* As loaded (strata.ini, or the database given to the loader): what a
+   * NULL override goes back to. */
   GFile                  *configured_database;
   GStrv                   warnings;
 };
@@ -146,20 +146,29 @@ StrataProject *
 strata_project_new (GFile   *directory,
                     GError **error)
 {
+  return strata_project_new_with_database (directory, NULL, error);
+}
+
+StrataProject *
+strata_project_new_with_database (GFile   *directory,
+                                  GFile   *database_file,
+                                  GError **error)
+{
   g_autoptr(StrataProjectSettings) settings = NULL;
   g_autoptr(GFile) alembic = NULL;
   g_auto(GStrv) warnings = NULL;
 
   g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (database_file == NULL || G_IS_FILE (database_file), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if ((alembic = alembic_config_of (directory)))
     {
-      if (!(settings = _strata_project_settings_load_alembic (alembic, error)))
+      if (!(settings = _strata_project_settings_load_alembic (alembic, database_file, error)))
         return NULL;
       return project_new (settings, g_new0 (char *, 1));
     }
-  if (!(settings = _strata_project_settings_load (directory, &warnings, error)))
+  if (!(settings = _strata_project_settings_load (directory, database_file, &warnings, error)))
     return NULL;
   return project_new (settings, g_steal_pointer (&warnings));
 }
@@ -184,7 +193,8 @@ _strata_project_new_for_data (GFile       *directory,
     memcpy (copy, contents, length);
   copy[length] = '\0';
 
-  if (!(settings = _strata_project_settings_parse (directory, copy, length, &warnings, error)))
+  if (!(settings = _strata_project_settings_parse (directory, NULL, copy, length, &warnings,
+                                                   error)))
     return NULL;
   return project_new (settings, g_steal_pointer (&warnings));
 }
@@ -193,10 +203,19 @@ StrataProject *
 strata_project_discover (GFile   *start,
                          GError **error)
 {
+  return strata_project_discover_with_database (start, NULL, error);
+}
+
+StrataProject *
+strata_project_discover_with_database (GFile   *start,
+                                       GFile   *database_file,
+                                       GError **error)
+{
   g_autoptr(GFile) directory = NULL;
   g_autofree char *name = NULL;
 
   g_return_val_if_fail (G_IS_FILE (start), NULL);
+  g_return_val_if_fail (database_file == NULL || G_IS_FILE (database_file), NULL);
 
   for (directory = g_object_ref (start); directory != NULL;)
     {
@@ -205,7 +224,7 @@ strata_project_discover (GFile   *start,
       GFile *parent;
 
       if (g_file_query_exists (config, NULL) || g_file_query_exists (alembic, NULL))
-        return strata_project_new (directory, error);
+        return strata_project_new_with_database (directory, database_file, error);
       parent = g_file_get_parent (directory);
       g_object_unref (directory);
       directory = parent;

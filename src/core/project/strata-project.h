@@ -23,14 +23,24 @@ typedef enum
   STRATA_BACKUP_POLICY_NEVER,
 } StrataBackupPolicy;
 
-/* Reads @directory/strata.ini (see docs/project-format.md). STRATA_DATABASE in
- * the environment overrides the configured database; strata_project_set_database_file()
- * overrides both. Unknown keys are not errors: see strata_project_get_warnings(). */
+/* Reads @directory/strata.ini (see docs/project-format.md), or the
+ * alembic.ini of an Alembic project. Unknown keys are not errors: see
+ * strata_project_get_warnings(). */
 StrataProject       *strata_project_new                     (GFile               *directory,
+                                                             GError             **error);
+/* The same with @database_file (may be NULL) in place of the configured
+ * database: what strata-cli's --database and STRATA_DATABASE name. An
+ * Alembic project whose sqlalchemy.url is not a SQLite file opens only with
+ * one. The core reads no environment: the program passes what it read. */
+StrataProject       *strata_project_new_with_database       (GFile               *directory,
+                                                             GFile               *database_file,
                                                              GError             **error);
 /* The nearest folder upwards from @start holding strata.ini, as git finds its
  * repository. */
 StrataProject       *strata_project_discover                (GFile               *start,
+                                                             GError             **error);
+StrataProject       *strata_project_discover_with_database  (GFile               *start,
+                                                             GFile               *database_file,
                                                              GError             **error);
 /* Creates strata.ini, the versions folder and its revision template in
  * @directory (created if needed). Refuses a folder that already has strata.ini. */

@@ -108,7 +108,9 @@ settle_us (void)
 {
   const char *value = g_getenv ("STRATA_CACHE_SETTLE_MS");
 
-  /* For tests, which cannot wait two seconds for every file they write. */
+  /* A test hook, not a setting: tests cannot wait two seconds for every file
+   * they write. It may only make the cache take files sooner; the cache
+   * checks each stamp whatever it says, so no value changes what runs. */
   if (value != NULL && value[0] != '\0')
     return g_ascii_strtoll (value, NULL, 10) * 1000;
   return SETTLE_US_DEFAULT;
@@ -136,6 +138,10 @@ static gboolean
 caching_is_off (void)
 {
   const char *value = g_getenv ("STRATA_NO_CACHE");
+
+  /* A debugging switch, not a setting: the cache only makes listing faster
+   * and never decides what runs, so switching it off changes nothing but
+   * the time taken (tests and benchmarks compare both ways). */
 
   return value != NULL && value[0] != '\0' && g_strcmp0 (value, "0") != 0;
 }

@@ -81,5 +81,10 @@ StrataRevision *_strata_revision_read_for_run   (StrataRevision  *self,
  * marker: a downgrade through it would change nothing and say it worked.
  * FALSE for a merge, and for a revision whose two sections are both empty. */
 gboolean        _strata_revision_lacks_downgrade (StrataRevision *self);
+/* The same as the refusal every downgrade through @self gives, before
+ * anything runs: "file:line: revision X has no downgrade…", naming the
+ * downgrade section and the marker. TRUE when it may be downgraded. */
+gboolean        _strata_revision_check_downgrade (StrataRevision  *self,
+                                                  GError         **error);
 
 G_END_DECLS

@@ -31,6 +31,17 @@ gboolean            strata_revision_save                  (StrataRevision       
                                                            GFile                *file,
                                                            GCancellable         *cancellable,
                                                            GError              **error);
+/* The same on a worker. The file's text is rendered from @self before the
+ * call returns, so later changes to @self are not written; the line numbers
+ * and the file of @self change in _finish, on the caller's thread. */
+void                strata_revision_save_async            (StrataRevision       *self,
+                                                           GFile                *file,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+gboolean            strata_revision_save_finish           (StrataRevision       *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 
 char               *strata_revision_generate_id           (void);
 char               *strata_revision_make_file_name        (const char           *id,

@@ -25,11 +25,16 @@ gboolean  _strata_foreign_keys_check  (StrataDatabase   *database,
                                        GError          **error);
 /* How many rows of each table point at missing rows of each parent, as a
  * table of "table\037parent" to a count; and how many more @after holds
- * than @before. */
+ * than @before, leaving out those whose parent is a table the section
+ * dropped or created (@tables_before and @tables_after, from
+ * _strata_foreign_keys_list_tables(); NULL to count them all). */
 GHashTable *_strata_foreign_keys_count       (StrataDatabase   *database,
                                               GError          **error);
+GHashTable *_strata_foreign_keys_list_tables (StrataDatabase   *database);
 guint       _strata_foreign_keys_count_added (GHashTable       *before,
-                                              GHashTable       *after);
+                                              GHashTable       *after,
+                                              GHashTable       *tables_before,
+                                              GHashTable       *tables_after);
 /* The warning for @count rows of @table pointing at missing rows of @parent
  * that were there before; for the rehearsal, which checks the same way. */
 char     *_strata_foreign_keys_describe_existing (const char *table,

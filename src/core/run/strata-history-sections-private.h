@@ -11,17 +11,16 @@
 
 G_BEGIN_DECLS
 
-/* Binds @revision's upgrade and downgrade sections to the parameters
- * @upgrade and @downgrade of the statement that inserts its history row. A
- * section held in memory is bound as text, not copied; a big file's as a
- * zeroblob of its length, which takes no memory, for
- * _strata_history_write_sections() to fill once the row is in: SQLite would
- * otherwise build the whole row in memory, and the run would hold the
- * section's text besides. */
-void      _strata_history_bind_sections  (sqlite3_stmt    *stmt,
-                                          int              upgrade,
-                                          int              downgrade,
-                                          StrataRevision  *revision);
+/* Binds @revision's @direction section to the parameter @parameter of the
+ * statement that inserts its history row. A section held in memory is
+ * bound as text, not copied; a big file's as a zeroblob of its length,
+ * which takes no memory, for _strata_history_write_sections() to fill once
+ * the row is in: SQLite would otherwise build the whole row in memory, and
+ * the run would hold the section's text besides. */
+void      _strata_history_bind_section   (sqlite3_stmt    *stmt,
+                                          int              parameter,
+                                          StrataRevision  *revision,
+                                          StrataDirection  direction);
 
 /* Fills the big sections of the history row @rowid, inserted with the
  * above, reading them again from the file a piece at a time. FALSE with

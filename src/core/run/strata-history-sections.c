@@ -12,13 +12,16 @@
 /* The pieces a big section is copied in. */
 #define PIECE (256 * 1024)
 
-static void
-bind_section (sqlite3_stmt    *stmt,
-              int              parameter,
-              StrataRevision  *revision,
-              StrataDirection  direction)
+void
+_strata_history_bind_section (sqlite3_stmt    *stmt,
+                              int              parameter,
+                              StrataRevision  *revision,
+                              StrataDirection  direction)
 {
   guint64 length;
+
+  g_return_if_fail (stmt != NULL);
+  g_return_if_fail (STRATA_IS_REVISION (revision));
 
   if (!_strata_revision_section_in_file (revision, direction) ||
       (length = _strata_revision_get_section_length (revision, direction)) == 0)
@@ -29,19 +32,6 @@ bind_section (sqlite3_stmt    *stmt,
       return;
     }
   sqlite3_bind_zeroblob64 (stmt, parameter, length);
-}
-
-void
-_strata_history_bind_sections (sqlite3_stmt    *stmt,
-                               int              upgrade,
-                               int              downgrade,
-                               StrataRevision  *revision)
-{
-  g_return_if_fail (stmt != NULL);
-  g_return_if_fail (STRATA_IS_REVISION (revision));
-
-  bind_section (stmt, upgrade, revision, STRATA_DIRECTION_UPGRADE);
-  bind_section (stmt, downgrade, revision, STRATA_DIRECTION_DOWNGRADE);
 }
 
 static gboolean

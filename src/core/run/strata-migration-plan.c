@@ -4,10 +4,9 @@
  */
 #include "config.h"
 
-#include "strata-backup-private.h"
 #include "strata-database.h"
 #include "strata-drop-analysis-private.h"
-#include "strata-migration-plan.h"
+#include "strata-migration-plan-private.h"
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
@@ -28,6 +27,8 @@ struct _StrataMigrationPlan
   GStrv            columns;
   GStrv            step_back;
   GStrv            step_forward;
+  GStrv            step_back_choices;
+  char            *step_back_problem;
   gboolean         backs_up;
 };
 
@@ -47,6 +48,8 @@ strata_migration_plan_finalize (GObject *object)
   g_clear_pointer (&self->columns, g_strfreev);
   g_clear_pointer (&self->step_back, g_strfreev);
   g_clear_pointer (&self->step_forward, g_strfreev);
+  g_clear_pointer (&self->step_back_choices, g_strfreev);
+  g_clear_pointer (&self->step_back_problem, g_free);
 
   G_OBJECT_CLASS (strata_migration_plan_parent_class)->finalize (object);
 }
@@ -160,26 +163,28 @@ takes_steps (StrataRevisionGraph *graph,
 }
 
 /* "HEAD@-1" walks down HEAD's own branch, leaving the other heads alone.
- * At a merge that walk is ambiguous, and the first revision merged is the
- * target the core's error proposes. */
+ * At a merge that walk is ambiguous ("Ambiguous walk", as `strata-cli
+ * downgrade -1` says): there is no one step back, and no parent is picked
+ * for the user. @ambiguity, when given, gets the graph's message then. */
 static char *
-step_back_from (StrataRevisionGraph *graph,
-                const char * const  *heads,
-                const char          *head)
+step_back_from (StrataRevisionGraph  *graph,
+                const char * const   *heads,
+                const char           *head,
+                GError              **ambiguity)
 {
   StrataRevision *revision = strata_revision_graph_lookup (graph, head);
   g_autofree char *target = g_strdup_printf ("%s@-1", head);
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert (STRATA_IS_REVISION_GRAPH (graph));
   g_assert (head != NULL);
 
-  if (takes_steps (graph, STRATA_DIRECTION_DOWNGRADE, heads, target))
+  steps = plan_steps (graph, STRATA_DIRECTION_DOWNGRADE, heads, target, &error);
+  if (steps != NULL && steps->len > 0)
     return g_steal_pointer (&target);
-  g_clear_pointer (&target, g_free);
-  if (revision != NULL && strata_revision_is_merge (revision))
-    target = g_strdup (strata_revision_get_down_revisions (revision)[0]);
-  if (target != NULL && takes_steps (graph, STRATA_DIRECTION_DOWNGRADE, heads, target))
-    return g_steal_pointer (&target);
+  if (error != NULL && revision != NULL && strata_revision_is_merge (revision))
+    g_propagate_error (ambiguity, g_steal_pointer (&error));
   return NULL;
 }
 
@@ -215,7 +220,7 @@ find_one_step_targets (StrataMigrationPlan *self,
 
   for (guint i = 0; heads[i] != NULL; i++)
     {
-      if ((target = step_back_from (graph, heads, heads[i])))
+      if ((target = step_back_from (graph, heads, heads[i], NULL)))
         g_ptr_array_add (back, target);
       if ((target = step_forward_from (graph, heads, heads[i])))
         g_ptr_array_add (forward, target);
@@ -243,6 +248,30 @@ newest_head (StrataMigrationPlan *self,
   return NULL;
 }
 
+/* One step back from @head. A merge has none: the plan keeps the revisions
+ * it merges, for the user to choose from, and why they must choose. */
+static char *
+step_back_or_choices (StrataMigrationPlan *self,
+                      StrataRevisionGraph *graph,
+                      const char          *head)
+{
+  const char * const *heads = (const char * const *)self->current_heads;
+  g_autoptr(GError) ambiguity = NULL;
+  StrataRevision *merge;
+  char *target;
+
+  g_assert (STRATA_IS_MIGRATION_PLAN (self));
+
+  if (head == NULL)
+    return NULL;
+  if ((target = step_back_from (graph, heads, head, &ambiguity)) != NULL || ambiguity == NULL)
+    return target;
+  merge = strata_revision_graph_lookup (graph, head);
+  self->step_back_choices = g_strdupv ((GStrv)strata_revision_get_down_revisions (merge));
+  self->step_back_problem = g_strdup (ambiguity->message);
+  return NULL;
+}
+
 static char *
 one_step_target (StrataMigrationPlan *self,
                  StrataRevisionGraph *graph)
@@ -253,7 +282,7 @@ one_step_target (StrataMigrationPlan *self,
   switch (self->direction)
     {
     case STRATA_DIRECTION_DOWNGRADE:
-      return head != NULL ? step_back_from (graph, heads, head) : NULL;
+      return step_back_or_choices (self, graph, head);
     case STRATA_DIRECTION_UPGRADE:
       return step_forward_from (graph, heads, head);
     default:
@@ -297,8 +326,11 @@ find_drops (StrataMigrationPlan *self)
   self->columns = strv_from (g_steal_pointer (&columns));
 }
 
-/* The rule a run applies before its first step (see back_up() in
- * strata-migration-run.c), with the same drop analysis. */
+/* The one rule of the backup, for the preview and the run alike: a run
+ * reads it from its own plan (see back_up() in strata-migration-run.c).
+ * "destructive" asks the drop analysis the "Drop Data?" question shows: a
+ * downgrade dropping the table its own upgrade created counts too, as the
+ * rows written since are lost all the same. */
 static gboolean
 will_back_up (StrataMigrationPlan *self,
               StrataBackupPolicy   policy,
@@ -306,7 +338,30 @@ will_back_up (StrataMigrationPlan *self,
 {
   if (policy == STRATA_BACKUP_POLICY_NEVER || !database_exists || self->steps->len == 0)
     return FALSE;
-  return policy == STRATA_BACKUP_POLICY_ALWAYS || _strata_backup_steps_destroy (self->steps);
+  return policy == STRATA_BACKUP_POLICY_ALWAYS || strata_migration_plan_get_drops_data (self);
+}
+
+StrataMigrationPlan *
+_strata_migration_plan_new_for_run (StrataDirection      direction,
+                                    const char          *target,
+                                    const char * const  *current_heads,
+                                    GPtrArray           *steps,
+                                    StrataBackupPolicy   policy,
+                                    gboolean             database_exists)
+{
+  StrataMigrationPlan *self = g_object_new (STRATA_TYPE_MIGRATION_PLAN, NULL);
+
+  g_return_val_if_fail (steps != NULL, NULL);
+
+  self->direction = direction;
+  self->target = g_strdup (target);
+  self->current_heads = g_strdupv ((GStrv)current_heads);
+  self->steps = g_ptr_array_ref (steps);
+  self->step_back = g_new0 (char *, 1);
+  self->step_forward = g_new0 (char *, 1);
+  find_drops (self);
+  self->backs_up = will_back_up (self, policy, database_exists);
+  return self;
 }
 
 /* Building ---------------------------------------------------------------------------- */
@@ -353,7 +408,8 @@ build (Request       *request,
     return NULL;
   /* What a step drops is read from its file as it is now, the SQL the run
    * will execute, never from the revision cache. */
-  if (!_strata_steps_read_for_run (self->steps, error))
+  if (!_strata_steps_read_for_run (self->steps, error) ||
+      !_strata_steps_check_downgrades (self->steps, error))
     return NULL;
   find_drops (self);
   self->backs_up = will_back_up (self, request->policy,
@@ -520,4 +576,18 @@ strata_migration_plan_get_step_forward_targets (StrataMigrationPlan *self)
 {
   g_return_val_if_fail (STRATA_IS_MIGRATION_PLAN (self), NULL);
   return (const char * const *)self->step_forward;
+}
+
+const char * const *
+strata_migration_plan_get_step_back_choices (StrataMigrationPlan *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATION_PLAN (self), NULL);
+  return (const char * const *)self->step_back_choices;
+}
+
+const char *
+strata_migration_plan_get_step_back_problem (StrataMigrationPlan *self)
+{
+  g_return_val_if_fail (STRATA_IS_MIGRATION_PLAN (self), NULL);
+  return self->step_back_problem;
 }

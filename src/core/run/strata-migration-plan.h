@@ -37,7 +37,9 @@ G_DECLARE_FINAL_TYPE (StrataMigrationPlan, strata_migration_plan, STRATA, MIGRAT
  * range); NULL reads them from the database. @target uses Alembic's syntax
  * (see strata_revision_graph_plan()); NULL means one step in @direction
  * from the newest current head (see get_target()). A stamp is planned as
- * one without --purge, and drops nothing. */
+ * one without --purge, and drops nothing. A downgrade through a revision
+ * that has no downgrade is refused as the run refuses it, before anything
+ * runs (naming its file, line and the "-- strata:no-downgrade" marker). */
 StrataMigrationPlan *strata_migration_plan_new                 (StrataProject        *project,
                                                                 StrataRevisionGraph  *graph,
                                                                 StrataDirection       direction,
@@ -82,11 +84,19 @@ gboolean             strata_migration_plan_get_backs_up        (StrataMigrationP
 
 /* For each current head that has one, the target one step back from it
  * alone: "HEAD@-1", which is what `strata-cli downgrade -1` does when HEAD is
- * the only head; for a merge, the first revision it merges, as the CLI's
- * "Ambiguous walk" error proposes. One step forward is "HEAD@+1" (or "+1"
- * on an empty database), where the walk does not fork. Each was planned
- * and found to take at least one step. */
+ * the only head. A merge has none: one step back from it is ambiguous, and
+ * `strata-cli downgrade -1` refuses it ("Ambiguous walk"). One step forward
+ * is "HEAD@+1" (or "+1" on an empty database), where the walk does not
+ * fork. Each was planned and found to take at least one step. */
 const char * const  *strata_migration_plan_get_step_back_targets    (StrataMigrationPlan *self);
 const char * const  *strata_migration_plan_get_step_forward_targets (StrataMigrationPlan *self);
+
+/* When a downgrade was planned with a NULL target and the newest head is a
+ * merge, there is no one step back: the plan has no target and no steps,
+ * the choices are the revisions the merge merges (any one may be given as
+ * the target of a new plan, as to `strata-cli downgrade REVISION`), and the
+ * problem is the message `strata-cli downgrade -1` gives. NULL otherwise. */
+const char * const  *strata_migration_plan_get_step_back_choices    (StrataMigrationPlan *self);
+const char          *strata_migration_plan_get_step_back_problem    (StrataMigrationPlan *self);
 
 G_END_DECLS

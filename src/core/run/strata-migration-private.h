@@ -9,9 +9,15 @@
 #include "strata-backup.h"
 #include "strata-database.h"
 #include "strata-migration.h"
+#include "strata-project.h"
 #include "strata-schema-snapshot.h"
 
 G_BEGIN_DECLS
+
+/* How long a batch of steps may hold the write lock before it commits: what
+ * another connection may wait beyond one step, and long enough that the five
+ * syncs of a commit are shared by many small revisions. */
+#define STRATA_MIGRATION_GROUP_COMMIT_MS 200
 
 /* What a worker needs, captured on the caller's thread so that it never
  * reads an object the caller may change meanwhile. */
@@ -21,9 +27,11 @@ typedef struct
   StrataProject       *project;
   GFile               *database_file;
   char                *version_table;
+  StrataBackupPolicy   backup_policy;
   StrataDirection      direction;
   char                *target;
   gboolean             purge;
+  guint                group_commit_ms;
   StrataRevisionGraph *graph;
   GStrv                start_heads;
 } _StrataRunRequest;
@@ -32,7 +40,8 @@ void      _strata_run_request_free             (_StrataRunRequest *request);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (_StrataRunRequest, _strata_run_request_free)
 
-/* strata-migration-run.c: the worker's side. */
+/* The worker's side: strata-migration-run.c runs, strata-run-offline.c
+ * renders the script. */
 gboolean  _strata_migration_execute            (_StrataRunRequest  *request,
                                                 GCancellable       *cancellable,
                                                 GError            **error);

@@ -1,6 +1,7 @@
 /* strata-migration.c: the run's object, its plan and its progress
  *
- * The execution of the steps lives in strata-migration-run.c.
+ * The execution of the steps lives in strata-migration-run.c and the
+ * strata-run-*.c files it calls (see strata-run-private.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,6 +38,7 @@ struct _StrataMigration
   char                *target;
   StrataRevisionGraph *graph;
   gboolean             purge;
+  guint                group_commit_ms;
 
   /* What the caller sees, changed only on the run's main context. */
   Progress             shown;
@@ -211,6 +213,7 @@ strata_migration_class_init (StrataMigrationClass *klass)
 static void
 strata_migration_init (StrataMigration *self)
 {
+  self->group_commit_ms = STRATA_MIGRATION_GROUP_COMMIT_MS;
   g_mutex_init (&self->mutex);
   self->finished = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -551,9 +554,11 @@ make_request (StrataMigration *self)
   request->project = g_object_ref (self->project);
   request->database_file = g_object_ref (strata_project_get_database_file (self->project));
   request->version_table = g_strdup (strata_project_get_version_table (self->project));
+  request->backup_policy = strata_project_get_backup_policy (self->project);
   request->direction = self->direction;
   request->target = g_strdup (self->target);
   request->purge = self->purge;
+  request->group_commit_ms = self->group_commit_ms;
   request->graph = self->graph != NULL ? g_object_ref (self->graph) : NULL;
   return request;
 }
@@ -748,6 +753,14 @@ strata_migration_set_purge (StrataMigration *self,
 {
   g_return_if_fail (STRATA_IS_MIGRATION (self));
   self->purge = !!purge;
+}
+
+void
+strata_migration_set_group_commit_ms (StrataMigration *self,
+                                      guint            group_commit_ms)
+{
+  g_return_if_fail (STRATA_IS_MIGRATION (self));
+  self->group_commit_ms = group_commit_ms;
 }
 
 GPtrArray *

@@ -46,6 +46,12 @@ void             strata_migration_set_graph              (StrataMigration     *s
 /* For a stamp: drop every row of the version table first. */
 void             strata_migration_set_purge              (StrataMigration     *self,
                                                           gboolean             purge);
+/* How long consecutive steps may share one write transaction before it
+ * commits (see docs/database-tables.md); 200 ms unless set. 0 commits each
+ * step on its own, which tests that act between two steps need; strata-cli
+ * sets it from STRATA_GROUP_COMMIT_MS. */
+void             strata_migration_set_group_commit_ms    (StrataMigration     *self,
+                                                          guint                group_commit_ms);
 
 gboolean         strata_migration_run                    (StrataMigration     *self,
                                                           GCancellable        *cancellable,

@@ -2,8 +2,9 @@
  *
  * How a revision's SQL runs is written here and nowhere else: the live run
  * (strata-migration-run.c), the rehearsal and the diagnosis after a failure
- * (strata-rehearsal.c) and the editor's check (strata-sql-check.c) all walk
- * a section with _strata_section_apply(). A change to how statements are cut,
+ * (strata-rehearsal.c), the editor's check (strata-sql-check.c) and the
+ * schema-only replay (strata-schema-replay.c) all walk a section with
+ * _strata_section_apply(). A change to how statements are cut,
  * numbered, refused or stepped is made once, here.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -63,6 +64,10 @@ typedef struct
                         const StrataSectionFailure *failure,
                         gpointer                    data);
   gpointer      data;
+  /* Before each statement; TRUE passes over it, unprepared (the schema
+   * replay skips what only touches rows). May be NULL: all of them run. */
+  gboolean (*skip)     (const StrataSqlCursor      *statement,
+                        gpointer                    data);
 } StrataSectionHooks;
 
 /* @revision's @direction section as it runs. The one place that says where

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-revision-private.h"
 #include "strata-section-private.h"
 
@@ -229,9 +230,11 @@ step_statement (sqlite3                  *db,
 
   while (start < end)
     {
+      /* Ended once the statement has run: see strata-database-trust.c. */
+      g_autoptr(StrataTrust) trust = NULL;
       sqlite3_stmt *stmt = NULL;
       const char *tail = NULL;
-      int rc = sqlite3_prepare_v2 (db, start, (int)(end - start), &stmt, &tail);
+      int rc = _strata_database_prepare (db, start, (int)(end - start), &stmt, &tail, &trust);
 
       if (rc != SQLITE_OK)
         {
@@ -242,9 +245,7 @@ step_statement (sqlite3                  *db,
         return TRUE;
       if (start == statement->text && hooks != NULL && hooks->started != NULL)
         hooks->started (statement, hooks->data);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        ;
-      if (rc != SQLITE_DONE)
+      if ((rc = _strata_database_step (db, &stmt, &trust)) != SQLITE_DONE)
         {
           gboolean cancelled = (rc & 0xff) == SQLITE_INTERRUPT &&
                                g_cancellable_is_cancelled (cancellable);
@@ -287,6 +288,8 @@ _strata_section_apply (const StrataSection      *section,
           set_refused (failure, cursor);
           return FALSE;
         }
+      if (hooks != NULL && hooks->skip != NULL && hooks->skip (cursor, hooks->data))
+        continue;
       if (step_statement (db, hooks, cursor, failure))
         {
           if (hooks != NULL && hooks->finished != NULL)

@@ -13,4 +13,10 @@ G_BEGIN_DECLS
 gboolean _strata_steps_read_for_run (GPtrArray  *steps,
                                      GError    **error);
 
+/* Refuses a plan whose downgrade steps go through a revision that has no
+ * downgrade (see _strata_revision_check_downgrade()): the run and its plan
+ * say so alike, before anything runs. */
+gboolean _strata_steps_check_downgrades (GPtrArray  *steps,
+                                         GError    **error);
+
 G_END_DECLS

@@ -265,3 +265,20 @@ _strata_steps_read_for_run (GPtrArray  *steps,
     }
   return TRUE;
 }
+
+gboolean
+_strata_steps_check_downgrades (GPtrArray  *steps,
+                                GError    **error)
+{
+  g_return_val_if_fail (steps != NULL, FALSE);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StrataStep *step = g_ptr_array_index (steps, i);
+
+      if (step->direction == STRATA_DIRECTION_DOWNGRADE && step->revision != NULL &&
+          !_strata_revision_check_downgrade (step->revision, error))
+        return FALSE;
+    }
+  return TRUE;
+}

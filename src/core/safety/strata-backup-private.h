@@ -29,8 +29,5 @@ StrataBackup *_strata_backup_create_with_progress (StrataProject            *pro
                                                    gpointer                  user_data,
                                                    GCancellable             *cancellable,
                                                    GError                  **error);
-/* TRUE when a step of @steps drops a table or a column (StrataLint's data
- * loss warnings for the direction the step runs). */
-gboolean      _strata_backup_steps_destroy   (GPtrArray       *steps);
 
 G_END_DECLS

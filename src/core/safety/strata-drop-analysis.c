@@ -6,13 +6,11 @@
 
 #include <string.h>
 
-#include "strata-backup-private.h"
 #include "strata-drop-analysis-private.h"
 #include "strata-revision.h"
 #include "strata-section-private.h"
 #include "strata-sql.h"
 #include "strata-sql-lexer-private.h"
-#include "strata-step.h"
 
 static const char *
 value_at (GPtrArray *tokens,
@@ -160,23 +158,4 @@ _strata_drop_analysis_scan_section (StrataRevision  *revision,
     return FALSE;
   _strata_section_init (&section, revision, direction);
   return scan_section (&section, tables, columns);
-}
-
-/* The backup policy "destructive" asks the same question as the plan. A
- * downgrade dropping the table its own upgrade created counts too: the rows
- * written since are lost all the same. */
-gboolean
-_strata_backup_steps_destroy (GPtrArray *steps)
-{
-  for (guint i = 0; i < steps->len; i++)
-    {
-      StrataStep *step = g_ptr_array_index (steps, i);
-      StrataRevision *revision = strata_step_get_revision (step);
-
-      if (revision != NULL &&
-          _strata_drop_analysis_scan_section (revision, strata_step_get_direction (step),
-                                              NULL, NULL))
-        return TRUE;
-    }
-  return FALSE;
 }

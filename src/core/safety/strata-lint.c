@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-database.h"
 #include "strata-error.h"
 #include "strata-lint.h"
@@ -332,7 +333,7 @@ run_statement (Section *section,
       _strata_sql_token_is (tokens, 0, "DETACH"))
     return;
   schema = _strata_schema_replay_changes_schema (statement->text);
-  if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) == SQLITE_OK)
+  if (_strata_database_exec (db, statement->text) == SQLITE_OK)
     {
       section->ddl_ran |= schema;
       /* INSERT OR ROLLBACK and RAISE(ROLLBACK) end the transaction, and the

@@ -238,13 +238,15 @@ exec_section (sqlite3         *db,
  * live run refuses only those (strata-foreign-keys.c). */
 static guint
 count_added_violations (Work       *work,
-                        GHashTable *before)
+                        GHashTable *before,
+                        GHashTable *tables_before)
 {
   g_autoptr(GHashTable) after = _strata_foreign_keys_count (work->database, NULL);
+  g_autoptr(GHashTable) tables_after = _strata_foreign_keys_list_tables (work->database);
 
   if (before == NULL || after == NULL)
     return 0;
-  return _strata_foreign_keys_count_added (before, after);
+  return _strata_foreign_keys_count_added (before, after, tables_before, tables_after);
 }
 
 static gboolean
@@ -291,6 +293,7 @@ apply_step (Work       *work,
   gboolean transactional = strata_revision_get_transactional (revision, direction);
   g_autoptr(GPtrArray) version_sql = NULL;
   g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) tables_before = NULL;
   g_autofree char *message = NULL;
   guint line = 0;
   guint violations = 0;
@@ -300,6 +303,7 @@ apply_step (Work       *work,
    * a no-op inside the round trip's savepoint, where it is already off. */
   exec_simple (work, "PRAGMA foreign_keys = OFF;");
   before = _strata_foreign_keys_count (work->database, NULL);
+  tables_before = _strata_foreign_keys_list_tables (work->database);
   if (transactional)
     exec_simple (work, "SAVEPOINT strata_section;");
   ok = exec_section (work->db, revision, direction, &line, &message);
@@ -308,7 +312,7 @@ apply_step (Work       *work,
     if (!(ok = exec_simple (work, g_ptr_array_index (version_sql, i))))
       message = g_strdup_printf (_("the version table could not be changed: %s"),
                                  sqlite3_errmsg (work->db));
-  if (ok && (violations = count_added_violations (work, before)) > 0)
+  if (ok && (violations = count_added_violations (work, before, tables_before)) > 0)
     ok = FALSE;
   if (transactional && !ok)
     exec_simple (work, "ROLLBACK TO strata_section;");

@@ -3,7 +3,7 @@
  * Every statement is run on a scratch database as it is written. The plan
  * relies on the executor turning foreign keys off around each revision's
  * transaction (so DROP TABLE fires no ON DELETE CASCADE) and running
- * PRAGMA foreign_key_check before COMMIT (see strata-migration-run.c); the
+ * PRAGMA foreign_key_check before COMMIT (see strata-run-step.c); the
  * SQL written here therefore never touches PRAGMA foreign_keys itself.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-autogen-private.h"
 #include "strata-copy-failure-private.h"
 #include "strata-error.h"
@@ -28,6 +29,9 @@ typedef struct
   StrataSchemaSnapshot *target;
   GPtrArray            *renames;
   gboolean              allow_drop;
+  /* The downgrade: it brings back what the upgrade dropped, without its
+   * values, which only a backup holds. */
+  gboolean              restoring;
   GString              *sql;
   GStrvBuilder         *notes;
   StrataDropQuestion   *question;
@@ -98,7 +102,7 @@ run (Plan        *plan,
 {
   g_autofree char *message = NULL;
 
-  if (sqlite3_exec (plan->db, statement, NULL, NULL, NULL) == SQLITE_OK)
+  if (_strata_database_exec (plan->db, statement) == SQLITE_OK)
     return TRUE;
   message = _strata_copy_failure_explain (plan->db, statement, sqlite3_errmsg (plan->db));
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
@@ -160,6 +164,41 @@ target_table (Plan       *plan,
   return _strata_schema_snapshot_lookup (plan->target, STRATA_SCHEMA_KIND_TABLE, name);
 }
 
+/* The tables of @schema other than @table whose foreign keys name @table,
+ * and that @keep (when not NULL) has too, as "“a”, “b”" (or "a, b" for an
+ * SQL comment); NULL when none. */
+static char *
+referring_tables (StrataSchemaSnapshot *schema,
+                  StrataSchemaSnapshot *keep,
+                  const char           *table,
+                  gboolean              quoted)
+{
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (schema);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+      GPtrArray *keys;
+
+      if (entry->kind != STRATA_SCHEMA_KIND_TABLE || entry->object == NULL ||
+          g_ascii_strcasecmp (entry->name, table) == 0 ||
+          (keep != NULL &&
+           _strata_schema_snapshot_lookup (keep, STRATA_SCHEMA_KIND_TABLE, entry->name) == NULL))
+        continue;
+      keys = strata_schema_object_get_foreign_keys (entry->object);
+      for (guint k = 0; keys != NULL && k < keys->len; k++)
+        if (g_ascii_strcasecmp (((StrataSchemaForeignKey *)g_ptr_array_index (keys, k))->table,
+                                table) == 0)
+          {
+            g_string_append_printf (names, quoted ? "%s“%s”" : "%s%s", names->len ? ", " : "",
+                                    entry->name);
+            break;
+          }
+    }
+  return names->len ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
+}
+
 /* Renames ------------------------------------------------------------------------ */
 
 static StrataRename *
@@ -180,16 +219,38 @@ find_table_rename (Plan       *plan,
   return NULL;
 }
 
+static char *scratch_name (Plan       *plan,
+                           const char *table);
+
+static gboolean
+rename_table (Plan        *plan,
+              const char  *from,
+              const char  *to,
+              GError     **error)
+{
+  g_autofree char *from_id = ident (from);
+  g_autofree char *to_id = ident (to);
+
+  return emitf (plan, error, "ALTER TABLE %s RENAME TO %s", from_id, to_id) &&
+         refresh (plan, error);
+}
+
+/* A name that is still taken (a swap, a rotation: a to b while b goes to a)
+ * is reached in two moves: first aside to a name nothing uses, then, once
+ * every other rename has freed its name, to the name wanted. @asides holds,
+ * for each rename, the name it was moved aside to, or NULL. */
 static gboolean
 rename_tables (Plan    *plan,
                GError **error)
 {
+  g_autoptr(GPtrArray) asides = g_ptr_array_new_full (plan->renames->len, g_free);
+
   for (guint i = 0; i < plan->renames->len; i++)
     {
       StrataRename *rename = g_ptr_array_index (plan->renames, i);
-      g_autofree char *from = ident (rename->from_table);
-      g_autofree char *to = ident (rename->to_table);
+      g_autofree char *aside = NULL;
 
+      g_ptr_array_add (asides, NULL);
       if (rename->from_column != NULL)
         continue;
       if (current_table (plan, rename->from_table) == NULL)
@@ -198,39 +259,142 @@ rename_tables (Plan    *plan,
                        _("cannot rename table “%s”: there is no such table"), rename->from_table);
           return FALSE;
         }
-      if (!emitf (plan, error, "ALTER TABLE %s RENAME TO %s", from, to) || !refresh (plan, error))
+      if (current_table (plan, rename->to_table) != NULL &&
+          g_ascii_strcasecmp (rename->from_table, rename->to_table) != 0)
+        aside = scratch_name (plan, rename->to_table);
+      if (!rename_table (plan, rename->from_table, aside ? aside : rename->to_table, error))
+        return FALSE;
+      g_ptr_array_index (asides, i) = g_steal_pointer (&aside);
+    }
+  for (guint i = 0; i < plan->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (plan->renames, i);
+      const char *aside = g_ptr_array_index (asides, i);
+
+      if (aside != NULL && !rename_table (plan, aside, rename->to_table, error))
         return FALSE;
     }
   return TRUE;
 }
 
 static gboolean
+rename_column (Plan        *plan,
+               const char  *table,
+               const char  *from,
+               const char  *to,
+               GError     **error)
+{
+  g_autofree char *table_id = ident (table);
+  g_autofree char *from_id = ident (from);
+  g_autofree char *to_id = ident (to);
+
+  return emitf (plan, error, "ALTER TABLE %s RENAME COLUMN %s TO %s", table_id, from_id,
+                to_id) &&
+         refresh (plan, error);
+}
+
+/* A column name @definition does not use. */
+static char *
+aside_column (StrataTableDefinition *definition,
+              const char            *column)
+{
+  char *name = g_strconcat ("strata_was_", column, NULL);
+
+  for (guint n = 2; _strata_table_definition_lookup (definition, name) != NULL; n++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("strata_was_%s_%u", column, n);
+    }
+  return name;
+}
+
+/* The one column of @entry that schema.sql no longer has, if there is
+ * exactly one: what a rename whose old name is misspelt likely meant. */
+static const char *
+only_dropped_column (Plan                *plan,
+                     StrataSnapshotEntry *entry)
+{
+  StrataSnapshotEntry *target = target_table (plan, entry->name);
+  const char *found = NULL;
+
+  if (target == NULL || target->definition == NULL)
+    return NULL;
+  for (guint i = 0; i < entry->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (entry->definition->columns, i);
+
+      if (_strata_table_definition_lookup (target->definition, column->name) != NULL)
+        continue;
+      if (found != NULL)
+        return NULL;
+      found = column->name;
+    }
+  return found;
+}
+
+static void
+no_such_column (Plan                *plan,
+                StrataRename        *rename,
+                StrataSnapshotEntry *entry,
+                GError             **error)
+{
+  const char *meant = NULL;
+
+  if (plan->target != NULL && entry != NULL && entry->definition != NULL)
+    meant = only_dropped_column (plan, entry);
+  if (meant == NULL)
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                   _("cannot rename column “%s” of table “%s”: there is no such column"),
+                   rename->from_column, rename->from_table);
+      return;
+    }
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+               _("cannot rename column “%s” of table “%s”: there is no such column; the column "
+                 "schema.sql no longer has is “%s” (strata-cli: --rename %s.%s:%s instead of "
+                 "--rename %s.%s:%s)"),
+               rename->from_column, rename->from_table, meant, rename->from_table, meant,
+               rename->to_column, rename->from_table, rename->from_column, rename->to_column);
+}
+
+/* As rename_tables(): a name still taken is reached by way of another. */
+static gboolean
 rename_columns (Plan    *plan,
                 GError **error)
 {
+  g_autoptr(GPtrArray) asides = g_ptr_array_new_full (plan->renames->len, g_free);
+
   for (guint i = 0; i < plan->renames->len; i++)
     {
       StrataRename *rename = g_ptr_array_index (plan->renames, i);
-      g_autofree char *table = ident (rename->to_table);
-      g_autofree char *from = NULL;
-      g_autofree char *to = NULL;
+      g_autofree char *aside = NULL;
       StrataSnapshotEntry *entry;
 
+      g_ptr_array_add (asides, NULL);
       if (rename->from_column == NULL)
         continue;
       entry = current_table (plan, rename->to_table);
       if (entry == NULL || entry->definition == NULL ||
           _strata_table_definition_lookup (entry->definition, rename->from_column) == NULL)
         {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
-                       _("cannot rename column “%s” of table “%s”: there is no such column"),
-                       rename->from_column, rename->from_table);
+          no_such_column (plan, rename, entry, error);
           return FALSE;
         }
-      from = ident (rename->from_column);
-      to = ident (rename->to_column);
-      if (!emitf (plan, error, "ALTER TABLE %s RENAME COLUMN %s TO %s", table, from, to) ||
-          !refresh (plan, error))
+      if (_strata_table_definition_lookup (entry->definition, rename->to_column) != NULL &&
+          g_ascii_strcasecmp (rename->from_column, rename->to_column) != 0)
+        aside = aside_column (entry->definition, rename->from_column);
+      if (!rename_column (plan, rename->to_table, rename->from_column,
+                          aside ? aside : rename->to_column, error))
+        return FALSE;
+      g_ptr_array_index (asides, i) = g_steal_pointer (&aside);
+    }
+  for (guint i = 0; i < plan->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (plan->renames, i);
+      const char *aside = g_ptr_array_index (asides, i);
+
+      if (aside != NULL &&
+          !rename_column (plan, rename->to_table, aside, rename->to_column, error))
         return FALSE;
     }
   return TRUE;
@@ -291,21 +455,66 @@ column_candidate (StrataTableDefinition  *from,
   return NULL;
 }
 
-static gboolean
-confirm_drop (Plan        *plan,
-              const char  *what,
-              const char  *spec,
-              const char  *candidate,
-              GError     **error)
+/* The rename the person gave that produced @table (and @column), if any:
+ * a drop of a name that only a rename made is a typo in that rename. */
+static StrataRename *
+given_rename (Plan       *plan,
+              const char *table,
+              const char *column)
 {
+  for (guint i = 0; i < plan->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (plan->renames, i);
+
+      if ((rename->from_column == NULL) != (column == NULL) ||
+          g_ascii_strcasecmp (rename->to_table, table) != 0 ||
+          (column != NULL && g_ascii_strcasecmp (rename->to_column, column) != 0))
+        continue;
+      if (column == NULL || g_ascii_strcasecmp (rename->from_column, column) != 0)
+        return rename;
+    }
+  return NULL;
+}
+
+static gboolean
+confirm_drop (Plan         *plan,
+              const char   *what,
+              const char   *spec,
+              const char   *candidate,
+              StrataRename *given,
+              GError      **error)
+{
+  g_autofree char *head_spec = NULL;
+  g_autofree char *wrong = NULL;
+
+  if (plan->restoring)
+    return TRUE;
+  /* The rename to suggest names head, as every rename does: the one that
+   * made this name replaces it. */
+  if (given != NULL && given->from_column != NULL)
+    {
+      head_spec = g_strdup_printf ("%s.%s", given->from_table, given->from_column);
+      wrong = g_strdup_printf ("%s:%s", head_spec, given->to_column);
+    }
+  else if (given != NULL)
+    {
+      head_spec = g_strdup (given->from_table);
+      wrong = g_strdup_printf ("%s:%s", head_spec, given->to_table);
+    }
+  else
+    head_spec = g_strdup (spec);
   if (plan->allow_drop)
     {
+      g_string_append_printf (plan->sql, "-- Drops %s (--allow-drop): its values are then only "
+                                         "in the backup taken before the upgrade runs.\n", spec);
       if (candidate != NULL)
         add_note (plan, g_strdup_printf (_("assumed %s was dropped and “%s” added, not renamed; "
                                            "if it was renamed, say so with the rename %s:%s"),
-                                         what, candidate, spec, candidate));
+                                         what, candidate, head_spec, candidate));
       else
-        add_note (plan, g_strdup_printf (_("%s is dropped, and its data with it"), what));
+        add_note (plan, g_strdup_printf (_("%s is dropped, and its data with it: its values "
+                                           "are then only in the backup taken before the "
+                                           "upgrade"), what));
       return TRUE;
     }
   if (plan->question != NULL)
@@ -313,19 +522,52 @@ confirm_drop (Plan        *plan,
       _strata_drop_question_clear (plan->question);
       plan->question->subject = g_strdup (what);
       if (candidate != NULL)
-        plan->question->rename = g_strdup_printf ("%s:%s", spec, candidate);
+        plan->question->rename = g_strdup_printf ("%s:%s", head_spec, candidate);
     }
-  if (candidate != NULL)
+  if (candidate != NULL && wrong != NULL)
+    g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
+                 _("%s would be dropped, and its data with it, while “%s” is added: if it was "
+                   "renamed, give the rename %s:%s in place of %s (strata-cli: --rename %s:%s "
+                   "instead of --rename %s); to drop it, confirm the drop "
+                   "(strata-cli: --allow-drop)"),
+                 what, candidate, head_spec, candidate, wrong, head_spec, candidate, wrong);
+  else if (candidate != NULL)
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
                  _("%s would be dropped, and its data with it, while “%s” is added: if it was "
                    "renamed, give the rename %s:%s (strata-cli: --rename %s:%s); to drop it, "
                    "confirm the drop (strata-cli: --allow-drop)"),
-                 what, candidate, spec, candidate, spec, candidate);
+                 what, candidate, head_spec, candidate, head_spec, candidate);
   else
     g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
                  _("%s would be dropped, and its data with it; confirm the drop "
                    "(strata-cli: --allow-drop)"), what);
   return FALSE;
+}
+
+/* A table that goes while others that stay point at it: their rows keep
+ * the values, and the downgrade can only bring the table back empty. */
+static void
+note_referring (Plan       *plan,
+                const char *table)
+{
+  g_autofree char *referring = NULL;
+  g_autofree char *plain = NULL;
+
+  /* Head's references count: the downgrade brings them back. */
+  if (plan->restoring ||
+      !(referring = referring_tables (plan->current, plan->target, table, TRUE)))
+    return;
+  plain = referring_tables (plan->current, plan->target, table, FALSE);
+  g_string_append_printf (plan->sql, "-- Rows of %s keep their references to %s; the downgrade "
+                                     "brings %s back empty, so they point at nothing until its "
+                                     "rows are restored from the backup.\n",
+                          plain, table, table);
+  add_note (plan, g_strdup_printf (_("table “%s” is dropped while %s refer to it: their rows "
+                                     "keep the values, and the downgrade brings “%s” back "
+                                     "empty, so the run then warns that they point at nothing; "
+                                     "the rows of “%s” are only in the backup taken before the "
+                                     "upgrade"),
+                                   table, referring, table, table));
 }
 
 static gboolean
@@ -344,8 +586,10 @@ confirm_table_drops (Plan    *plan,
         continue;
       what = g_strdup_printf (_("table “%s”"), entry->name);
       candidate = table_candidate (plan, entry);
-      if (!confirm_drop (plan, what, entry->name, candidate, error))
+      if (!confirm_drop (plan, what, entry->name, candidate,
+                         given_rename (plan, entry->name, NULL), error))
         return FALSE;
+      note_referring (plan, entry->name);
     }
   return TRUE;
 }
@@ -377,7 +621,8 @@ confirm_column_drops (Plan    *plan,
           what = g_strdup_printf (_("column “%s” of table “%s”"), column->name, entry->name);
           spec = g_strdup_printf ("%s.%s", entry->name, column->name);
           candidate = column_candidate (entry->definition, target->definition, column);
-          if (!confirm_drop (plan, what, spec, candidate, error))
+          if (!confirm_drop (plan, what, spec, candidate,
+                             given_rename (plan, entry->name, column->name), error))
             return FALSE;
         }
     }
@@ -578,6 +823,19 @@ reconcile (Plan    *plan,
 
 /* Tables that come and go ------------------------------------------------------------ */
 
+/* The downgrade creates again a table the upgrade dropped, without rows. */
+static void
+note_empty (Plan       *plan,
+            const char *table)
+{
+  g_autofree char *referring = referring_tables (plan->target, NULL, table, FALSE);
+
+  g_string_append_printf (plan->sql, "-- Table %s comes back empty: its rows are only in the "
+                                     "backup taken before the upgrade ran.%s%s%s\n",
+                          table, referring ? " Rows of " : "", referring ? referring : "",
+                          referring ? " that pointed at them point at nothing until then." : "");
+}
+
 static gboolean
 create_tables (Plan    *plan,
                GError **error)
@@ -591,6 +849,8 @@ create_tables (Plan    *plan,
 
       if (entry->kind != STRATA_SCHEMA_KIND_TABLE || current_table (plan, entry->name) != NULL)
         continue;
+      if (plan->restoring)
+        note_empty (plan, entry->name);
       if (!emit (plan, entry->sql, error))
         return FALSE;
       created = TRUE;
@@ -702,6 +962,22 @@ alterable (StrataTableDefinition *from,
   return TRUE;
 }
 
+/* The downgrade adds back a column the upgrade dropped: the file says
+ * that its values are not what comes back. */
+static void
+comment_restored (Plan                   *plan,
+                  const char             *table,
+                  StrataColumnDefinition *column)
+{
+  if (!plan->restoring || column->generated != NULL)
+    return;
+  g_string_append_printf (plan->sql, "-- Column %s of table %s comes back without its values "
+                                     "(%s in every row): the upgrade dropped them, and they are "
+                                     "only in the backup taken before the upgrade ran.\n",
+                          column->name, table,
+                          column->default_sql != NULL ? column->default_sql : "NULL");
+}
+
 static gboolean
 alter_columns (Plan                *plan,
                StrataSnapshotEntry *from,
@@ -723,8 +999,10 @@ alter_columns (Plan                *plan,
     {
       StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
 
-      if (_strata_table_definition_lookup (from->definition, column->name) == NULL &&
-          !emitf (plan, error, "ALTER TABLE %s ADD COLUMN %s", table, column->definition))
+      if (_strata_table_definition_lookup (from->definition, column->name) != NULL)
+        continue;
+      comment_restored (plan, to->name, column);
+      if (!emitf (plan, error, "ALTER TABLE %s ADD COLUMN %s", table, column->definition))
         return FALSE;
     }
   return TRUE;
@@ -766,7 +1044,7 @@ scratch_name (Plan       *plan,
   char *name = g_strdup (base);
 
   for (guint n = 2; current_table (plan, name) != NULL ||
-                    _strata_schema_snapshot_lookup (plan->target, STRATA_SCHEMA_KIND_TABLE, name);
+                    (plan->target != NULL && target_table (plan, name) != NULL);
        n++)
     {
       g_free (name);
@@ -816,6 +1094,51 @@ fill_for (Plan       *plan,
   return g_hash_table_lookup (plan->fills, folded);
 }
 
+/* A NOT NULL column without a DEFAULT that a rebuild brings back takes
+ * this in every row, unless --fill names a value. */
+static const char *
+placeholder (StrataColumnDefinition *column)
+{
+  g_autofree char *upper = g_ascii_strup (column->type, -1);
+
+  if (strstr (upper, "INT") || strstr (upper, "NUM") || strstr (upper, "DEC") ||
+      strstr (upper, "BOOL"))
+    return "0";
+  if (strstr (upper, "REAL") || strstr (upper, "FLOA") || strstr (upper, "DOUB"))
+    return "0.0";
+  if (strstr (upper, "BLOB"))
+    return "x''";
+  return "''";
+}
+
+static gboolean
+needs_value (StrataColumnDefinition *column)
+{
+  return column->not_null && column->generated == NULL &&
+         (column->default_sql == NULL || g_ascii_strcasecmp (column->default_sql, "NULL") == 0);
+}
+
+/* What a rebuild's copy puts in @column of table @table, which the old
+ * table lacks (@old NULL) or has: --fill's value; when restoring a dropped
+ * NOT NULL column, a placeholder; else NULL (the column is left out, or
+ * copied as it is). */
+static const char *
+value_for (Plan                   *plan,
+           const char             *table,
+           StrataColumnDefinition *column,
+           StrataColumnDefinition *old)
+{
+  const char *fill = fill_for (plan, table, column->name);
+
+  if (!plan->restoring)
+    return fill;
+  if (old != NULL)
+    return NULL;
+  if (fill == NULL && needs_value (column) && !column->primary_key)
+    return placeholder (column);
+  return fill;
+}
+
 /* The INSERT's column list and the SELECT's expressions of a rebuild: the
  * target's stored columns that the old table also has, NULLs filled where
  * --fill asks, and new columns given their fill. */
@@ -839,7 +1162,7 @@ copied_columns (Plan                *plan,
       StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
       StrataColumnDefinition *old = _strata_table_definition_lookup (from->definition,
                                                                      column->name);
-      const char *fill = fill_for (plan, to->name, column->name);
+      const char *fill = value_for (plan, to->name, column, old);
       g_autofree char *name = ident (column->name);
 
       if (column->generated != NULL || (old != NULL && old->generated != NULL) ||
@@ -856,6 +1179,55 @@ copied_columns (Plan                *plan,
     }
   *names = g_string_free (g_steal_pointer (&list), FALSE);
   *values = g_string_free (g_steal_pointer (&select), FALSE);
+}
+
+/* The downgrade brings back a NOT NULL column the upgrade dropped: the
+ * file says, where the person reads it, that the values it gets are not
+ * the old ones, and where those are. */
+static void
+note_restored (Plan                *plan,
+               StrataSnapshotEntry *from,
+               StrataSnapshotEntry *to)
+{
+  for (guint i = 0; i < to->definition->columns->len; i++)
+    {
+      StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
+      const char *fill = fill_for (plan, to->name, column->name);
+      g_autofree char *hint = NULL;
+      const char *value;
+
+      if (_strata_table_definition_lookup (from->definition, column->name) != NULL)
+        continue;
+      if (!needs_value (column) || column->primary_key)
+        {
+          comment_restored (plan, to->name, column);
+          continue;
+        }
+      value = fill != NULL ? fill : placeholder (column);
+      hint = fill != NULL ? g_strdup ("")
+                          : g_strdup_printf (" (a placeholder; to choose the value, generate "
+                                             "again with --fill %s.%s=VALUE)", to->name,
+                                             column->name);
+      g_string_append_printf (plan->sql,
+                              "-- Column %s of table %s comes back holding %s in every row: the "
+                              "upgrade dropped its values, which are only in the backup taken "
+                              "before the upgrade ran%s.\n",
+                              column->name, to->name, value, hint);
+      if (fill != NULL)
+        add_note (plan, g_strdup_printf (_("the downgrade brings column “%s” of table “%s” "
+                                           "back holding %s in every row, as --fill says: the "
+                                           "values it held are only in the backup taken before "
+                                           "the upgrade"),
+                                         column->name, to->name, value));
+      else
+        add_note (plan, g_strdup_printf (_("the downgrade brings column “%s” of table “%s” "
+                                           "back holding %s in every row, a placeholder: the "
+                                           "values it held are only in the backup taken before "
+                                           "the upgrade; choose the value with --fill %s.%s="
+                                           "VALUE"),
+                                         column->name, to->name, value, to->name,
+                                         column->name));
+    }
 }
 
 static void
@@ -923,7 +1295,10 @@ rebuild (Plan                *plan,
   /* Dropping re-read the schema, and with it the entry @from pointed at. */
   from = current_table (plan, to->name);
 
-  note_new_not_null (plan, from, to);
+  if (plan->restoring)
+    note_restored (plan, from, to);
+  else
+    note_new_not_null (plan, from, to);
   copied_columns (plan, from, to, &columns, &values);
   g_string_append_printf (plan->sql, "-- Rebuild table %s (SQLite cannot ALTER it so).\n",
                           table_id);
@@ -1003,13 +1378,14 @@ _strata_autogen_plan (StrataDatabase        *scratch,
                       GPtrArray             *renames,
                       GHashTable            *fills,
                       gboolean               allow_drop,
+                      gboolean               restoring,
                       GString               *sql,
                       GStrvBuilder          *notes,
                       StrataDropQuestion    *question,
                       GError               **error)
 {
-  Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, allow_drop, sql,
-                notes, question, fills, NULL };
+  Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, allow_drop,
+                restoring, sql, notes, question, fills, NULL };
   gboolean ok;
 
   ok = refresh (&plan, error) &&
@@ -1022,6 +1398,23 @@ _strata_autogen_plan (StrataDatabase        *scratch,
        change_tables (&plan, error) &&
        drop_tables (&plan, error) &&
        reconcile (&plan, error);
+  g_clear_object (&plan.current);
+  return ok;
+}
+
+gboolean
+_strata_autogen_apply_renames (StrataDatabase        *scratch,
+                               StrataSchemaSnapshot  *target,
+                               GPtrArray             *renames,
+                               GError               **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
+  Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, FALSE, FALSE, sql,
+                notes, NULL, NULL, NULL };
+  gboolean ok;
+
+  ok = refresh (&plan, error) && rename_tables (&plan, error) && rename_columns (&plan, error);
   g_clear_object (&plan.current);
   return ok;
 }

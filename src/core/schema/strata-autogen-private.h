@@ -42,7 +42,10 @@ StrataRename *_strata_rename_invert      (StrataRename  *rename);
  * statement SQLite refuses is found here, not in the user's database.
  * @fills (may be NULL) maps "table.column", case-folded, to the SQL a
  * rebuild's copy puts in that column where it is NULL (or absent before).
- * Without @allow_drop a table or column that goes is an error. What was
+ * Without @allow_drop a table or column that goes is an error. @restoring
+ * (the downgrade) brings back what the upgrade dropped: a NOT NULL column
+ * without a DEFAULT gets its --fill value in @fills, else a placeholder, and
+ * the SQL says that its values are only in the backup. What was
  * assumed goes into @notes; a drop that needs consent fills @question (may
  * be NULL) besides @error. */
 gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
@@ -50,10 +53,18 @@ gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
                                           GPtrArray             *renames,
                                           GHashTable            *fills,
                                           gboolean               allow_drop,
+                                          gboolean               restoring,
                                           GString               *sql,
                                           GStrvBuilder          *notes,
                                           StrataDropQuestion    *question,
                                           GError               **error);
+
+/* Only the renames of @renames, on @scratch: what is left to compare once
+ * they are made. */
+gboolean      _strata_autogen_apply_renames (StrataDatabase       *scratch,
+                                             StrataSchemaSnapshot *target,
+                                             GPtrArray            *renames,
+                                             GError              **error);
 
 /* Every revision's upgrade, bases first, schema only (no rows: see
  * strata-schema-replay.h), in a new in-memory database; with @until only
@@ -71,6 +82,14 @@ void          _strata_autogen_add_sample_rows (StrataDatabase       *database,
                                                StrataDatabase       *target,
                                                StrataSchemaSnapshot *target_schema,
                                                GPtrArray            *renames);
+
+/* strata_autogen_check_rows(), and into @fills (may be NULL)
+ * "table.column=VALUE" for each column that becomes NOT NULL over NULLs. */
+GStrv         _strata_autogen_collect_rows (StrataAutogen    *self,
+                                            StrataDatabase   *database,
+                                            GPtrArray        *fills,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
 
 /* The VALUE of strata_autogen_add_fill() for @table.@column, or NULL. */
 const char   *_strata_autogen_get_fill   (StrataAutogen         *self,

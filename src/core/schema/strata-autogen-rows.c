@@ -27,6 +27,7 @@ typedef struct
   sqlite3              *db;
   StrataAutogen        *autogen;
   GPtrArray            *problems;
+  GPtrArray            *fills;     /* "table.column=VALUE" to suggest; may be NULL */
   StrataSnapshotEntry  *table;
   char                 *table_id;
 } Check;
@@ -107,6 +108,9 @@ check_not_null (Check                  *check,
                                         column->name, check->table->name, (long long)n,
                                         check->table->name, column->name, fill_example (column),
                                         list));
+  if (check->fills != NULL)
+    g_ptr_array_add (check->fills, g_strdup_printf ("%s.%s=%s", check->table->name,
+                                                    column->name, fill_example (column)));
 }
 
 /* CHECK fails where its expression is false, not where it is NULL. */
@@ -323,14 +327,24 @@ strata_autogen_check_rows (StrataAutogen  *self,
                            GCancellable   *cancellable,
                            GError        **error)
 {
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  g_return_val_if_fail (STRATA_IS_DATABASE (database), NULL);
+
+  return _strata_autogen_collect_rows (self, database, NULL, cancellable, error);
+}
+
+GStrv
+_strata_autogen_collect_rows (StrataAutogen   *self,
+                              StrataDatabase  *database,
+                              GPtrArray       *fills,
+                              GCancellable    *cancellable,
+                              GError         **error)
+{
   g_autoptr(StrataSchemaSnapshot) target = NULL;
   g_autoptr(StrataSchemaSnapshot) current = NULL;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  Check check = { strata_database_get_handle (database), self, problems, NULL, NULL };
+  Check check = { strata_database_get_handle (database), self, problems, fills, NULL, NULL };
   GPtrArray *entries;
-
-  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
-  g_return_val_if_fail (STRATA_IS_DATABASE (database), NULL);
 
   if (strata_autogen_get_upgrade_sql (self) == NULL)
     return g_new0 (char *, 1);

@@ -50,7 +50,7 @@ static gboolean
 exec (sqlite3    *db,
       const char *sql)
 {
-  return sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK;
+  return _strata_database_exec (db, sql) == SQLITE_OK;
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "strata-project.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
+#include "strata-schema-file-private.h"
 #include "strata-schema-replay-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql.h"
@@ -38,6 +39,8 @@ struct _StrataAutogen
   char                *downgrade_sql;
   char                *head_sql;
   char                *target_sql;
+  GStrv                row_problems;
+  GStrv                suggested_fills;
   StrataDropQuestion   question;
 };
 
@@ -74,6 +77,8 @@ clear_results (StrataAutogen *self)
   g_clear_pointer (&self->downgrade_sql, g_free);
   g_clear_pointer (&self->head_sql, g_free);
   g_clear_pointer (&self->target_sql, g_free);
+  g_clear_pointer (&self->row_problems, g_strfreev);
+  g_clear_pointer (&self->suggested_fills, g_strfreev);
   _strata_drop_question_clear (&self->question);
 }
 
@@ -166,6 +171,20 @@ strata_autogen_add_rename (StrataAutogen  *self,
                      "a column"), spec);
       return FALSE;
     }
+  /* A second rename of the same name corrects the first (a typo). */
+  for (guint i = 0; i < self->rename_specs->len; i++)
+    {
+      const char *other = g_ptr_array_index (self->rename_specs, i);
+      const char *other_colon = strrchr (other, ':');
+
+      if (other_colon - other == colon - spec &&
+          g_ascii_strncasecmp (other, spec, colon - spec) == 0)
+        {
+          g_free (g_ptr_array_index (self->rename_specs, i));
+          g_ptr_array_index (self->rename_specs, i) = g_strdup (spec);
+          return TRUE;
+        }
+    }
   g_ptr_array_add (self->rename_specs, g_strdup (spec));
   return TRUE;
 }
@@ -251,6 +270,20 @@ strata_autogen_get_notes (StrataAutogen *self)
   return (const char * const *)self->notes;
 }
 
+const char * const *
+strata_autogen_get_row_problems (StrataAutogen *self)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return (const char * const *)self->row_problems;
+}
+
+const char * const *
+strata_autogen_get_suggested_fills (StrataAutogen *self)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+  return (const char * const *)self->suggested_fills;
+}
+
 const char *
 strata_autogen_get_head_sql (StrataAutogen *self)
 {
@@ -300,8 +333,15 @@ read_schema_file (StrataProject  *project,
   *display_name = strata_project_get_display_path (project, file);
   if (!g_file_load_contents (file, NULL, &contents, NULL, NULL, &local_error))
     {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot read %s: %s"), *display_name,
-                   local_error->message);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                     _("%s does not exist; write it from the database with “strata-cli schema "
+                       "> %s” (or from the revisions with “strata-cli schema --head > %s”), or "
+                       "remove “schema =” from strata.ini"),
+                     *display_name, *display_name, *display_name);
+      else
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO, _("cannot read %s: %s"),
+                     *display_name, local_error->message);
       return NULL;
     }
   return contents;
@@ -361,6 +401,7 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
                         GError              **error)
 {
   g_autoptr(StrataDatabase) database = strata_database_open_memory (error);
+  g_autoptr(StrataSchemaOrigins) origins = _strata_schema_origins_new ();
   GPtrArray *revisions;
 
   if (database == NULL)
@@ -379,11 +420,19 @@ _strata_autogen_replay (StrataRevisionGraph  *graph,
           (g_strcmp0 (strata_revision_get_id (revision), strata_revision_get_id (until)) == 0 ||
            !strata_revision_graph_is_ancestor (graph, revision, until)))
         continue;
-      if (sql != NULL &&
-          !_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
+      if (sql == NULL)
+        continue;
+      if (!_strata_schema_replay_exec (database, sql, strata_revision_get_display_path (revision),
                                        line, FALSE, error))
         return NULL;
+      _strata_schema_origins_note (origins, database, sql,
+                                   strata_revision_get_display_path (revision), line);
     }
+  /* SQLite keeps a view or trigger that names a missing table (and a table
+   * its view names may be dropped later): say where it was made, rather than
+   * fail to read the schema of an in-memory database. */
+  if (!_strata_schema_origins_check (origins, database, "versions", error))
+    return NULL;
   return g_steal_pointer (&database);
 }
 
@@ -423,7 +472,7 @@ open_databases (StrataAutogen  *self,
         return FALSE;
     }
   return (work->target = strata_database_open_memory (error)) != NULL &&
-         exec_script (work->target, target_sql, display_name, 1, error) &&
+         _strata_schema_file_load (work->target, target_sql, display_name, error) &&
          (work->head_schema = strata_schema_snapshot_read (work->head, cancellable, error)) &&
          (work->target_schema = strata_schema_snapshot_read (work->target, cancellable, error));
 }
@@ -517,6 +566,46 @@ invert_renames (GPtrArray *renames)
   return inverted;
 }
 
+/* The differences told with the renames given: "column “a” renamed to
+ * “b”", not a drop and an add. What else differs is what a copy of head
+ * with only the renames made still has against schema.sql. */
+static gboolean
+tell_renames (StrataAutogen  *self,
+              Work           *work,
+              GError        **error)
+{
+  g_autoptr(StrataDatabase) renamed = NULL;
+  g_autoptr(StrataSchemaSnapshot) schema = NULL;
+  g_autoptr(GStrvBuilder) lines = NULL;
+  g_auto(GStrv) rest = NULL;
+
+  if (work->renames->len == 0)
+    return TRUE;
+  if (!(renamed = copy_database (work->head, error)) ||
+      !_strata_autogen_apply_renames (renamed, work->target_schema, work->renames, error) ||
+      !(schema = strata_schema_snapshot_read (renamed, NULL, error)))
+    return FALSE;
+  lines = g_strv_builder_new ();
+  for (guint i = 0; i < work->renames->len; i++)
+    {
+      StrataRename *rename = g_ptr_array_index (work->renames, i);
+      g_autofree char *line = NULL;
+
+      if (rename->from_column == NULL)
+        line = g_strdup_printf (_("table “%s” renamed to “%s”"), rename->from_table,
+                                rename->to_table);
+      else
+        line = g_strdup_printf (_("table “%s”: column “%s” renamed to “%s”"), rename->to_table,
+                                rename->from_column, rename->to_column);
+      g_strv_builder_add (lines, line);
+    }
+  rest = strata_schema_snapshot_compare (schema, work->target_schema);
+  g_strv_builder_addv (lines, (const char **)rest);
+  g_strfreev (self->differences);
+  self->differences = g_strv_builder_end (lines);
+  return TRUE;
+}
+
 /* Planning ------------------------------------------------------------------------- */
 
 static gboolean
@@ -528,7 +617,6 @@ plan_both (StrataAutogen  *self,
   g_autoptr(GString) upgrade = g_string_new (NULL);
   g_autoptr(GString) downgrade = g_string_new (NULL);
   g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
-  g_autoptr(GStrvBuilder) downgrade_notes = g_strv_builder_new ();
   g_autoptr(GPtrArray) inverted = invert_renames (work->renames);
   gboolean allow_drop = (self->flags & STRATA_AUTOGEN_FLAGS_ALLOW_DROP) != 0;
 
@@ -537,9 +625,9 @@ plan_both (StrataAutogen  *self,
    * the upgrade added is what a downgrade is for, so it needs no consent. */
   if (scratch == NULL ||
       !_strata_autogen_plan (scratch, work->target_schema, work->renames, self->fills,
-                             allow_drop, upgrade, notes, &self->question, error) ||
-      !_strata_autogen_plan (scratch, work->head_schema, inverted, NULL, TRUE, downgrade,
-                             downgrade_notes, NULL, error))
+                             allow_drop, FALSE, upgrade, notes, &self->question, error) ||
+      !_strata_autogen_plan (scratch, work->head_schema, inverted, self->fills, TRUE, TRUE,
+                             downgrade, notes, NULL, error))
     return FALSE;
   self->upgrade_sql = g_string_free (g_steal_pointer (&upgrade), FALSE);
   self->downgrade_sql = g_string_free (g_steal_pointer (&downgrade), FALSE);
@@ -710,11 +798,58 @@ check_fingerprints (sqlite3     *db,
   return TRUE;
 }
 
-static gint64
+/* "table\037parent" to how many rows of table point at nothing in parent. */
+static GHashTable *
 count_violations (sqlite3 *db)
 {
-  g_autofree char *count = query_text (db, "SELECT count(*) FROM pragma_foreign_key_check");
-  return count != NULL ? g_ascii_strtoll (count, NULL, 10) : -1;
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    return counts;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      char *key = g_strdup_printf ("%s\037%s", sqlite3_column_text (stmt, 0),
+                                   sqlite3_column_text (stmt, 2));
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
+
+      g_hash_table_replace (counts, key, GUINT_TO_POINTER (count + 1));
+    }
+  sqlite3_finalize (stmt);
+  return counts;
+}
+
+/* Rows the section leaves pointing at nothing are refused, unless their
+ * parent is a table the section dropped, or brought back (empty: its rows
+ * went with the upgrade's drop, and only the backup holds them), and their
+ * own table was there before; the run counts the same way
+ * (strata-foreign-keys.c). */
+static gboolean
+adds_violations (GHashTable           *before,
+                 GHashTable           *after,
+                 StrataSchemaSnapshot *from,
+                 StrataSchemaSnapshot *to)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *parent = strchr (key, '\037') + 1;
+      g_autofree char *child = g_strndup (key, parent - 1 - (const char *)key);
+      gboolean child_was = _strata_schema_snapshot_lookup (from, STRATA_SCHEMA_KIND_TABLE,
+                                                           child) != NULL;
+      gboolean was = _strata_schema_snapshot_lookup (from, STRATA_SCHEMA_KIND_TABLE,
+                                                     parent) != NULL;
+      gboolean is = _strata_schema_snapshot_lookup (to, STRATA_SCHEMA_KIND_TABLE,
+                                                    parent) != NULL;
+
+      if (GPOINTER_TO_UINT (value) > GPOINTER_TO_UINT (g_hash_table_lookup (before, key)) &&
+          (was == is || !child_was))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -752,10 +887,11 @@ check_section (StrataDatabase        *database,
 {
   sqlite3 *db = strata_database_get_handle (database);
   g_autoptr(GPtrArray) fingerprints = take_fingerprints (db, from, to, renames);
-  gint64 violations = count_violations (db);
+  g_autoptr(GHashTable) violations = count_violations (db);
+  g_autoptr(GHashTable) after = NULL;
   g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF; BEGIN; %s COMMIT;", sql);
 
-  if (sqlite3_exec (db, script, NULL, NULL, NULL) != SQLITE_OK)
+  if (_strata_database_exec (db, script) != SQLITE_OK)
     {
       g_autofree char *message = _strata_copy_failure_in_script (sql, sqlite3_errmsg (db));
 
@@ -765,7 +901,8 @@ check_section (StrataDatabase        *database,
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
-  if (count_violations (db) > violations)
+  after = count_violations (db);
+  if (adds_violations (violations, after, from, to))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY,
                    _("self-check failed: after the %s, foreign_key_check finds rows pointing at "
@@ -794,6 +931,30 @@ self_check (StrataAutogen  *self,
                         work->head_schema, inverted, error);
 }
 
+/* The real rows ------------------------------------------------------------------- */
+
+/* The project's database, read-only, and the rows of it the upgrade would
+ * refuse. A database that is missing or cannot be read has nothing to say
+ * here: running the revision will say it. */
+static void
+check_project_rows (StrataAutogen *self,
+                    GCancellable  *cancellable)
+{
+  g_autoptr(GPtrArray) fills = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(StrataDatabase) database = NULL;
+  GFile *file;
+
+  if (self->project != NULL && self->upgrade_sql != NULL &&
+      (file = strata_project_get_database_file (self->project)) != NULL &&
+      g_file_query_exists (file, cancellable) &&
+      (database = strata_database_open (file, STRATA_DATABASE_FLAGS_READ_ONLY, NULL)))
+    self->row_problems = _strata_autogen_collect_rows (self, database, fills, cancellable, NULL);
+  if (self->row_problems == NULL)
+    self->row_problems = g_new0 (char *, 1);
+  g_ptr_array_add (fills, NULL);
+  self->suggested_fills = (GStrv)g_ptr_array_free (g_steal_pointer (&fills), FALSE);
+}
+
 /* Running ---------------------------------------------------------------------------- */
 
 gboolean
@@ -815,9 +976,11 @@ strata_autogen_run (StrataAutogen  *self,
   if (self->differences[0] == NULL || (self->flags & STRATA_AUTOGEN_FLAGS_COMPARE_ONLY) != 0)
     {
       self->notes = g_new0 (char *, 1);
+      check_project_rows (self, cancellable);
       return TRUE;
     }
   if (!parse_renames (self, &work, error) ||
+      !tell_renames (self, &work, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error) ||
       !plan_both (self, &work, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error) ||
@@ -827,6 +990,7 @@ strata_autogen_run (StrataAutogen  *self,
       g_clear_pointer (&self->downgrade_sql, g_free);
       return FALSE;
     }
+  check_project_rows (self, cancellable);
   return TRUE;
 }
 

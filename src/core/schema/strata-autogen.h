@@ -95,6 +95,16 @@ GStrv               strata_autogen_check_rows         (StrataAutogen        *sel
                                                        GCancellable         *cancellable,
                                                        GError              **error);
 
+/* After a run of an autogen made with strata_autogen_new() that wrote SQL:
+ * what strata_autogen_check_rows() says of the project's database, opened
+ * read-only on the run's thread (empty when there is none yet), so that a
+ * window shows what the CLI prints. Never NULL after a successful run. */
+const char * const *strata_autogen_get_row_problems   (StrataAutogen        *self);
+/* After the same run: "table.column=VALUE" for each column that becomes
+ * NOT NULL while rows hold NULL there, VALUE a suggestion (its DEFAULT, or a
+ * zero of its type) to offer for strata_autogen_add_fill(). */
+const char * const *strata_autogen_get_suggested_fills (StrataAutogen       *self);
+
 /* Writes the revision into the versions folder (as
  * strata_project_create_revision() does, on the single head) with the
  * generated sections. */

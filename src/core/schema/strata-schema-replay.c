@@ -15,9 +15,12 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-revision-graph-private.h"
 #include "strata-schema-replay-private.h"
+#include "strata-section-private.h"
+#include "strata-sql-lexer-private.h"
 
 /* Where the walk stands besides after a revision of the graph. */
 #define AT_BASE    (-1) /* the empty schema */
@@ -56,100 +59,9 @@ G_DEFINE_FINAL_TYPE (StrataSchemaReplay, strata_schema_replay, G_TYPE_OBJECT)
 
 /* Statements ------------------------------------------------------------------- */
 
-static guint
-count_lines (const char *start,
-             const char *end)
-{
-  guint lines = 0;
-
-  while ((start = memchr (start, '\n', end - start)) != NULL)
-    {
-      lines++;
-      start++;
-    }
-  return lines;
-}
-
-/* Past white space, comments and empty statements. */
-static const char *
-skip_blank (const char *p,
-            guint      *line)
-{
-  const char *start = p;
-
-  for (;;)
-    {
-      if (g_ascii_isspace (*p) || *p == ';')
-        p++;
-      else if (p[0] == '-' && p[1] == '-')
-        p += strcspn (p, "\n");
-      else if (p[0] == '/' && p[1] == '*')
-        {
-          const char *close = strstr (p + 2, "*/");
-          p = close != NULL ? close + 2 : p + strlen (p);
-        }
-      else
-        break;
-    }
-  *line += count_lines (start, p);
-  return p;
-}
-
-static const char *
-after_quote (const char *p,
-             char        close)
-{
-  const char *end = strchr (p + 1, close);
-
-  /* A doubled quote inside reads as two strings side by side: same end. */
-  return end != NULL ? end + 1 : p + strlen (p);
-}
-
-/* The end of a statement without a BEGIN … END body (every statement the
- * replay skips): just past its ';', or the end of the text. */
-static const char *
-statement_end (const char *p)
-{
-  while (*p != '\0')
-    {
-      if (*p == '\'' || *p == '"' || *p == '`')
-        p = after_quote (p, *p);
-      else if (*p == '[')
-        p = after_quote (p, ']');
-      else if (p[0] == '-' && p[1] == '-')
-        p += strcspn (p, "\n");
-      else if (p[0] == '/' && p[1] == '*')
-        {
-          const char *close = strstr (p + 2, "*/");
-          p = close != NULL ? close + 2 : p + strlen (p);
-        }
-      else if (*p++ == ';')
-        break;
-    }
-  return p;
-}
-
-/* The end of a statement SQLite refused, which may be a trigger with
- * semicolons in its body: where sqlite3_complete() agrees. */
-static const char *
-complete_end (const char *p)
-{
-  const char *end = p;
-
-  for (;;)
-    {
-      g_autofree char *text = NULL;
-
-      end = statement_end (end);
-      text = g_strndup (p, end - p);
-      if (*end == '\0' || sqlite3_complete (text))
-        return end;
-    }
-}
-
 /* Statements that change no schema: rows, transaction control (a revision
  * runs in a transaction of its own), connection settings (the run sets its
- * own), and what works on files. */
+ * own), and what works on files. @p is a statement's first token. */
 static gboolean
 is_skipped (const char *p)
 {
@@ -171,36 +83,42 @@ is_skipped (const char *p)
 gboolean
 _strata_schema_replay_changes_schema (const char *statement)
 {
-  guint line = 0;
-
   g_return_val_if_fail (statement != NULL, FALSE);
-  statement = skip_blank (statement, &line);
+
+  statement = _strata_sql_skip_blank (statement);
   return *statement != '\0' && !is_skipped (statement);
 }
 
-/* Runs the statement at @p; *@end is where the next one may start. */
-static gboolean
-run_one (sqlite3     *db,
-         const char  *p,
-         const char **end)
+typedef struct
 {
-  sqlite3_stmt *stmt = NULL;
-  const char *tail = NULL;
-  int rc;
+  const char  *display_path;
+  gboolean     keep_going;
+  GError     **error;
+  gboolean     failed;
+} Replaying;
 
-  if (sqlite3_prepare_v2 (db, p, -1, &stmt, &tail) != SQLITE_OK)
-    {
-      *end = complete_end (p);
-      return FALSE;
-    }
-  *end = tail != NULL && tail > p ? tail : complete_end (p);
-  if (stmt == NULL)
+static gboolean
+skip_cb (const StrataSqlCursor *statement,
+         gpointer               data)
+{
+  return is_skipped (statement->text);
+}
+
+/* The first failure is the one reported; the rest only go on, or not. */
+static gboolean
+finished_cb (const StrataSqlCursor      *statement,
+             const StrataSectionFailure *failure,
+             gpointer                    data)
+{
+  Replaying *replaying = data;
+
+  if (failure == NULL)
     return TRUE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    ;
-  /* sqlite3_errmsg() still holds the step's message after this. */
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
+  if (!replaying->failed)
+    g_set_error (replaying->error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s",
+                 replaying->display_path, failure->line, failure->message);
+  replaying->failed = TRUE;
+  return replaying->keep_going;
 }
 
 gboolean
@@ -211,33 +129,21 @@ _strata_schema_replay_exec (StrataDatabase  *database,
                             gboolean         keep_going,
                             GError         **error)
 {
-  sqlite3 *db = strata_database_get_handle (database);
-  guint line = MAX (first_line, 1);
-  gboolean ok = TRUE;
-  const char *p = sql;
+  Replaying replaying = { display_path, keep_going, error, FALSE };
+  StrataSectionHooks hooks = { NULL, NULL, finished_cb, &replaying, skip_cb };
+  g_auto(StrataSectionFailure) failure = { 0 };
+  StrataSection section;
 
   g_return_val_if_fail (STRATA_IS_DATABASE (database), FALSE);
   g_return_val_if_fail (sql != NULL, FALSE);
 
-  while (*(p = skip_blank (p, &line)) != '\0')
-    {
-      const char *end;
-
-      if (is_skipped (p))
-        end = statement_end (p);
-      else if (!run_one (db, p, &end))
-        {
-          if (ok)
-            g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s", display_path, line,
-                         sqlite3_errmsg (db));
-          ok = FALSE;
-          if (!keep_going)
-            return FALSE;
-        }
-      line += count_lines (p, end);
-      p = end;
-    }
-  return ok;
+  /* The step engine cuts and numbers the statements, as for a live run, so
+   * that a line named here is the line a run names. Its transaction control
+   * is skipped, not refused: the replay keeps no transaction of its own. */
+  _strata_section_init_text (&section, sql, STRATA_DIRECTION_UPGRADE);
+  section.first_line = MAX (first_line, 1);
+  _strata_section_apply (&section, strata_database_get_handle (database), &hooks, &failure);
+  return !replaying.failed;
 }
 
 static gboolean

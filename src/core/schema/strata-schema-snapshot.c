@@ -10,6 +10,7 @@
 
 #include "strata-database.h"
 #include "strata-error.h"
+#include "strata-schema-file-private.h"
 #include "strata-schema-snapshot-private.h"
 #include "strata-sql-lexer-private.h"
 #include "strata-sql.h"
@@ -163,27 +164,12 @@ strata_schema_snapshot_new_from_sql (const char  *sql,
                                      GError     **error)
 {
   g_autoptr(StrataDatabase) database = NULL;
-  g_autoptr(GPtrArray) statements = NULL;
-  sqlite3 *db;
 
   g_return_val_if_fail (sql != NULL, NULL);
 
-  if (!(database = strata_database_open_memory (error)))
+  if (!(database = strata_database_open_memory (error)) ||
+      !_strata_schema_file_load (database, sql, display_name ? display_name : "schema", error))
     return NULL;
-  db = strata_database_get_handle (database);
-  statements = strata_sql_split (sql);
-  for (guint i = 0; i < statements->len; i++)
-    {
-      StrataStatement *statement = g_ptr_array_index (statements, i);
-
-      if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) != SQLITE_OK)
-        {
-          g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s",
-                       display_name ? display_name : "schema", statement->line,
-                       sqlite3_errmsg (db));
-          return NULL;
-        }
-    }
   return strata_schema_snapshot_read (database, NULL, error);
 }
 

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "strata-database.h"
+#include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-schema.h"
 #include "strata-sql.h"
@@ -866,6 +867,47 @@ read_details (Reader             *reader,
   return TRUE;
 }
 
+static StrataSchema *
+read_once (Reader             *reader,
+           StrataSchemaFlags   flags,
+           GError            **error)
+{
+  g_autoptr(StrataSchema) schema = g_object_new (STRATA_TYPE_SCHEMA, NULL);
+
+  if (!read_objects (reader, schema, error) || !read_details (reader, schema, flags, error))
+    return NULL;
+  return g_steal_pointer (&schema);
+}
+
+/* A view over an FTS or R*Tree table cannot be read with trusted_schema off
+ * (its columns are SQLite's answer): then the schema is read again with such
+ * tables trusted, as strata-database-trust.c explains. */
+static StrataSchema *
+read_all (Reader             *reader,
+          StrataSchemaFlags   flags,
+          GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(StrataTrust) trust = NULL;
+  StrataSchema *schema = read_once (reader, flags, &local_error);
+
+  if (schema != NULL || !_strata_database_is_storage_refusal (local_error->message))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return schema;
+    }
+  g_autoptr(GError) second_error = NULL;
+
+  trust = _strata_database_trust_storage (reader->db);
+  if ((schema = read_once (reader, flags, &second_error)) != NULL)
+    return schema;
+  /* Refused for another reason too: the first answer is the one told. */
+  g_propagate_error (error, g_error_matches (second_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                            ? g_steal_pointer (&second_error) : g_steal_pointer (&local_error));
+  return NULL;
+}
+
 StrataSchema *
 strata_schema_read (StrataDatabase     *database,
                     StrataSchemaFlags   flags,
@@ -874,7 +916,6 @@ strata_schema_read (StrataDatabase     *database,
 {
   g_autoptr(StrataSchema) schema = NULL;
   Reader reader;
-  gboolean ok;
 
   g_return_val_if_fail (STRATA_IS_DATABASE (database), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
@@ -886,15 +927,13 @@ strata_schema_read (StrataDatabase     *database,
   if (!check_cancelled (&reader, error))
     return NULL;
 
-  schema = g_object_new (STRATA_TYPE_SCHEMA, NULL);
   if (cancellable != NULL)
     sqlite3_progress_handler (reader.db, 1000, progress_cb, cancellable);
-  ok = read_objects (&reader, schema, error) &&
-       read_details (&reader, schema, flags, error);
+  schema = read_all (&reader, flags, error);
   if (cancellable != NULL)
     sqlite3_progress_handler (reader.db, 0, NULL, NULL);
 
-  return ok ? g_steal_pointer (&schema) : NULL;
+  return g_steal_pointer (&schema);
 }
 
 StrataSchema *
