@@ -103,7 +103,7 @@ test_same_as_whole (Fixture       *f,
 
   /* The history holds the section as it ran, and its checksum. */
   ct_assert_query (f->db, "SELECT checksum FROM strata_history", checksum);
-  recorded = ct_query (f->db, "SELECT CAST(upgrade_sql AS TEXT) FROM strata_history");
+  recorded = ct_query (f->db, "SELECT CAST(upgrade_sql AS TEXT) FROM strata_history_sql");
   g_assert_cmpstr (recorded, ==, expected->str);
 
   /* With the file gone, the downgrade runs from the history. */

@@ -11,21 +11,26 @@
 
 G_BEGIN_DECLS
 
+/* A big file's sections are not written into their strata_history row
+ * (whose upgrade_sql and downgrade_sql are then NULL) but into the row of
+ * strata_history_sql with the same id, as BLOBs of their text: SQLite
+ * writes a zeroblob that ends a row without making it in memory, and the
+ * run copies the section into it from the file a piece at a time, never
+ * holding it whole. */
+
 /* Binds @revision's @direction section to the parameter @parameter of the
- * statement that inserts its history row. A section held in memory is
- * bound as text, not copied; a big file's as a zeroblob of its length,
- * which takes no memory, for _strata_history_write_sections() to fill once
- * the row is in: SQLite would otherwise build the whole row in memory, and
- * the run would hold the section's text besides. */
+ * statement that inserts its history row: a section held in memory as
+ * text, not copied; a big file's as NULL. */
 void      _strata_history_bind_section   (sqlite3_stmt    *stmt,
                                           int              parameter,
                                           StrataRevision  *revision,
                                           StrataDirection  direction);
 
-/* Fills the big sections of the history row @rowid, inserted with the
- * above, reading them again from the file a piece at a time. FALSE with
- * @error set when the file is not what was read for the run: the caller
- * must then not commit the row. Nothing to do for sections in memory. */
+/* Writes the big sections of the history row @rowid, just inserted, into
+ * strata_history_sql, reading them again from the file a piece at a time.
+ * FALSE with @error set when the file is not what was read for the run:
+ * the caller must then not commit the row. Nothing to do for sections in
+ * memory. */
 gboolean  _strata_history_write_sections (sqlite3         *db,
                                           sqlite3_int64    rowid,
                                           StrataRevision  *revision,

@@ -255,6 +255,59 @@ _strata_run_insert_history (StrataRun       *run,
 
 /* Offline: the same row written as literals, for a script with no clock. */
 
+/* As the live run writes them: a big file's section (in strata_history_sql)
+ * leaves NULL in the row. */
+static void
+append_section_value (GString         *script,
+                      StrataRevision  *revision,
+                      StrataDirection  direction)
+{
+  g_autofree char *quoted = NULL;
+
+  if (_strata_revision_get_section_length (revision, direction) > 0)
+    {
+      g_string_append (script, "NULL");
+      return;
+    }
+  quoted = strata_sql_quote_literal (strata_revision_get_sql (revision, direction));
+  g_string_append (script, quoted);
+}
+
+static void
+append_big_literal (GString         *script,
+                    StrataRevision  *revision,
+                    StrataDirection  direction)
+{
+  g_autofree char *quoted = NULL;
+
+  if (!_strata_revision_section_in_file (revision, direction) ||
+      _strata_revision_get_section_length (revision, direction) == 0)
+    {
+      g_string_append (script, "NULL");
+      return;
+    }
+  quoted = strata_sql_quote_literal (strata_revision_get_sql (revision, direction));
+  g_string_append_printf (script, "CAST(%s AS BLOB)", quoted);
+}
+
+static void
+append_big_sections (GString        *script,
+                     StrataRevision *revision)
+{
+  if ((!_strata_revision_section_in_file (revision, STRATA_DIRECTION_UPGRADE) ||
+       _strata_revision_get_section_length (revision, STRATA_DIRECTION_UPGRADE) == 0) &&
+      (!_strata_revision_section_in_file (revision, STRATA_DIRECTION_DOWNGRADE) ||
+       _strata_revision_get_section_length (revision, STRATA_DIRECTION_DOWNGRADE) == 0))
+    return;
+  g_string_append_printf (script, "%s\nINSERT INTO " STRATA_HISTORY_SQL_TABLE
+                          " (history_id, upgrade_sql, downgrade_sql) VALUES "
+                          "(last_insert_rowid(), ", _strata_history_sql_create_sql ());
+  append_big_literal (script, revision, STRATA_DIRECTION_UPGRADE);
+  g_string_append (script, ", ");
+  append_big_literal (script, revision, STRATA_DIRECTION_DOWNGRADE);
+  g_string_append (script, ");\n");
+}
+
 static void
 history_row_append_literals (HistoryRow *row,
                              GString    *script)
@@ -276,20 +329,13 @@ history_row_append_literals (HistoryRow *row,
       else if (value->kind == VALUE_NOW)
         g_string_append (script, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
       else if (value->kind == VALUE_SECTION)
-        {
-          g_autofree char *quoted =
-            strata_sql_quote_literal (strata_revision_get_sql (row->revision, value->number));
-
-          /* A BLOB of its text, as the live run writes it. */
-          if (_strata_revision_get_section_length (row->revision, value->number) > 0)
-            g_string_append_printf (script, "CAST(%s AS BLOB)", quoted);
-          else
-            g_string_append (script, quoted);
-        }
+        append_section_value (script, row->revision, value->number);
       else
         g_string_append (script, "NULL");
     }
   g_string_append (script, ");\n");
+  if (row->revision != NULL)
+    append_big_sections (script, row->revision);
 }
 
 void
