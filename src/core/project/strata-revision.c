@@ -813,21 +813,31 @@ parse_line (Parser      *parser,
 
 /* UTF-8 without NUL bytes. Revision files are nearly always ASCII, and
  * checking that a word at a time spares g_utf8_validate() most of its walk. */
-static gboolean
-is_text (const char *data,
-         gsize       length)
+static gsize
+ascii_prefix (const char *data,
+              gsize       length)
 {
   gsize ascii = 0;
   guint64 word;
 
-  if (memchr (data, '\0', length) != NULL)
-    return FALSE;
   for (; ascii + sizeof word <= length; ascii += sizeof word)
     {
       memcpy (&word, data + ascii, sizeof word);
       if (word & G_GUINT64_CONSTANT (0x8080808080808080))
         break;
     }
+  return ascii;
+}
+
+static gboolean
+is_text (const char *data,
+         gsize       length)
+{
+  gsize ascii;
+
+  if (memchr (data, '\0', length) != NULL)
+    return FALSE;
+  ascii = ascii_prefix (data, length);
   return g_utf8_validate (data + ascii, length - ascii, NULL);
 }
 
@@ -886,6 +896,7 @@ check_piece (const char *from,
 
   if (memchr (from, '\0', end - from) != NULL)
     return NULL;
+  from += ascii_prefix (from, end - from);
   if (g_utf8_validate (from, end - from, &stop))
     return end;
   if (!last && end - stop < 4 &&
