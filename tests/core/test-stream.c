@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core-test.h"
+#include "strata-revision-private.h"
 
 typedef struct
 {
@@ -203,6 +204,96 @@ test_edited_during_run (Fixture       *f,
                                           "WHERE outcome = 'success'"), ==, 0);
 }
 
+/* @text parsed whole, as a small file is, and a piece at a time from its
+ * file, as a big one is. */
+static void
+parse_both (Fixture         *f,
+            const char      *text,
+            gsize            length,
+            StrataRevision **whole,
+            StrataRevision **streamed,
+            GError         **whole_error,
+            GError         **streamed_error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, length);
+  int fd;
+
+  g_assert_true (g_file_set_contents (f->path, text, length, NULL));
+  *whole = _strata_revision_new_from_bytes (g_strdup (f->path), g_strdup ("r1.sql"), bytes,
+                                            whole_error);
+  g_assert_cmpint (fd = open (f->path, O_RDONLY), >=, 0);
+  *streamed = _strata_revision_new_from_fd (g_strdup (f->path), g_strdup ("r1.sql"), fd,
+                                            streamed_error);
+  close (fd);
+}
+
+/* The parser that reads a file a piece at a time (64 KiB) finds what the
+ * one reading it whole finds, wherever the pieces end: the same header,
+ * sections, lines, text and checksums, and the same errors. */
+static void
+test_parse_alike (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *long_sql = g_strnfill (200 * 1024, 'q');
+  g_autofree char *long_comment = g_strnfill (150 * 1024, ' ');
+  const char *accents = "-- migrate:downgrade\nSELECT 'é€😀';\n";
+  g_autoptr(GString) padded = g_string_new ("-- p\n-- Revision ID: r1\n-- migrate:upgrade\n");
+  g_autofree char *texts[8] = { NULL };
+  gsize lengths[8];
+
+  texts[0] = g_strdup ("-- m\r\n--\r\n-- Revision ID: r1\r\n-- Revises:\r\n\r\n"
+                       "--  migrate:upgrade\r\nSELECT 1;\r\n-- migrate:downgrade "
+                       "transaction:false\r\nSELECT 2;\r");
+  texts[1] = g_strdup_printf ("-- Revision ID: r1\n-- migrate:upgrade\nSELECT '%s';\n"
+                              "--%s\n-- migrate:downgrade\nSELECT 3;", long_sql, long_comment);
+  texts[2] = g_strdup_printf ("-- Revision ID: r1\n-- migrate:upgrade\n--\t\t%s\n"
+                              "-- migrate:downgrade\nSELECT 3;\n", long_sql);
+  /* Multibyte characters across every piece boundary. */
+  while (padded->len < 3 * 64 * 1024)
+    g_string_append (padded, "SELECT 'é€😀';\n");
+  g_string_append (padded, accents);
+  texts[3] = g_strdup (padded->str);
+  texts[4] = g_strdup ("-- Revision ID: r1\n-- migrate:upgrade\nSELECT '\xff';\n");
+  texts[5] = g_strdup ("-- Revision ID: r1\nSELECT 1;\n-- migrate:upgrade\n");
+  texts[6] = g_strdup ("-- Revision ID: r1\n-- migrate:upgrade\n-- migrate:upgrade\n");
+  texts[7] = g_strdup ("-- no id\n-- migrate:upgrade\nSELECT 1;\n");
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    lengths[i] = strlen (texts[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(StrataRevision) whole = NULL;
+      g_autoptr(StrataRevision) streamed = NULL;
+      g_autoptr(GError) whole_error = NULL;
+      g_autoptr(GError) streamed_error = NULL;
+
+      parse_both (f, texts[i], lengths[i], &whole, &streamed, &whole_error, &streamed_error);
+      if (whole == NULL)
+        {
+          g_assert_null (streamed);
+          g_assert_nonnull (whole_error);
+          g_assert_nonnull (streamed_error);
+          g_assert_cmpstr (streamed_error->message, ==, whole_error->message);
+          continue;
+        }
+      g_assert_no_error (streamed_error);
+      g_assert_cmpstr (strata_revision_get_id (streamed), ==, strata_revision_get_id (whole));
+      for (StrataDirection d = STRATA_DIRECTION_UPGRADE; d <= STRATA_DIRECTION_DOWNGRADE; d++)
+        {
+          g_autofree char *a = strata_revision_get_checksum (whole, d);
+          g_autofree char *b = strata_revision_get_checksum (streamed, d);
+
+          g_assert_cmpstr (strata_revision_get_sql (streamed, d), ==,
+                           strata_revision_get_sql (whole, d));
+          g_assert_cmpstr (b, ==, a);
+          g_assert_cmpuint (strata_revision_get_sql_line (streamed, d), ==,
+                            strata_revision_get_sql_line (whole, d));
+          g_assert_cmpint (strata_revision_get_transactional (streamed, d), ==,
+                           strata_revision_get_transactional (whole, d));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -213,6 +304,7 @@ main (int   argc,
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+  ADD ("/core/stream/parse-alike", test_parse_alike, NULL);
   ADD ("/core/stream/same-as-whole", test_same_as_whole, NULL);
   ADD ("/core/stream/edited-after-read", test_edited_during_run, GUINT_TO_POINTER (3));
   ADD ("/core/stream/edited-while-read", test_edited_during_run, GUINT_TO_POINTER (20000));
