@@ -306,7 +306,7 @@ typedef struct
   int             current;        /* index into sections, or -1 in the header */
   const char     *section_start;  /* where the current section's SQL begins */
   /* A big file is read in pieces (see parse_stream()): sections are then
-   * offsets in the file, and their checksums are taken as they go by. */
+   * offsets in the file, and their fingerprints are taken as they go by. */
   gboolean        streaming;
   const char     *data;           /* the piece held, whose first byte is at */
   goffset         base;           /* this offset in the file */
