@@ -238,7 +238,7 @@ test_parse_alike (Fixture       *f,
   g_autofree char *long_comment = g_strnfill (150 * 1024, ' ');
   const char *accents = "-- migrate:downgrade\nSELECT 'é€😀';\n";
   g_autoptr(GString) padded = g_string_new ("-- p\n-- Revision ID: r1\n-- migrate:upgrade\n");
-  g_autofree char *texts[8] = { NULL };
+  char *texts[8] = { NULL };
   gsize lengths[8];
 
   texts[0] = g_strdup ("-- m\r\n--\r\n-- Revision ID: r1\r\n-- Revises:\r\n\r\n"
@@ -292,6 +292,8 @@ test_parse_alike (Fixture       *f,
                            strata_revision_get_transactional (whole, d));
         }
     }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_free (texts[i]);
 }
 
 int
