@@ -169,6 +169,7 @@ strata_cli_schema (StrataCli *cli)
         return strata_cli_fail (error);
       strata_schema_snapshot_exclude (snapshot, strata_project_get_version_table (project));
       strata_schema_snapshot_exclude (snapshot, "strata_history");
+      strata_schema_snapshot_exclude (snapshot, "strata_history_sql");
       sql = strata_schema_snapshot_to_sql (snapshot);
     }
   g_print ("%s", sql);

@@ -172,7 +172,8 @@ test_downgrade_merge (Fixture       *f,
   heads = ct_heads (f->db);
   g_assert_cmpstr (heads, ==, "");
   g_assert_cmpint (ct_query_int (f->db, "SELECT count(*) FROM sqlite_schema WHERE name NOT IN "
-                                        "('alembic_version', 'strata_history') "
+                                        "('alembic_version', 'strata_history', "
+                                        "'strata_history_sql') "
                                         "AND name NOT LIKE 'sqlite_%'"), ==, 0);
 }
 

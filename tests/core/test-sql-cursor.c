@@ -245,6 +245,72 @@ test_unfinished (void)
   g_assert_false (_strata_sql_cursor_next (&cursor));
 }
 
+/* The text in pieces of @piece bytes, as a file read a piece at a time
+ * comes: cut anywhere, in a string, a comment or a word. */
+typedef struct
+{
+  const char *text;
+  gsize       piece;
+} Pieces;
+
+static gssize
+fill_cb (gpointer   data,
+         char      *buffer,
+         gsize      size,
+         GError   **error)
+{
+  Pieces *pieces = data;
+  gsize n = MIN (MIN (size, pieces->piece), strlen (pieces->text));
+
+  memcpy (buffer, pieces->text, n);
+  pieces->text += n;
+  return n;
+}
+
+/* A cursor reading its text a piece at a time cuts every statement as one
+ * over the whole text, wherever the pieces end. */
+static void
+test_streamed (void)
+{
+  const char *others[] = {
+    "SELECT 1;\nCREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1;\nSELECT 2;",
+    "SELECT 'open;\nSELECT 2;",
+    "  /* why; */ -- because;\n begin;\nCREATE TABLE a (x);",
+    "CREATE TABLE a (x);\nROLLBACK TO\nsp;\n-",
+    "SELECT 1; /* unclosed",
+  };
+  const gsize sizes[] = { 1, 2, 3, 5, 7, 64, 4096 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (corpus) + G_N_ELEMENTS (others); i++)
+    for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+      {
+        const char *sql = i < G_N_ELEMENTS (corpus) ? corpus[i]
+                                                    : others[i - G_N_ELEMENTS (corpus)];
+        Pieces pieces = { sql, sizes[k] };
+        StrataSqlCursor whole;
+        StrataSqlCursor streamed;
+        gboolean more;
+
+        _strata_sql_cursor_init (&whole, sql, 3);
+        _strata_sql_cursor_init_stream (&streamed, fill_cb, &pieces, 3);
+        do
+          {
+            more = _strata_sql_cursor_next (&whole);
+            g_assert_cmpint (_strata_sql_cursor_next (&streamed), ==, more);
+            if (!more)
+              break;
+            g_assert_cmpuint (streamed.length, ==, whole.length);
+            g_assert_cmpmem (streamed.text, streamed.length, whole.text, whole.length);
+            g_assert_cmpuint (streamed.offset, ==, whole.offset);
+            g_assert_cmpuint (streamed.line, ==, whole.line);
+            g_assert_cmpint (streamed.control, ==, whole.control);
+          }
+        while (more);
+        g_assert_null (_strata_sql_cursor_get_error (&streamed));
+        _strata_sql_cursor_clear (&streamed);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,5 +321,6 @@ main (int   argc,
   g_test_add_func ("/core/sql-cursor/blank", test_blank);
   g_test_add_func ("/core/sql-cursor/control", test_control);
   g_test_add_func ("/core/sql-cursor/unfinished", test_unfinished);
+  g_test_add_func ("/core/sql-cursor/streamed", test_streamed);
   return g_test_run ();
 }

@@ -26,4 +26,15 @@ char       *_strata_file_read_regular (int               dir_fd,
                                        struct stat      *info,
                                        gsize            *length);
 
+/* @name opened for reading, when it is a regular file (see above); -1 with
+ * errno set. */
+int         _strata_file_open_regular (int               dir_fd,
+                                       const char       *name,
+                                       StrataReadFlags   flags,
+                                       struct stat      *info);
+/* The whole of the file open as @fd, of which fstat() said @info. */
+char       *_strata_file_read_opened  (int                fd,
+                                       const struct stat *info,
+                                       gsize             *length);
+
 G_END_DECLS

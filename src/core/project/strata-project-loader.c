@@ -36,20 +36,33 @@ compare_names (gconstpointer a,
 
 /* The whole of @name in @dir, NUL-terminated, and its stamp as it was just
  * before the reading; NULL with errno set. Never waits on a FIFO put in the
- * file's place since the listing. */
+ * file's place since the listing. A file too big to hold is left open for
+ * reading a piece at a time instead: NULL with @big_fd set. */
 static char *
 read_file_at (DIR             *dir,
               const char      *name,
               StrataFileStamp *stamp,
-              gsize           *length)
+              gsize           *length,
+              int             *big_fd)
 {
   struct stat info;
   char *contents;
+  int saved_errno;
+  int fd;
 
-  if (!(contents = _strata_file_read_regular (dirfd (dir), name, STRATA_READ_FOLLOW_SYMLINKS,
-                                              &info, length)))
+  if ((fd = _strata_file_open_regular (dirfd (dir), name, STRATA_READ_FOLLOW_SYMLINKS,
+                                       &info)) < 0)
     return NULL;
   _strata_file_stamp_init (stamp, &info);
+  if ((gsize)info.st_size > _strata_revision_stream_above ())
+    {
+      *big_fd = fd;
+      return NULL;
+    }
+  contents = _strata_file_read_opened (fd, &info, length);
+  saved_errno = errno;
+  close (fd);
+  errno = saved_errno;
   return contents;
 }
 
@@ -267,10 +280,12 @@ load_clear (Load *load)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Load, load_clear)
 
 /* The contents of file @i: from the pack when the file's stamp is the one
- * packed (one stat instead of an open, a read and a close), else read. */
+ * packed (one stat instead of an open, a read and a close), else read; or
+ * @big_fd for a file too big to hold, which the pack never holds. */
 static GBytes *
 contents_of (Load  *load,
-             guint  i)
+             guint  i,
+             int   *big_fd)
 {
   const char *name = g_ptr_array_index (load->names, i);
   struct stat info;
@@ -278,7 +293,8 @@ contents_of (Load  *load,
   char *data;
   gsize length = 0;
 
-  if (load->pack != NULL && fstatat (dirfd (load->folder->dir), name, &info, 0) == 0)
+  if (load->pack != NULL && fstatat (dirfd (load->folder->dir), name, &info, 0) == 0 &&
+      (gsize)info.st_size <= _strata_revision_stream_above ())
     {
       _strata_file_stamp_init (&load->stamps[i], &info);
       if ((packed = _strata_revision_pack_lookup (load->pack, name, &load->stamps[i])))
@@ -288,7 +304,7 @@ contents_of (Load  *load,
         }
     }
   errno = 0;
-  if (!(data = read_file_at (load->folder->dir, name, &load->stamps[i], &length)))
+  if (!(data = read_file_at (load->folder->dir, name, &load->stamps[i], &length, big_fd)))
     return NULL;
   return g_bytes_new_take (data, length);
 }
@@ -305,8 +321,16 @@ load_revision (Load     *load,
                               ? "" : G_DIR_SEPARATOR_S,
                             name, NULL);
   char *display = display_path_in (load->self, load->folder, path);
+  StrataRevision *revision;
+  int big_fd = -1;
 
-  if (!(load->contents[i] = contents_of (load, i)))
+  if (!(load->contents[i] = contents_of (load, i, &big_fd)) && big_fd >= 0)
+    {
+      revision = _strata_revision_new_from_fd (path, display, big_fd, error);
+      close (big_fd);
+      return revision;
+    }
+  if (load->contents[i] == NULL)
     {
       int saved_errno = errno != 0 ? errno : EIO;
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
@@ -346,7 +370,8 @@ update_pack (Load *load)
 
   for (guint i = 0; i < n; i++)
     {
-      if (!_strata_file_stamp_is_settled (&load->stamps[i], settled_before))
+      if (load->contents[i] == NULL ||
+          !_strata_file_stamp_is_settled (&load->stamps[i], settled_before))
         continue;
       changed |= !load->packed[i];
       names[kept] = g_ptr_array_index (load->names, i);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "strata-revision.h"
+#include "strata-revision-source-private.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,42 @@ StrataRevision *_strata_revision_new_from_bytes (char        *path,
                                                  char        *display_path,
                                                  GBytes      *contents,
                                                  GError     **error);
+
+/* Like _strata_revision_new_from_bytes(), for a file too big to hold: @fd
+ * is read a piece at a time and the sections stay in the file at @path,
+ * each known by its place and the fingerprint of its text (see
+ * _strata_revision_open_section()). A section's text is read whole only
+ * when strata_revision_get_sql() is asked for it. */
+StrataRevision *_strata_revision_new_from_fd    (char        *path,
+                                                 char        *display_path,
+                                                 int          fd,
+                                                 GError     **error);
+/* The size of file above which a revision is read that way: 1 MiB, or
+ * $STRATA_STREAM_ABOVE bytes (tests run small files as big ones). */
+gsize           _strata_revision_stream_above   (void);
+
+/* @direction's section as the file holds it, for reading it again a piece
+ * at a time, checked against the fingerprint taken when the file was read;
+ * a NULL @source (and TRUE) when the section is held in memory. With
+ * @checksum, the source takes the section's checksum too, unless it is
+ * known already; hand it back with _strata_revision_take_checksum(). */
+gboolean        _strata_revision_open_section   (StrataRevision         *self,
+                                                 StrataDirection         direction,
+                                                 gboolean                checksum,
+                                                 StrataRevisionSource  **source,
+                                                 GError                **error);
+/* The length of the text of a big file's section, as it was read. */
+guint64         _strata_revision_get_section_length (StrataRevision  *self,
+                                                     StrataDirection  direction);
+/* The checksum of a big file's section as a run read it whole (taken). */
+void            _strata_revision_take_checksum  (StrataRevision         *self,
+                                                 StrataDirection         direction,
+                                                 char                   *checksum);
+
+/* TRUE when @direction's section of @self is a big file's, read again from
+ * the file when it runs. */
+gboolean        _strata_revision_section_in_file (StrataRevision *self,
+                                                  StrataDirection direction);
 
 /* TRUE when @id may be a revision's id: 1 to 32 of [A-Za-z0-9_-], and not
  * a reserved word (base, head, heads, current); else an error stating the

@@ -8,10 +8,14 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "strata-error.h"
 #include "strata-file-private.h"
 #include "strata-revision-private.h"
+#include "strata-revision-source-private.h"
+#include "strata-section-private.h"
 #include "strata-sql.h"
 
 /* Alembic's version_num column is VARCHAR(32). */
@@ -22,6 +26,12 @@
  * allocation instead of five or more; what does not fit is allocated alone. */
 #define HEADER_BLOCK 256
 
+/* A file bigger than this is read a piece at a time, and its sections stay
+ * in the file: a run reads them again from it as they run. */
+#define STREAM_ABOVE (1024 * 1024)
+/* The pieces it is read in. */
+#define STREAM_CHUNK (64 * 1024)
+
 /* A section read from a file is copied out of it only when first asked for:
  * listing heads or history never needs the SQL of a thousand revisions. */
 typedef struct
@@ -31,6 +41,14 @@ typedef struct
   const char *end;
   guint       line;
   gboolean    transactional;
+  /* A section of a big file (in_file): where it lies in the file, the
+   * fingerprint of its text as it was read, and its checksum once taken. */
+  gboolean    in_file;
+  goffset     file_start;
+  goffset     file_end;
+  guint64     fingerprint;
+  guint64     text_length;  /* without the '\r' of line ends */
+  char       *checksum;
 } Section;
 
 struct _StrataRevision
@@ -59,6 +77,9 @@ struct _StrataRevision
 };
 
 G_DEFINE_FINAL_TYPE (StrataRevision, strata_revision, G_TYPE_OBJECT)
+
+static Section *get_section (StrataRevision  *self,
+                             StrataDirection  direction);
 
 enum {
   PROP_0,
@@ -163,7 +184,10 @@ strata_revision_finalize (GObject *object)
   g_clear_pointer (&self->extra_before, g_ptr_array_unref);
   g_clear_pointer (&self->extra_after, g_ptr_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->sections); i++)
-    take_text (self, &self->sections[i].sql, NULL);
+    {
+      take_text (self, &self->sections[i].sql, NULL);
+      g_clear_pointer (&self->sections[i].checksum, g_free);
+    }
   g_clear_pointer (&self->header, g_free);
   g_clear_pointer (&self->source, g_bytes_unref);
   g_clear_object (&self->file);
@@ -281,6 +305,13 @@ typedef struct
   gboolean        in_message;
   int             current;        /* index into sections, or -1 in the header */
   const char     *section_start;  /* where the current section's SQL begins */
+  /* A big file is read in pieces (see parse_stream()): sections are then
+   * offsets in the file, and their fingerprints are taken as they go by. */
+  gboolean        streaming;
+  const char     *data;           /* the piece held, whose first byte is at */
+  goffset         base;           /* this offset in the file */
+  goffset         section_offset; /* where the current section's SQL begins */
+  StrataSectionDigest digest;     /* of the current section */
 } Parser;
 
 static const char *
@@ -495,21 +526,80 @@ finish_section (Parser     *parser,
     return;
   section = &parser->revision->sections[parser->current];
   take_text (parser->revision, &section->sql, NULL);
-  section->start = parser->section_start;
-  section->end = end;
+  if (!parser->streaming)
+    {
+      section->start = parser->section_start;
+      section->end = end;
+      return;
+    }
+  section->in_file = TRUE;
+  section->file_start = parser->section_offset;
+  section->file_end = parser->base + (end - parser->data);
+  section->text_length = parser->digest.length;
+  section->fingerprint = _strata_section_digest_finish (&parser->digest, NULL);
+}
+
+/* Publishes a big file's section's checksum, taken by whoever read it
+ * first; the revision may be shared between threads. */
+static void
+publish_checksum (Section *section,
+                  char    *checksum)
+{
+  if (checksum != NULL &&
+      !g_atomic_pointer_compare_and_exchange (&section->checksum, NULL, checksum))
+    g_free (checksum);
+}
+
+/* A big file's section read again whole, into @sql unless it is NULL, and
+ * its checksum taken on the way (a run reads it a piece at a time instead). */
+static void
+read_section (StrataRevision *self,
+              Section        *section,
+              GString        *sql)
+{
+  g_autoptr(StrataRevisionSource) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *buffer = g_malloc (STREAM_CHUNK);
+  char *checksum = NULL;
+  gssize n;
+
+  if (!(source = _strata_revision_source_open (self->path, section->file_start,
+                                               section->file_end, section->fingerprint,
+                                               g_atomic_pointer_get (&section->checksum) == NULL,
+                                               &error)))
+    {
+      g_debug ("%s: %s", self->display_path, error->message);
+      return;
+    }
+  while ((n = _strata_revision_source_read (source, buffer, STREAM_CHUNK, &error)) > 0)
+    if (sql != NULL)
+      g_string_append_len (sql, buffer, n);
+  if (n < 0 || !_strata_revision_source_verify (source, &checksum, &error))
+    g_debug ("%s: %s", self->display_path, error->message);
+  else
+    publish_checksum (section, checksum);
 }
 
 /* Revisions are shared between threads (a graph loaded on a worker is read on
  * the main thread), so the first copy is published atomically and a copy
  * made at the same moment by another thread is dropped. */
 static const char *
-section_sql (Section *section)
+section_sql (StrataRevision *self,
+             Section        *section)
 {
   char *sql = g_atomic_pointer_get (&section->sql);
 
   if (sql != NULL)
     return sql;
-  sql = copy_section (section->start, section->end);
+  if (section->in_file)
+    {
+      GString *text = g_string_new (NULL);
+
+      read_section (self, section, text);
+      sql = g_string_free (text, FALSE);
+    }
+  else
+    sql = copy_section (section->start, section->end);
   if (!g_atomic_pointer_compare_and_exchange (&section->sql, NULL, sql))
     {
       g_free (sql);
@@ -703,33 +793,69 @@ parse_line (Parser      *parser,
   const char *rest = marker_rest (text, end);
 
   if (rest == NULL && parser->current >= 0)
-    return TRUE;
+    {
+      if (parser->streaming)
+        _strata_section_digest_feed (&parser->digest, text, next - text, NULL);
+      return TRUE;
+    }
   if (rest == NULL)
     return parse_header_line (parser, text, end, line, error);
 
   finish_section (parser, text);
   parser->section_start = next;
+  if (parser->streaming)
+    {
+      parser->section_offset = parser->base + (next - parser->data);
+      _strata_section_digest_init (&parser->digest, FALSE);
+    }
   return parse_marker (parser, rest, end, line, error);
 }
 
 /* UTF-8 without NUL bytes. Revision files are nearly always ASCII, and
  * checking that a word at a time spares g_utf8_validate() most of its walk. */
-static gboolean
-is_text (const char *data,
-         gsize       length)
+static gsize
+ascii_prefix (const char *data,
+              gsize       length)
 {
   gsize ascii = 0;
   guint64 word;
 
-  if (memchr (data, '\0', length) != NULL)
-    return FALSE;
   for (; ascii + sizeof word <= length; ascii += sizeof word)
     {
       memcpy (&word, data + ascii, sizeof word);
       if (word & G_GUINT64_CONSTANT (0x8080808080808080))
         break;
     }
+  return ascii;
+}
+
+static gboolean
+is_text (const char *data,
+         gsize       length)
+{
+  gsize ascii;
+
+  if (memchr (data, '\0', length) != NULL)
+    return FALSE;
+  ascii = ascii_prefix (data, length);
   return g_utf8_validate (data + ascii, length - ascii, NULL);
+}
+
+/* The line at @text, which ends at @newline, or at @end without one. */
+static gboolean
+parse_one (Parser      *parser,
+           const char  *text,
+           const char  *newline,
+           const char  *end,
+           guint        line,
+           GError     **error)
+{
+  const char *line_end = newline != NULL ? newline : end;
+
+  /* Files written on Windows keep working. */
+  if (line_end > text && line_end[-1] == '\r')
+    line_end--;
+  return parse_line (parser, text, line_end, newline != NULL ? newline + 1 : end, line, error);
 }
 
 static gboolean
@@ -741,15 +867,12 @@ parse (Parser      *parser,
   const char *end = data + length;
   const char *text = data;
 
+  parser->data = data;
   for (guint line = 1; ; line++)
     {
       const char *newline = memchr (text, '\n', end - text);
-      const char *line_end = newline != NULL ? newline : end;
 
-      /* Files written on Windows keep working. */
-      if (line_end > text && line_end[-1] == '\r')
-        line_end--;
-      if (!parse_line (parser, text, line_end, newline != NULL ? newline + 1 : end, line, error))
+      if (!parse_one (parser, text, newline, end, line, error))
         return FALSE;
       if (newline == NULL)
         break;
@@ -757,6 +880,154 @@ parse (Parser      *parser,
     }
   finish_section (parser, end);
   return TRUE;
+}
+
+/* Reading a big file a piece at a time ------------------------------------- */
+
+/* Where the text of the bytes [@from, @end) stops being known good: @end, or
+ * before a character cut by the end of the piece; NULL when it is not UTF-8
+ * text. */
+static const char *
+check_piece (const char *from,
+             const char *end,
+             gboolean    last)
+{
+  const char *stop = NULL;
+
+  if (memchr (from, '\0', end - from) != NULL)
+    return NULL;
+  from += ascii_prefix (from, end - from);
+  if (g_utf8_validate (from, end - from, &stop))
+    return end;
+  if (!last && end - stop < 4 &&
+      g_utf8_get_char_validated (stop, end - stop) == (gunichar)-2)
+    return stop;
+  return NULL;
+}
+
+/* The start of a line of SQL too long for the window: can it still turn out
+ * to be a marker line? */
+static gboolean
+may_be_marker (const char *text,
+               const char *end)
+{
+  const char *p = text;
+
+  for (guint i = 0; i < 2; i++, p++)
+    if (p == end)
+      return TRUE;
+    else if (*p != '-')
+      return FALSE;
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if ((gsize)(end - p) < strlen ("migrate:"))
+    return memcmp (p, "migrate:", end - p) == 0;
+  return memcmp (p, "migrate:", strlen ("migrate:")) == 0;
+}
+
+static gssize
+read_piece (int    fd,
+            char  *buffer,
+            gsize  size)
+{
+  gssize n;
+
+  do
+    n = read (fd, buffer, size);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+/* Parses @fd's file holding only a piece of it at a time (and the longest
+ * header line): each section's SQL is kept as its place in the file and
+ * the checksum of its text. A line of SQL longer than the window is taken
+ * in pieces once its start shows it is no marker line. */
+static gboolean
+parse_stream (Parser      *parser,
+              int          fd,
+              GError     **error)
+{
+  gsize size = STREAM_CHUNK;
+  g_autofree char *window = g_malloc (size + 1);
+  gsize have = 0;
+  gsize checked = 0;
+  gboolean eof = FALSE;
+  gboolean in_long_line = FALSE;
+  guint line = 1;
+
+  parser->streaming = TRUE;
+  for (;;)
+    {
+      const char *p = window;
+      const char *stop;
+      const char *newline;
+      gssize n = read_piece (fd, window + have, size - have);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
+                       _("%s: cannot read the revision file: %s"), parser->path,
+                       g_strerror (saved_errno));
+          return FALSE;
+        }
+      eof = n == 0;
+      have += n;
+      if (!(stop = check_piece (window + checked, window + have, eof)))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+                       _("%s: not a text file in UTF-8; save it as UTF-8 text"), parser->path);
+          return FALSE;
+        }
+      checked = stop - window;
+      parser->data = window;
+      while ((newline = memchr (p, '\n', window + checked - p)) != NULL)
+        {
+          if (in_long_line)
+            _strata_section_digest_feed (&parser->digest, p, newline + 1 - p, NULL);
+          else if (!parse_one (parser, p, newline, NULL, line, error))
+            return FALSE;
+          in_long_line = FALSE;
+          line++;
+          p = newline + 1;
+        }
+      if (eof)
+        {
+          if (in_long_line)
+            _strata_section_digest_feed (&parser->digest, p, window + have - p, NULL);
+          else if (p < window + have && !parse_one (parser, p, NULL, window + have, line, error))
+            return FALSE;
+          finish_section (parser, window + have);
+          return TRUE;
+        }
+      if (parser->current >= 0 && (in_long_line || !may_be_marker (p, window + checked)))
+        {
+          _strata_section_digest_feed (&parser->digest, p, window + checked - p, NULL);
+          in_long_line = TRUE;
+          p = window + checked;
+        }
+      /* What is left of the piece goes to the window's start. */
+      parser->base += p - window;
+      have -= p - window;
+      checked -= p - window;
+      memmove (window, p, have);
+      if (have == size)
+        window = g_realloc (window, (size *= 2) + 1);
+    }
+}
+
+static gboolean
+check_parsed (Parser  *parser,
+              GError **error)
+{
+  if (parser->seen_id)
+    return TRUE;
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
+               _("%s:1: no “Revision ID:” line in the header; add one such as "
+                 "“-- Revision ID: %s”"),
+               parser->path, "1a2b3c4d5e6f");
+  return FALSE;
 }
 
 StrataRevision *
@@ -791,19 +1062,106 @@ _strata_revision_new_from_bytes (char        *path,
   parser.path = display_path;
   parser.in_message = TRUE;
   parser.current = -1;
-  if (!parse (&parser, data, length, error))
+  if (!parse (&parser, data, length, error) || !check_parsed (&parser, error))
     return NULL;
-
-  if (!parser.seen_id)
-    {
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   _("%s:1: no “Revision ID:” line in the header; add one such as "
-                     "“-- Revision ID: %s”"),
-                   display_path, "1a2b3c4d5e6f");
-      return NULL;
-    }
-
   return g_steal_pointer (&self);
+}
+
+gsize
+_strata_revision_stream_above (void)
+{
+  static gsize above;
+
+  /* Tests set it to run their small files the way big ones run. */
+  if (g_once_init_enter (&above))
+    {
+      const char *env = g_getenv ("STRATA_STREAM_ABOVE");
+      guint64 value = STREAM_ABOVE;
+
+      if (env != NULL)
+        g_ascii_string_to_unsigned (env, 10, 0, G_MAXSIZE - 1, &value, NULL);
+      g_once_init_leave (&above, (gsize)value + 1);
+    }
+  return above - 1;
+}
+
+StrataRevision *
+_strata_revision_new_from_fd (char        *path,
+                              char        *display_path,
+                              int          fd,
+                              GError     **error)
+{
+  g_autoptr(StrataRevision) self = g_object_new (STRATA_TYPE_REVISION, NULL);
+  Parser parser = { 0 };
+  gboolean ok;
+
+  self->path = path;
+  self->display_path = display_path != NULL ? display_path : g_strdup ("<revision>");
+  self->header = g_malloc (HEADER_BLOCK);
+  parser.revision = self;
+  parser.path = self->display_path;
+  parser.in_message = TRUE;
+  parser.current = -1;
+  ok = parse_stream (&parser, fd, error) && check_parsed (&parser, error);
+  _strata_section_digest_clear (&parser.digest);
+  return ok ? g_steal_pointer (&self) : NULL;
+}
+
+gboolean
+_strata_revision_open_section (StrataRevision         *self,
+                               StrataDirection         direction,
+                               gboolean                checksum,
+                               StrataRevisionSource  **source,
+                               GError                **error)
+{
+  Section *section;
+
+  g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
+  g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, FALSE);
+  g_return_val_if_fail (source != NULL, FALSE);
+
+  section = get_section (self, direction);
+  *source = NULL;
+  if (!section->in_file)
+    return TRUE;
+  *source = _strata_revision_source_open (self->path, section->file_start, section->file_end,
+                                          section->fingerprint,
+                                          checksum &&
+                                            g_atomic_pointer_get (&section->checksum) == NULL,
+                                          error);
+  return *source != NULL;
+}
+
+guint64
+_strata_revision_get_section_length (StrataRevision  *self,
+                                     StrataDirection  direction)
+{
+  g_return_val_if_fail (STRATA_IS_REVISION (self), 0);
+  g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, 0);
+  return get_section (self, direction)->text_length;
+}
+
+void
+_strata_revision_take_checksum (StrataRevision  *self,
+                                StrataDirection  direction,
+                                char            *checksum)
+{
+  g_return_if_fail (STRATA_IS_REVISION (self));
+  g_return_if_fail (direction != STRATA_DIRECTION_STAMP);
+
+  if (get_section (self, direction)->in_file)
+    publish_checksum (get_section (self, direction), checksum);
+  else
+    g_free (checksum);
+}
+
+gboolean
+_strata_revision_section_in_file (StrataRevision  *self,
+                                  StrataDirection  direction)
+{
+  g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
+  g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, FALSE);
+  return get_section (self, direction)->in_file;
 }
 
 StrataRevision *
@@ -868,16 +1226,46 @@ same_place_in_graph (StrataRevision *a,
                     (const char * const *)b->branch_labels);
 }
 
+/* The file open as @fd, for the run: whole, or a piece at a time when big.
+ * NULL with @error set when it does not parse, or unset with errno when it
+ * cannot be read. */
+static StrataRevision *
+read_opened (StrataRevision     *self,
+             char               *path,
+             int                 fd,
+             const struct stat  *info,
+             GError            **error)
+{
+  g_autoptr(GBytes) contents = NULL;
+  char *display = g_strdup (strata_revision_get_display_path (self));
+  gsize length = 0;
+  char *data;
+
+  if ((gsize)info->st_size > _strata_revision_stream_above ())
+    return _strata_revision_new_from_fd (path, display, fd, error);
+  if (!(data = _strata_file_read_opened (fd, info, &length)))
+    {
+      int saved_errno = errno;
+
+      g_free (path);
+      g_free (display);
+      errno = saved_errno;
+      return NULL;
+    }
+  contents = g_bytes_new_take (data, length);
+  return _strata_revision_new_from_bytes (path, display, contents, error);
+}
+
 StrataRevision *
 _strata_revision_read_for_run (StrataRevision  *self,
                                GError         **error)
 {
   g_autofree char *path = NULL;
   g_autoptr(StrataRevision) fresh = NULL;
-  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(GError) local_error = NULL;
   struct stat info;
-  gsize length = 0;
-  char *data;
+  int saved_errno;
+  int fd;
 
   g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
 
@@ -889,23 +1277,28 @@ _strata_revision_read_for_run (StrataRevision  *self,
   if (path == NULL)
     return g_object_ref (self);
 
-  if (!(data = _strata_file_read_regular (AT_FDCWD, path, STRATA_READ_FOLLOW_SYMLINKS,
-                                          &info, &length)))
+  if ((fd = _strata_file_open_regular (AT_FDCWD, path, STRATA_READ_FOLLOW_SYMLINKS,
+                                      &info)) >= 0)
     {
-      int saved_errno = errno;
-
+      fresh = read_opened (self, g_steal_pointer (&path), fd, &info, &local_error);
+      saved_errno = errno;
+      close (fd);
+    }
+  else
+    saved_errno = errno;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (fresh == NULL)
+    {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_IO,
                    _("%s: cannot read the revision file: %s"),
                    strata_revision_get_display_path (self),
                    saved_errno == EINVAL ? _("not a regular file") : g_strerror (saved_errno));
       return NULL;
     }
-  contents = g_bytes_new_take (data, length);
-  fresh = _strata_revision_new_from_bytes (g_steal_pointer (&path),
-                                           g_strdup (strata_revision_get_display_path (self)),
-                                           contents, error);
-  if (fresh == NULL)
-    return NULL;
   if (!same_place_in_graph (self, fresh))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
@@ -935,14 +1328,15 @@ append_list (GString            *out,
 }
 
 static void
-append_section (GString    *out,
-                const char *name,
-                Section    *section)
+append_section (GString        *out,
+                StrataRevision *self,
+                const char     *name,
+                Section        *section)
 {
+  const char *sql = section_sql (self, section);
+
   g_string_append_printf (out, "-- migrate:%s%s\n", name,
                           section->transactional ? "" : " transaction:false");
-  const char *sql = section_sql (section);
-
   g_string_append (out, sql);
   if (sql[0] != '\0' && !g_str_has_suffix (sql, "\n"))
     g_string_append_c (out, '\n');
@@ -973,10 +1367,10 @@ strata_revision_to_data (StrataRevision *self)
     g_string_append_printf (out, "%s\n", (const char *)g_ptr_array_index (self->extra_after, i));
   g_string_append_c (out, '\n');
 
-  append_section (out, "upgrade", &self->sections[0]);
+  append_section (out, self, "upgrade", &self->sections[0]);
   if (!g_str_has_suffix (out->str, "\n\n"))
     g_string_append_c (out, '\n');
-  append_section (out, "downgrade", &self->sections[1]);
+  append_section (out, self, "downgrade", &self->sections[1]);
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
@@ -1305,7 +1699,7 @@ strata_revision_get_sql (StrataRevision  *self,
 {
   g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
   g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, NULL);
-  return section_sql (get_section (self, direction));
+  return section_sql (self, get_section (self, direction));
 }
 
 void
@@ -1320,6 +1714,8 @@ strata_revision_set_sql (StrataRevision  *self,
 
   section = get_section (self, direction);
   take_text (self, &section->sql, g_strdup (sql != NULL ? sql : ""));
+  section->in_file = FALSE;
+  g_clear_pointer (&section->checksum, g_free);
 }
 
 guint
@@ -1359,7 +1755,16 @@ strata_revision_get_checksum (StrataRevision  *self,
   g_return_val_if_fail (STRATA_IS_REVISION (self), NULL);
   g_return_val_if_fail (direction != STRATA_DIRECTION_STAMP, NULL);
 
-  sql = section_sql (get_section (self, direction));
+  /* A big file's is taken as its section is read, by a run or here. */
+  if (get_section (self, direction)->in_file)
+    {
+      Section *section = get_section (self, direction);
+
+      if (g_atomic_pointer_get (&section->checksum) == NULL)
+        read_section (self, section, NULL);
+      return g_strdup (g_atomic_pointer_get (&section->checksum));
+    }
+  sql = section_sql (self, get_section (self, direction));
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, sql, -1);
 }
 
@@ -1421,11 +1826,27 @@ strata_revision_is_merge (StrataRevision *self)
 }
 
 static gboolean
-has_statements (const char *sql)
+first_statement_cb (const StrataSqlCursor *statement,
+                    gpointer               data)
 {
-  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
+  *(gboolean *)data = TRUE;
+  return FALSE;
+}
 
-  return statements->len > 0;
+/* Read up to the first statement only: a big file's upgrade is not read whole. */
+static gboolean
+has_statements (StrataRevision  *self,
+                StrataDirection  direction)
+{
+  g_auto(StrataSectionFailure) failure = { 0 };
+  StrataSection section;
+  gboolean found = FALSE;
+
+  _strata_section_init (&section, self, direction);
+  /* A file that cannot be read again fails the run with a message of its own. */
+  if (!_strata_section_foreach (&section, first_statement_cb, &found, &failure))
+    return TRUE;
+  return found;
 }
 
 static gboolean
@@ -1442,15 +1863,12 @@ has_marker_line (const char *sql)
 gboolean
 _strata_revision_lacks_downgrade (StrataRevision *self)
 {
-  const char *downgrade;
-
   g_return_val_if_fail (STRATA_IS_REVISION (self), FALSE);
 
-  if (strata_revision_is_merge (self))
+  if (strata_revision_is_merge (self) || has_statements (self, STRATA_DIRECTION_DOWNGRADE) ||
+      !has_statements (self, STRATA_DIRECTION_UPGRADE))
     return FALSE;
-  downgrade = strata_revision_get_sql (self, STRATA_DIRECTION_DOWNGRADE);
-  return has_statements (strata_revision_get_sql (self, STRATA_DIRECTION_UPGRADE)) &&
-         !has_statements (downgrade) && !has_marker_line (downgrade);
+  return !has_marker_line (strata_revision_get_sql (self, STRATA_DIRECTION_DOWNGRADE));
 }
 
 gboolean

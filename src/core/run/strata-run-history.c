@@ -12,7 +12,8 @@
 
 #include "strata-database-private.h"
 #include "strata-error.h"
-#include "strata-revision.h"
+#include "strata-history-sections-private.h"
+#include "strata-revision-private.h"
 #include "strata-run-private.h"
 #include "strata-sql.h"
 #include "strata-status-private.h"
@@ -26,6 +27,8 @@ typedef enum
   /* The time the statement runs: only the offline script has no clock of
    * its own to read. */
   VALUE_NOW,
+  /* A big file's section, left in the file (see set_section()). */
+  VALUE_SECTION,
 } ValueKind;
 
 typedef struct
@@ -41,6 +44,8 @@ typedef struct
   Value      values[STRATA_HISTORY_N_COLUMNS + 1];
   /* The strings the row made (joined lists, the checksum). */
   GPtrArray *owned;
+  /* Whose sections the VALUE_SECTION values are. */
+  StrataRevision *revision;
 } HistoryRow;
 
 static void
@@ -86,6 +91,25 @@ set_int (HistoryRow          *row,
   row->values[column] = (Value) { VALUE_INT, NULL, number };
 }
 
+/* A section's SQL, borrowed, not copied: the revision outlives the row,
+ * and a section may be tens of megabytes. A big file's is not even read
+ * here: the live writer copies it from the file into the row a piece at a
+ * time, and the offline one asks for its text. */
+static void
+set_section (HistoryRow          *row,
+             StrataHistoryColumn  column,
+             StrataRevision      *revision,
+             StrataDirection      direction)
+{
+  if (!_strata_revision_section_in_file (revision, direction))
+    {
+      set_text (row, column, strata_revision_get_sql (revision, direction));
+      return;
+    }
+  row->values[column] = (Value) { VALUE_SECTION, NULL, direction };
+  row->revision = revision;
+}
+
 static void
 set_revision (HistoryRow      *row,
               StrataRevision  *revision,
@@ -99,12 +123,8 @@ set_revision (HistoryRow      *row,
   set_list (row, STRATA_HISTORY_DEPENDS_ON, strata_revision_get_depends_on (revision));
   set_text (row, STRATA_HISTORY_CREATE_DATE, strata_revision_get_create_date (revision));
   set_text (row, STRATA_HISTORY_FILE, strata_revision_get_display_path (revision));
-  /* Borrowed, not copied: the revision outlives the row, and a section may
-   * be tens of megabytes. */
-  set_text (row, STRATA_HISTORY_UPGRADE_SQL,
-            strata_revision_get_sql (revision, STRATA_DIRECTION_UPGRADE));
-  set_text (row, STRATA_HISTORY_DOWNGRADE_SQL,
-            strata_revision_get_sql (revision, STRATA_DIRECTION_DOWNGRADE));
+  set_section (row, STRATA_HISTORY_UPGRADE_SQL, revision, STRATA_DIRECTION_UPGRADE);
+  set_section (row, STRATA_HISTORY_DOWNGRADE_SQL, revision, STRATA_DIRECTION_DOWNGRADE);
   set_int (row, STRATA_HISTORY_UPGRADE_TRANSACTIONAL,
            strata_revision_get_transactional (revision, STRATA_DIRECTION_UPGRADE));
   set_int (row, STRATA_HISTORY_DOWNGRADE_TRANSACTIONAL,
@@ -168,6 +188,8 @@ history_row_bind (HistoryRow   *row,
         sqlite3_bind_text (stmt, column, value->text, -1, SQLITE_STATIC);
       else if (value->kind == VALUE_INT)
         sqlite3_bind_int64 (stmt, column, value->number);
+      else if (value->kind == VALUE_SECTION)
+        _strata_history_bind_section (stmt, column, row->revision, value->number);
       else
         sqlite3_bind_null (stmt, column);
     }
@@ -204,8 +226,12 @@ insert_history_row (StrataRun       *run,
   history_row_bind (&row, stmt);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
+  /* Filled in only now, and checked against the file as the run read it:
+   * the caller rolls the step back if the file has changed since. */
   if (rc == SQLITE_DONE)
-    return TRUE;
+    return row.revision == NULL ||
+           _strata_history_write_sections (run->db, sqlite3_last_insert_rowid (run->db),
+                                           row.revision, error);
   strata_database_set_error (run->database, error, STRATA_ERROR_DATABASE, STRATA_HISTORY_TABLE);
   return FALSE;
 }
@@ -229,6 +255,59 @@ _strata_run_insert_history (StrataRun       *run,
 
 /* Offline: the same row written as literals, for a script with no clock. */
 
+/* As the live run writes them: a big file's section (in strata_history_sql)
+ * leaves NULL in the row. */
+static void
+append_section_value (GString         *script,
+                      StrataRevision  *revision,
+                      StrataDirection  direction)
+{
+  g_autofree char *quoted = NULL;
+
+  if (_strata_revision_get_section_length (revision, direction) > 0)
+    {
+      g_string_append (script, "NULL");
+      return;
+    }
+  quoted = strata_sql_quote_literal (strata_revision_get_sql (revision, direction));
+  g_string_append (script, quoted);
+}
+
+static void
+append_big_literal (GString         *script,
+                    StrataRevision  *revision,
+                    StrataDirection  direction)
+{
+  g_autofree char *quoted = NULL;
+
+  if (!_strata_revision_section_in_file (revision, direction) ||
+      _strata_revision_get_section_length (revision, direction) == 0)
+    {
+      g_string_append (script, "NULL");
+      return;
+    }
+  quoted = strata_sql_quote_literal (strata_revision_get_sql (revision, direction));
+  g_string_append_printf (script, "CAST(%s AS BLOB)", quoted);
+}
+
+static void
+append_big_sections (GString        *script,
+                     StrataRevision *revision)
+{
+  if ((!_strata_revision_section_in_file (revision, STRATA_DIRECTION_UPGRADE) ||
+       _strata_revision_get_section_length (revision, STRATA_DIRECTION_UPGRADE) == 0) &&
+      (!_strata_revision_section_in_file (revision, STRATA_DIRECTION_DOWNGRADE) ||
+       _strata_revision_get_section_length (revision, STRATA_DIRECTION_DOWNGRADE) == 0))
+    return;
+  g_string_append_printf (script, "%s\nINSERT INTO " STRATA_HISTORY_SQL_TABLE
+                          " (history_id, upgrade_sql, downgrade_sql) VALUES "
+                          "(last_insert_rowid(), ", _strata_history_sql_create_sql ());
+  append_big_literal (script, revision, STRATA_DIRECTION_UPGRADE);
+  g_string_append (script, ", ");
+  append_big_literal (script, revision, STRATA_DIRECTION_DOWNGRADE);
+  g_string_append (script, ");\n");
+}
+
 static void
 history_row_append_literals (HistoryRow *row,
                              GString    *script)
@@ -249,10 +328,14 @@ history_row_append_literals (HistoryRow *row,
         g_string_append_printf (script, "%" G_GINT64_FORMAT, value->number);
       else if (value->kind == VALUE_NOW)
         g_string_append (script, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+      else if (value->kind == VALUE_SECTION)
+        append_section_value (script, row->revision, value->number);
       else
         g_string_append (script, "NULL");
     }
   g_string_append (script, ");\n");
+  if (row->revision != NULL)
+    append_big_sections (script, row->revision);
 }
 
 void

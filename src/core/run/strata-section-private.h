@@ -23,7 +23,8 @@ typedef struct
 {
   StrataRevision  *revision;      /* NULL for text not yet in a revision (the editor) */
   StrataDirection  direction;
-  const char      *sql;           /* the section's text; never NULL */
+  const char      *sql;           /* the section's text; never NULL, "" when in_file */
+  gboolean         in_file;       /* a big file's: read again from it as it runs */
   guint            first_line;    /* the file line of sql's first byte */
   gboolean         transactional; /* runs inside the runner's transaction */
 } StrataSection;
@@ -34,6 +35,7 @@ typedef enum
   STRATA_SECTION_UNREADABLE,  /* SQLite could not prepare the statement */
   STRATA_SECTION_FAILED,      /* the statement ran and failed */
   STRATA_SECTION_CANCELLED,   /* the cancellable fired, between or during statements */
+  STRATA_SECTION_CHANGED,     /* the file could not be read again, or is not what was read */
 } StrataSectionOutcome;
 
 typedef struct
@@ -69,7 +71,11 @@ typedef struct
 } StrataSectionHooks;
 
 /* @revision's @direction section as it runs. The one place that says where
- * a run reads the SQL it executes. */
+ * a run reads the SQL it executes: the revision's text, or for a big file
+ * (in_file) the file itself, read again a piece at a time as the section
+ * runs and checked against the checksum taken when it was read for the run.
+ * A section whose file changed since ends in STRATA_SECTION_CHANGED, after
+ * its last statement: the caller must not keep what it did. */
 void      _strata_section_init          (StrataSection              *section,
                                          StrataRevision             *revision,
                                          StrataDirection             direction);
@@ -83,6 +89,18 @@ void      _strata_section_init_text     (StrataSection              *section,
  * inside the runner's transaction and savepoint any of them would commit
  * or undo part of the revision behind its back. Reads the text only. */
 gboolean  _strata_section_check         (const StrataSection        *section,
+                                         StrataSectionFailure       *failure);
+
+/* Each statement of the section, in order, to @func until it returns FALSE;
+ * nothing runs. A big file's section is read a piece at a time. FALSE with
+ * @failure set (STRATA_SECTION_CHANGED) when the file could not be read to
+ * the end or is not what was read for the run. */
+typedef gboolean (*StrataSectionVisit) (const StrataSqlCursor *statement,
+                                        gpointer               data);
+
+gboolean  _strata_section_foreach       (const StrataSection        *section,
+                                         StrataSectionVisit          func,
+                                         gpointer                    data,
                                          StrataSectionFailure       *failure);
 
 /* Checks the section, then prepares and steps its statements on @db one by

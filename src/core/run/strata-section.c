@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "strata-database-private.h"
-#include "strata-revision.h"
+#include "strata-revision-private.h"
 #include "strata-section-private.h"
 
 void
@@ -26,7 +26,8 @@ _strata_section_init (StrataSection   *section,
   section->direction = direction;
   /* Where the SQL that runs comes from: for a live run, the step's revision,
    * which the run read again from its file (_strata_steps_read_for_run()). */
-  sql = strata_revision_get_sql (revision, direction);
+  section->in_file = _strata_revision_section_in_file (revision, direction);
+  sql = section->in_file ? "" : strata_revision_get_sql (revision, direction);
   section->sql = sql != NULL ? sql : "";
   section->first_line = MAX (1, strata_revision_get_sql_line (revision, direction));
   section->transactional = strata_revision_get_transactional (revision, direction);
@@ -76,28 +77,132 @@ set_failure (StrataSectionFailure  *failure,
   failure->message = g_strdup (message);
 }
 
+/* The statements of a section, from its text or from its file. */
+typedef struct
+{
+  StrataSqlCursor       cursor;
+  StrataRevisionSource *source;
+} Reader;
+
+static void
+reader_clear (Reader *reader)
+{
+  _strata_sql_cursor_clear (&reader->cursor);
+  g_clear_pointer (&reader->source, _strata_revision_source_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
+
+static void
+set_changed (StrataSectionFailure *failure,
+             const StrataSection  *section,
+             const char           *message)
+{
+  _strata_section_failure_clear (failure);
+  failure->outcome = STRATA_SECTION_CHANGED;
+  failure->line = section->first_line;
+  failure->message = g_strdup (message);
+}
+
+static gboolean
+reader_open (Reader               *reader,
+             const StrataSection  *section,
+             gboolean              checksum,
+             StrataSectionFailure *failure)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!section->in_file)
+    {
+      _strata_sql_cursor_init (&reader->cursor, section->sql, section->first_line);
+      return TRUE;
+    }
+  if (!_strata_revision_open_section (section->revision, section->direction, checksum,
+                                      &reader->source, &error))
+    {
+      _strata_sql_cursor_init (&reader->cursor, "", section->first_line);
+      set_changed (failure, section, error->message);
+      return FALSE;
+    }
+  _strata_sql_cursor_init_stream (&reader->cursor, _strata_revision_source_read, reader->source,
+                                  section->first_line);
+  return TRUE;
+}
+
+/* After the last statement: FALSE when the file could not be read to the
+ * end, or what was read of it is not what the run read before. */
+static gboolean
+reader_close (Reader               *reader,
+              const StrataSection  *section,
+              StrataSectionFailure *failure)
+{
+  g_autoptr(GError) error = NULL;
+  const GError *read_error = _strata_sql_cursor_get_error (&reader->cursor);
+  char *checksum = NULL;
+
+  if (read_error != NULL)
+    set_changed (failure, section, read_error->message);
+  else if (reader->source != NULL &&
+           !_strata_revision_source_verify (reader->source, &checksum, &error))
+    set_changed (failure, section, error->message);
+  else
+    {
+      /* What ran is what the checksum recorded for it is of. */
+      if (reader->source != NULL)
+        _strata_revision_take_checksum (section->revision, section->direction, checksum);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+set_refused (StrataSectionFailure  *failure,
+             const StrataSqlCursor *statement)
+{
+  set_failure (failure, STRATA_SECTION_REFUSED, statement,
+               _("a revision may not control its transaction (BEGIN, COMMIT, END, "
+                 "ROLLBACK, SAVEPOINT or RELEASE): each revision already runs in a "
+                 "transaction and a savepoint of its own, so nothing of the section was "
+                 "run; remove the statement, or mark the section “transaction:false”"));
+}
+
 gboolean
 _strata_section_check (const StrataSection  *section,
                        StrataSectionFailure *failure)
 {
-  StrataSqlCursor cursor;
+  g_auto(Reader) reader = { 0 };
 
   g_return_val_if_fail (section != NULL && failure != NULL, FALSE);
 
   if (!section->transactional)
     return TRUE;
-  _strata_sql_cursor_init (&cursor, section->sql, section->first_line);
-  while (_strata_sql_cursor_next (&cursor))
-    if (cursor.control)
+  if (!reader_open (&reader, section, FALSE, failure))
+    return FALSE;
+  while (_strata_sql_cursor_next (&reader.cursor))
+    if (reader.cursor.control)
       {
-        set_failure (failure, STRATA_SECTION_REFUSED, &cursor,
-                     _("a revision may not control its transaction (BEGIN, COMMIT, END, "
-                       "ROLLBACK, SAVEPOINT or RELEASE): each revision already runs in a "
-                       "transaction and a savepoint of its own, so nothing of the section was "
-                       "run; remove the statement, or mark the section “transaction:false”"));
+        set_refused (failure, &reader.cursor);
         return FALSE;
       }
-  return TRUE;
+  return reader_close (&reader, section, failure);
+}
+
+gboolean
+_strata_section_foreach (const StrataSection  *section,
+                         StrataSectionVisit    func,
+                         gpointer              data,
+                         StrataSectionFailure *failure)
+{
+  g_auto(Reader) reader = { 0 };
+
+  g_return_val_if_fail (section != NULL && func != NULL && failure != NULL, FALSE);
+
+  if (!reader_open (&reader, section, FALSE, failure))
+    return FALSE;
+  while (_strata_sql_cursor_next (&reader.cursor))
+    if (!func (&reader.cursor, data))
+      return TRUE;
+  return reader_close (&reader, section, failure);
 }
 
 /* A failure the hooks may look past; TRUE to go on. */
@@ -163,31 +268,37 @@ _strata_section_apply (const StrataSection      *section,
                        StrataSectionFailure     *failure)
 {
   GCancellable *cancellable = hooks != NULL ? hooks->cancellable : NULL;
-  StrataSqlCursor cursor;
+  g_auto(Reader) reader = { 0 };
+  StrataSqlCursor *cursor = &reader.cursor;
 
   g_return_val_if_fail (section != NULL && db != NULL && failure != NULL, FALSE);
 
-  if (!_strata_section_check (section, failure))
+  if (!_strata_section_check (section, failure) || !reader_open (&reader, section, TRUE, failure))
     return FALSE;
-  _strata_sql_cursor_init (&cursor, section->sql, section->first_line);
-  while (_strata_sql_cursor_next (&cursor))
+  while (_strata_sql_cursor_next (cursor))
     {
       if (g_cancellable_is_cancelled (cancellable))
         {
-          set_failure (failure, STRATA_SECTION_CANCELLED, &cursor, NULL);
+          set_failure (failure, STRATA_SECTION_CANCELLED, cursor, NULL);
           return FALSE;
         }
-      if (hooks != NULL && hooks->skip != NULL && hooks->skip (&cursor, hooks->data))
+      /* A file read again may have changed since the check. */
+      if (section->transactional && cursor->control)
+        {
+          set_refused (failure, cursor);
+          return FALSE;
+        }
+      if (hooks != NULL && hooks->skip != NULL && hooks->skip (cursor, hooks->data))
         continue;
-      if (step_statement (db, hooks, &cursor, failure))
+      if (step_statement (db, hooks, cursor, failure))
         {
           if (hooks != NULL && hooks->finished != NULL)
-            hooks->finished (&cursor, NULL, hooks->data);
+            hooks->finished (cursor, NULL, hooks->data);
         }
-      else if (failure->outcome == STRATA_SECTION_CANCELLED || !report (hooks, &cursor, failure))
+      else if (failure->outcome == STRATA_SECTION_CANCELLED || !report (hooks, cursor, failure))
         return FALSE;
       else
         _strata_section_failure_clear (failure);
     }
-  return TRUE;
+  return reader_close (&reader, section, failure);
 }

@@ -15,18 +15,31 @@ G_BEGIN_DECLS
  * so a section of any number of statements is read in one pass. Nothing is
  * copied: a statement points into the text it was cut from.
  *
+ * A cursor made with _strata_sql_cursor_init_stream() reads its text in
+ * pieces instead, through @fill, into a window of its own that holds the
+ * statement being cut and what follows it: a section of any size costs
+ * memory in proportion to its largest statement, never to the section. A
+ * statement then points into the window, and is valid until the next call.
+ *
  * Lives on the stack:
  *   StrataSqlCursor cursor;
  *   _strata_sql_cursor_init (&cursor, sql, first_line);
  *   while (_strata_sql_cursor_next (&cursor))
  *     use (cursor.text, cursor.length, cursor.line);
  */
+/* Reads at most @size bytes of the text into @buffer: 0 at its end, -1 with
+ * @error set when it cannot be read. The text must hold no NUL byte. */
+typedef gssize (*StrataSqlCursorFill) (gpointer   data,
+                                       char      *buffer,
+                                       gsize      size,
+                                       GError   **error);
+
 typedef struct
 {
   /* After _strata_sql_cursor_next() returned TRUE: */
   const char *text;     /* from its first token to its ";" (or its last token) */
   gsize       length;   /* in bytes; text is not NUL-terminated there */
-  gsize       offset;   /* of text in the SQL given to init */
+  gsize       offset;   /* of text in the SQL given to init, or read through fill */
   guint       line;     /* of text's first byte in the file */
   gboolean    control;  /* BEGIN, COMMIT, END, ROLLBACK [TO], SAVEPOINT or RELEASE */
 
@@ -34,6 +47,15 @@ typedef struct
   const char *sql;
   const char *tail;
   guint       tail_line;
+  /* Streaming: the window, its size, and where the text read so far ends. */
+  StrataSqlCursorFill fill;
+  gpointer    fill_data;
+  char       *window;
+  gsize       window_size;
+  gsize       window_offset;  /* of window[0] in the text read through fill */
+  char       *window_end;
+  gboolean    eof;
+  GError     *error;
 } StrataSqlCursor;
 
 /* TRUE when a statement starting with the bare word @word takes part in
@@ -47,7 +69,16 @@ gboolean  _strata_sql_word_is_control (const char *word,
 void      _strata_sql_cursor_init  (StrataSqlCursor *cursor,
                                     const char      *sql,
                                     guint            first_line);
-/* FALSE when only blanks, comments and empty statements (";") are left. */
+/* The text is read through @fill, a window at a time. */
+void      _strata_sql_cursor_init_stream (StrataSqlCursor     *cursor,
+                                          StrataSqlCursorFill  fill,
+                                          gpointer             fill_data,
+                                          guint                first_line);
+/* FALSE when only blanks, comments and empty statements (";") are left, or
+ * when @fill failed (then _strata_sql_cursor_get_error() says why). */
 gboolean  _strata_sql_cursor_next  (StrataSqlCursor *cursor);
+const GError *_strata_sql_cursor_get_error (const StrataSqlCursor *cursor);
+/* Frees a streaming cursor's window; nothing for a cursor over text. */
+void      _strata_sql_cursor_clear (StrataSqlCursor *cursor);
 
 G_END_DECLS

@@ -104,6 +104,10 @@ count_newlines (const char *p,
   return lines;
 }
 
+/* A streaming cursor's window at first; it grows only for a statement longer
+ * than half of it. */
+#define WINDOW_SIZE (256 * 1024)
+
 void
 _strata_sql_cursor_init (StrataSqlCursor *cursor,
                          const char      *sql,
@@ -115,6 +119,74 @@ _strata_sql_cursor_init (StrataSqlCursor *cursor,
   cursor->sql = sql != NULL ? sql : "";
   cursor->tail = cursor->sql;
   cursor->tail_line = MAX (1, first_line);
+  cursor->eof = TRUE;
+}
+
+void
+_strata_sql_cursor_init_stream (StrataSqlCursor     *cursor,
+                                StrataSqlCursorFill  fill,
+                                gpointer             fill_data,
+                                guint                first_line)
+{
+  g_return_if_fail (cursor != NULL);
+  g_return_if_fail (fill != NULL);
+
+  memset (cursor, 0, sizeof *cursor);
+  cursor->fill = fill;
+  cursor->fill_data = fill_data;
+  cursor->window_size = WINDOW_SIZE;
+  cursor->window = g_malloc (cursor->window_size + 1);
+  cursor->window[0] = '\0';
+  cursor->window_end = cursor->window;
+  cursor->sql = cursor->tail = cursor->window;
+  cursor->tail_line = MAX (1, first_line);
+}
+
+void
+_strata_sql_cursor_clear (StrataSqlCursor *cursor)
+{
+  g_return_if_fail (cursor != NULL);
+
+  g_clear_pointer (&cursor->window, g_free);
+  g_clear_error (&cursor->error);
+  cursor->sql = cursor->tail = cursor->window_end = NULL;
+}
+
+const GError *
+_strata_sql_cursor_get_error (const StrataSqlCursor *cursor)
+{
+  g_return_val_if_fail (cursor != NULL, NULL);
+  return cursor->error;
+}
+
+/* Keeps the window's text from the tail on and reads more after it. */
+static void
+refill (StrataSqlCursor *cursor)
+{
+  gsize kept = cursor->window_end - cursor->tail;
+  gssize n;
+
+  g_assert (cursor->fill != NULL && !cursor->eof);
+
+  cursor->window_offset += cursor->tail - cursor->window;
+  memmove (cursor->window, cursor->tail, kept);
+  /* Every read adds at least half a window, so a statement of any length
+   * is cut after a number of reads in proportion to it. */
+  if (kept > cursor->window_size / 2)
+    {
+      cursor->window_size *= 2;
+      cursor->window = g_realloc (cursor->window, cursor->window_size + 1);
+    }
+  n = cursor->fill (cursor->fill_data, cursor->window + kept, cursor->window_size - kept,
+                    &cursor->error);
+  if (n <= 0)
+    {
+      cursor->eof = TRUE;
+      n = 0;
+    }
+  cursor->sql = cursor->tail = cursor->window;
+  cursor->window_end = cursor->window + kept + n;
+  *cursor->window_end = '\0';
 }
 
 /* Moves the tail past blanks and empty statements, keeping its line. */
@@ -133,18 +205,22 @@ skip_to_statement (StrataSqlCursor *cursor)
     }
 }
 
-gboolean
-_strata_sql_cursor_next (StrataSqlCursor *cursor)
+/* TRUE with the next statement. FALSE, with nothing moved, when the text
+ * held so far ends first: at the end of the text, or (streaming) before
+ * what follows can be told apart, a statement, a string or a comment cut
+ * by the window's end. */
+static gboolean
+cut_statement (StrataSqlCursor *cursor)
 {
+  const char *start = cursor->tail;
+  guint start_line = cursor->tail_line;
   State state = STATE_START;
   const char *p;
   const char *last_end;
 
-  g_return_val_if_fail (cursor != NULL && cursor->sql != NULL, FALSE);
-
   skip_to_statement (cursor);
   if (*cursor->tail == '\0')
-    return FALSE;
+    goto more;
 
   p = last_end = cursor->tail;
   do
@@ -160,12 +236,36 @@ _strata_sql_cursor_next (StrataSqlCursor *cursor)
       p = _strata_sql_skip_blank (end);
     }
   while (state != STATE_START && *p != '\0');
+  if (state != STATE_START && !cursor->eof)
+    goto more;
 
   cursor->text = cursor->tail;
   cursor->length = last_end - cursor->tail;
-  cursor->offset = cursor->tail - cursor->sql;
+  cursor->offset = cursor->window_offset + (cursor->tail - cursor->sql);
   cursor->line = cursor->tail_line;
   cursor->tail_line += count_newlines (cursor->tail, last_end);
   cursor->tail = last_end;
   return TRUE;
+
+more:
+  cursor->tail = start;
+  cursor->tail_line = start_line;
+  return FALSE;
+}
+
+gboolean
+_strata_sql_cursor_next (StrataSqlCursor *cursor)
+{
+  g_return_val_if_fail (cursor != NULL && cursor->sql != NULL, FALSE);
+
+  for (;;)
+    {
+      if (cursor->error != NULL)
+        return FALSE;
+      if (cut_statement (cursor))
+        return TRUE;
+      if (cursor->eof)
+        return FALSE;
+      refill (cursor);
+    }
 }

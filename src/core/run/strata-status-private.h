@@ -9,11 +9,16 @@
 G_BEGIN_DECLS
 
 #define STRATA_HISTORY_TABLE "strata_history"
+/* The sections of big revision files, by strata_history id (see
+ * strata-history-sections-private.h). */
+#define STRATA_HISTORY_SQL_TABLE "strata_history_sql"
 
 /* CREATE TABLE IF NOT EXISTS for @version_table, exactly as Alembic makes it. */
 char     *_strata_version_table_create_sql   (const char     *version_table);
 /* CREATE TABLE IF NOT EXISTS strata_history (see docs/database-tables.md). */
 const char *_strata_history_create_sql       (void);
+/* CREATE TABLE IF NOT EXISTS strata_history_sql. */
+const char *_strata_history_sql_create_sql   (void);
 /* INSERT INTO strata_history with the parameters numbered as
  * StrataHistoryColumn, for sqlite3_bind_*() or for literal values. */
 const char *_strata_history_insert_prefix    (void);

@@ -127,6 +127,17 @@ _strata_history_create_sql (void)
 }
 
 const char *
+_strata_history_sql_create_sql (void)
+{
+  return
+    "CREATE TABLE IF NOT EXISTS " STRATA_HISTORY_SQL_TABLE " (\n"
+    "  history_id INTEGER PRIMARY KEY,\n"
+    "  upgrade_sql BLOB,\n"
+    "  downgrade_sql BLOB\n"
+    ");";
+}
+
+const char *
 _strata_history_insert_prefix (void)
 {
   static char *prefix;
@@ -229,6 +240,38 @@ add_history_row (StrataStatus *self,
     g_hash_table_replace (self->upgrade_checksums, g_strdup (id), g_strdup (checksum));
 }
 
+/* The successful rows, with the sections of big files that
+ * strata_history_sql holds in place of the rows' NULLs. */
+static char *
+history_query (StrataDatabase  *database,
+               GError         **error)
+{
+  g_auto(GStrv) columns = NULL;
+  g_autofree char *list = NULL;
+  gboolean has_sql = FALSE;
+
+  if (!_strata_database_table_exists (database, STRATA_HISTORY_SQL_TABLE, &has_sql, error))
+    return NULL;
+  if (!has_sql)
+    return g_strdup_printf ("SELECT %s FROM " STRATA_HISTORY_TABLE
+                            " WHERE outcome = 'success' ORDER BY id", history_columns);
+  columns = g_strsplit (history_columns, ", ", -1);
+  for (guint i = 0; columns[i] != NULL; i++)
+    {
+      char *column = columns[i];
+
+      if (g_str_has_suffix (column, "_sql"))
+        columns[i] = g_strdup_printf ("coalesce(h.%s, CAST(s.%s AS TEXT))", column, column);
+      else
+        columns[i] = g_strdup_printf ("h.%s", column);
+      g_free (column);
+    }
+  list = g_strjoinv (", ", columns);
+  return g_strdup_printf ("SELECT %s FROM " STRATA_HISTORY_TABLE " AS h LEFT JOIN "
+                          STRATA_HISTORY_SQL_TABLE " AS s ON s.history_id = h.id"
+                          " WHERE h.outcome = 'success' ORDER BY h.id", list);
+}
+
 static gboolean
 read_history (StrataStatus    *self,
               StrataDatabase  *database,
@@ -239,8 +282,8 @@ read_history (StrataStatus    *self,
   sqlite3 *db = strata_database_get_handle (database);
   int rc;
 
-  sql = g_strdup_printf ("SELECT %s FROM " STRATA_HISTORY_TABLE
-                         " WHERE outcome = 'success' ORDER BY id", history_columns);
+  if (!(sql = history_query (database, error)))
+    return FALSE;
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       strata_database_set_error (database, error, STRATA_ERROR_DATABASE, STRATA_HISTORY_TABLE);

@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "strata-drop-analysis-private.h"
 #include "strata-revision.h"
+#include "strata-section-private.h"
 #include "strata-sql.h"
 #include "strata-sql-lexer-private.h"
 
@@ -80,23 +83,65 @@ scan_drop_column (GPtrArray *tokens,
   return TRUE;
 }
 
+typedef struct
+{
+  GPtrArray *tables;
+  GPtrArray *columns;
+  gboolean   drops;
+} Scan;
+
+static gboolean
+starts_with_word (const StrataSqlCursor *statement,
+                  const char            *word)
+{
+  gsize length = strlen (word);
+
+  return statement->length >= length && g_ascii_strncasecmp (statement->text, word, length) == 0;
+}
+
+static gboolean
+scan_statement_cb (const StrataSqlCursor *statement,
+                   gpointer               data)
+{
+  Scan *scan = data;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) tokens = NULL;
+
+  /* Only DROP and ALTER drop anything: the rows of a big revision's INSERTs
+   * are not worth lexing. */
+  if (!starts_with_word (statement, "DROP") && !starts_with_word (statement, "ALTER"))
+    return TRUE;
+  text = g_strndup (statement->text, statement->length);
+  tokens = _strata_sql_lex (text);
+  if (scan_drop_table (tokens, scan->tables) || scan_drop_column (tokens, scan->columns))
+    scan->drops = TRUE;
+  return TRUE;
+}
+
+static gboolean
+scan_section (const StrataSection *section,
+              GPtrArray           *tables,
+              GPtrArray           *columns)
+{
+  g_auto(StrataSectionFailure) failure = { 0 };
+  Scan scan = { tables, columns, FALSE };
+
+  /* A file that cannot be read again as it was will not run either; until
+   * then it counts as dropping, so that a backup is taken rather than not. */
+  if (!_strata_section_foreach (section, scan_statement_cb, &scan, &failure))
+    return TRUE;
+  return scan.drops;
+}
+
 gboolean
 _strata_drop_analysis_scan (const char *sql,
                             GPtrArray  *tables,
                             GPtrArray  *columns)
 {
-  g_autoptr(GPtrArray) statements = strata_sql_split (sql != NULL ? sql : "");
-  gboolean drops = FALSE;
+  StrataSection section;
 
-  for (guint i = 0; i < statements->len; i++)
-    {
-      StrataStatement *statement = g_ptr_array_index (statements, i);
-      g_autoptr(GPtrArray) tokens = _strata_sql_lex (statement->text);
-
-      if (scan_drop_table (tokens, tables) || scan_drop_column (tokens, columns))
-        drops = TRUE;
-    }
-  return drops;
+  _strata_section_init_text (&section, sql, STRATA_DIRECTION_UPGRADE);
+  return scan_section (&section, tables, columns);
 }
 
 gboolean
@@ -105,10 +150,12 @@ _strata_drop_analysis_scan_section (StrataRevision  *revision,
                                     GPtrArray       *tables,
                                     GPtrArray       *columns)
 {
+  StrataSection section;
+
   g_return_val_if_fail (STRATA_IS_REVISION (revision), FALSE);
 
   if (direction == STRATA_DIRECTION_STAMP)
     return FALSE;
-  return _strata_drop_analysis_scan (strata_revision_get_sql (revision, direction),
-                                     tables, columns);
+  _strata_section_init (&section, revision, direction);
+  return scan_section (&section, tables, columns);
 }
