@@ -349,7 +349,8 @@ update_placeholder (StrataDataView *self)
 
   if (column == NULL)
     {
-      g_object_set (self->filter_entry, "placeholder-text", _("Search all text columns"), NULL);
+      /* The drop-down beside it already says where: "All Text Columns". */
+      g_object_set (self->filter_entry, "placeholder-text", _("Search"), NULL);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->filter_entry),
                                    _("Rows where any text column contains this text"));
       return;

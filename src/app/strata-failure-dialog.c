@@ -20,18 +20,21 @@ heading_for (StrataDirection direction)
 }
 
 /* SQLite's words from "path:line: message; what became of it": the core's
- * message leads with the place and ends with the diagnosis. */
+ * message leads with the place and ends with the diagnosis. A translation
+ * may put a space before the colon and the semicolon, as French does, a
+ * plain or a no-break one ("path:line : message ; …"). */
 static char *
 sqlite_words (const char *message)
 {
-  const char *start = message;
-  const char *colon = strstr (message, ": ");
-  const char *end;
+  g_autoptr(GRegex) parts = g_regex_new ("^(?:[^\\n]*?:[0-9]+[\\s\\x{A0}\\x{202F}]?:\\s)?"
+                                         "(.*?)"
+                                         "(?:[\\s\\x{A0}\\x{202F}]?;\\s.*)?$",
+                                         G_REGEX_DOTALL, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
 
-  if (colon != NULL && g_ascii_isdigit (colon[-1]))
-    start = colon + 2;
-  end = strstr (start, "; ");
-  return end != NULL ? g_strndup (start, end - start) : g_strdup (start);
+  if (!g_regex_match (parts, message, 0, &match))
+    return g_strdup (message);
+  return g_match_info_fetch (match, 1);
 }
 
 /* An Alembic project opened as it is: runs wait for its conversion. */

@@ -305,8 +305,14 @@ ask_about_downgrade (StrataWindow        *self,
   Confirm *confirm;
 
   for (guint i = 0; steps != NULL && i < steps->len && i < 3; i++)
-    g_string_append_printf (names, "%s“%s”", i ? ", " : "",
-                            strata_revision_get_message (strata_step_get_revision (g_ptr_array_index (steps, i))));
+    {
+      StrataRevision *revision = strata_step_get_revision (g_ptr_array_index (steps, i));
+
+      if (i > 0)
+        g_string_append (names, ", ");
+      /* Translators: a revision's message, quoted as your language quotes */
+      g_string_append_printf (names, _("“%s”"), strata_revision_get_message (revision));
+    }
   if (steps != NULL && steps->len > 3)
     /* Translators: ends a list of revisions that a downgrade undoes */
     g_string_append_printf (names, ngettext (" and %u more", " and %u more", steps->len - 3),

@@ -1078,11 +1078,11 @@ restore_window_state (StrataWindow *self)
 }
 
 /* libadwaita 1.2 leaves the two halves of a split button nameless, so a
- * screen reader reads "GtkImage" for an icon-only one: name the button after
- * its action and the arrow after its menu. */
+ * screen reader reads "GtkImage" for an icon-only one: name the arrow after
+ * its menu and an icon-only button after its tooltip. (A labelled button
+ * keeps the name its label gives it, which is the one to find it by.) */
 static void
-name_split_button (GtkWidget  *split,
-                   const char *label)
+name_split_button (GtkWidget *split)
 {
   const char *menu = adw_split_button_get_dropdown_tooltip (ADW_SPLIT_BUTTON (split));
 
@@ -1094,9 +1094,9 @@ name_split_button (GtkWidget  *split,
       if (GTK_IS_MENU_BUTTON (child))
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                         menu, -1);
-      else if (GTK_IS_BUTTON (child))
+      else if (GTK_IS_BUTTON (child) && GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (child))))
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                        label, -1);
+                                        gtk_widget_get_tooltip_text (split), -1);
     }
 }
 
@@ -1127,10 +1127,10 @@ strata_window_init (StrataWindow *self)
   g_signal_connect_object (self->main_stack, "notify::visible-child-name",
                            G_CALLBACK (update_back_button), self, G_CONNECT_SWAPPED);
 
-  name_split_button (GTK_WIDGET (self->upgrade_button), _("Upgrade"));
-  name_split_button (self->upgrade_icon_button, _("Upgrade"));
-  name_split_button (GTK_WIDGET (self->downgrade_button), _("Downgrade"));
-  name_split_button (self->downgrade_icon_button, _("Downgrade"));
+  name_split_button (GTK_WIDGET (self->upgrade_button));
+  name_split_button (self->upgrade_icon_button);
+  name_split_button (GTK_WIDGET (self->downgrade_button));
+  name_split_button (self->downgrade_icon_button);
 
   restore_window_state (self);
   gtk_stack_set_visible_child_name (self->main_stack, "start");

@@ -5,7 +5,9 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <sqlite3.h>
 
 #include "strata-lane-view.h"
@@ -153,6 +155,48 @@ test_failure_dialog (Fixture       *fixture,
   g_assert_false (shows_label (GTK_WIDGET (fixture->window), "Upgrade failed"));
   g_assert_true (g_str_has_prefix (strata_revision_editor_get_status (fixture->window->editor), "Line "));
   g_assert_null (strstr (strata_revision_editor_get_status (fixture->window->editor), "NOT NULL"));
+  adw_message_dialog_response (question.dialog, "close");
+}
+
+/* In French, whose messages put a space before a colon or a semicolon
+ * ("fichier.sql:9 : …"), the dialog still gives SQLite's words alone, not
+ * the file and line the editor already marks, nor a stray space. */
+static void
+test_failure_dialog_french (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *catalog = g_test_build_filename (G_TEST_BUILT, "..", "..", "po", "fr",
+                                                    "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *localedir = g_test_build_filename (G_TEST_BUILT, "..", "..", "po", NULL);
+  Question question = { NULL, NULL };
+  g_auto(GStrv) paragraphs = NULL;
+
+  if (!g_file_test (catalog, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the French catalog is not built");
+      return;
+    }
+  /* gettext reads LANGUAGE at each call, but not under the C locale. */
+  g_assert_nonnull (setlocale (LC_MESSAGES, "C.UTF-8"));
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  question.heading = _("Upgrade Failed");
+  g_assert_cmpstr (question.heading, ==, "Échec de la mise à niveau");
+
+  break_supplier_revision (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upgrade", NULL));
+  strata_test_wait (has_dialog, &question, "the failure dialog");
+  strata_test_wait (idle, fixture, "the run to end");
+  paragraphs = g_strsplit (adw_message_dialog_get_body (question.dialog), "\n\n", -1);
+  /* Back to English for the tests after this one: gettext caches by
+   * locale name, so the locale changes back too, not only LANGUAGE. */
+  g_unsetenv ("LANGUAGE");
+  setlocale (LC_MESSAGES, "C");
+  g_assert_true (g_str_has_prefix (paragraphs[0], "« Add supplier table » s’est arrêtée à la ligne "));
+  g_assert_true (g_str_has_suffix (paragraphs[0], ": NOT NULL constraint failed: part.name."));
+  g_assert_null (strstr (paragraphs[0], ".sql"));
   adw_message_dialog_response (question.dialog, "close");
 }
 
@@ -392,6 +436,8 @@ main (int   argc,
 
   g_test_add ("/app/dialogs/failure", Fixture, NULL, strata_window_fixture_setup,
               test_failure_dialog, strata_window_fixture_teardown);
+  g_test_add ("/app/dialogs/failure-french", Fixture, NULL, strata_window_fixture_setup,
+              test_failure_dialog_french, strata_window_fixture_teardown);
   g_test_add ("/app/dialogs/retry-when-locked", Fixture, NULL, strata_window_fixture_setup,
               test_retry_when_locked, strata_window_fixture_teardown);
   g_test_add ("/app/dialogs/preview", Fixture, NULL, strata_window_fixture_setup,

@@ -691,13 +691,33 @@ find_widget (GtkWidget  *root,
   return NULL;
 }
 
+/* A preview with SQL other than the one in @data: the list of toplevels
+ * holds the old one too until it is destroyed, in no promised order. */
 static gboolean
 has_other_preview (gpointer data)
 {
   StrataSqlPreview **preview = data;
-  StrataSqlPreview *old = *preview;
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
 
-  return has_preview_sql (preview) && *preview != old ? TRUE : (*preview = old, FALSE);
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_SQL_PREVIEW (l->data) && l->data != (gpointer)*preview &&
+        strata_sql_preview_get_sql (l->data) != NULL)
+      {
+        *preview = l->data;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Previews that earlier tests left open would be found first. */
+static void
+destroy_previews (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (STRATA_IS_SQL_PREVIEW (l->data))
+      gtk_window_destroy (l->data);
 }
 
 static void
@@ -705,10 +725,12 @@ test_new_from_schema_rows (Fixture       *fixture,
                            gconstpointer  data)
 {
   StrataSqlPreview *preview = NULL;
+  StrataSqlPreview *old = NULL;
   g_autofree char *details = NULL;
   GtkWidget *entry;
   GtkWidget *button;
 
+  destroy_previews ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-from-schema",
                                              NULL));
   strata_test_wait (has_preview_sql, &preview, "the preview of the generated revision");
@@ -725,9 +747,12 @@ test_new_from_schema_rows (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (entry), "'none'");
   button = find_widget (GTK_WIDGET (preview), GTK_TYPE_BUTTON, "_Fill and Generate Again");
   g_assert_nonnull (button);
+  /* Held so that the new preview cannot take the destroyed one's address. */
+  old = g_object_ref (preview);
   g_signal_emit_by_name (button, "clicked");
 
   strata_test_wait (has_other_preview, &preview, "the preview generated again");
+  g_clear_object (&old);
   g_assert_nonnull (strstr (strata_sql_preview_get_sql (preview), "coalesce(website, 'none')"));
   g_free (details);
   details = strata_sql_preview_get_details (preview);

@@ -6,13 +6,10 @@
  */
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "strata-database-private.h"
 #include "strata-error.h"
 #include "strata-project.h"
 #include "strata-revision.h"
-#include "strata-revision-private.h"
 #include "strata-run-private.h"
 #include "strata-status-private.h"
 #include "strata-step-private.h"
@@ -30,33 +27,6 @@ _strata_run_clear (StrataRun *run)
   g_clear_pointer (&run->batch, g_array_unref);
   g_clear_pointer (&run->batch_heads, g_ptr_array_unref);
   g_clear_pointer (&run->failure.message, g_free);
-}
-
-/* A downgrade through a revision whose downgrade section is empty would
- * leave what its upgrade made and still say it went down: refused before
- * anything runs, unless the section says it is empty on purpose. */
-static gboolean
-check_downgrades (GPtrArray  *steps,
-                  GError    **error)
-{
-  for (guint i = 0; i < steps->len; i++)
-    {
-      StrataStep *step = g_ptr_array_index (steps, i);
-      StrataRevision *revision = strata_step_get_revision (step);
-
-      if (strata_step_get_direction (step) != STRATA_DIRECTION_DOWNGRADE || revision == NULL ||
-          !_strata_revision_lacks_downgrade (revision))
-        continue;
-      g_set_error (error, STRATA_ERROR, STRATA_ERROR_TARGET,
-                   _("%s:%u: revision %s has no downgrade: its upgrade would stay in the "
-                     "database. Write the SQL that undoes it, or, if it cannot be undone on "
-                     "purpose, put the line “%s” in its downgrade section"),
-                   strata_revision_get_display_path (revision),
-                   MAX (1, strata_revision_get_sql_line (revision, STRATA_DIRECTION_DOWNGRADE)),
-                   strata_revision_get_id (revision), STRATA_NO_DOWNGRADE_MARKER);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -88,9 +58,11 @@ plan (StrataRun  *run,
     run->steps = strata_revision_graph_plan (run->graph, request->direction, heads,
                                              request->target, error);
   /* What runs, and the checksum recorded, come from the files as they are
-   * now, never from the revision cache the graph was listed from. */
+   * now, never from the revision cache the graph was listed from. A
+   * downgrade through a revision without a downgrade is refused before
+   * anything runs, in the words its plan uses. */
   return run->steps != NULL && _strata_steps_read_for_run (run->steps, error) &&
-         check_downgrades (run->steps, error);
+         _strata_steps_check_downgrades (run->steps, error);
 }
 
 /* The connection is opened on a thread of its own while the worker loads the
