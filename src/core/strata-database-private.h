@@ -33,8 +33,10 @@ typedef struct _StrataTrust StrataTrust;
 gboolean     _strata_database_is_storage_refusal (const char  *message);
 StrataTrust *_strata_database_trust_storage      (sqlite3     *db);
 void         _strata_trust_end                   (StrataTrust *trust);
-/* sqlite3_prepare_v2(), and for such a refusal the second try: *@trust
- * (NULL before) is then set, to be ended once the statement has run. */
+/* sqlite3_prepare_v2(), and for such a refusal the second try: *@trust is
+ * then set, to be ended once the statement has run, or kept for the next
+ * statements of the same script (they are then prepared trusted, falling
+ * back to untrusted should the authorizer refuse one). */
 int          _strata_database_prepare            (sqlite3        *db,
                                                   const char     *sql,
                                                   int             length,

@@ -417,6 +417,53 @@ test_search_guarded (void)
   ct_remove_tree (dir);
 }
 
+/* An index added over a table that already holds rows finds them once the
+ * upgrade has run, and stays in step with the rows written after it. */
+static void
+test_search_added (void)
+{
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
+  g_autofree char *db = NULL;
+  g_autofree char *before = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  sqlite3 *handle = NULL;
+  const char *added =
+    "CREATE VIRTUAL TABLE place_fts USING fts5 (name, content = 'place', "
+    "content_rowid = 'id');\n"
+    "CREATE VIRTUAL TABLE scratch_fts USING fts5 (words, content = '');\n"
+    "CREATE TRIGGER place_ai AFTER INSERT ON place BEGIN\n"
+    "  INSERT INTO place_fts (rowid, name) VALUES (new.id, new.name);\nEND;\n";
+
+  ct_write_config (dir);
+  g_assert_true (g_file_set_contents (config, "[strata]\ndatabase = test.db\n"
+                                              "schema = schema.sql\n", -1, NULL));
+  db = ct_load_real (dir, "search.sql");
+  before = baseline_sql (db);
+  generate (dir, db, before, "adopted00001", NULL);
+  project = ct_open_project (dir);
+  ct_migrate (project, STRATA_DIRECTION_STAMP, "head");
+  g_clear_object (&project);
+
+  {
+    g_autofree char *after = g_strconcat (before, added, NULL);
+    generate (dir, db, after, "added0000002", NULL);
+  }
+  project = ct_open_project (dir);
+  ct_migrate (project, STRATA_DIRECTION_UPGRADE, "head");
+  ct_assert_query (db, "SELECT group_concat(rowid, ',') FROM place_fts WHERE place_fts MATCH "
+                       "'quay OR cliff'", "3,9");
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "INSERT INTO place VALUES (11, 'old mill', NULL);"
+                                         "INSERT INTO place_fts (place_fts) VALUES "
+                                         "('integrity-check');", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+  ct_assert_query (db, "SELECT rowid FROM place_fts WHERE place_fts MATCH 'mill'", "11");
+  ct_migrate (project, STRATA_DIRECTION_DOWNGRADE, "adopted00001");
+  ct_assert_query (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'place_fts'", "0");
+  ct_remove_tree (dir);
+}
+
 static gboolean
 timeout_cb (gpointer data)
 {
@@ -489,5 +536,6 @@ main (int   argc,
   g_test_add_func ("/core/real-corpus/search-revision", test_search_revision);
   g_test_add_func ("/core/real-corpus/search-guarded", test_search_guarded);
   g_test_add_func ("/core/real-corpus/search-browse", test_search_browse);
+  g_test_add_func ("/core/real-corpus/search-added", test_search_added);
   return g_test_run ();
 }

@@ -222,6 +222,7 @@ static gboolean
 step_statement (sqlite3                  *db,
                 const StrataSectionHooks *hooks,
                 const StrataSqlCursor    *statement,
+                StrataTrust             **trust,
                 StrataSectionFailure     *failure)
 {
   const char *start = statement->text;
@@ -230,11 +231,9 @@ step_statement (sqlite3                  *db,
 
   while (start < end)
     {
-      /* Ended once the statement has run: see strata-database-trust.c. */
-      g_autoptr(StrataTrust) trust = NULL;
       sqlite3_stmt *stmt = NULL;
       const char *tail = NULL;
-      int rc = _strata_database_prepare (db, start, (int)(end - start), &stmt, &tail, &trust);
+      int rc = _strata_database_prepare (db, start, (int)(end - start), &stmt, &tail, trust);
 
       if (rc != SQLITE_OK)
         {
@@ -245,7 +244,7 @@ step_statement (sqlite3                  *db,
         return TRUE;
       if (start == statement->text && hooks != NULL && hooks->started != NULL)
         hooks->started (statement, hooks->data);
-      if ((rc = _strata_database_step (db, &stmt, &trust)) != SQLITE_DONE)
+      if ((rc = _strata_database_step (db, &stmt, trust)) != SQLITE_DONE)
         {
           gboolean cancelled = (rc & 0xff) == SQLITE_INTERRUPT &&
                                g_cancellable_is_cancelled (cancellable);
@@ -270,6 +269,9 @@ _strata_section_apply (const StrataSection      *section,
   GCancellable *cancellable = hooks != NULL ? hooks->cancellable : NULL;
   g_auto(Reader) reader = { 0 };
   StrataSqlCursor *cursor = &reader.cursor;
+  /* Held from the first statement that needs it to the end of the section:
+   * see strata-database-trust.c. */
+  g_autoptr(StrataTrust) trust = NULL;
 
   g_return_val_if_fail (section != NULL && db != NULL && failure != NULL, FALSE);
 
@@ -290,7 +292,7 @@ _strata_section_apply (const StrataSection      *section,
         }
       if (hooks != NULL && hooks->skip != NULL && hooks->skip (cursor, hooks->data))
         continue;
-      if (step_statement (db, hooks, cursor, failure))
+      if (step_statement (db, hooks, cursor, &trust, failure))
         {
           if (hooks != NULL && hooks->finished != NULL)
             hooks->finished (cursor, NULL, hooks->data);

@@ -836,6 +836,36 @@ note_empty (Plan       *plan,
                           referring ? " that pointed at them point at nothing until then." : "");
 }
 
+/* An external-content FTS table starts empty over a table that may already
+ * hold rows, and its sync triggers only index rows to come: "rebuild" indexes
+ * those there. NULL for any other table. */
+static char *
+rebuild_statement (const char *name,
+                   const char *sql)
+{
+  g_autoptr(GPtrArray) tokens = _strata_sql_lex (sql);
+  g_autofree char *quoted = NULL;
+  gboolean fts = FALSE;
+
+  for (guint i = 0; i + 1 < tokens->len && !fts; i++)
+    fts = _strata_sql_token_is (tokens, i, "USING") &&
+          (_strata_sql_token_is (tokens, i + 1, "fts4") ||
+           _strata_sql_token_is (tokens, i + 1, "fts5"));
+  for (guint i = 0; fts && i + 2 < tokens->len; i++)
+    {
+      StrataSqlToken *value = g_ptr_array_index (tokens, i + 2);
+
+      /* content = '' is a contentless table: nothing to index from. */
+      if (!_strata_sql_token_is (tokens, i, "content") ||
+          !_strata_sql_token_is (tokens, i + 1, "=") || value->value[0] == '\0' ||
+          strcmp (value->text, "''") == 0)
+        continue;
+      quoted = strata_sql_quote_identifier (name);
+      return g_strdup_printf ("INSERT INTO %s (%s) VALUES ('rebuild')", quoted, quoted);
+    }
+  return NULL;
+}
+
 static gboolean
 create_tables (Plan    *plan,
                GError **error)
@@ -851,7 +881,9 @@ create_tables (Plan    *plan,
         continue;
       if (plan->restoring)
         note_empty (plan, entry->name);
-      if (!emit (plan, entry->sql, error))
+      g_autofree char *rebuild = rebuild_statement (entry->name, entry->sql);
+
+      if (!emit (plan, entry->sql, error) || (rebuild != NULL && !emit (plan, rebuild, error)))
         return FALSE;
       created = TRUE;
     }

@@ -217,6 +217,12 @@ run_statements (StrataDatabase       *database,
         return FALSE;
       if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) != SQLITE_OK)
         {
+          /* The sqlite3 shell's .schema prints the tables SQLite and the
+           * virtual tables make for themselves (sqlite_sequence for
+           * AUTOINCREMENT, doc_fts_data for an FTS5 table doc_fts), which no
+           * statement may create: they say nothing the others do not. */
+          if (g_str_has_prefix (sqlite3_errmsg (db), "object name reserved for internal use: "))
+            continue;
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s", display_name,
                        statement->line, sqlite3_errmsg (db));
           return FALSE;
