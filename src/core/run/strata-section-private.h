@@ -1,8 +1,8 @@
 /* strata-section-private.h: one section of a revision, applied on one connection
  *
  * How a revision's SQL runs is written here and nowhere else: the live run
- * (strata-migration-run.c), the rehearsal and the diagnosis after a failure
- * (strata-rehearsal.c), the editor's check (strata-sql-check.c) and the
+ * (strata-run-step.c), the rehearsal (strata-rehearsal.c), the diagnosis after a failure
+ * (strata-migration-diagnosis.c), the editor's check (strata-sql-check.c) and the
  * schema-only replay (strata-schema-replay.c) all walk a section with
  * _strata_section_apply(). A change to how statements are cut,
  * numbered, refused or stepped is made once, here.
