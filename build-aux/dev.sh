@@ -144,7 +144,9 @@ case "${1:-}" in
     setup _build
     ninja -C _build
     if [ -x _build/src/app/strata ]; then
-      # Uninstalled, the app finds its settings schema in the build folder.
+      # Uninstalled, the app finds its settings schema in the build folder,
+      # and Convert… its Alembic render helper (run by python3 with
+      # python3-alembic and python3-sqlalchemy, installed above).
       GSETTINGS_SCHEMA_DIR="$top/_build/data" \
         STRATA_ALEMBIC_RENDER="$top/data/alembic/strata-alembic-render.py" \
         exec _build/src/app/strata "$top/migrations"
