@@ -95,13 +95,19 @@ kind_icon (StrataSchemaKind kind)
     }
 }
 
+/* From the last row up: removing a row gives the row after it a new header,
+ * and emptying a list of a thousand tables from the top made a thousand
+ * headers, each asking the X server for the pointer (its tooltip). */
 static void
 clear_list (GtkListBox *list)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
+  int n = 0;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
+  while (gtk_list_box_get_row_at_index (list, n) != NULL)
+    n++;
+  while (n > 0 && (row = gtk_list_box_get_row_at_index (list, --n)) != NULL)
+    gtk_list_box_remove (list, GTK_WIDGET (row));
 }
 
 /* Columns */
@@ -527,6 +533,29 @@ row_is_internal (GtkListBoxRow *row)
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "internal"));
 }
 
+/* Tooltips here are asked for, not set: gtk_widget_set_tooltip_text() on a
+ * shown widget asks the X server where the pointer is, and a schema of a
+ * thousand tables made that a thousand round trips in one go. */
+static gboolean
+query_tooltip_cb (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (widget), "tooltip"));
+  return TRUE;
+}
+
+static void
+give_tooltip (GtkWidget  *widget,
+              const char *text)
+{
+  g_object_set_data_full (G_OBJECT (widget), "tooltip", g_strdup (text), g_free);
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+}
+
 static GtkWidget *
 make_header (const char *title,
              const char *tooltip)
@@ -536,7 +565,8 @@ make_header (const char *title,
   gtk_label_set_xalign (GTK_LABEL (header), 0);
   gtk_widget_add_css_class (header, "heading");
   gtk_widget_add_css_class (header, "sidebar-heading");
-  gtk_widget_set_tooltip_text (header, tooltip);
+  if (tooltip != NULL)
+    give_tooltip (header, tooltip);
   return header;
 }
 
@@ -561,20 +591,6 @@ header_func (GtkListBoxRow *row,
     gtk_list_box_row_set_header (row, make_header (kind_title (kind), NULL));
 }
 
-/* Asked for, not set: gtk_widget_set_tooltip_text() on a shown row asks the
- * X server where the pointer is, and a schema of a thousand tables made
- * that a thousand round trips in one go. */
-static gboolean
-query_row_tooltip_cb (GtkWidget  *row,
-                      int         x,
-                      int         y,
-                      gboolean    keyboard,
-                      GtkTooltip *tooltip)
-{
-  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (row), "name"));
-  return TRUE;
-}
-
 static GtkWidget *
 make_object_row (StrataSchemaObject *object,
                  gboolean            internal)
@@ -592,8 +608,7 @@ make_object_row (StrataSchemaObject *object,
   if (internal)
     gtk_widget_add_css_class (box, "dim-label");
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_has_tooltip (row, TRUE);
-  g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip_cb), NULL);
+  give_tooltip (row, strata_schema_object_get_name (object));
   g_object_set_data_full (G_OBJECT (row), "name", g_strdup (strata_schema_object_get_name (object)), g_free);
   g_object_set_data (G_OBJECT (row), "kind", GINT_TO_POINTER (strata_schema_object_get_kind (object)));
   g_object_set_data (G_OBJECT (row), "internal", GINT_TO_POINTER (internal));

@@ -32,6 +32,7 @@ struct _StrataRevisionEditor
   GtkTextBuffer             *names_buffer; /* words for completion */
   GStrv                      known_names;
   GStrv                      scratch_names;
+  char                      *names_text;   /* what names_buffer holds */
   guint                      check_source;
   int                        n_problems;
   int                        n_warnings;
@@ -146,7 +147,13 @@ update_names (StrataRevisionEditor *self)
     g_string_append_printf (words, "%s\n", self->known_names[i]);
   for (guint i = 0; self->scratch_names && self->scratch_names[i]; i++)
     g_string_append_printf (words, "%s\n", self->scratch_names[i]);
+  /* The same names again (the inspector's reload after every run): the
+   * words provider would scan a thousand of them anew on the main loop. */
+  if (g_strcmp0 (words->str, self->names_text) == 0)
+    return;
   gtk_text_buffer_set_text (self->names_buffer, words->str, -1);
+  g_free (self->names_text);
+  self->names_text = g_string_free (g_steal_pointer (&words), FALSE);
 }
 
 static void
@@ -677,6 +684,7 @@ strata_revision_editor_finalize (GObject *object)
 
   g_strfreev (self->known_names);
   g_strfreev (self->scratch_names);
+  g_free (self->names_text);
 
   G_OBJECT_CLASS (strata_revision_editor_parent_class)->finalize (object);
 }
