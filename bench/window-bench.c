@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "strata-renderer.h"
 #include "strata-test-util.h"
 #include "strata-window-private.h"
 
@@ -283,6 +284,14 @@ main (int   argc,
   if (cli == NULL)
     g_error ("--cli PATH is needed");
   strata_test_init (&argc, &argv);
+  /* As the app does: without a GPU, cairo. GSK_RENDERER=gl measures GTK's
+   * own choice instead. */
+  {
+    const char *chosen = strata_renderer_choose (gdk_display_get_default ());
+    const char *user = g_getenv ("GSK_RENDERER");
+
+    g_print ("renderer: %s\n", user ? user : chosen ? chosen : "GTK's choice (a GPU)");
+  }
 
   if (open_revisions > 0)
     bench_open ();

@@ -8,6 +8,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "strata-application.h"
+#include "strata-renderer.h"
 #include "strata-window.h"
 
 struct _StrataApplication
@@ -162,6 +163,8 @@ strata_application_startup (GApplication *application)
   G_APPLICATION_CLASS (strata_application_parent_class)->startup (application);
 
   gtk_source_init ();
+  /* Before the first window is drawn: it keeps the renderer it starts with. */
+  strata_renderer_choose (gdk_display_get_default ());
   g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions),
                                    application);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
