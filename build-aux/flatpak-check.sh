@@ -39,7 +39,7 @@ platform_packages="libgtk-4-1 libadwaita-1-0 libgtksourceview-5-0 libsqlite3-0
 # flatpak-builder runs appstream-compose inside the Sdk when the app installs metainfo.
 sdk_packages="build-essential pkg-config meson ninja-build gettext desktop-file-utils
   appstream appstream-util libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
-  libgtksourceview-5-dev libsqlite3-dev libjson-glib-dev"
+  libgtksourceview-5-dev libsqlite3-dev libjson-glib-dev libepoxy-dev"
 
 say() { printf '[flatpak-check %4ds] %s\n' "$SECONDS" "$*"; }
 
