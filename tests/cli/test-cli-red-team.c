@@ -667,6 +667,7 @@ test_check_odd_version_tables (CliFixture    *fixture,
       g_autofree char *before = NULL;
       g_autofree char *after = NULL;
       g_autoptr(CliResult) check = NULL;
+      g_autoptr(CliResult) json = NULL;
       g_autoptr(CliResult) current = NULL;
 
       cli_db_exec (fixture->database, sql);
@@ -679,6 +680,12 @@ test_check_odd_version_tables (CliFixture    *fixture,
       assert_contains (check->err, cases[i].expected);
       assert_contains (check->err, "stamp --purge");
       g_assert_null (strstr (check->out, "No new upgrade operations"));
+      /* For a script: no document at all (docs/cli.md, JSON), never one
+       * that says "up to date" or lists nothing pending. */
+      json = RUN ("--json", "check");
+      cli_assert_status (json, 1);
+      g_assert_cmpstr (json->out, ==, "");
+      assert_contains (json->err, cases[i].expected);
       after = cli_file_digest (fixture->database);
       g_assert_cmpstr (before, ==, after);
     }
