@@ -87,7 +87,7 @@ kind_icon (StrataSchemaKind kind)
 {
   switch (kind)
     {
-    case STRATA_SCHEMA_KIND_TABLE:   return "x-office-spreadsheet-symbolic";
+    case STRATA_SCHEMA_KIND_TABLE:   return "strata-table-symbolic";
     case STRATA_SCHEMA_KIND_VIEW:    return "view-reveal-symbolic";
     case STRATA_SCHEMA_KIND_INDEX:   return "view-list-ordered-symbolic";
     case STRATA_SCHEMA_KIND_TRIGGER: return "emblem-system-symbolic";

@@ -20,6 +20,9 @@ strata_test_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
   adw_init ();
   gtk_source_init ();
+  /* Where the app's GtkApplication finds its own icons (resource-base-path). */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_BASE "/icons");
 }
 
 static void

@@ -91,6 +91,29 @@ row_loaded (gpointer data)
   return row != NULL && strata_table_row_get_loaded (row);
 }
 
+/* Every icon of @root is one the theme has (a wrong name draws a broken
+ * image), and @expected is among them. */
+static void
+assert_icons_found (GtkWidget  *root,
+                    const char *expected)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (root));
+  g_autoptr(GPtrArray) images = strata_test_find_widgets (root, GTK_TYPE_IMAGE, NULL);
+  gboolean seen = FALSE;
+
+  for (guint i = 0; i < images->len; i++)
+    {
+      const char *name = gtk_image_get_icon_name (g_ptr_array_index (images, i));
+
+      if (name == NULL)
+        continue;
+      if (!gtk_icon_theme_has_icon (theme, name))
+        g_error ("the icon %s is not in the theme", name);
+      seen |= g_str_equal (name, expected);
+    }
+  g_assert_true (seen);
+}
+
 static void
 test_objects (Fixture       *fixture,
               gconstpointer  data)
@@ -109,6 +132,7 @@ test_objects (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (strata_inspector_get_columns (fixture->inspector)), ==, 2);
   g_assert_true (strata_inspector_select (fixture->inspector, "reading_sensor"));
   g_assert_cmpuint (g_list_model_get_n_items (strata_inspector_get_columns (fixture->inspector)), ==, 0);
+  assert_icons_found (GTK_WIDGET (fixture->inspector), "strata-table-symbolic");
 }
 
 /* Whether @root shows a label reading @text. */
