@@ -18,5 +18,6 @@ cache=$(mktemp -d)
 trap 'rm -rf "$cache"' EXIT
 export XDG_CACHE_HOME="$cache" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data"
 export NO_AT_BRIDGE=1 STRATA_NO_RESTORE=1
-exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+export STRATA_TEST_SCREEN=1280x800x24
+exec "$(dirname "$0")/../build-aux/with-display.sh" \
   "$bench" --cli "$build/src/cli/strata-cli" "$@"

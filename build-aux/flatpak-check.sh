@@ -29,7 +29,7 @@ host_packages="flatpak flatpak-builder debootstrap ostree bubblewrap xvfb xauth 
 # What this script and the tools it starts call on the host, as PROGRAM:PACKAGE.
 host_programs="flatpak:flatpak flatpak-builder:flatpak-builder debootstrap:debootstrap
   ostree:ostree bwrap:bubblewrap eu-strip:elfutils eu-elfcompress:elfutils
-  debugedit:debugedit git:git wget:wget xvfb-run:xvfb xauth:xauth dbus-run-session:dbus-daemon
+  debugedit:debugedit git:git wget:wget Xvfb:xvfb xauth:xauth dbus-run-session:dbus-daemon
   import:imagemagick identify:imagemagick sqlite3:sqlite3 python3:python3
   chroot:coreutils mountpoint:util-linux umount:mount
   /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring"
@@ -189,7 +189,7 @@ check_gui() {
   rm -f "$shot"
   export XDG_RUNTIME_DIR=$work/xdg-runtime
   mkdir -p -m 700 "$XDG_RUNTIME_DIR"
-  xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- bash -c '
+  STRATA_TEST_SCREEN=1280x800x24 "$top/build-aux/with-display.sh" bash -c '
     flatpak run --user --filesystem="$1" '"$app_id"' "$1" > "$2/gui.log" 2>&1 &
     pid=$!
     for i in $(seq 1 40); do sleep 0.5; kill -0 $pid 2>/dev/null || break; done

@@ -150,7 +150,16 @@ def heads(database):
 
 def start(env, *args):
     process = subprocess.Popen([binary, *args], env=env)
-    app = wait_for('the application on the accessibility bus', find_app)
+
+    def on_bus():
+        # An app that could not start (no display, say) is a failure now,
+        # with its exit status, not a 30-second wait for a name.
+        if process.poll() is not None:
+            raise RuntimeError(f'{binary} exited with status {process.returncode} before '
+                               f'it reached the accessibility bus (DISPLAY={os.environ.get("DISPLAY")})')
+        return find_app()
+
+    app = wait_for('the application on the accessibility bus', on_bus)
     frame = wait_for('its window', lambda: find(app, role='frame'))
     return process, app, frame
 
@@ -308,6 +317,6 @@ def main():
 if __name__ == '__main__':
     try:
         sys.exit(main())
-    except TimeoutError as error:
+    except (TimeoutError, RuntimeError) as error:
         print(f'Bail out! {error}', flush=True)
         sys.exit(1)
