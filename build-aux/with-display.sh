@@ -38,6 +38,10 @@ for program in Xvfb xauth dbus-run-session; do
   }
 done
 
+# -noreset: by default the server resets when its last client leaves, and a
+# client that connects meanwhile can be refused. The e2e test quits the app
+# and starts it again, and each test is a client that comes and goes.
+#
 # The server accepts every cookie in its file, whatever display it names; the
 # client looks one up by display number, so its file is written once the
 # number is known.
@@ -45,7 +49,7 @@ cookie=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 : >"$work/server"
 : >"$work/client"
 xauth -q -f "$work/server" add :0 . "$cookie"
-Xvfb -displayfd 3 -auth "$work/server" -nolisten tcp -screen 0 "$screen" \
+Xvfb -displayfd 3 -auth "$work/server" -nolisten tcp -noreset -screen 0 "$screen" \
   3>"$work/number" 2>"$work/log" &
 server=$!
 
