@@ -17,15 +17,38 @@ print_lines (const char         *prefix,
     g_printerr ("%s%s\n", prefix, lines[i]);
 }
 
+/* @word as one shell word to paste: as it is when it holds nothing a shell
+ * reads, else in double quotes (a fill is mostly SQL with single quotes),
+ * else in single quotes. */
+static char *
+shell_word (const char *word)
+{
+  if (word[0] != '\0' && strspn (word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_.,:=+-/@%") == strlen (word))
+    return g_strdup (word);
+  if (strpbrk (word, "\"$`\\!") == NULL)
+    return g_strdup_printf ("\"%s\"", word);
+  return g_shell_quote (word);
+}
+
 /* The rows of the database that @autogen's upgrade would refuse, as
- * warnings (the run read them). */
+ * warnings (the run read them), then the --fill that would give each new
+ * NOT NULL column's NULLs a value. */
 static void
 warn_rows (StrataAutogen *autogen)
 {
   const char * const *problems = strata_autogen_get_row_problems (autogen);
+  const char * const *fills = strata_autogen_get_suggested_fills (autogen);
 
   for (guint i = 0; problems != NULL && problems[i] != NULL; i++)
     g_printerr (_("strata-cli: warning: %s\n"), problems[i]);
+  for (guint i = 0; fills != NULL && fills[i] != NULL; i++)
+    {
+      g_autofree char *word = shell_word (fills[i]);
+
+      g_printerr (_("strata-cli: to give those NULLs a value in the copy, generate the revision "
+                    "with --fill %s (the value is yours to choose)\n"), word);
+    }
 }
 
 static void

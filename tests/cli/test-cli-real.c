@@ -139,7 +139,7 @@ test_autogenerate_reads_rows (CliFixture    *fixture,
   result = run_in (dir, "revision", "--autogenerate", "-m", "strict", "--rev-id",
                    "bbb000000002", NULL);
   cli_assert_status (result, 0);
-  assert_contains (result->err, "--fill account.email=''");
+  assert_contains (result->err, "generate the revision with --fill \"account.email=''\"");
   assert_contains (result->err, "column “status” of table “account” gets CHECK (status IN "
                                 "('active', 'retired')), but 1 row breaks it");
   g_assert_null (strstr (result->err, "new_account"));

@@ -13,10 +13,17 @@ trap 'rm -rf "$work"' EXIT
 sh tests/po/make-pot.sh "$top" "$work/strata.pot"
 
 # Prints the messages of the merged catalog that msgattrib selects, one line
-# each, with the first place in the sources that uses it.
+# each, with the first place in the sources that uses it. A msgid that holds
+# a newline is written over several lines even with --no-wrap (msgid "" and
+# then one string per line); they are joined, and the header (empty) skipped.
 list () {
   msgattrib "$@" --no-obsolete --no-wrap "$work/merged.po" |
-    awk '/^#: / { where = $2 } /^msgid "..*"$/ { print substr($0, 7) " (" where ")" }'
+    awk 'function flush() { if (inid && id != "") print "\"" id "\" (" where ")"; inid = 0 }
+         /^#: / { where = $2 }
+         /^msgid / { flush(); id = substr($0, 8, length($0) - 8); inid = 1; next }
+         inid && /^"/ { id = id substr($0, 2, length($0) - 2); next }
+         { flush() }
+         END { flush() }'
 }
 
 status=0

@@ -63,7 +63,7 @@ all_columns (Check *check)
   return check->table->definition->without_rowid ? "*" : "rowid, *";
 }
 
-/* A value to suggest for --fill: the column's DEFAULT, else a zero of its type. */
+/* A value to suggest as a fill: the column's DEFAULT, else a zero of its type. */
 static const char *
 fill_example (StrataColumnDefinition *column)
 {
@@ -92,22 +92,23 @@ check_not_null (Check                  *check,
   if (_strata_autogen_get_fill (check->autogen, check->table->name, column->name) != NULL ||
       (n = count (check->db, sql)) <= 0)
     return;
+  /* Said without a tool's words: the CLI adds its --fill line from the
+   * suggested fills, the app shows an entry for each. */
   g_ptr_array_add (check->problems,
                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                      "column “%s” of table “%s” becomes NOT "
                                                      "NULL, but %lld row holds NULL there and "
-                                                     "the upgrade would fail on it; fill it in "
-                                                     "the copy with --fill %s.%s=%s, or set it "
+                                                     "the upgrade would fail on it; give it a "
+                                                     "value in the copy (%s, say), or set it "
                                                      "first (list it with: %s;)",
                                                      "column “%s” of table “%s” becomes NOT "
                                                      "NULL, but %lld rows hold NULL there and "
-                                                     "the upgrade would fail on them; fill them "
-                                                     "in the copy with --fill %s.%s=%s, or set "
+                                                     "the upgrade would fail on them; give them "
+                                                     "a value in the copy (%s, say), or set "
                                                      "them first (list them with: %s;)",
                                                      (gulong)n),
                                         column->name, check->table->name, (long long)n,
-                                        check->table->name, column->name, fill_example (column),
-                                        list));
+                                        fill_example (column), list));
   if (check->fills != NULL)
     g_ptr_array_add (check->fills, g_strdup_printf ("%s.%s=%s", check->table->name,
                                                     column->name, fill_example (column)));
