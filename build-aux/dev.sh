@@ -30,7 +30,7 @@ test_packages="desktop-file-utils appstream xvfb xauth dbus dbus-x11 imagemagick
 build_needs="meson:meson ninja:ninja-build pkg-config:pkg-config gcc:gcc msgfmt:gettext
   glib-compile-resources:libglib2.0-dev-bin glib-compile-schemas:libglib2.0-bin
   /usr/include/stdio.h:libc6-dev"
-suite_needs="Xvfb:xvfb xauth:xauth dbus-run-session:dbus-daemon
+suite_needs="Xvfb:xvfb xauth:xauth dbus-daemon:dbus-daemon
   dbus-launch:dbus-x11 sqlite3:sqlite3 desktop-file-validate:desktop-file-utils
   appstreamcli:appstream import:imagemagick identify:imagemagick msgmerge:gettext
   msgattrib:gettext xgettext:gettext /usr/libexec/at-spi-bus-launcher:at-spi2-core

@@ -29,7 +29,7 @@ host_packages="flatpak flatpak-builder debootstrap ostree bubblewrap xvfb xauth 
 # What this script and the tools it starts call on the host, as PROGRAM:PACKAGE.
 host_programs="flatpak:flatpak flatpak-builder:flatpak-builder debootstrap:debootstrap
   ostree:ostree bwrap:bubblewrap eu-strip:elfutils eu-elfcompress:elfutils
-  debugedit:debugedit git:git wget:wget Xvfb:xvfb xauth:xauth dbus-run-session:dbus-daemon
+  debugedit:debugedit git:git wget:wget Xvfb:xvfb xauth:xauth dbus-daemon:dbus-daemon
   import:imagemagick identify:imagemagick sqlite3:sqlite3 python3:python3
   chroot:coreutils mountpoint:util-linux umount:mount
   /usr/share/keyrings/debian-archive-keyring.gpg:debian-archive-keyring"

@@ -19,24 +19,45 @@ set -eu
 screen=${STRATA_TEST_SCREEN:-1600x1000x24}
 work=$(mktemp -d "${TMPDIR:-/tmp}/strata-display.XXXXXX")
 server=""
+bus=""
 
-cleanup() {
-  if [ -n "$server" ]; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
+stop() {
+  if [ -n "$1" ]; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
   fi
+}
+# The bus first: the services it started (the accessibility bus) leave with
+# it, before the X server they draw on goes away under them.
+cleanup() {
+  stop "$bus"
+  stop "$server"
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-for program in Xvfb xauth dbus-run-session; do
+for program in Xvfb xauth dbus-daemon; do
   command -v "$program" >/dev/null 2>&1 || {
     echo "with-display.sh: $program is not installed (apt install xvfb xauth dbus)" >&2
     exit 1
   }
 done
+
+# Waits until $2 holds a line written by process $1, or says what went wrong.
+wait_for_line() {
+  tries=0
+  while [ ! -s "$2" ]; do
+    if ! kill -0 "$1" 2>/dev/null || [ "$tries" -ge 600 ]; then
+      echo "with-display.sh: $3 did not start; its log:" >&2
+      cat "$4" >&2
+      exit 1
+    fi
+    tries=$((tries + 1))
+    sleep 0.05
+  done
+}
 
 # -noreset: by default the server resets when its last client leaves, and a
 # client that connects meanwhile can be refused. The e2e test quits the app
@@ -52,22 +73,21 @@ xauth -q -f "$work/server" add :0 . "$cookie"
 Xvfb -displayfd 3 -auth "$work/server" -nolisten tcp -noreset -screen 0 "$screen" \
   3>"$work/number" 2>"$work/log" &
 server=$!
-
-tries=0
-while [ ! -s "$work/number" ]; do
-  if ! kill -0 "$server" 2>/dev/null || [ "$tries" -ge 600 ]; then
-    echo "with-display.sh: Xvfb did not start; its log:" >&2
-    cat "$work/log" >&2
-    exit 1
-  fi
-  tries=$((tries + 1))
-  sleep 0.05
-done
+wait_for_line "$server" "$work/number" Xvfb "$work/log"
 number=$(head -n 1 "$work/number")
 xauth -q -f "$work/client" add ":$number" . "$cookie"
 
+# A session bus whose output, and that of the services it starts, stays out
+# of COMMAND's: a TAP test's stdout is read line by line.
+DISPLAY=":$number" XAUTHORITY="$work/client" \
+  dbus-daemon --session --nofork --nopidfile --print-address=3 \
+  3>"$work/bus" >"$work/bus.log" 2>&1 &
+bus=$!
+wait_for_line "$bus" "$work/bus" dbus-daemon "$work/bus.log"
+
 status=0
-DISPLAY=":$number" XAUTHORITY="$work/client" dbus-run-session -- "$@" || status=$?
+DISPLAY=":$number" XAUTHORITY="$work/client" DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$work/bus") \
+  "$@" || status=$?
 
 if ! kill -0 "$server" 2>/dev/null; then
   echo "with-display.sh: the X server (:$number) died while the command ran; its log:" >&2
