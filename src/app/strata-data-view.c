@@ -77,6 +77,37 @@ update_count (StrataDataView *self)
 
 /* Cells */
 
+/* The longest tooltip a cell shows: a value of megabytes would take seconds
+ * to lay out in one. */
+#define CELL_TOOLTIP_MAX 2000
+
+/* A cell's tooltip is asked for when the pointer rests on it, and is the
+ * whole value only where the cell cuts it. Setting tooltips at bind time
+ * would ask the X server where the pointer is for each cell bound, a round
+ * trip per cell while scrolling. */
+static gboolean
+cell_query_tooltip_cb (GtkWidget  *widget,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip)
+{
+  GtkLabel *label = GTK_LABEL (widget);
+  const char *text = gtk_label_get_text (label);
+  g_autofree char *shown = NULL;
+
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+  if (strlen (text) > CELL_TOOLTIP_MAX)
+    {
+      const char *end = g_utf8_find_prev_char (text, text + CELL_TOOLTIP_MAX);
+
+      shown = g_strdup_printf ("%.*s…", (int)(end - text), text);
+    }
+  gtk_tooltip_set_text (tooltip, shown != NULL ? shown : text);
+  return TRUE;
+}
+
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
@@ -88,6 +119,8 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_label_set_width_chars (GTK_LABEL (label), 6);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), NULL);
   gtk_list_item_set_child (item, label);
 }
 
@@ -100,7 +133,6 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
   const char *value = strata_table_row_get_value (row, column);
   gboolean placeholder = !strata_table_row_get_loaded (row) || value == NULL;
-  const char *tooltip;
 
   /* SQL NULL reads as a dim NULL, a row on its way as a dim ellipsis. */
   if (!strata_table_row_get_loaded (row))
@@ -113,11 +145,6 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-  tooltip = value != NULL && strlen (value) > 40 ? value : NULL;
-  /* Setting a tooltip on a shown widget asks the X server where the pointer
-   * is, even for the same text: most cells have none, and keep none. */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (label)), tooltip) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
 }
 
 static void

@@ -295,6 +295,76 @@ test_column_widths (Fixture       *fixture,
   g_assert_true (gtk_column_view_column_get_resizable (id));
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+  GtkWidget  *found;
+} LabelSearch;
+
+/* A cell showing @text, laid out at its width. */
+static gboolean
+cell_shown (gpointer data)
+{
+  LabelSearch *search = data;
+  g_autoptr(GPtrArray) labels = strata_test_find_widgets (search->root, GTK_TYPE_LABEL, NULL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), search->text) == 0 &&
+        gtk_widget_get_mapped (labels->pdata[i]) && gtk_widget_get_width (labels->pdata[i]) > 0)
+      {
+        search->found = labels->pdata[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+ask_tooltip (GtkWidget *cell)
+{
+  g_autoptr(GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  g_signal_emit_by_name (cell, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  return shown;
+}
+
+/* A value the cell cuts has a tooltip with all of it, asked for when the
+ * pointer rests there; a value that fits has none. No cell sets a tooltip
+ * while bound: on X11 each would cost a round trip per cell scrolled. */
+static void
+test_cell_tooltips (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *database = g_build_filename (fixture->dir, "parts.db", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (database);
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  LabelSearch cut = { GTK_WIDGET (fixture->view), NULL, NULL };
+  LabelSearch fits = { GTK_WIDGET (fixture->view), "a short note", NULL };
+
+  while (long_text->len < 600)
+    g_string_append (long_text, "the gauge was checked against the reference block; ");
+  sql = g_strdup_printf ("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT);\n"
+                         "INSERT INTO note VALUES (1, 'a short note'), (2, '%s');", long_text->str);
+  strata_test_exec (database, sql);
+  wait_for_rows (fixture, N_ROWS);
+  strata_data_view_set_table (fixture->view, file, "note");
+  wait_for_rows (fixture, 2);
+
+  cut.text = long_text->str;
+  strata_test_wait (cell_shown, &cut, "the long note's cell");
+  strata_test_wait (cell_shown, &fits, "the short note's cell");
+  g_assert_true (ask_tooltip (cut.found));
+  g_assert_false (ask_tooltip (fits.found));
+
+  labels = strata_test_find_widgets (GTK_WIDGET (strata_data_view_get_column_view (fixture->view)),
+                                     GTK_TYPE_LABEL, NULL);
+  for (guint i = 0; i < labels->len; i++)
+    g_assert_null (gtk_widget_get_tooltip_text (labels->pdata[i]));
+}
+
 static void
 test_format_count (void)
 {
@@ -319,6 +389,8 @@ main (int   argc,
   g_test_add ("/app/data-view/empty-state", Fixture, NULL, fixture_setup, test_empty_state,
               fixture_teardown);
   g_test_add ("/app/data-view/column-widths", Fixture, NULL, fixture_setup, test_column_widths,
+              fixture_teardown);
+  g_test_add ("/app/data-view/cell-tooltips", Fixture, NULL, fixture_setup, test_cell_tooltips,
               fixture_teardown);
 
   return g_test_run ();
