@@ -52,8 +52,9 @@ confirm_cb (StrataSqlPreview *preview,
   gtk_window_destroy (GTK_WINDOW (preview));
 }
 
-/* Rows the upgrade would refuse: a value for the NULLs of each column that
- * becomes NOT NULL, written into the copy as COALESCE (the CLI's --fill). */
+/* Values to choose (the CLI's --fill): for the NULLs of each column that
+ * becomes NOT NULL, written into the copy as COALESCE, and for each dropped
+ * NOT NULL column the downgrade brings back holding a placeholder. */
 
 static void
 fill_clicked_cb (GtkButton    *button,
@@ -85,13 +86,17 @@ fill_clicked_cb (GtkButton    *button,
   run_autogen (self, autogen);
 }
 
-/* @fill: "table.column=VALUE", VALUE the suggestion to start from. */
+/* @fill: "table.column=VALUE", VALUE the suggestion to start from, for the
+ * NULLs of a new NOT NULL column, or the downgrade's @placeholder. */
 static GtkWidget *
-fill_row (const char *fill)
+fill_row (const char *fill,
+          gboolean    placeholder)
 {
   const char *equals = strchr (fill, '=');
   g_autofree char *column = g_strndup (fill, equals - fill);
-  g_autofree char *text = g_strdup_printf (_("Fill the NULLs of %s with"), column);
+  /* Translators: %s is "table.column"; an entry with an SQL value follows */
+  g_autofree char *text = placeholder ? g_strdup_printf (_("Downgrade brings %s back holding"), column)
+                                      : g_strdup_printf (_("Fill the NULLs of %s with"), column);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *entry = gtk_entry_new ();
 
@@ -110,15 +115,18 @@ add_fills (StrataWindow     *self,
            StrataAutogen    *autogen)
 {
   const char * const *fills = strata_autogen_get_suggested_fills (autogen);
+  const char * const *placeholders = strata_autogen_get_placeholders (autogen);
   GtkWidget *box;
   GtkWidget *button;
 
-  if (fills == NULL || fills[0] == NULL)
+  if ((fills == NULL || fills[0] == NULL) && (placeholders == NULL || placeholders[0] == NULL))
     return;
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_name (box, "fills");
-  for (guint i = 0; fills[i] != NULL; i++)
-    gtk_box_append (GTK_BOX (box), fill_row (fills[i]));
+  for (guint i = 0; fills != NULL && fills[i] != NULL; i++)
+    gtk_box_append (GTK_BOX (box), fill_row (fills[i], FALSE));
+  for (guint i = 0; placeholders != NULL && placeholders[i] != NULL; i++)
+    gtk_box_append (GTK_BOX (box), fill_row (placeholders[i], TRUE));
   button = gtk_button_new_with_mnemonic (_("_Fill and Generate Again"));
   gtk_widget_set_halign (button, GTK_ALIGN_END);
   g_signal_connect_object (button, "clicked", G_CALLBACK (fill_clicked_cb), self, 0);

@@ -51,6 +51,22 @@ warn_rows (StrataAutogen *autogen)
     }
 }
 
+/* The --fill that would write a chosen value where the downgrade writes a
+ * placeholder (its notes said which). */
+static void
+hint_placeholders (StrataAutogen *autogen)
+{
+  const char * const *placeholders = strata_autogen_get_placeholders (autogen);
+
+  for (guint i = 0; placeholders != NULL && placeholders[i] != NULL; i++)
+    {
+      g_autofree char *word = shell_word (placeholders[i]);
+
+      g_printerr (_("strata-cli: to have the downgrade write a value of your choice instead of "
+                    "the placeholder, generate the revision again with --fill %s\n"), word);
+    }
+}
+
 static void
 add_option (GString    *command,
             const char *option,
@@ -157,6 +173,7 @@ strata_cli_revision_autogenerate (StrataCli *cli)
     }
   print_lines ("  ", strata_autogen_get_differences (autogen));
   print_lines (_("note: "), strata_autogen_get_notes (autogen));
+  hint_placeholders (autogen);
   /* Said before writing: the revision is still worth having, to edit. */
   warn_rows (autogen);
   if (!(revision = strata_autogen_write_revision (autogen, graph, cli->message, cli->rev_id,

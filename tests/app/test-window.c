@@ -764,6 +764,55 @@ test_new_from_schema_rows (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (preview));
 }
 
+/* A dropped NOT NULL column comes back in the downgrade holding a
+ * placeholder: the preview offers an entry for the value instead (what
+ * strata-cli's --fill does), unique per row where the column is unique. */
+
+static const char *drop_supplier_name[] = { "  name VARCHAR(100) NOT NULL UNIQUE,\n  website TEXT\n",
+                                            "  website TEXT\n" };
+
+static void
+test_new_from_schema_placeholder (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  StrataSqlPreview *preview = NULL;
+  StrataSqlPreview *old = NULL;
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *details = NULL;
+  GtkWidget *entry;
+  GtkWidget *label;
+
+  destroy_previews ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-from-schema",
+                                             NULL));
+  strata_test_wait (has_dialog, &dialog, "the question about the drop");
+  adw_message_dialog_response (dialog, "drop");
+  gtk_window_close (GTK_WINDOW (dialog));
+  strata_test_wait (has_preview_sql, &preview, "the preview of the generated revision");
+
+  details = strata_sql_preview_get_details (preview);
+  g_assert_nonnull (strstr (details, "back holding 'restored ' || rowid"));
+  g_assert_null (strstr (details, "--fill"));
+  entry = find_widget (GTK_WIDGET (preview), GTK_TYPE_ENTRY, NULL);
+  g_assert_nonnull (entry);
+  label = gtk_widget_get_prev_sibling (entry);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
+                   "Downgrade brings supplier.name back holding");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "'restored ' || rowid");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "'supplier ' || id");
+  old = g_object_ref (preview);
+  g_signal_emit_by_name (find_widget (GTK_WIDGET (preview), GTK_TYPE_BUTTON,
+                                      "_Fill and Generate Again"), "clicked");
+  strata_test_wait (has_other_preview, &preview, "the preview generated again");
+  g_clear_object (&old);
+  g_assert_nonnull (strstr (strata_sql_preview_get_sql (preview),
+                            "SELECT id, 'supplier ' || id, website FROM supplier"));
+  g_assert_null (find_widget (GTK_WIDGET (preview), GTK_TYPE_BUTTON, "_Fill and Generate Again"));
+  g_assert_cmpuint (count_revision_files (fixture), ==, 9);
+  gtk_window_destroy (GTK_WINDOW (preview));
+}
+
 /* Lint warnings in the editor */
 
 static gboolean
@@ -1067,6 +1116,9 @@ main (int   argc,
               test_new_from_schema_rename, strata_window_fixture_teardown);
   g_test_add ("/app/window/new-from-schema-rows", Fixture, website_not_null,
               fixture_setup_schema_rows, test_new_from_schema_rows,
+              strata_window_fixture_teardown);
+  g_test_add ("/app/window/new-from-schema-placeholder", Fixture, drop_supplier_name,
+              fixture_setup_schema, test_new_from_schema_placeholder,
               strata_window_fixture_teardown);
   add_window_test ("/app/window/lint-warning", test_lint_warning);
   add_window_test ("/app/window/rehearse", test_rehearse);

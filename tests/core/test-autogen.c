@@ -4,9 +4,11 @@
  * hold rows.sql (rows for before; otherwise three rows a table are made up)
  * and options: "allow-drop", "rename SPEC", "fill SPEC", "no-change",
  * "expect-error TEXT", "expect-note TEXT" and "expect-downgrade TEXT" (a note,
- * or the downgrade's SQL, holds TEXT), "dangling-after-upgrade N" and
- * "dangling-after-downgrade N" (foreign_key_check finds N rows, the ones a
- * dropped parent leaves pointing at nothing), one a line. The checks here are made with plain SQLite queries and the
+ * or the downgrade's SQL, holds TEXT), "expect-placeholders A B..." (the
+ * downgrade's placeholders, exactly and in order; alone: none),
+ * "dangling-after-upgrade N" and "dangling-after-downgrade N"
+ * (foreign_key_check finds N rows, the ones a dropped parent leaves pointing
+ * at nothing), one a line. The checks here are made with plain SQLite queries and the
  * snapshot comparison, independently of the self-check autogenerate runs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,6 +30,7 @@ typedef struct
   GPtrArray *fills;
   char      *expect_note;
   char      *expect_downgrade;
+  char      *expect_placeholders;
   guint      dangling_up;
   guint      dangling_down;
   gboolean   allow_drop;
@@ -46,6 +49,7 @@ pair_free (Pair *pair)
   g_free (pair->expect_error);
   g_free (pair->expect_note);
   g_free (pair->expect_downgrade);
+  g_free (pair->expect_placeholders);
   g_free (pair);
 }
 
@@ -85,6 +89,10 @@ read_options (Pair       *pair,
         pair->expect_note = g_strdup (lines[i] + strlen ("expect-note "));
       else if (g_str_has_prefix (lines[i], "expect-downgrade "))
         pair->expect_downgrade = g_strdup (lines[i] + strlen ("expect-downgrade "));
+      else if (g_str_equal (lines[i], "expect-placeholders"))
+        pair->expect_placeholders = g_strdup ("");
+      else if (g_str_has_prefix (lines[i], "expect-placeholders "))
+        pair->expect_placeholders = g_strdup (lines[i] + strlen ("expect-placeholders "));
       else if (g_str_has_prefix (lines[i], "dangling-after-upgrade "))
         pair->dangling_up = atoi (lines[i] + strlen ("dangling-after-upgrade "));
       else if (g_str_has_prefix (lines[i], "dangling-after-downgrade "))
@@ -471,6 +479,11 @@ test_pair (gconstpointer data)
     {
       g_autofree char *notes = g_strjoinv ("\n", (GStrv)strata_autogen_get_notes (autogen));
       g_assert_nonnull (strstr (notes, pair->expect_note));
+    }
+  if (pair->expect_placeholders != NULL)
+    {
+      g_autofree char *placeholders = g_strjoinv (" ", (GStrv)strata_autogen_get_placeholders (autogen));
+      g_assert_cmpstr (placeholders, ==, pair->expect_placeholders);
     }
   check_generated (pair, autogen);
 }

@@ -37,6 +37,9 @@ typedef struct
   StrataDropQuestion   *question;
   /* "table.column" (case-folded) to the SQL that fills its NULLs in a copy. */
   GHashTable           *fills;
+  /* "table.column=VALUE" for each placeholder the downgrade writes where no
+   * fill chose a value: suggested fills. May be NULL. */
+  GPtrArray            *placeholders;
   /* The schema of the scratch database, re-read after each change. */
   StrataSchemaSnapshot *current;
 } Plan;
@@ -1126,19 +1129,85 @@ fill_for (Plan       *plan,
   return g_hash_table_lookup (plan->fills, folded);
 }
 
-/* A NOT NULL column without a DEFAULT that a rebuild brings back takes
- * this in every row, unless --fill names a value. */
+/* Whether @text (case-folded SQL) names @name (case-folded) as a word. */
+static gboolean
+names_word (const char *text,
+            const char *name)
+{
+  gsize length = strlen (name);
+
+  for (const char *at = strstr (text, name); at != NULL; at = strstr (at + 1, name))
+    if ((at == text || !(g_ascii_isalnum (at[-1]) || at[-1] == '_')) &&
+        !(g_ascii_isalnum (at[length]) || at[length] == '_'))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether @column of @table takes part in a UNIQUE constraint or a unique
+ * index of the schema the plan goes to. Words are matched loosely: a column
+ * taken for unique that is not only gets a placeholder that differs from
+ * row to row. */
+static gboolean
+is_unique (Plan                   *plan,
+           StrataSnapshotEntry    *table,
+           StrataColumnDefinition *column)
+{
+  g_autofree char *name = g_ascii_strdown (column->name, -1);
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (plan->target);
+
+  if (column->unique)
+    return TRUE;
+  for (guint i = 0; i < table->definition->constraint_keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (table->definition->constraint_keys, i);
+
+      if (g_ascii_strncasecmp (key, "unique", 6) == 0 && names_word (key, name))
+        return TRUE;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->kind == STRATA_SCHEMA_KIND_INDEX && entry->table != NULL &&
+          g_ascii_strcasecmp (entry->table, table->name) == 0 &&
+          g_ascii_strncasecmp (entry->key, "create unique", 13) == 0 &&
+          names_word (entry->key, name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A NOT NULL column without a DEFAULT that a rebuild of @to from @from
+ * brings back takes this in every row, unless a fill names a value. Where
+ * the column is unique, the value differs from row to row (by rowid, or by
+ * row number in a table without one), else the rebuild would fail. */
 static const char *
-placeholder (StrataColumnDefinition *column)
+placeholder (Plan                   *plan,
+             StrataSnapshotEntry    *from,
+             StrataSnapshotEntry    *to,
+             StrataColumnDefinition *column)
 {
   g_autofree char *upper = g_ascii_strup (column->type, -1);
+  gboolean numeric = strstr (upper, "INT") || strstr (upper, "NUM") || strstr (upper, "DEC") ||
+                     strstr (upper, "BOOL");
+  gboolean real = strstr (upper, "REAL") || strstr (upper, "FLOA") || strstr (upper, "DOUB");
+  gboolean blob = strstr (upper, "BLOB") != NULL;
 
-  if (strstr (upper, "INT") || strstr (upper, "NUM") || strstr (upper, "DEC") ||
-      strstr (upper, "BOOL"))
+  if (is_unique (plan, to, column))
+    {
+      gboolean rowid = from->definition != NULL && !from->definition->without_rowid;
+
+      if (numeric || real)
+        return rowid ? "rowid" : "row_number() OVER ()";
+      if (blob)
+        return rowid ? "CAST(rowid AS BLOB)" : "CAST(row_number() OVER () AS BLOB)";
+      return rowid ? "'restored ' || rowid" : "'restored ' || row_number() OVER ()";
+    }
+  if (numeric)
     return "0";
-  if (strstr (upper, "REAL") || strstr (upper, "FLOA") || strstr (upper, "DOUB"))
+  if (real)
     return "0.0";
-  if (strstr (upper, "BLOB"))
+  if (blob)
     return "x''";
   return "''";
 }
@@ -1150,24 +1219,25 @@ needs_value (StrataColumnDefinition *column)
          (column->default_sql == NULL || g_ascii_strcasecmp (column->default_sql, "NULL") == 0);
 }
 
-/* What a rebuild's copy puts in @column of table @table, which the old
- * table lacks (@old NULL) or has: --fill's value; when restoring a dropped
+/* What a rebuild's copy of @from into @to puts in @column, which the old
+ * table lacks (@old NULL) or has: the fill's value; when restoring a dropped
  * NOT NULL column, a placeholder; else NULL (the column is left out, or
  * copied as it is). */
 static const char *
 value_for (Plan                   *plan,
-           const char             *table,
+           StrataSnapshotEntry    *from,
+           StrataSnapshotEntry    *to,
            StrataColumnDefinition *column,
            StrataColumnDefinition *old)
 {
-  const char *fill = fill_for (plan, table, column->name);
+  const char *fill = fill_for (plan, to->name, column->name);
 
   if (!plan->restoring)
     return fill;
   if (old != NULL)
     return NULL;
   if (fill == NULL && needs_value (column) && !column->primary_key)
-    return placeholder (column);
+    return placeholder (plan, from, to, column);
   return fill;
 }
 
@@ -1194,7 +1264,7 @@ copied_columns (Plan                *plan,
       StrataColumnDefinition *column = g_ptr_array_index (to->definition->columns, i);
       StrataColumnDefinition *old = _strata_table_definition_lookup (from->definition,
                                                                      column->name);
-      const char *fill = value_for (plan, to->name, column, old);
+      const char *fill = value_for (plan, from, to, column, old);
       g_autofree char *name = ident (column->name);
 
       if (column->generated != NULL || (old != NULL && old->generated != NULL) ||
@@ -1235,11 +1305,14 @@ note_restored (Plan                *plan,
           comment_restored (plan, to->name, column);
           continue;
         }
-      value = fill != NULL ? fill : placeholder (column);
+      value = fill != NULL ? fill : placeholder (plan, from, to, column);
       hint = fill != NULL ? g_strdup ("")
                           : g_strdup_printf (" (a placeholder; to choose the value, generate "
-                                             "again with --fill %s.%s=VALUE)", to->name,
-                                             column->name);
+                                             "the revision again with a fill for %s.%s)",
+                                             to->name, column->name);
+      if (fill == NULL && plan->placeholders != NULL)
+        g_ptr_array_add (plan->placeholders, g_strdup_printf ("%s.%s=%s", to->name,
+                                                              column->name, value));
       g_string_append_printf (plan->sql,
                               "-- Column %s of table %s comes back holding %s in every row: the "
                               "upgrade dropped its values, which are only in the backup taken "
@@ -1247,18 +1320,17 @@ note_restored (Plan                *plan,
                               column->name, to->name, value, hint);
       if (fill != NULL)
         add_note (plan, g_strdup_printf (_("the downgrade brings column “%s” of table “%s” "
-                                           "back holding %s in every row, as --fill says: the "
-                                           "values it held are only in the backup taken before "
-                                           "the upgrade"),
+                                           "back holding %s in every row, the value given for "
+                                           "it: the values it held are only in the backup "
+                                           "taken before the upgrade"),
                                          column->name, to->name, value));
       else
         add_note (plan, g_strdup_printf (_("the downgrade brings column “%s” of table “%s” "
                                            "back holding %s in every row, a placeholder: the "
                                            "values it held are only in the backup taken before "
-                                           "the upgrade; choose the value with --fill %s.%s="
-                                           "VALUE"),
-                                         column->name, to->name, value, to->name,
-                                         column->name));
+                                           "the upgrade; give the column a value of your "
+                                           "choice to write instead"),
+                                         column->name, to->name, value));
     }
 }
 
@@ -1413,11 +1485,12 @@ _strata_autogen_plan (StrataDatabase        *scratch,
                       gboolean               restoring,
                       GString               *sql,
                       GStrvBuilder          *notes,
+                      GPtrArray             *placeholders,
                       StrataDropQuestion    *question,
                       GError               **error)
 {
   Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, allow_drop,
-                restoring, sql, notes, question, fills, NULL };
+                restoring, sql, notes, question, fills, placeholders, NULL };
   gboolean ok;
 
   ok = refresh (&plan, error) &&
@@ -1443,7 +1516,7 @@ _strata_autogen_apply_renames (StrataDatabase        *scratch,
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
   Plan plan = { scratch, strata_database_get_handle (scratch), target, renames, FALSE, FALSE, sql,
-                notes, NULL, NULL, NULL };
+                notes, NULL, NULL, NULL, NULL };
   gboolean ok;
 
   ok = refresh (&plan, error) && rename_tables (&plan, error) && rename_columns (&plan, error);

@@ -56,6 +56,7 @@ gboolean      _strata_autogen_plan       (StrataDatabase        *scratch,
                                           gboolean               restoring,
                                           GString               *sql,
                                           GStrvBuilder          *notes,
+                                          GPtrArray             *placeholders,
                                           StrataDropQuestion    *question,
                                           GError               **error);
 

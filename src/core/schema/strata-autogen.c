@@ -41,6 +41,8 @@ struct _StrataAutogen
   char                *target_sql;
   GStrv                row_problems;
   GStrv                suggested_fills;
+  /* "table.column=VALUE": the downgrade's placeholders, NULL-terminated. */
+  GStrv                placeholders;
   StrataDropQuestion   question;
 };
 
@@ -79,6 +81,7 @@ clear_results (StrataAutogen *self)
   g_clear_pointer (&self->target_sql, g_free);
   g_clear_pointer (&self->row_problems, g_strfreev);
   g_clear_pointer (&self->suggested_fills, g_strfreev);
+  g_clear_pointer (&self->placeholders, g_strfreev);
   _strata_drop_question_clear (&self->question);
 }
 
@@ -282,6 +285,14 @@ strata_autogen_get_suggested_fills (StrataAutogen *self)
 {
   g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
   return (const char * const *)self->suggested_fills;
+}
+
+const char * const *
+strata_autogen_get_placeholders (StrataAutogen *self)
+{
+  g_return_val_if_fail (STRATA_IS_AUTOGEN (self), NULL);
+
+  return (const char * const *)self->placeholders;
 }
 
 const char *
@@ -617,6 +628,7 @@ plan_both (StrataAutogen  *self,
   g_autoptr(GString) upgrade = g_string_new (NULL);
   g_autoptr(GString) downgrade = g_string_new (NULL);
   g_autoptr(GStrvBuilder) notes = g_strv_builder_new ();
+  g_autoptr(GPtrArray) placeholders = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) inverted = invert_renames (work->renames);
   gboolean allow_drop = (self->flags & STRATA_AUTOGEN_FLAGS_ALLOW_DROP) != 0;
 
@@ -625,10 +637,12 @@ plan_both (StrataAutogen  *self,
    * the upgrade added is what a downgrade is for, so it needs no consent. */
   if (scratch == NULL ||
       !_strata_autogen_plan (scratch, work->target_schema, work->renames, self->fills,
-                             allow_drop, FALSE, upgrade, notes, &self->question, error) ||
+                             allow_drop, FALSE, upgrade, notes, NULL, &self->question, error) ||
       !_strata_autogen_plan (scratch, work->head_schema, inverted, self->fills, TRUE, TRUE,
-                             downgrade, notes, NULL, error))
+                             downgrade, notes, placeholders, NULL, error))
     return FALSE;
+  g_ptr_array_add (placeholders, NULL);
+  self->placeholders = (GStrv)g_ptr_array_free (g_steal_pointer (&placeholders), FALSE);
   self->upgrade_sql = g_string_free (g_steal_pointer (&upgrade), FALSE);
   self->downgrade_sql = g_string_free (g_steal_pointer (&downgrade), FALSE);
   self->notes = g_strv_builder_end (notes);

@@ -104,6 +104,10 @@ const char * const *strata_autogen_get_row_problems   (StrataAutogen        *sel
  * NOT NULL while rows hold NULL there, VALUE a suggestion (its DEFAULT, or a
  * zero of its type) to offer for strata_autogen_add_fill(). */
 const char * const *strata_autogen_get_suggested_fills (StrataAutogen       *self);
+/* After a run that wrote SQL: "table.column=VALUE" for each dropped NOT NULL
+ * column that the downgrade brings back holding VALUE, a placeholder, in
+ * every row, because no fill chose one (strata_autogen_add_fill() does). */
+const char * const *strata_autogen_get_placeholders    (StrataAutogen       *self);
 
 /* Writes the revision into the versions folder (as
  * strata_project_create_revision() does, on the single head) with the

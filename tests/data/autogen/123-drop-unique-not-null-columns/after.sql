@@ -1,0 +1,2 @@
+CREATE TABLE account (id INTEGER PRIMARY KEY, display TEXT);
+CREATE TABLE member (team TEXT NOT NULL, login TEXT NOT NULL, PRIMARY KEY (team, login)) WITHOUT ROWID;
