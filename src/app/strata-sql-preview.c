@@ -22,6 +22,7 @@ struct _StrataSqlPreview
   AdwStatusPage  *error_page;
   GtkWidget      *details_scroller;
   GtkBox         *details_box;
+  GtkBox         *widgets_box;
   GtkWidget      *confirm_bar;
   GtkEntry       *message_entry;
   GtkButton      *confirm_button;
@@ -134,6 +135,7 @@ strata_sql_preview_class_init (StrataSqlPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, error_page);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, details_scroller);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, details_box);
+  gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, widgets_box);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, confirm_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, message_entry);
   gtk_widget_class_bind_template_child (widget_class, StrataSqlPreview, confirm_button);
@@ -319,8 +321,8 @@ strata_sql_preview_add_widget (StrataSqlPreview *self,
   g_return_if_fail (STRATA_IS_SQL_PREVIEW (self));
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
-  gtk_box_append (self->details_box, widget);
-  gtk_widget_set_visible (self->details_scroller, TRUE);
+  gtk_box_append (self->widgets_box, widget);
+  gtk_widget_set_visible (GTK_WIDGET (self->widgets_box), TRUE);
 }
 
 char *

@@ -97,11 +97,17 @@ fill_row (const char *fill,
   /* Translators: %s is "table.column"; an entry with an SQL value follows */
   g_autofree char *text = placeholder ? g_strdup_printf (_("Downgrade brings %s back holding"), column)
                                       : g_strdup_printf (_("Fill the NULLs of %s with"), column);
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (text);
   GtkWidget *entry = gtk_entry_new ();
 
-  gtk_box_append (GTK_BOX (row), gtk_label_new (text));
+  /* The label above its entry, wrapped: the column's name is never cut, and
+   * the window still narrows to a phone's width. */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (row), label);
   gtk_editable_set_text (GTK_EDITABLE (entry), equals + 1);
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 12);
   gtk_widget_set_hexpand (entry, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
   gtk_box_append (GTK_BOX (row), entry);

@@ -799,6 +799,8 @@ test_new_from_schema_placeholder (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==,
                    "Downgrade brings supplier.name back holding");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "'restored ' || rowid");
+  /* Below the notes, not scrolled with them: in view however long they run. */
+  g_assert_null (gtk_widget_get_ancestor (entry, GTK_TYPE_SCROLLED_WINDOW));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "'supplier ' || id");
   old = g_object_ref (preview);
