@@ -178,10 +178,12 @@ _strata_copy_failure_explain (sqlite3    *db,
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                        "%s: %lld row of table “%s” holds NULL in column “%s”, "
                                        "which becomes NOT NULL; set it first, or generate the "
-                                       "revision again with --fill %s.%s=VALUE",
+                                       "revision again with a value for it (strata-cli: "
+                                       "--fill %s.%s=VALUE)",
                                        "%s: %lld rows of table “%s” hold NULL in column “%s”, "
                                        "which becomes NOT NULL; set them first, or generate the "
-                                       "revision again with --fill %s.%s=VALUE",
+                                       "revision again with a value for them (strata-cli: "
+                                       "--fill %s.%s=VALUE)",
                                        (gulong)n),
                           renamed, (long long)n, copy.from, column, copy.from, column);
 }
