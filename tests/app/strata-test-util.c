@@ -208,6 +208,9 @@ strata_test_exec (const char *database_path,
   char *message = NULL;
 
   g_assert_cmpint (sqlite3_open (database_path, &db), ==, SQLITE_OK);
+  /* A window under test may be reading the file on its worker thread, as a
+   * person's would be while another program writes it. */
+  sqlite3_busy_timeout (db, 10000);
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s", message);
   sqlite3_close (db);

@@ -348,8 +348,8 @@ test_cell_tooltips (Fixture       *fixture,
     g_string_append (long_text, "the gauge was checked against the reference block; ");
   sql = g_strdup_printf ("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT);\n"
                          "INSERT INTO note VALUES (1, 'a short note'), (2, '%s');", long_text->str);
-  strata_test_exec (database, sql);
   wait_for_rows (fixture, N_ROWS);
+  strata_test_exec (database, sql);
   strata_data_view_set_table (fixture->view, file, "note");
   wait_for_rows (fixture, 2);
 
