@@ -483,6 +483,91 @@ test_convert_unfinished (CliFixture    *fixture,
   g_assert_cmpstr (current->out, ==, MERGE " (mergepoint)\n");
 }
 
+/* Four revisions after the merge, as Alembic users write them: seed rows
+ * whose values keep trailing blanks, a value holding a line that reads as a
+ * revision file's section marker, a statement given its parameters when it
+ * runs, and a branch on context.is_offline_mode(). */
+static const char *faithful_revisions[][2] = {
+  { "cc0000000001_seed_notes.py",
+    "\"\"\"Seed notes\n\nRevision ID: cc0000000001\n\"\"\"\n"
+    "from alembic import op\nimport sqlalchemy as sa\n\n"
+    "revision = 'cc0000000001'\ndown_revision = '" MERGE "'\n\n\n"
+    "def upgrade():\n"
+    "    op.create_table('note', sa.Column('id', sa.Integer, primary_key=True),\n"
+    "                    sa.Column('body', sa.Text))\n"
+    "    note = sa.table('note', sa.column('id', sa.Integer), sa.column('body', sa.Text))\n"
+    "    op.bulk_insert(note, [{'id': 1, 'body': 'Dear customer,  \\nthanks\\t\\n'}])\n\n\n"
+    "def downgrade():\n    op.drop_table('note')\n" },
+  { "cc0000000002_seed_example.py",
+    "\"\"\"Seed example\n\nRevision ID: cc0000000002\n\"\"\"\n"
+    "from alembic import op\nimport sqlalchemy as sa\n\n"
+    "revision = 'cc0000000002'\ndown_revision = 'cc0000000001'\n\n\n"
+    "def upgrade():\n"
+    "    note = sa.table('note', sa.column('id', sa.Integer), sa.column('body', sa.Text))\n"
+    "    op.bulk_insert(note, [{'id': 2, 'body': 'files look like:\\n-- migrate:downgrade\\n'}])\n\n\n"
+    "def downgrade():\n    op.execute('DELETE FROM note WHERE id = 2')\n" },
+  { "cc0000000003_settings.py",
+    "\"\"\"Settings\n\nRevision ID: cc0000000003\n\"\"\"\n"
+    "from alembic import op\nimport sqlalchemy as sa\n\n"
+    "revision = 'cc0000000003'\ndown_revision = 'cc0000000002'\n\n\n"
+    "def upgrade():\n"
+    "    conn = op.get_bind()\n"
+    "    conn.execute(sa.text('INSERT INTO note (id, body) VALUES (:i, :b)'), {'i': 3, 'b': 'x'})\n\n\n"
+    "def downgrade():\n    op.execute('DELETE FROM note WHERE id = 3')\n" },
+  { "cc0000000004_online_only.py",
+    "\"\"\"Online only\n\nRevision ID: cc0000000004\n\"\"\"\n"
+    "from alembic import op, context\n\n"
+    "revision = 'cc0000000004'\ndown_revision = 'cc0000000003'\n\n\n"
+    "def upgrade():\n"
+    "    if not context.is_offline_mode():\n"
+    "        op.execute(\"INSERT INTO note (id, body) VALUES (4, 'online')\")\n\n\n"
+    "def downgrade():\n    op.execute('DELETE FROM note WHERE id = 4')\n" },
+};
+
+/* What a conversion writes is what Alembic would have done, or it is left
+ * for the person to finish, with the reason: never different data. */
+static void
+test_convert_faithful (CliFixture    *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *parts = NULL;
+  g_autofree char *converted = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(CliResult) conversion = NULL;
+  g_autoptr(CliResult) upgrade = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_alembic ())
+    return;
+  parts = copy_fixture (fixture, "parts");
+  for (guint i = 0; i < G_N_ELEMENTS (faithful_revisions); i++)
+    {
+      g_autofree char *module = g_build_filename (parts, "migrations", "versions",
+                                                  faithful_revisions[i][0], NULL);
+
+      g_file_set_contents (module, faithful_revisions[i][1], -1, &error);
+      g_assert_no_error (error);
+    }
+
+  conversion = convert (fixture, parts, "converted", NULL);
+  cli_assert_status (conversion, 0);
+  g_assert_nonnull (strstr (conversion->err, "3 revisions are left for you to finish"));
+  g_assert_nonnull (strstr (conversion->err, "  cc0000000002: upgrade: a string in it holds a "
+                                             "line “-- migrate:…”"));
+  g_assert_nonnull (strstr (conversion->err, "  cc0000000003: upgrade: TakesParameters: it runs "
+                                             "a statement with parameters (b, i)"));
+  g_assert_nonnull (strstr (conversion->err, "  cc0000000004: upgrade: AsksIfOffline: "));
+  g_assert_null (strstr (conversion->err, "cc0000000001:"));
+
+  converted = g_build_filename (fixture->root, "converted", NULL);
+  upgrade = run_in (converted, "upgrade", "cc0000000001", NULL);
+  cli_assert_status (upgrade, 0);
+  database = g_build_filename (parts, "parts.db", NULL);
+  body = cli_db_query (database, "SELECT hex(body) FROM note WHERE id = 1");
+  g_assert_cmpstr (body, ==, "4465617220637573746F6D65722C20200A7468616E6B73090A\n");
+}
+
 /* The example project (migrations/) is what such a user converts: at head,
  * its part table has the fixture's columns, types, keys and indexes. */
 static void
@@ -553,6 +638,7 @@ main (int   argc,
   ADD ("/cli/alembic-project/convert-continues", test_convert_continues);
   ADD ("/cli/alembic-project/convert-pass-downgrade", test_convert_pass_downgrade);
   ADD ("/cli/alembic-project/convert-unfinished", test_convert_unfinished);
+  ADD ("/cli/alembic-project/convert-faithful", test_convert_faithful);
   ADD ("/cli/alembic-project/example-same-part", test_example_same_part);
   ADD ("/cli/alembic-project/short-prefix", test_short_prefix);
 

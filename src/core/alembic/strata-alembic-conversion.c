@@ -214,19 +214,77 @@ spawn_helper (StrataAlembicConversion  *self,
   return g_subprocess_launcher_spawn (launcher, error, python, helper, ini, NULL);
 }
 
-static void
-end_section (Rendered  *current,
-             int        direction,
-             GString  **sql)
+/* One section of the helper's output as it is read. */
+typedef struct
 {
-  if (*sql != NULL && current != NULL && direction >= 0)
-    current->sql[direction] = g_string_free (g_steal_pointer (sql), FALSE);
-  else if (*sql != NULL)
-    g_string_free (g_steal_pointer (sql), TRUE);
+  GString  *sql;
+  char      quote;    /* the quote a string or name open at the line's end began with */
+  gboolean  marker;   /* a line inside a string reads as a section marker */
+} Section;
+
+static void
+end_section (Rendered *current,
+             int       direction,
+             Section  *section)
+{
+  if (section->sql != NULL && current != NULL && direction >= 0 && section->marker)
+    {
+      g_free (current->reason[direction]);
+      current->reason[direction] =
+        g_strdup (_("a string in it holds a line “-- migrate:…”, which a revision file "
+                    "reads as a section marker; write that value with char(10) in place of "
+                    "its line breaks"));
+    }
+  else if (section->sql != NULL && current != NULL && direction >= 0)
+    current->sql[direction] = g_string_free (g_steal_pointer (&section->sql), FALSE);
+  if (section->sql != NULL)
+    g_string_free (g_steal_pointer (&section->sql), TRUE);
+  *section = (Section) { NULL, 0, FALSE };
 }
 
-/* Reads the helper's records (see its header) into id → Rendered; lines
- * lose their trailing blanks, which SQLAlchemy leaves after each comma. */
+/* Whether @line is what the revision parser takes for a section marker. */
+static gboolean
+is_marker (const char *line)
+{
+  if (!g_str_has_prefix (line, "--"))
+    return FALSE;
+  line += 2;
+  while (*line == ' ' || *line == '\t')
+    line++;
+  return g_str_has_prefix (line, "migrate:");
+}
+
+/* Follows @section's quotes along @line: SQL doubles a quote to escape it,
+ * so a quote inside a string closes and opens it again. */
+static void
+follow_quotes (Section    *section,
+               const char *line)
+{
+  for (const char *p = line; *p != '\0'; p++)
+    if (section->quote != 0)
+      section->quote = *p == section->quote ? 0 : section->quote;
+    else if (*p == '\'' || *p == '"' || *p == '`')
+      section->quote = *p;
+    else if (p[0] == '-' && p[1] == '-')
+      return;
+}
+
+/* A line of SQL: it loses its trailing blanks, which SQLAlchemy leaves after
+ * each comma, unless they are inside a string that goes on to the next line
+ * (a seed value's own blanks). */
+static void
+add_line (Section *section,
+          char    *line)
+{
+  if (section->quote != 0 && is_marker (line))
+    section->marker = TRUE;
+  follow_quotes (section, line);
+  if (section->quote == 0)
+    g_strchomp (line);
+  g_string_append_printf (section->sql, "%s\n", line);
+}
+
+/* Reads the helper's records (see its header) into id → Rendered. */
 static GHashTable *
 parse_records (const char *out)
 {
@@ -234,7 +292,7 @@ parse_records (const char *out)
                                                 (GDestroyNotify)rendered_free);
   g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
   Rendered *current = NULL;
-  GString *sql = NULL;
+  Section section = { NULL, 0, FALSE };
   int direction = -1;
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -244,11 +302,11 @@ parse_records (const char *out)
 
       if (!g_str_has_prefix (line, RECORD))
         {
-          if (sql != NULL)
-            g_string_append_printf (sql, "%s\n", g_strchomp (lines[i]));
+          if (section.sql != NULL)
+            add_line (&section, lines[i]);
           continue;
         }
-      end_section (current, direction, &sql);
+      end_section (current, direction, &section);
       line += strlen (RECORD);
       direction = -1;
       if (g_str_has_prefix (line, "revision "))
@@ -262,7 +320,7 @@ parse_records (const char *out)
         {
           direction = g_str_equal (line, "upgrade") ? STRATA_DIRECTION_UPGRADE
                                                     : STRATA_DIRECTION_DOWNGRADE;
-          sql = g_string_new (NULL);
+          section.sql = g_string_new (NULL);
         }
       else if (g_str_has_prefix (line, "unfinished ") && (reason = strchr (line + 11, ' ')))
         {
@@ -273,7 +331,7 @@ parse_records (const char *out)
           direction = -1;
         }
     }
-  end_section (current, direction, &sql);
+  end_section (current, direction, &section);
   return rendered;
 }
 
