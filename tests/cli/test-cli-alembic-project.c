@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cli-test.h"
@@ -568,6 +569,94 @@ test_convert_faithful (CliFixture    *fixture,
   g_assert_cmpstr (body, ==, "4465617220637573746F6D65722C20200A7468616E6B73090A\n");
 }
 
+/* A module of the same name in a second version_locations folder. */
+static const char other_initial[] =
+  "\"\"\"Initial audit\n\nRevision ID: dd0000000001\n\"\"\"\n"
+  "from alembic import op\n\n"
+  "revision = 'dd0000000001'\ndown_revision = '" MERGE "'\n\n\n"
+  "def upgrade():\n    op.execute('CREATE TABLE audit (x)')\n\n\n"
+  "def downgrade():\n    op.execute('DROP TABLE audit')\n";
+
+static void
+replace_in_file (const char *path,
+                 const char *from,
+                 const char *to)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GString) changed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  changed = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (changed, from, to, 0), >, 0);
+  g_file_set_contents (path, changed->str, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* The project's own layout carries over: the version table env.py names
+ * (else the converted project finds the database at base and runs every
+ * revision again), and two modules of one name in two version_locations
+ * folders (else the second overwrites the first). */
+static void
+test_convert_layout (CliFixture    *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *parts = NULL;
+  g_autofree char *env = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *audit = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *module = NULL;
+  g_autofree char *converted = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *settings = NULL;
+  g_autoptr(CliResult) conversion = NULL;
+  g_autoptr(CliResult) current = NULL;
+  g_autoptr(CliResult) upgrade = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_alembic ())
+    return;
+  parts = copy_fixture (fixture, "parts");
+  env = g_build_filename (parts, "migrations", "env.py", NULL);
+  replace_in_file (env, "target_metadata=target_metadata",
+                   "target_metadata=target_metadata, version_table='parts_version'");
+  ini = g_build_filename (parts, "alembic.ini", NULL);
+  replace_in_file (ini, "script_location = migrations\n",
+                   "script_location = migrations\n"
+                   "version_locations = %(here)s/migrations/versions %(here)s/audit\n");
+  audit = g_build_filename (parts, "audit", NULL);
+  g_assert_cmpint (g_mkdir (audit, 0755), ==, 0);
+  module = g_build_filename (audit, "1975ea83b712_create_part_table.py", NULL);
+  g_file_set_contents (module, other_initial, -1, &error);
+  g_assert_no_error (error);
+  alembic (parts, "upgrade", "heads");
+
+  conversion = convert (fixture, parts, "converted", "--strict");
+  cli_assert_status (conversion, 0);
+  g_assert_nonnull (strstr (conversion->err, "“parts_version”"));
+  converted = g_build_filename (fixture->root, "converted", NULL);
+  config = g_build_filename (converted, "strata.ini", NULL);
+  g_file_get_contents (config, &settings, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (settings, "\nversion_table = parts_version\n"));
+
+  current = run_in (converted, "current", NULL);
+  cli_assert_status (current, 0);
+  g_assert_cmpstr (current->out, ==, "dd0000000001 (head)\n");
+  upgrade = run_in (converted, "upgrade", "heads", NULL);
+  cli_assert_status (upgrade, 0);
+  g_assert_null (strstr (upgrade->out, "Running upgrade"));
+  g_assert_null (strstr (upgrade->err, "Running upgrade"));
+  first = g_build_filename (converted, "versions", "1975ea83b712_create_part_table.sql", NULL);
+  second = g_build_filename (converted, "versions",
+                             "dd0000000001_1975ea83b712_create_part_table.sql", NULL);
+  g_assert_true (g_file_test (first, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (second, G_FILE_TEST_EXISTS));
+}
+
 /* The example project (migrations/) is what such a user converts: at head,
  * its part table has the fixture's columns, types, keys and indexes. */
 static void
@@ -639,6 +728,7 @@ main (int   argc,
   ADD ("/cli/alembic-project/convert-pass-downgrade", test_convert_pass_downgrade);
   ADD ("/cli/alembic-project/convert-unfinished", test_convert_unfinished);
   ADD ("/cli/alembic-project/convert-faithful", test_convert_faithful);
+  ADD ("/cli/alembic-project/convert-layout", test_convert_layout);
   ADD ("/cli/alembic-project/example-same-part", test_example_same_part);
   ADD ("/cli/alembic-project/short-prefix", test_short_prefix);
 

@@ -10,6 +10,7 @@
 #include "strata-alembic-conversion.h"
 #include "strata-alembic-project.h"
 #include "strata-error.h"
+#include "strata-project-private.h"
 #include "strata-revision.h"
 #include "strata-revision-graph.h"
 #include "strata-revision-private.h"
@@ -34,6 +35,7 @@ struct _StrataAlembicConversion
   GStrv          unfinished;
   GHashTable    *reasons;   /* id → why it is unfinished */
   GPtrArray     *notes;
+  GPtrArray     *written;   /* GFile: what a failed conversion takes away again */
 };
 
 G_DEFINE_FINAL_TYPE (StrataAlembicConversion, strata_alembic_conversion, G_TYPE_OBJECT)
@@ -52,6 +54,7 @@ strata_alembic_conversion_finalize (GObject *object)
   g_clear_pointer (&self->unfinished, g_strfreev);
   g_clear_pointer (&self->reasons, g_hash_table_unref);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
+  g_clear_pointer (&self->written, g_ptr_array_unref);
 
   G_OBJECT_CLASS (strata_alembic_conversion_parent_class)->finalize (object);
 }
@@ -69,6 +72,7 @@ strata_alembic_conversion_init (StrataAlembicConversion *self)
   self->reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->notes = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->unfinished_builder = g_strv_builder_new ();
+  self->written = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 StrataAlembicConversion *
@@ -500,15 +504,25 @@ fill_sections (StrataAlembicConversion  *self,
   return TRUE;
 }
 
-/* versions/1975ea83b712_create_part_table.py → .sql, the name people know. */
+/* versions/1975ea83b712_create_part_table.py → .sql, the name people know;
+ * where two version_locations folders hold a module of the same name
+ * (initial.py), the second takes its revision id in front (@used: the
+ * names taken so far). */
 static GFile *
 target_file (StrataAlembicConversion *self,
-             StrataRevision          *revision)
+             StrataRevision          *revision,
+             GHashTable              *used)
 {
   g_autofree char *name = g_file_get_basename (strata_revision_get_file (revision));
   g_autofree char *stem = g_strndup (name, strlen (name) - strlen (".py"));
   g_autofree char *sql_name = g_strconcat (stem, ".sql", NULL);
 
+  if (g_hash_table_contains (used, sql_name))
+    {
+      g_free (sql_name);
+      sql_name = g_strdup_printf ("%s_%s.sql", strata_revision_get_id (revision), stem);
+    }
+  g_hash_table_add (used, g_strdup (sql_name));
   return g_file_get_child (strata_project_get_versions_directory (self->project), sql_name);
 }
 
@@ -519,10 +533,12 @@ write_revisions (StrataAlembicConversion  *self,
                  GCancellable             *cancellable,
                  GError                  **error)
 {
+  g_autoptr(GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   for (guint i = 0; i < revisions->len; i++)
     {
       StrataRevision *revision = g_ptr_array_index (revisions, i);
-      g_autoptr(GFile) file = target_file (self, revision);
+      g_autoptr(GFile) file = target_file (self, revision, used);
       g_autofree char *display = NULL;
 
       if (!fill_sections (self, revision, g_hash_table_lookup (rendered,
@@ -532,6 +548,7 @@ write_revisions (StrataAlembicConversion  *self,
       strata_revision_set_display_path (revision, NULL);
       if (!strata_revision_save (revision, file, cancellable, error))
         return FALSE;
+      g_ptr_array_add (self->written, g_object_ref (file));
       display = strata_project_get_display_path (self->project, file);
       strata_revision_set_display_path (revision, display);
     }
@@ -567,6 +584,63 @@ check_target (StrataAlembicConversion  *self,
   return FALSE;
 }
 
+/* The version table Alembic keeps for the project: where its env.py names
+ * another, strata.ini names it too, or the converted project would find the
+ * database at base and run every revision again. */
+static const char *
+version_table_setting (StrataAlembicConversion *self,
+                       StrataAlembicProject    *alembic)
+{
+  const char *table = strata_alembic_project_get_version_table (alembic);
+
+  if (table == NULL || g_str_equal (table, "alembic_version"))
+    return NULL;
+  g_ptr_array_add (self->notes,
+                   g_strdup_printf (_("env.py keeps the applied revisions in “%s”, so strata.ini "
+                                      "names that table too"), table));
+  return table;
+}
+
+/* What a conversion may create in its folder, in the order to take it
+ * away: files first, then the folders that must be empty by then. */
+static const char *made_names[] = { "strata.ini", "script.sql.template", "versions", NULL };
+
+/* Which of @made_names (and the folder itself, last) do not exist yet. */
+static GPtrArray *
+not_there_yet (StrataAlembicConversion *self)
+{
+  GPtrArray *missing = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; made_names[i] != NULL; i++)
+    {
+      GFile *file = g_file_get_child (self->directory, made_names[i]);
+
+      if (g_file_query_exists (file, NULL))
+        g_object_unref (file);
+      else
+        g_ptr_array_add (missing, file);
+    }
+  if (!g_file_query_exists (self->directory, NULL))
+    g_ptr_array_add (missing, g_object_ref (self->directory));
+  return missing;
+}
+
+/* What a conversion that failed after it began to write had written, taken
+ * away again (@made: what was not there before): the folder is as it was,
+ * and the same command can run again once the cause is fixed. */
+static void
+take_back (StrataAlembicConversion *self,
+           GPtrArray               *made)
+{
+  for (guint i = 0; i < self->written->len; i++)
+    g_file_delete (g_ptr_array_index (self->written, i), NULL, NULL);
+  for (guint i = 0; i < made->len; i++)
+    g_file_delete (g_ptr_array_index (made, i), NULL, NULL);
+  g_ptr_array_set_size (self->written, 0);
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->revisions, g_ptr_array_unref);
+}
+
 static gboolean
 convert (StrataAlembicConversion  *self,
          GCancellable             *cancellable,
@@ -577,6 +651,7 @@ convert (StrataAlembicConversion  *self,
   g_autoptr(StrataRevisionGraph) graph = NULL;
   g_autoptr(GHashTable) rendered = NULL;
   g_autoptr(StrataRevisionGraph) written = NULL;
+  g_autoptr(GPtrArray) made = NULL;
   g_autofree char *database = NULL;
 
   if (!(alembic = strata_alembic_project_new (self->source, error)) ||
@@ -586,16 +661,20 @@ convert (StrataAlembicConversion  *self,
       !(rendered = render (self, alembic, cancellable, error)))
     return FALSE;
 
+  made = not_there_yet (self);
   database = database_setting (self, alembic);
-  if (!(self->project = strata_project_init (self->directory, database, error)))
-    return FALSE;
-  self->revisions = g_ptr_array_ref (strata_revision_graph_get_revisions (graph));
-  if (!write_revisions (self, self->revisions, rendered, cancellable, error))
-    return FALSE;
-  self->unfinished = g_strv_builder_end (self->unfinished_builder);
-  /* What was written must read back as the same graph. */
-  written = strata_project_load_graph (self->project, cancellable, error);
-  return written != NULL;
+  if ((self->project = _strata_project_init (self->directory, database,
+                                             version_table_setting (self, alembic), error)) &&
+      (self->revisions = g_ptr_array_ref (strata_revision_graph_get_revisions (graph))) &&
+      write_revisions (self, self->revisions, rendered, cancellable, error) &&
+      /* What was written must read back as the same graph. */
+      (written = strata_project_load_graph (self->project, cancellable, error)))
+    {
+      self->unfinished = g_strv_builder_end (self->unfinished_builder);
+      return TRUE;
+    }
+  take_back (self, made);
+  return FALSE;
 }
 
 gboolean

@@ -60,7 +60,8 @@ write_new_file (GFile       *file,
 }
 
 static char *
-make_config (const char *database)
+make_config (const char *database,
+             const char *version_table)
 {
   return g_strdup_printf ("# A Strata project; docs/project-format.md describes every key.\n"
                           "[strata]\n"
@@ -69,16 +70,29 @@ make_config (const char *database)
                           "database = %s\n"
                           "# The folder of revision files.\n"
                           "versions = versions\n"
-                          "# The table of applied revisions; Alembic's name, so Alembic "
+                          "# The table of applied revisions; %s, so Alembic "
                           "reads it too.\n"
-                          "version_table = alembic_version\n",
-                          database);
+                          "version_table = %s\n",
+                          database,
+                          version_table != NULL ? "the Alembic project's" : "Alembic's name",
+                          version_table != NULL ? version_table : "alembic_version");
 }
 
 StrataProject *
 strata_project_init (GFile       *directory,
                      const char  *database,
                      GError     **error)
+{
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+
+  return _strata_project_init (directory, database, NULL, error);
+}
+
+StrataProject *
+_strata_project_init (GFile       *directory,
+                      const char  *database,
+                      const char  *version_table,
+                      GError     **error)
 {
   g_autoptr(GFile) config = NULL;
   g_autoptr(GFile) versions = NULL;
@@ -105,7 +119,7 @@ strata_project_init (GFile       *directory,
 
   versions = g_file_get_child (directory, "versions");
   template = g_file_get_child (directory, STRATA_PROJECT_TEMPLATE_NAME);
-  contents = make_config (database);
+  contents = make_config (database, version_table);
   if (!make_directory (directory, error) ||
       !make_directory (versions, error) ||
       !write_new_file (template, default_template, error) ||

@@ -15,6 +15,13 @@ StrataProject *_strata_project_new_for_data (GFile       *directory,
                                              gsize        length,
                                              GError     **error);
 
+/* As strata_project_init(), with @version_table (NULL: Alembic's
+ * "alembic_version") written into strata.ini. */
+StrataProject *_strata_project_init         (GFile       *directory,
+                                             const char  *database,
+                                             const char  *version_table,
+                                             GError     **error);
+
 typedef struct _StrataProjectSettings StrataProjectSettings;
 
 /* A reference to the project's settings of the moment, never changed after;
