@@ -431,6 +431,60 @@ _strata_database_table_exists (StrataDatabase  *self,
   return TRUE;
 }
 
+/* The type ("table", "view", "index", "trigger") of the object SQLite
+ * would take @name for (names compare without regard to ASCII case), or
+ * NULL with @error unset when there is none. */
+static char *
+object_type (StrataDatabase  *self,
+             const char      *name,
+             GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *type = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "SELECT type FROM sqlite_schema WHERE name = ?1 "
+                                     "COLLATE NOCASE ORDER BY type = 'table' DESC LIMIT 1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    type = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    strata_database_set_error (self, error, STRATA_ERROR_DATABASE, NULL);
+  return type;
+}
+
+/* A version table that is not a table (a view a person made over it, say)
+ * would read as empty or as what the view says, and upgrades and stamps
+ * would not land in it: refused, as SQLite refuses to write a view. */
+static gboolean
+check_version_table (StrataDatabase  *self,
+                     const char      *version_table,
+                     gboolean        *exists,
+                     GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *type = object_type (self, version_table, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  *exists = type != NULL;
+  if (type == NULL || g_str_equal (type, "table"))
+    return TRUE;
+  g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT,
+               _("%s in %s is a %s, not a table: the applied revisions are kept in a table of "
+                 "that name, which Strata and Alembic write; nothing was done. Drop the %s and "
+                 "set the table with “strata-cli stamp REVISION”, or name another table with "
+                 "version_table in strata.ini"),
+               version_table, self->display_name, type, type);
+  return FALSE;
+}
+
 GStrv
 strata_database_read_heads (StrataDatabase  *self,
                             const char      *version_table,
@@ -439,6 +493,7 @@ strata_database_read_heads (StrataDatabase  *self,
   g_autoptr(GStrvBuilder) builder = NULL;
   g_autofree char *quoted = NULL;
   g_autofree char *sql = NULL;
+  g_autofree char *previous = NULL;
   sqlite3_stmt *stmt = NULL;
   gboolean exists = FALSE;
   int rc;
@@ -446,7 +501,7 @@ strata_database_read_heads (StrataDatabase  *self,
   g_return_val_if_fail (STRATA_IS_DATABASE (self), NULL);
   g_return_val_if_fail (version_table != NULL, NULL);
 
-  if (!_strata_database_table_exists (self, version_table, &exists, error))
+  if (!check_version_table (self, version_table, &exists, error))
     return NULL;
   if (!exists)
     return g_new0 (char *, 1);
@@ -478,6 +533,19 @@ strata_database_read_heads (StrataDatabase  *self,
                        version_table, self->display_name, quoted);
           return NULL;
         }
+      /* Sorted, so a row twice comes twice in a row. */
+      if (previous != NULL && g_str_equal (previous, id))
+        {
+          g_set_error (error, STRATA_ERROR, STRATA_ERROR_CONFLICT,
+                       _("the version table %s of %s holds revision %s twice, which no tool "
+                         "writes; nothing was done. Delete the copies (DELETE FROM %s WHERE "
+                         "rowid NOT IN (SELECT min(rowid) FROM %s GROUP BY version_num))"),
+                       version_table, self->display_name, id, quoted, quoted);
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      g_free (previous);
+      previous = g_strdup (id);
       g_strv_builder_add (builder, id);
     }
   sqlite3_finalize (stmt);

@@ -637,6 +637,56 @@ test_odd_version_tables (CliFixture    *fixture,
     }
 }
 
+/* A version table that is a view over a person's own bookkeeping: read as
+ * empty, it sent upgrade back to the first revision. Every command refuses
+ * it, naming what it is, and the file stays as it was; so does a row twice. */
+static void
+test_version_table_view (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  const char *verbs[][3] = {
+    { "current", NULL }, { "check", NULL }, { "upgrade", "head" }, { "downgrade", "base" },
+    { "stamp", "head" },
+  };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(CliResult) twice = NULL;
+  g_autofree char *delete = NULL;
+  const char *start;
+  const char *end;
+
+  RUN_OK ("upgrade", QUANTITY);
+  cli_db_exec (fixture->database,
+               "CREATE TABLE deploy_state AS SELECT version_num FROM alembic_version;"
+               "DROP TABLE alembic_version;"
+               "CREATE VIEW alembic_version AS SELECT version_num FROM deploy_state;");
+  before = cli_file_digest (fixture->database);
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    {
+      g_autoptr(CliResult) result = RUN (verbs[i][0], verbs[i][1]);
+
+      cli_assert_status (result, 1);
+      assert_contains (result->err, "alembic_version in ");
+      assert_contains (result->err, " is a view, not a table");
+    }
+  after = cli_file_digest (fixture->database);
+  g_assert_cmpstr (before, ==, after);
+
+  cli_db_exec (fixture->database,
+               "DROP VIEW alembic_version;"
+               "CREATE TABLE alembic_version (version_num VARCHAR(32));"
+               "INSERT INTO alembic_version VALUES ('" QUANTITY "'), ('" QUANTITY "');");
+  twice = RUN ("upgrade", "head");
+  cli_assert_status (twice, 1);
+  assert_contains (twice->err, "holds revision " QUANTITY " twice");
+  /* What the message says to do works. */
+  start = strstr (twice->err, "(DELETE FROM ") + 1;
+  end = strstr (start, "version_num))") + strlen ("version_num)");
+  delete = g_strndup (start, end - start);
+  cli_db_exec (fixture->database, delete);
+  RUN_OK ("upgrade", "head");
+}
+
 /* check says what upgrade and current say of a version table no tool wrote,
  * exits 1 and leaves the file as it was. */
 static void
@@ -739,6 +789,7 @@ main (int   argc,
               cli_fixture_teardown)
 
   ADD ("backup/failed-restore-deletes-nothing", test_failed_restore_deletes_nothing);
+  ADD ("version-table/view", test_version_table_view);
   ADD ("backup/foreign-restore", test_foreign_restore);
   ADD ("backup/same-name-databases", test_same_name_databases);
   ADD ("backup/partial-files-cleaned", test_partial_files_cleaned);
