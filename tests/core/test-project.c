@@ -42,6 +42,25 @@ test_defaults_and_warnings (void)
   ct_remove_tree (dir);
 }
 
+/* strata.ini saved as "UTF-8 with BOM": read as it says. */
+static void
+test_byte_order_mark (void)
+{
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
+  g_autofree char *expected_db = g_build_filename (dir, "shop.db", NULL);
+  g_autofree char *db = NULL;
+  g_autoptr(StrataProject) project = NULL;
+
+  g_assert_true (g_file_set_contents (config, "\xEF\xBB\xBF[strata]\r\ndatabase = shop.db\r\n",
+                                      -1, NULL));
+  project = ct_open_project (dir);
+  db = g_file_get_path (strata_project_get_database_file (project));
+  g_assert_cmpstr (db, ==, expected_db);
+  g_assert_cmpuint (g_strv_length ((char **)strata_project_get_warnings (project)), ==, 0);
+  ct_remove_tree (dir);
+}
+
 static void
 test_database_overrides (void)
 {
@@ -235,6 +254,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/project/defaults-and-warnings", test_defaults_and_warnings);
+  g_test_add_func ("/core/project/byte-order-mark", test_byte_order_mark);
   g_test_add_func ("/core/project/database-overrides", test_database_overrides);
   g_test_add_func ("/core/project/init-and-discover", test_init_and_discover);
   g_test_add_func ("/core/project/create-revisions", test_create_revisions);

@@ -43,6 +43,24 @@ test_parse_header (void)
   g_assert_false (strata_revision_get_transactional (rev, STRATA_DIRECTION_DOWNGRADE));
 }
 
+/* What Notepad and VS Code's "UTF-8 with BOM" write: a byte-order mark
+ * first, and CRLF line ends. Read as the same revision. */
+static void
+test_byte_order_mark (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) windows = g_string_new ("\xEF\xBB\xBF");
+  g_autoptr(StrataRevision) rev = NULL;
+
+  g_string_append (windows, example);
+  g_string_replace (windows, "\n", "\r\n", 0);
+  rev = strata_revision_new_from_data ("x.sql", windows->str, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_revision_get_id (rev), ==, "df07dde39ce9");
+  g_assert_cmpstr (strata_revision_get_message (rev), ==, "Create maker-hub parts table");
+  g_assert_cmpuint (strata_revision_get_sql_line (rev, STRATA_DIRECTION_UPGRADE), ==, 10);
+}
+
 static void
 test_keys_ignore_case (void)
 {
@@ -284,6 +302,7 @@ main (int   argc,
 
   g_test_add_func ("/core/revision/parse-header", test_parse_header);
   g_test_add_func ("/core/revision/keys-ignore-case", test_keys_ignore_case);
+  g_test_add_func ("/core/revision/byte-order-mark", test_byte_order_mark);
   g_test_add_func ("/core/revision/round-trip", test_round_trip_keeps_everything);
   g_test_add_func ("/core/revision/errors", test_errors_name_file_and_line);
   g_test_add_func ("/core/revision/split", test_split_keeps_triggers_and_strings);

@@ -231,6 +231,13 @@ _strata_project_settings_parse (GFile       *directory,
   g_autofree char *name = config_display_name (self);
 
   self->database_file = database != NULL ? g_object_ref (database) : NULL;
+  /* The byte-order mark some editors write first ("UTF-8 with BOM"), which
+   * GKeyFile reads as part of the first line. */
+  if (length >= 3 && memcmp (contents, "\xEF\xBB\xBF", 3) == 0)
+    {
+      contents += 3;
+      length -= 3;
+    }
   if (!g_key_file_load_from_data (key_file, contents, length, G_KEY_FILE_NONE, &local_error))
     {
       guint line = find_quoted_line (contents, local_error->message);

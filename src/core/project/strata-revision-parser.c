@@ -505,7 +505,10 @@ parse_one (Parser      *parser,
 {
   const char *line_end = newline != NULL ? newline : end;
 
-  /* Files written on Windows keep working. */
+  /* Files written on Windows keep working: their line ends, and the
+   * byte-order mark some editors put first ("UTF-8 with BOM"). */
+  if (line == 1 && line_end - text >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    text += 3;
   if (line_end > text && line_end[-1] == '\r')
     line_end--;
   return parse_line (parser, text, line_end, newline != NULL ? newline + 1 : end, line, error);
