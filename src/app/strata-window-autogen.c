@@ -155,7 +155,7 @@ show_preview (StrataWindow  *self,
   strata_sql_preview_add_details (preview, _("Differences from Head"),
                                   strata_autogen_get_differences (autogen));
   strata_sql_preview_add_details (preview, _("Notes"), strata_autogen_get_notes (autogen));
-  strata_sql_preview_add_details (preview, _("Rows the Upgrade Would Refuse"),
+  strata_sql_preview_add_details (preview, _("Rows the Upgrade Would Refuse or Change"),
                                   strata_autogen_get_row_problems (autogen));
   add_fills (self, preview, autogen);
   strata_sql_preview_set_sql (preview, sql);

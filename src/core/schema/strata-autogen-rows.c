@@ -245,6 +245,91 @@ check_strict (Check                  *check,
                                         (long long)n, column->type, list));
 }
 
+/* The rowids of the rows a probe found changed, for a query that lists
+ * them: at most ten, which is enough to look at. */
+static char *
+changed_rowids (Check *check)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (check->db, "SELECT k FROM temp.strata_affinity_probe WHERE changed "
+                                     "ORDER BY k LIMIT 10", -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_string_append_printf (ids, "%s%lld", ids->len ? ", " : "",
+                              (long long)sqlite3_column_int64 (stmt, 0));
+  sqlite3_finalize (stmt);
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* Outside STRICT, a new declared type is a new affinity, and the copy into
+ * the rebuilt table converts what it can: '01234' becomes 1234 in an
+ * INTEGER column, '1e3' becomes 1000, '2.50' becomes 2.5 in a REAL one. The
+ * values go through a one-column table with the new type, in the temp
+ * schema, and a value counts as changed when it no longer reads back as
+ * the same text. */
+static void
+check_affinity (Check                  *check,
+                StrataColumnDefinition *old,
+                StrataColumnDefinition *column,
+                const char             *column_id)
+{
+  g_autofree char *create = NULL;
+  g_autofree char *fill = NULL;
+  g_autofree char *ids = NULL;
+  gint64 n;
+
+  if (check->table->definition->without_rowid)
+    return;
+  create = g_strdup_printf ("CREATE TEMP TABLE strata_affinity_probe (k INTEGER PRIMARY KEY, "
+                            "v %s, changed)", column->type);
+  fill = g_strdup_printf ("INSERT INTO temp.strata_affinity_probe (k, v) SELECT rowid, %s "
+                          "FROM %s WHERE %s IS NOT NULL", column_id, check->table_id, column_id);
+  sqlite3_exec (check->db, "DROP TABLE IF EXISTS temp.strata_affinity_probe", NULL, NULL, NULL);
+  if (sqlite3_exec (check->db, create, NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (check->db, fill, NULL, NULL, NULL) != SQLITE_OK)
+    n = -1;
+  else
+    {
+      g_autofree char *mark = g_strdup_printf ("UPDATE temp.strata_affinity_probe SET changed = "
+                                               "1 WHERE CAST (v AS TEXT) IS NOT (SELECT CAST "
+                                               "(%s AS TEXT) FROM %s WHERE rowid = k)",
+                                               column_id, check->table_id);
+
+      n = sqlite3_exec (check->db, mark, NULL, NULL, NULL) == SQLITE_OK
+          ? count (check->db, "SELECT count(*) FROM temp.strata_affinity_probe WHERE changed")
+          : -1;
+      if (n > 0)
+        ids = changed_rowids (check);
+    }
+  sqlite3_exec (check->db, "DROP TABLE IF EXISTS temp.strata_affinity_probe", NULL, NULL, NULL);
+  if (n <= 0)
+    return;
+  g_ptr_array_add (check->problems,
+                       g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "column “%s” of table “%s” changes type "
+                                                     "from %s to %s, and SQLite would change "
+                                                     "%lld of its values in the copy (such as "
+                                                     "a leading zero or an exponent dropped), "
+                                                     "and the downgrade would not bring it "
+                                                     "back; keep the type, or convert it "
+                                                     "first (see it with: SELECT rowid, * FROM "
+                                                     "%s WHERE rowid IN (%s);)",
+                                                     "column “%s” of table “%s” changes type "
+                                                     "from %s to %s, and SQLite would change "
+                                                     "%lld of its values in the copy (such as "
+                                                     "a leading zero or an exponent dropped), "
+                                                     "and the downgrade would not bring them "
+                                                     "back; keep the type, or convert them "
+                                                     "first (see the first with: SELECT rowid, "
+                                                     "* FROM %s WHERE rowid IN (%s);)",
+                                                     (gulong)n),
+                                        column->name, check->table->name,
+                                        old->type[0] ? old->type : "(none)",
+                                        column->type[0] ? column->type : "(none)",
+                                        (long long)n, check->table_id, ids));
+}
+
 static void
 check_column (Check                  *check,
               StrataTableDefinition  *old_table,
@@ -269,6 +354,9 @@ check_column (Check                  *check,
   if (check->table->definition->strict &&
       (!old_table->strict || g_ascii_strcasecmp (old->type, column->type) != 0))
     check_strict (check, column, column_id);
+  else if (!check->table->definition->strict &&
+           g_ascii_strcasecmp (old->type, column->type) != 0)
+    check_affinity (check, old, column, column_id);
 }
 
 /* "CHECK (x)" gives "x"; "UNIQUE (a, b)" gives "a, b"; else NULL. */
