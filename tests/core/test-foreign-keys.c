@@ -94,6 +94,52 @@ test_existing_orphans (void)
   ct_remove_tree (dir);
 }
 
+/* Renaming a table with old dangling rows, or the table they point at, adds
+ * none: the rename of purchase (Rails' posts to articles) passed on its own
+ * only when no row dangled, and the rename of customer was said to have
+ * dropped it. The warnings name the tables as they are now, and the
+ * rehearsal agrees. */
+static void
+test_renames_add_none (void)
+{
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *db = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(StrataMigration) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warnings = NULL;
+
+  ct_write_config (dir);
+  db = ct_load_real (dir, "legacy.sql");
+  ct_write_revision (dir, "r1", NULL, "rename purchase",
+                     "ALTER TABLE purchase RENAME TO sale;\n",
+                     "ALTER TABLE sale RENAME TO purchase;\n");
+  ct_write_revision (dir, "r2", "r1", "rename customer",
+                     "ALTER TABLE customer RENAME TO client;\n",
+                     "ALTER TABLE client RENAME TO customer;\n");
+  project = ct_open_project (dir);
+  g_assert_cmpuint (rehearsed_foreign_key_findings (project), ==, 0);
+  migration = run_to (project, STRATA_DIRECTION_UPGRADE, "head", &error);
+  g_assert_no_error (error);
+  ct_assert_heads (db, "r2");
+
+  warnings = joined_warnings (migration);
+  assert_contains (warnings, "2 rows of table “sale” point at missing rows of “client”; they "
+                             "were there before this run");
+  assert_contains (warnings, "1 row of table “note” points at missing rows of “sale”");
+  g_assert_null (strstr (warnings, "dropped"));
+  g_assert_null (strstr (warnings, "“purchase”"));
+  g_assert_cmpuint (g_strv_length ((char **)strata_migration_get_warnings (migration)), ==, 2);
+
+  back = run_to (project, STRATA_DIRECTION_DOWNGRADE, "base", &error);
+  g_assert_no_error (error);
+  g_free (warnings);
+  warnings = joined_warnings (back);
+  assert_contains (warnings, "2 rows of table “purchase” point at missing rows of “customer”");
+  ct_remove_tree (dir);
+}
+
 /* A revision that adds one dangling row is refused for that row alone, and
  * the message does not count the old ones. */
 static void
@@ -196,6 +242,7 @@ main (int   argc,
 
   g_test_add_func ("/core/foreign-keys/existing-orphans", test_existing_orphans);
   g_test_add_func ("/core/foreign-keys/added-orphan-refused", test_added_orphan_refused);
+  g_test_add_func ("/core/foreign-keys/renames-add-none", test_renames_add_none);
   g_test_add_func ("/core/foreign-keys/mended", test_mended);
   g_test_add_func ("/core/foreign-keys/other-writer", test_other_writer);
 

@@ -129,20 +129,134 @@ _strata_foreign_keys_count (StrataDatabase  *database,
   return g_steal_pointer (&counts);
 }
 
-/* The names of the tables, case-folded. */
+/* What tells a table renamed with ALTER TABLE from another: it keeps its
+ * root page, and its CREATE statement changes only in the name. */
+typedef struct
+{
+  char   *name;       /* as sqlite_schema spells it, which foreign_key_check uses */
+  gint64  rootpage;
+  char   *body;       /* the CREATE statement from its first "(" */
+} Shape;
+
+static void
+shape_free (gpointer data)
+{
+  Shape *shape = data;
+
+  g_free (shape->name);
+  g_free (shape->body);
+  g_free (shape);
+}
+
+/* The tables, case-folded name → Shape. */
 static GHashTable *
 list_tables (sqlite3 *db)
 {
-  GHashTable *tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, shape_free);
   sqlite3_stmt *stmt = NULL;
 
-  if (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE type = 'table'", -1, &stmt,
+  if (sqlite3_prepare_v2 (db, "SELECT name, rootpage, substr(sql, instr(sql, '(')) FROM "
+                              "sqlite_schema WHERE type = 'table'", -1, &stmt,
                           NULL) == SQLITE_OK)
     while (sqlite3_step (stmt) == SQLITE_ROW)
-      g_hash_table_add (tables, g_ascii_strdown ((const char *)sqlite3_column_text (stmt, 0),
-                                                 -1));
+      {
+        Shape *shape = g_new0 (Shape, 1);
+
+        shape->name = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+        shape->rootpage = sqlite3_column_int64 (stmt, 1);
+        shape->body = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+        g_hash_table_replace (tables,
+                              g_ascii_strdown ((const char *)sqlite3_column_text (stmt, 0), -1),
+                              shape);
+      }
   sqlite3_finalize (stmt);
   return tables;
+}
+
+/* Old name → new name of each table of @before renamed into @now. */
+static GHashTable *
+find_renames (GHashTable *before,
+              GHashTable *now)
+{
+  GHashTable *renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter old_iter;
+  gpointer old_name, old_shape;
+
+  g_hash_table_iter_init (&old_iter, before);
+  while (g_hash_table_iter_next (&old_iter, &old_name, &old_shape))
+    {
+      GHashTableIter new_iter;
+      gpointer new_name, new_shape;
+
+      if (g_hash_table_contains (now, old_name))
+        continue;
+      g_hash_table_iter_init (&new_iter, now);
+      while (g_hash_table_iter_next (&new_iter, &new_name, &new_shape))
+        if (!g_hash_table_contains (before, new_name) &&
+            ((Shape *)new_shape)->rootpage == ((Shape *)old_shape)->rootpage &&
+            g_strcmp0 (((Shape *)new_shape)->body, ((Shape *)old_shape)->body) == 0)
+          {
+            g_hash_table_insert (renames, g_strdup (old_name),
+                                 g_strdup (((Shape *)new_shape)->name));
+            break;
+          }
+    }
+  return renames;
+}
+
+static char *
+renamed (GHashTable *renames,
+         const char *name,
+         gssize      length)
+{
+  g_autofree char *folded = g_ascii_strdown (name, length);
+  const char *now = g_hash_table_lookup (renames, folded);
+
+  return now != NULL ? g_strdup (now) : g_strndup (name, length < 0 ? strlen (name) : (gsize)length);
+}
+
+/* @counts and @tables of before a revision, with the tables it renamed
+ * under their new names: rows that dangled before, in a table since
+ * renamed (posts to articles), or towards one (users to accounts), are the
+ * same rows, not new ones. @tables may be NULL. */
+static void
+follow_renames (GHashTable  *counts,
+                GHashTable  *tables,
+                GHashTable  *tables_now,
+                GHashTable **counts_out,
+                GHashTable **tables_out)
+{
+  g_autoptr(GHashTable) renames = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  *counts_out = g_hash_table_ref (counts);
+  *tables_out = tables != NULL ? g_hash_table_ref (tables) : NULL;
+  if (tables == NULL || tables_now == NULL ||
+      g_hash_table_size (renames = find_renames (tables, tables_now)) == 0)
+    return;
+
+  g_hash_table_unref (*counts_out);
+  *counts_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *separator = strchr (key, SEPARATOR);
+      g_autofree char *child = renamed (renames, key, separator - (const char *)key);
+      g_autofree char *parent = renamed (renames, separator + 1, -1);
+
+      g_hash_table_replace (*counts_out, g_strdup_printf ("%s%c%s", child, SEPARATOR, parent),
+                            value);
+    }
+  g_hash_table_unref (*tables_out);
+  *tables_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, tables);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autofree char *name = renamed (renames, key, -1);
+
+      g_hash_table_add (*tables_out, g_ascii_strdown (name, -1));
+    }
 }
 
 static void
@@ -179,14 +293,18 @@ _strata_foreign_keys_count_added (GHashTable *before,
   gpointer key, value;
   guint added = 0;
 
+  g_autoptr(GHashTable) counts_before = NULL;
+  g_autoptr(GHashTable) tables_then = NULL;
+
   g_return_val_if_fail (before != NULL && after != NULL, 0);
 
+  follow_renames (before, tables_before, tables_after, &counts_before, &tables_then);
   g_hash_table_iter_init (&iter, after);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      guint was = GPOINTER_TO_UINT (g_hash_table_lookup (before, key));
+      guint was = GPOINTER_TO_UINT (g_hash_table_lookup (counts_before, key));
 
-      if (parent_came_or_went (key, tables_before, tables_after))
+      if (parent_came_or_went (key, tables_then, tables_after))
         continue;
       added += GPOINTER_TO_UINT (value) > was ? GPOINTER_TO_UINT (value) - was : 0;
     }
@@ -349,8 +467,8 @@ _strata_foreign_keys_check (StrataDatabase   *database,
 {
   g_autoptr(GHashTable) counts = NULL;
   g_autoptr(GHashTable) tables_now = NULL;
-  GHashTable *before;
-  GHashTable *tables_before;
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GHashTable) tables_before = NULL;
   GHashTableIter iter;
   gpointer key, value;
   State *state;
@@ -361,10 +479,11 @@ _strata_foreign_keys_check (StrataDatabase   *database,
   if (!(counts = _strata_foreign_keys_count (database, error)))
     return FALSE;
   state = state_for (database);
-  /* Nothing noted (a stamp runs no SQL): whatever is there was there. */
-  before = state != NULL && state->valid ? state->counts : counts;
-  tables_before = state != NULL && state->valid ? state->tables : NULL;
   tables_now = list_tables (strata_database_get_handle (database));
+  /* Nothing noted (a stamp runs no SQL): whatever is there was there. */
+  follow_renames (state != NULL && state->valid ? state->counts : counts,
+                  state != NULL && state->valid ? state->tables : NULL,
+                  tables_now, &before, &tables_before);
   if (!refuse_added (counts, before, tables_before, tables_now, revision, heads, error))
     {
       if (state != NULL)
@@ -372,11 +491,19 @@ _strata_foreign_keys_check (StrataDatabase   *database,
       return FALSE;
     }
 
-  /* A revision may have mended some: their warning goes. */
+  /* A revision may have mended some: their warning goes. So does one under
+   * a table's old name. */
   g_hash_table_iter_init (&iter, before);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (counts, key))
       _strata_migration_set_warning (migration, key, NULL);
+  if (state != NULL && state->valid)
+    {
+      g_hash_table_iter_init (&iter, state->counts);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (counts, key))
+          _strata_migration_set_warning (migration, key, NULL);
+    }
   g_hash_table_iter_init (&iter, counts);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (GPOINTER_TO_UINT (value) > GPOINTER_TO_UINT (g_hash_table_lookup (before, key)) &&
