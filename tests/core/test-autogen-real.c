@@ -114,6 +114,46 @@ test_affinity_change (void)
   ct_remove_tree (dir);
 }
 
+/* Duplicates under a unique index new to a table that stays (Django's
+ * unique_together), with its WHERE, and under an existing UNIQUE column
+ * that becomes COLLATE NOCASE: each said with its query. */
+static void
+test_unique_index_and_nocase (void)
+{
+  const char *head = "CREATE TABLE member (id INTEGER PRIMARY KEY, club_id INTEGER, "
+                     "email TEXT, name TEXT UNIQUE, active INTEGER);";
+  const char *target = "CREATE TABLE member (id INTEGER PRIMARY KEY, club_id INTEGER, "
+                       "email TEXT, name TEXT UNIQUE COLLATE NOCASE, active INTEGER);\n"
+                       "CREATE UNIQUE INDEX member_club_email ON member (club_id, lower(email) "
+                       "DESC) WHERE active = 1;";
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *sql = g_strconcat (head, "INSERT INTO member VALUES "
+                                      "(1, 1, 'a@x', 'Bob', 1), (2, 1, 'A@x', 'bob', 1), "
+                                      "(3, 1, 'a@x', 'Cy', 0), (4, 2, NULL, 'Di', 1), "
+                                      "(5, 2, NULL, 'Ed', 1);", NULL);
+  g_autoptr(StrataDatabase) database = database_with (dir, sql);
+  g_autoptr(StrataAutogen) autogen = strata_autogen_new_for_sql (head, target);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) problems = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (strata_autogen_run (autogen, NULL, &error));
+  problems = strata_autogen_check_rows (autogen, database, NULL, &error);
+  g_assert_no_error (error);
+  text = g_strjoinv ("\n", problems);
+  /* Rows 1 and 2 collide; 3 is inactive and 4 and 5 have no email. */
+  assert_contains (text, "table “member” becomes UNIQUE on (club_id, lower(email)), but 1 value "
+                         "occurs more than once");
+  assert_contains (text, "table “member” becomes UNIQUE on (name COLLATE NOCASE), but 1 value "
+                         "occurs more than once");
+  /* The query lists what the count counted, inactive rows and NULLs left out. */
+  assert_contains (text, "list them with: SELECT club_id, lower(email), count(*) FROM member "
+                         "WHERE club_id IS NOT NULL AND lower(email) IS NOT NULL AND (active = 1) "
+                         "GROUP BY club_id, lower(email) HAVING count(*) > 1;");
+  g_assert_cmpuint (g_strv_length (problems), ==, 2);
+  ct_remove_tree (dir);
+}
+
 /* --fill writes COALESCE into the copy: the NULLs get the value, the other
  * rows keep theirs, and the NOT NULL is no longer a problem. */
 static void
@@ -336,6 +376,7 @@ main (int   argc,
 
   g_test_add_func ("/core/autogen-real/rows-named", test_rows_named);
   g_test_add_func ("/core/autogen-real/affinity-change", test_affinity_change);
+  g_test_add_func ("/core/autogen-real/unique-index-and-nocase", test_unique_index_and_nocase);
   g_test_add_func ("/core/autogen-real/fill", test_fill);
   g_test_add_func ("/core/autogen-real/copy-failure-named", test_copy_failure_named);
   g_test_add_func ("/core/autogen-real/virtual-tables", test_virtual_tables);

@@ -159,8 +159,9 @@ check_unique (Check      *check,
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s "
                                           "GROUP BY %s HAVING count(*) > 1)",
                                           check->table_id, present, columns);
-  g_autofree char *list = g_strdup_printf ("SELECT %s, count(*) FROM %s GROUP BY %s HAVING "
-                                           "count(*) > 1", columns, check->table_id, columns);
+  g_autofree char *list = g_strdup_printf ("SELECT %s, count(*) FROM %s WHERE %s GROUP BY %s "
+                                           "HAVING count(*) > 1", columns, check->table_id,
+                                           present, columns);
   gint64 n;
 
   if ((n = count (check->db, sql)) <= 0)
@@ -346,10 +347,18 @@ check_column (Check                  *check,
   for (guint i = 0; i < column->checks->len; i++)
     if (!contains (old->checks, g_ptr_array_index (column->checks, i)))
       check_expression (check, column->name, g_ptr_array_index (column->checks, i));
-  if (column->unique && !old->unique && !column->primary_key)
+  /* New, or compared in a new way: under COLLATE NOCASE, 'Bob' and 'bob'
+   * are one value. */
+  if (column->unique && !column->primary_key &&
+      (!old->unique || g_ascii_strcasecmp (column->collation ? column->collation : "BINARY",
+                                           old->collation ? old->collation : "BINARY") != 0))
     {
       g_autofree char *present = g_strdup_printf ("%s IS NOT NULL", column_id);
-      check_unique (check, column_id, present);
+      g_autofree char *compared = column->collation != NULL
+                                  ? g_strdup_printf ("%s COLLATE %s", column_id, column->collation)
+                                  : g_strdup (column_id);
+
+      check_unique (check, compared, present);
     }
   if (check->table->definition->strict &&
       (!old_table->strict || g_ascii_strcasecmp (old->type, column->type) != 0))
@@ -410,6 +419,85 @@ check_table (Check               *check,
   g_clear_pointer (&check->table_id, g_free);
 }
 
+/* The terms of a CREATE UNIQUE INDEX (their ASC or DESC left out, their
+ * COLLATE kept) as a GROUP BY list, and its WHERE; FALSE for any other
+ * statement. */
+static gboolean
+unique_index_terms (const char  *sql,
+                    GString     *terms,
+                    GString     *present)
+{
+  g_autoptr(GPtrArray) tokens = _strata_sql_lex (sql);
+  guint open = 0;
+  guint close;
+  guint start;
+
+  if (!_strata_sql_token_is (tokens, 1, "UNIQUE"))
+    return FALSE;
+  while (open < tokens->len && !_strata_sql_token_is (tokens, open, "("))
+    open++;
+  if ((close = _strata_sql_find_close (tokens, open)) >= tokens->len)
+    return FALSE;
+  start = open + 1;
+  for (guint i = start, depth = 0; i <= close; i++)
+    {
+      guint end = i;
+
+      if (_strata_sql_token_is (tokens, i, "("))
+        depth++;
+      else if (_strata_sql_token_is (tokens, i, ")") && i < close)
+        depth--;
+      if (i < close && (depth > 0 || !_strata_sql_token_is (tokens, i, ",")))
+        continue;
+      if (_strata_sql_token_is (tokens, end - 1, "ASC") ||
+          _strata_sql_token_is (tokens, end - 1, "DESC"))
+        end--;
+      if (end > start)
+        {
+          g_autofree char *term = _strata_sql_normalise (tokens, start, end, FALSE);
+
+          g_string_append_printf (terms, "%s%s", terms->len ? ", " : "", term);
+          g_string_append_printf (present, "%s%s IS NOT NULL", present->len ? " AND " : "", term);
+        }
+      start = i + 1;
+    }
+  if (_strata_sql_token_is (tokens, close + 1, "WHERE"))
+    {
+      guint end = tokens->len;
+      g_autofree char *where = NULL;
+
+      if (end > close + 2 && _strata_sql_token_is (tokens, end - 1, ";"))
+        end--;
+      where = _strata_sql_normalise (tokens, close + 2, end, FALSE);
+      g_string_append_printf (present, " AND (%s)", where);
+    }
+  return terms->len > 0;
+}
+
+/* A unique index new to a table that stays (Django's unique_together, a
+ * CREATE UNIQUE INDEX), or changed: the duplicates among its rows. */
+static void
+check_unique_index (Check                *check,
+                    StrataSchemaSnapshot *current,
+                    StrataSnapshotEntry  *index)
+{
+  StrataSnapshotEntry *table;
+  StrataSnapshotEntry *old = _strata_schema_snapshot_lookup (current, STRATA_SCHEMA_KIND_INDEX,
+                                                             index->name);
+  g_autoptr(GString) terms = g_string_new (NULL);
+  g_autoptr(GString) present = g_string_new (NULL);
+
+  if ((old != NULL && strcmp (old->key, index->key) == 0) || index->table == NULL ||
+      !(table = _strata_schema_snapshot_lookup (current, STRATA_SCHEMA_KIND_TABLE,
+                                                index->table)) ||
+      !unique_index_terms (index->sql, terms, present))
+    return;
+  check->table = table;
+  check->table_id = _strata_sql_identifier (table->name);
+  check_unique (check, terms->str, present->str);
+  g_clear_pointer (&check->table_id, g_free);
+}
+
 GStrv
 strata_autogen_check_rows (StrataAutogen  *self,
                            StrataDatabase *database,
@@ -449,6 +537,8 @@ _strata_autogen_collect_rows (StrataAutogen   *self,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
+      if (table->kind == STRATA_SCHEMA_KIND_INDEX)
+        check_unique_index (&check, current, table);
       if (table->kind != STRATA_SCHEMA_KIND_TABLE || table->definition == NULL)
         continue;
       old = _strata_schema_snapshot_lookup (current, STRATA_SCHEMA_KIND_TABLE, table->name);
