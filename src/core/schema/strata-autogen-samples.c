@@ -157,8 +157,38 @@ probe_accepts (sqlite3    *db,
   return accepted;
 }
 
+/* Whether @column refers to another table in @table, by its own
+ * REFERENCES or a table's FOREIGN KEY naming it. */
+static gboolean
+refers (StrataTableDefinition  *table,
+        StrataColumnDefinition *column)
+{
+  g_autofree char *name = g_ascii_strdown (column->name, -1);
+
+  if (column->references != NULL)
+    return TRUE;
+  for (guint i = 0; i < table->constraint_keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (table->constraint_keys, i);
+      const char *close = strchr (key, ')');
+      g_autofree char *columns = NULL;
+      g_auto(GStrv) names = NULL;
+
+      if (g_ascii_strncasecmp (key, "FOREIGN KEY (", 13) != 0 || close == NULL)
+        continue;
+      columns = g_strndup (key + 13, close - key - 13);
+      names = g_strsplit (columns, ", ", -1);
+      if (g_strv_contains ((const char * const *)names, name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The candidates of @column that its definitions on both sides accept, in
- * order; never empty (the plain sample stays when nothing fits). */
+ * order; never empty (the plain sample stays when nothing fits). A column
+ * that will refer to another table takes NULL where it may: a made-up
+ * value would point at nothing, and the self-check would blame the
+ * revision for it (an untyped column's sample is a blob no key equals). */
 static GPtrArray *
 accepted_values (sqlite3                *db,
                  StrataTableDefinition  *head,
@@ -168,6 +198,13 @@ accepted_values (sqlite3                *db,
 {
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *accepted = g_ptr_array_new_with_free_func (g_free);
+
+  if (other != NULL && refers (target, other) && !column->not_null && !other->not_null &&
+      !column->primary_key && !other->primary_key)
+    {
+      g_ptr_array_add (accepted, g_strdup ("NULL"));
+      return accepted;
+    }
 
   for (guint n = 1; n <= N_ROWS; n++)
     add_unique (candidates, sample_value (column->type, n));

@@ -1,0 +1,2 @@
+-- No rows: the self-check makes up its own, and must not make them point at nothing.
+SELECT 1;
