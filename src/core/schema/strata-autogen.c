@@ -838,11 +838,12 @@ count_violations (sqlite3 *db)
  * went with the upgrade's drop, and only the backup holds them), and their
  * own table was there before; the run counts the same way
  * (strata-foreign-keys.c). */
-static gboolean
+static const char *
 adds_violations (GHashTable           *before,
                  GHashTable           *after,
                  StrataSchemaSnapshot *from,
-                 StrataSchemaSnapshot *to)
+                 StrataSchemaSnapshot *to,
+                 guint                *added)
 {
   GHashTableIter iter;
   gpointer key, value;
@@ -861,9 +862,12 @@ adds_violations (GHashTable           *before,
 
       if (GPOINTER_TO_UINT (value) > GPOINTER_TO_UINT (g_hash_table_lookup (before, key)) &&
           (was == is || !child_was))
-        return TRUE;
+        {
+          *added = GPOINTER_TO_UINT (value) - GPOINTER_TO_UINT (g_hash_table_lookup (before, key));
+          return key;
+        }
     }
-  return FALSE;
+  return NULL;
 }
 
 static gboolean
@@ -904,6 +908,8 @@ check_section (StrataDatabase        *database,
   g_autoptr(GHashTable) violations = count_violations (db);
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *script = g_strdup_printf ("PRAGMA foreign_keys = OFF; BEGIN; %s COMMIT;", sql);
+  const char *dangling;
+  guint added = 0;
 
   if (_strata_database_exec (db, script) != SQLITE_OK)
     {
@@ -916,11 +922,14 @@ check_section (StrataDatabase        *database,
       return FALSE;
     }
   after = count_violations (db);
-  if (adds_violations (violations, after, from, to))
+  if ((dangling = adds_violations (violations, after, from, to, &added)))
     {
+      g_auto(GStrv) names = g_strsplit (dangling, "\037", 2);
+
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_FOREIGN_KEY,
-                   _("self-check failed: after the %s, foreign_key_check finds rows pointing at "
-                     "nothing; nothing was written"), section);
+                   _("self-check failed: after the %s, foreign_key_check finds %u rows of table "
+                     "“%s” pointing at nothing in “%s”; nothing was written"),
+                   section, added, names[0], names[1]);
       return FALSE;
     }
   return check_schema (database, to, section, error) &&
