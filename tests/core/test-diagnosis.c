@@ -115,6 +115,31 @@ test_half_applied (void)
   ct_remove_tree (dir);
 }
 
+/* Run again after stopping half-way, the section fails at its first line
+ * (the table is there): what the first run left is still named, from the
+ * schema its revisions give, not "nothing took effect". */
+static void
+test_half_applied_earlier (void)
+{
+  g_autofree char *dir = make_project ();
+  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_autoptr(GError) first = NULL;
+  g_autoptr(GError) again = NULL;
+
+  write_outside (dir, "CREATE TABLE a (x);\nCREATE TABLE b (y);\nINSERT INTO nosuch VALUES (1);\n");
+  first = fail_upgrade (dir);
+  assert_contains (first->message, "the statements on lines 7, 8 took effect");
+  again = fail_upgrade (dir);
+  assert_contains (again->message, "versions/r2.sql:7: table a already exists");
+  assert_contains (again->message, "none of its statements took effect in this run, but the "
+                                   "schema already held what lines 7, 8 make: an earlier run of "
+                                   "the section stopped there");
+  assert_contains (again->message, "so the database is between r1 and r2; finish the section by "
+                                   "hand from line 9 and run “strata-cli stamp r2”");
+  g_assert_null (strstr (again->message, "none of its statements changed the schema"));
+  ct_remove_tree (dir);
+}
+
 static void
 test_nothing_applied (void)
 {
@@ -154,6 +179,7 @@ main (int   argc,
   g_test_add_func ("/core/diagnosis/rolled-back", test_rolled_back);
   g_test_add_func ("/core/diagnosis/from-base", test_from_base);
   g_test_add_func ("/core/diagnosis/half-applied", test_half_applied);
+  g_test_add_func ("/core/diagnosis/half-applied-earlier", test_half_applied_earlier);
   g_test_add_func ("/core/diagnosis/nothing-applied", test_nothing_applied);
   g_test_add_func ("/core/diagnosis/all-applied", test_all_applied);
 

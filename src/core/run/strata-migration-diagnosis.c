@@ -14,7 +14,9 @@
 #include "strata-database-private.h"
 #include "strata-migration-private.h"
 #include "strata-revision.h"
+#include "strata-schema-replay.h"
 #include "strata-schema-snapshot.h"
+#include "strata-schema-snapshot-private.h"
 #include "strata-section-private.h"
 #include "strata-status-private.h"
 #include "strata-step.h"
@@ -215,9 +217,84 @@ index_of_line (GArray *lines,
   return lines->len;
 }
 
+/* The schema @step starts from by its revisions (schema only, replayed),
+ * with the tables of @before that no revision makes (the version table,
+ * strata_history), which the live schema holds too. NULL when it cannot be
+ * made. */
+static StrataSchemaSnapshot *
+schema_by_revisions (StrataRevisionGraph  *graph,
+                     StrataStep           *step,
+                     StrataSchemaSnapshot *before)
+{
+  StrataRevision *revision = strata_step_get_revision (step);
+  const char *own[] = { strata_revision_get_id (revision), NULL };
+  const char * const *parents = strata_step_get_direction (step) == STRATA_DIRECTION_UPGRADE
+                                ? strata_revision_get_down_revisions (revision)
+                                : own;
+  g_autoptr(StrataSchemaReplay) replay = strata_schema_replay_new (graph);
+  g_autoptr(StrataDatabase) scratch = strata_schema_replay_open (replay, parents, NULL, NULL);
+  g_autoptr(StrataSchemaSnapshot) replayed = NULL;
+  GPtrArray *entries = _strata_schema_snapshot_get_entries (before);
+
+  if (scratch == NULL || !(replayed = strata_schema_snapshot_read (scratch, NULL, NULL)))
+    return NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      StrataSnapshotEntry *entry = g_ptr_array_index (entries, i);
+      const char *name = entry->kind == STRATA_SCHEMA_KIND_TABLE ? entry->name : entry->table;
+
+      if (name != NULL && (g_str_has_prefix (name, STRATA_HISTORY_TABLE) ||
+                           g_str_equal (name, "alembic_version")) &&
+          _strata_schema_snapshot_lookup (replayed, entry->kind, entry->name) == NULL)
+        strata_database_exec (scratch, entry->sql, NULL);
+    }
+  return strata_schema_snapshot_read (scratch, NULL, NULL);
+}
+
+/* None of the section's statements took effect in this run, and the first
+ * failed: an earlier run that stopped half-way may have left the rest. What
+ * to say then, or NULL. */
+static char *
+describe_earlier_run (StrataRevisionGraph  *graph,
+                      StrataStep           *step,
+                      StrataSchemaSnapshot *before,
+                      StrataSchemaSnapshot *live,
+                      const char           *from,
+                      const char           *to)
+{
+  g_autoptr(StrataSchemaSnapshot) start = NULL;
+  g_autoptr(GArray) lines = NULL;
+  g_autofree char *done = NULL;
+  guint n_statements = 0;
+  int took;
+
+  if (graph == NULL || !(start = schema_by_revisions (graph, step, before)) ||
+      (took = locate (start, live, strata_step_get_revision (step), strata_step_get_direction (step),
+                      G_MAXUINT, &n_statements, &lines)) <= 0)
+    return NULL;
+  done = describe_lines (lines, 0, took);
+  if ((guint)took < n_statements)
+    {
+      guint next = g_array_index (lines, guint, took);
+
+      return g_strdup_printf (_("; none of its statements took effect in this run, but the "
+                                "schema already held what lines %s make: an earlier run of the "
+                                "section stopped there (compared with a rehearsal of the section "
+                                "on the schema its revisions give %s), so the database is "
+                                "between %s and %s; finish the section by hand from line %u and "
+                                "run “strata-cli stamp %s”, or undo lines %s and run the "
+                                "command again"),
+                              done, from, from, to, next, to, done);
+    }
+  return g_strdup_printf (_("; none of its statements took effect in this run, but the schema "
+                            "already held what all of them make: an earlier run of the section "
+                            "finished it without recording it; run “strata-cli stamp %s”"), to);
+}
+
 void
 _strata_migration_diagnose_partial (StrataDatabase       *database,
                                     StrataSchemaSnapshot *before,
+                                    StrataRevisionGraph  *graph,
                                     StrataStep           *step,
                                     guint                 failed_line,
                                     const char * const   *heads,
@@ -246,6 +323,9 @@ _strata_migration_diagnose_partial (StrataDatabase       *database,
     text = g_strdup (_("; compared with a rehearsal of the section on the schema from before "
                        "it, the schema now matches no point of the section: something else "
                        "changed it too, so compare it by hand"));
+  else if (took == 0 && expected == 0 &&
+           (text = describe_earlier_run (graph, step, before, live, from, to)) != NULL)
+    ;
   else if (took == 0)
     text = g_strdup_printf (_("; compared with a rehearsal of the section on the schema from "
                               "before it: none of its statements changed the schema, so the "

@@ -10,6 +10,7 @@
 #include "strata-database.h"
 #include "strata-migration.h"
 #include "strata-project.h"
+#include "strata-revision-graph.h"
 #include "strata-schema-snapshot.h"
 
 G_BEGIN_DECLS
@@ -81,7 +82,9 @@ void      _strata_migration_set_warning        (StrataMigration    *self,
  * last successful strata_history row, read again. After a transaction:false
  * section failed at @failed_line (0: after its last statement): which of its
  * statements took effect, from the live schema compared with a rehearsal of
- * the section on the schema @before it. */
+ * the section on the schema @before it; when none did in this run, also on
+ * the schema the revisions of @graph give the step's start (an earlier run
+ * that stopped half-way). */
 void      _strata_migration_diagnose_rollback  (StrataDatabase       *database,
                                                 const char           *version_table,
                                                 const char * const   *expected_heads,
@@ -89,6 +92,7 @@ void      _strata_migration_diagnose_rollback  (StrataDatabase       *database,
                                                 GError               *error);
 void      _strata_migration_diagnose_partial   (StrataDatabase       *database,
                                                 StrataSchemaSnapshot *before,
+                                                StrataRevisionGraph  *graph,
                                                 StrataStep           *step,
                                                 guint                 failed_line,
                                                 const char * const   *heads,

@@ -343,7 +343,7 @@ run_alone (StrataRun         *run,
       g_auto(GStrv) heads = _strata_run_heads_to_strv (run->heads);
       guint line = section_ran ? 0 : strata_migration_get_failed_line (run->migration);
 
-      _strata_migration_diagnose_partial (run->database, before, section->step, line,
+      _strata_migration_diagnose_partial (run->database, before, run->graph, section->step, line,
                                           (const char * const *)heads, local_error);
     }
   if (should_record (local_error))
