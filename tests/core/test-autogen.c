@@ -106,6 +106,10 @@ open_with (const char *sql)
   sqlite3 *db = NULL;
 
   g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  /* These checks use plain SQLite, apart from Strata; a schema whose
+   * triggers write into an FTS table needs the schema trusted. */
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA trusted_schema = ON", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   return db;
 }
@@ -141,8 +145,13 @@ query_column (sqlite3    *db,
 static GPtrArray *
 user_tables (sqlite3 *db)
 {
+  /* A virtual table's shadow tables are its own bookkeeping, which a new
+   * definition rewrites (FTS5 counts tokens per column): its rows are
+   * compared through the virtual table. */
   return query_column (db, "SELECT name FROM sqlite_schema WHERE type = 'table' "
-                           "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
+                           "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                           "AND name NOT IN (SELECT name FROM pragma_table_list "
+                           "WHERE schema = 'main' AND type = 'shadow') ORDER BY rowid");
 }
 
 /* "name\ttype" of the stored (not generated) columns of @table. */
@@ -427,7 +436,12 @@ check_generated (Pair          *pair,
   g_autoptr(Rows) down_rows = NULL;
 
   g_assert_no_error (error);
+  /* Loaded as the before side was; what runs next runs as Strata runs it. */
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA trusted_schema = ON", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, head, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA trusted_schema = OFF", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
   up_rows = take_rows (pair, db, after_db, TRUE);
 
   apply (database, strata_autogen_get_upgrade_sql (autogen), pair->dangling_up);

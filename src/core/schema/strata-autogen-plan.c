@@ -1439,6 +1439,159 @@ respell_table (Plan        *plan,
          refresh (plan, error);
 }
 
+/* Virtual tables that change ---------------------------------------------------- */
+
+static gboolean
+is_virtual (StrataSnapshotEntry *entry)
+{
+  return g_ascii_strncasecmp (entry->key, "CREATE VIRTUAL TABLE", 20) == 0;
+}
+
+/* The module a CREATE VIRTUAL TABLE uses, case-folded ("fts5", "rtree"). */
+static char *
+module_of (const char *sql)
+{
+  g_autoptr(GPtrArray) tokens = _strata_sql_lex (sql);
+
+  for (guint i = 0; i + 1 < tokens->len; i++)
+    if (_strata_sql_token_is (tokens, i, "USING"))
+      return g_ascii_strdown (((StrataSqlToken *)g_ptr_array_index (tokens, i + 1))->value, -1);
+  return g_strdup ("");
+}
+
+/* A table's columns as SQLite lists them on the scratch database (a virtual
+ * table's too, which has no definition of ours). */
+static GPtrArray *
+column_names (Plan       *plan,
+              const char *table)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (plan->db, "SELECT name FROM pragma_table_info(?1)", -1, &stmt,
+                          NULL) == SQLITE_OK &&
+      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (names, g_strdup ((const char *)sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  return names;
+}
+
+static gboolean
+has_name (GPtrArray  *names,
+          const char *name)
+{
+  for (guint i = 0; i < names->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (names, i), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A virtual table that keeps its own rows (FTS5, R*Tree) and gets a new
+ * definition: made under a free name, given the rows of the columns both
+ * have (by rowid for FTS, whose rowids others may keep), then renamed. A
+ * column the new definition lacks goes with its text: a drop to confirm. */
+static gboolean
+copy_virtual_table (Plan                *plan,
+                    StrataSnapshotEntry *from,
+                    StrataSnapshotEntry *to,
+                    GError             **error)
+{
+  g_autofree char *temporary = scratch_name (plan, to->name);
+  g_autofree char *temporary_id = ident (temporary);
+  g_autofree char *table_id = ident (from->name);
+  g_autofree char *target_id = ident (to->name);
+  g_autofree char *create = _strata_table_sql_rename (to->sql, temporary);
+  g_autofree char *module = module_of (to->sql);
+  g_autoptr(GPtrArray) old_columns = column_names (plan, from->name);
+  g_autoptr(GPtrArray) new_columns = NULL;
+  g_autoptr(GString) common = g_string_new (NULL);
+
+  g_string_append_printf (plan->sql, "-- Rebuild virtual table %s (SQLite cannot ALTER it), "
+                                     "its rows copied.\n", table_id);
+  if (!emit (plan, create, error))
+    return FALSE;
+  new_columns = column_names (plan, temporary);
+  /* R*Tree's first column is its rowid already. */
+  if (!g_str_equal (module, "rtree") && !g_str_equal (module, "rtree_i32"))
+    g_string_append (common, "rowid");
+  for (guint i = 0; i < old_columns->len; i++)
+    {
+      const char *name = g_ptr_array_index (old_columns, i);
+      g_autofree char *what = NULL;
+      g_autofree char *spec = NULL;
+      g_autofree char *id = NULL;
+
+      if (!has_name (new_columns, name))
+        {
+          what = g_strdup_printf (_("column “%s” of table “%s”"), name, from->name);
+          spec = g_strdup_printf ("%s.%s", from->name, name);
+          if (!confirm_drop (plan, what, spec, NULL, NULL, error))
+            return FALSE;
+          continue;
+        }
+      id = ident (name);
+      g_string_append_printf (common, "%s%s", common->len ? ", " : "", id);
+    }
+  return (common->len == 0 ||
+          emitf (plan, error, "INSERT INTO %s (%s) SELECT %s FROM %s", temporary_id, common->str,
+                 common->str, table_id)) &&
+         emitf (plan, error, "DROP TABLE %s", table_id) &&
+         emitf (plan, error, "ALTER TABLE %s RENAME TO %s", temporary_id, target_id) &&
+         refresh (plan, error);
+}
+
+/* A virtual table whose definition changes. An external-content FTS index
+ * is made again and rebuilt from its table; one that keeps its own rows
+ * has them copied; a contentless one (content='') holds nothing to carry
+ * over, and a change between a table and a virtual table is left to the
+ * person, each with what to do. */
+static gboolean
+change_virtual_table (Plan                *plan,
+                      StrataSnapshotEntry *from,
+                      StrataSnapshotEntry *to,
+                      GError             **error)
+{
+  g_autofree char *rebuild = rebuild_statement (to->name, to->sql);
+  g_autofree char *table_id = ident (from->name);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) tokens = _strata_sql_lex (from->sql);
+
+  if (!is_virtual (from) || !is_virtual (to))
+    {
+      g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                   _("table “%s” changes between a table and a virtual table, which "
+                     "autogenerate does not write: write this revision by hand (strata-cli: "
+                     "revision -m MESSAGE), creating the new table and copying the rows"),
+                   to->name);
+      return FALSE;
+    }
+  for (guint i = 0; i + 2 < tokens->len; i++)
+    if (_strata_sql_token_is (tokens, i, "content") && _strata_sql_token_is (tokens, i + 1, "=") &&
+        strcmp (((StrataSqlToken *)g_ptr_array_index (tokens, i + 2))->text, "''") == 0 &&
+        rebuild == NULL)
+      {
+        g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,
+                     _("virtual table “%s” is contentless (content=''): it keeps no text to "
+                       "carry over into its new definition; write this revision by hand "
+                       "(strata-cli: revision -m MESSAGE), filling the new index from where "
+                       "its text lives"), to->name);
+        return FALSE;
+      }
+  /* Triggers that write into it name it: they go and come back with it. */
+  g_ptr_array_add (names, g_strdup (from->name));
+  if (!drop_dependents (plan, names, error))
+    return FALSE;
+  if (rebuild == NULL)
+    return copy_virtual_table (plan, current_table (plan, to->name), to, error);
+  g_string_append_printf (plan->sql, "-- Make the index %s again and rebuild it from its "
+                                     "content table.\n", table_id);
+  return emitf (plan, error, "DROP TABLE %s", table_id) &&
+         emit (plan, to->sql, error) &&
+         emit (plan, rebuild, error) &&
+         refresh (plan, error);
+}
+
 static gboolean
 change_tables (Plan    *plan,
                GError **error)
@@ -1461,6 +1614,13 @@ change_tables (Plan    *plan,
         }
       if (from == NULL || strcmp (from->key, to->key) == 0)
         continue;
+      if ((is_virtual (from) || is_virtual (to)) && !_strata_database_is_shadow_table (plan->db,
+                                                                                       to->name))
+        {
+          if (!change_virtual_table (plan, from, to, error))
+            return FALSE;
+          continue;
+        }
       if (from->definition == NULL || to->definition == NULL)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL,

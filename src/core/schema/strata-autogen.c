@@ -374,7 +374,9 @@ exec_script (StrataDatabase  *database,
     {
       StrataStatement *statement = g_ptr_array_index (statements, i);
 
-      if (sqlite3_exec (db, statement->text, NULL, NULL, NULL) != SQLITE_OK)
+      /* As a run would: a trigger that writes into an FTS table is refused
+       * under trusted_schema = OFF, and then prepared again trusted. */
+      if (_strata_database_exec (db, statement->text) != SQLITE_OK)
         {
           g_set_error (error, STRATA_ERROR, STRATA_ERROR_SQL, "%s:%u: %s", display_name,
                        first_line + statement->line - 1, sqlite3_errmsg (db));

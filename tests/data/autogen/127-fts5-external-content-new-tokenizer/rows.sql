@@ -1,0 +1,1 @@
+INSERT INTO note VALUES (1, 'running shoes'), (2, 'walking stick');

@@ -1,0 +1,1 @@
+CREATE VIRTUAL TABLE notes USING fts5(title, body, tags);

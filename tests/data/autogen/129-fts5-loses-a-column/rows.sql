@@ -1,0 +1,1 @@
+INSERT INTO notes VALUES ('t1', 'hello world', 'x');

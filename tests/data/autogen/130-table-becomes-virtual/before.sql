@@ -1,0 +1,1 @@
+CREATE TABLE notes (title TEXT, body TEXT);

@@ -1,0 +1,1 @@
+CREATE VIRTUAL TABLE idx USING fts5(body, content='');

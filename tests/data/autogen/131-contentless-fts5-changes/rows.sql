@@ -1,0 +1,2 @@
+-- A contentless index holds no text to read back.
+SELECT 1;
