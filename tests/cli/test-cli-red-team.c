@@ -426,8 +426,9 @@ static void
 test_reserved_ids (CliFixture    *fixture,
                    gconstpointer  data)
 {
-  const char *bad[] = { "base", "head", "heads", "current", "Base", "../x", "a.b",
-                        "0123456789abcdef0123456789abcdef0" };
+  g_autofree char *long_id = g_strnfill (129, 'a');
+  const char *bad[] = { "base", "head", "heads", "current", "Base", "../x", ".hidden", "a:b",
+                        long_id };
 
   RUN_OK ("upgrade", MERGE);
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -455,6 +456,37 @@ test_reserved_ids (CliFixture    *fixture,
       g_assert_cmpstr (before, ==, after);
       g_assert_cmpint (g_unlink (path), ==, 0);
     }
+}
+
+/* Ids Alembic users write, which Alembic keeps in SQLite as they are: a
+ * dotted version and a date with a slug past 32 characters. Strata reads,
+ * runs and records them too. */
+static void
+test_alembic_shaped_ids (CliFixture    *fixture,
+                         gconstpointer  data)
+{
+  const char *dotted = "v1.0";
+  const char *dated = "2024_01_15_add_reporting_tables_x";
+  g_autofree char *first = revision_text (dotted, MERGE);
+  g_autofree char *second = NULL;
+  g_autofree char *heads = NULL;
+  g_autoptr(CliResult) current = NULL;
+
+  second = g_strdup_printf ("-- Reporting\n--\n-- Revision ID: %s\n-- Revises: %s\n\n"
+                            "-- migrate:upgrade\nCREATE TABLE report (x);\n"
+                            "-- migrate:downgrade\nDROP TABLE report;\n", dated, dotted);
+  g_free (cli_write_revision (fixture, "v1.0_odd.sql", first));
+  g_free (cli_write_revision (fixture, "2024_01_15_reporting.sql", second));
+  RUN_OK ("upgrade", "head");
+  heads = cli_db_query (fixture->database, "SELECT version_num FROM alembic_version");
+  g_assert_cmpstr (heads, ==, "2024_01_15_add_reporting_tables_x\n");
+  current = RUN ("current");
+  cli_assert_status (current, 0);
+  g_assert_cmpstr (current->out, ==, "2024_01_15_add_reporting_tables_x (head)\n");
+  RUN_OK ("downgrade", "v1.0");
+  g_free (heads);
+  heads = cli_db_query (fixture->database, "SELECT version_num FROM alembic_version");
+  g_assert_cmpstr (heads, ==, "v1.0\n");
 }
 
 /* --rev-id with a path writes nothing anywhere. */
@@ -797,6 +829,7 @@ main (int   argc,
   ADD ("ids/reserved", test_reserved_ids);
   ADD ("downgrade/missing", test_missing_downgrade);
   ADD ("ids/rev-id-path", test_rev_id_path);
+  ADD ("ids/alembic-shaped", test_alembic_shaped_ids);
   ADD ("files/odd-revision-files", test_odd_revision_files);
   ADD ("files/odd-database", test_odd_database);
   ADD ("files/odd-version-tables", test_odd_version_tables);

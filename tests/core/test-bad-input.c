@@ -438,8 +438,9 @@ test_bad_revisions (void)
 static void
 test_unsafe_rev_id (void)
 {
+  g_autofree char *long_id = g_strnfill (129, 'a');
   const char *bad[] = { "../evil", "../../evil", "a/b", "base", "head", "heads", "current",
-                        "HEAD", "", "0123456789abcdef0123456789abcdef0", "a b", "a.b" };
+                        "HEAD", "", long_id, "a b", ".hidden", "..", "a:b" };
   g_autofree char *dir = ct_make_tmp ();
   g_autoptr(StrataProject) project = NULL;
   g_autoptr(StrataRevisionGraph) graph = NULL;

@@ -14,8 +14,9 @@
 #define CONFIG_NAME "alembic.ini"
 /* Alembic's config_ini_section. */
 #define SECTION     "alembic"
-/* The version table's VARCHAR(32), and what a Strata revision id may hold. */
-#define MAX_ID_LENGTH 32
+/* Ids as Alembic users write them, which SQLite keeps whole in the version
+ * table's VARCHAR(32) (see strata-revision-parser-private.h). */
+#define MAX_ID_LENGTH 128
 
 struct _StrataAlembicProject
 {
@@ -666,8 +667,8 @@ check_values (Reader      *reader,
         g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
                      labels ? _("%s:%u: the branch label “%s” has a comma, a line break or "
                                 "blanks at an end; rename it")
-                            : _("%s:%u: “%s” is not up to 32 letters, digits, “_” or “-” (the "
-                                "version table’s VARCHAR(32)); give the revision such an id"),
+                            : _("%s:%u: “%s” is not up to 128 letters, digits, “_”, “-” or “.” "
+                                "(not first); give the revision such an id"),
                      reader->display_path, line_at (reader, line), value[i]);
         return FALSE;
       }
@@ -808,10 +809,10 @@ is_valid_id (const char *id)
 {
   gsize len = strlen (id);
 
-  if (len == 0 || len > MAX_ID_LENGTH)
+  if (len == 0 || len > MAX_ID_LENGTH || id[0] == '.')
     return FALSE;
   for (const char *p = id; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
       return FALSE;
   return TRUE;
 }
@@ -831,8 +832,8 @@ check_assignments (Reader       *reader,
   if (!is_valid_id (found->revision[0]))
     {
       g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-                   _("%s:%u: the revision id “%s” is not up to 32 letters, digits, “_” or “-” "
-                     "(the version table’s VARCHAR(32)); give the revision such an id"),
+                   _("%s:%u: the revision id “%s” is not up to 128 letters, digits, “_”, “-” or "
+                     "“.” (not first); give the revision such an id"),
                    reader->display_path, found->revision_line, found->revision[0]);
       return FALSE;
     }

@@ -13,7 +13,9 @@ G_BEGIN_DECLS
  * strata-revision-writer.c (saving it). */
 
 /* Alembic's version_num column is VARCHAR(32). */
-#define MAX_ID_LENGTH 32
+/* SQLite keeps Alembic's VARCHAR(32) as text of any length, and Alembic writes
+ * longer ids there too (a date and a slug): ids are not cut at 32. */
+#define MAX_ID_LENGTH 128
 /* Alembic's default truncate_slug_length. */
 #define MAX_SLUG_LENGTH 40
 /* Room for the values a file's header gives (id, date, message, lists): one

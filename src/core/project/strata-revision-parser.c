@@ -110,15 +110,16 @@ split_list (StrataRevision *self,
  * and "base" would read as no revision at all. */
 static const char *reserved_ids[] = { "base", "head", "heads", "current" };
 
-/* The id becomes a file name and a row of Alembic's VARCHAR(32) column: no
- * slash, no dot, nothing a shell or a path could read otherwise. */
+/* The id becomes part of a file name and a row of the version table: no
+ * slash, nothing a shell or a path could read otherwise. A dot, as Alembic
+ * users write "v1.0", but not first (a hidden file). */
 static gboolean
 id_is_valid (const char *id)
 {
-  if (id[0] == '\0' || strlen (id) > MAX_ID_LENGTH)
+  if (id[0] == '\0' || id[0] == '.' || strlen (id) > MAX_ID_LENGTH)
     return FALSE;
   for (const char *p = id; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-' && *p != '.')
       return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (reserved_ids); i++)
     if (g_ascii_strcasecmp (id, reserved_ids[i]) == 0)
@@ -137,8 +138,9 @@ _strata_revision_check_id (const char  *id,
     return TRUE;
   shown = g_strescape (id != NULL ? id : "", NULL);
   g_set_error (error, STRATA_ERROR, STRATA_ERROR_PARSE,
-               _("%s“%s” is not a revision id: an id is 1 to %d letters, digits, “_” or “-”, "
-                 "and not “base”, “head”, “heads” or “current”; use one such as “%s”"),
+               _("%s“%s” is not a revision id: an id is 1 to %d letters, digits, “_”, “-” or "
+                 "“.” (not first), and not “base”, “head”, “heads” or “current”; use one such "
+                 "as “%s”"),
                where != NULL ? where : "", shown, MAX_ID_LENGTH, "1a2b3c4d5e6f");
   return FALSE;
 }
