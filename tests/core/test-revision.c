@@ -61,6 +61,29 @@ test_byte_order_mark (void)
   g_assert_cmpuint (strata_revision_get_sql_line (rev, STRATA_DIRECTION_UPGRADE), ==, 10);
 }
 
+/* An Alembic module's message as Alembic shows it: a first line that reads
+ * like a word and a colon ("Migrate: …") is the message, and a module saved
+ * "UTF-8 with BOM" keeps its docstring. */
+static void
+test_alembic_messages (void)
+{
+  const char *module =
+    "\"\"\"Migrate: move emails to contacts\n\nRevision ID: m1\nRevises:\n"
+    "Create Date: 2024-01-01 00:00:00.000000\n\"\"\"\n"
+    "revision = 'm1'\ndown_revision = None\n";
+  g_autofree char *with_bom = g_strconcat ("\xEF\xBB\xBF", module, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataRevision) plain = strata_alembic_project_read_revision ("m1.py", module, &error);
+  g_autoptr(StrataRevision) bom = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_revision_get_message (plain), ==, "Migrate: move emails to contacts");
+  bom = strata_alembic_project_read_revision ("m1.py", with_bom, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (strata_revision_get_message (bom), ==, "Migrate: move emails to contacts");
+  g_assert_cmpstr (strata_revision_get_create_date (bom), ==, "2024-01-01 00:00:00.000000");
+}
+
 static void
 test_keys_ignore_case (void)
 {
@@ -303,6 +326,7 @@ main (int   argc,
   g_test_add_func ("/core/revision/parse-header", test_parse_header);
   g_test_add_func ("/core/revision/keys-ignore-case", test_keys_ignore_case);
   g_test_add_func ("/core/revision/byte-order-mark", test_byte_order_mark);
+  g_test_add_func ("/core/revision/alembic-messages", test_alembic_messages);
   g_test_add_func ("/core/revision/round-trip", test_round_trip_keeps_everything);
   g_test_add_func ("/core/revision/errors", test_errors_name_file_and_line);
   g_test_add_func ("/core/revision/split", test_split_keeps_triggers_and_strings);

@@ -761,18 +761,22 @@ read_docstring (const char  *source,
 }
 
 /* A docstring line that, written as a comment of the message, would read
- * back as a header key or a section marker: the message ends before it. */
+ * back as a header key (any case) or a section marker ("migrate:" exactly,
+ * as the revision parser reads it; "Migrate: move the emails" is a message):
+ * the message ends before it. */
 static gboolean
 ends_message (const char *line)
 {
   /* NULL-terminated: g_strv_contains() reads until it finds one. */
   static const char *keys[] = { "revision id", "revises", "create date", "branch labels",
-                                "depends on", "migrate", NULL };
+                                "depends on", NULL };
   const char *colon = strchr (line, ':');
   g_autofree char *key = NULL;
 
   if (colon == NULL)
     return FALSE;
+  if (g_str_has_prefix (line, "migrate:"))
+    return TRUE;
   key = g_ascii_strdown (line, colon - line);
   return g_strv_contains (keys, g_strstrip (key));
 }
@@ -880,6 +884,9 @@ strata_alembic_project_read_revision (const char  *display_path,
 
   if (!check_utf8 (&reader, error))
     return NULL;
+  /* A module saved as "UTF-8 with BOM", which Python reads as it is. */
+  if (g_str_has_prefix (source, "\xEF\xBB\xBF"))
+    source += 3;
   docstring = read_docstring (source, &code);
   found.revision_line = 1;
   /* Only lines at the first column: what is indented belongs to a function. */
