@@ -16,25 +16,17 @@ print_generated (StrataCli *cli,
   strata_cli_say (cli, _("Generating %s ...  done\n"), g_file_peek_path (file));
 }
 
+/* What init wrote: the revision template and strata.ini, not the files the
+ * folder held already (a database, a README). */
 static void
-print_directory_files (StrataCli *cli,
-                       GFile     *directory)
+print_created_files (StrataCli     *cli,
+                     StrataProject *project)
 {
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  GFileInfo *info;
-  GFile *child;
+  g_autoptr(GFile) template = g_file_get_child (strata_project_get_directory (project),
+                                                "script.sql.template");
 
-  enumerator = g_file_enumerate_children (directory,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  while (enumerator != NULL &&
-         g_file_enumerator_iterate (enumerator, &info, &child, NULL, NULL) &&
-         info != NULL)
-    {
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR)
-        print_generated (cli, child);
-    }
+  print_generated (cli, template);
+  print_generated (cli, strata_project_get_config_file (project));
 }
 
 int
@@ -52,7 +44,7 @@ strata_cli_init (StrataCli *cli)
 
   strata_cli_say (cli, _("Creating directory %s ...  done\n"),
                   g_file_peek_path (strata_project_get_versions_directory (project)));
-  print_directory_files (cli, strata_project_get_directory (project));
+  print_created_files (cli, project);
   strata_cli_say (cli, _("Please edit the settings in %s before proceeding.\n"),
                   g_file_peek_path (strata_project_get_config_file (project)));
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <signal.h>
 
 #include <json-glib/json-glib.h>
@@ -134,15 +136,22 @@ test_init (CliFixture    *fixture,
   g_autofree char *dir = g_build_filename (fixture->root, "inventory", NULL);
   g_autofree char *ini = g_build_filename (dir, "strata.ini", NULL);
   g_autofree char *versions = g_build_filename (dir, "versions", NULL);
+  g_autofree char *existing = g_build_filename (dir, "inv.db", NULL);
   g_autofree char *contents = NULL;
   g_autoptr(CliResult) init = NULL;
   g_autoptr(CliResult) again = NULL;
   g_autoptr(CliResult) revision = NULL;
   g_autoptr(CliResult) heads = NULL;
 
+  /* A folder that holds the database already: init writes around it, and
+   * says it generated only what it did. */
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (existing, "", 0, NULL));
   init = cli_run_full (fixture->root, NULL,
                        (const char *[]) { "init", "inventory", "--database", "inv.db", NULL });
   cli_assert_status (init, 0);
+  g_assert_null (strstr (init->out, "inv.db"));
+  g_assert_nonnull (strstr (init->out, "script.sql.template ...  done"));
   g_assert_true (g_file_test (versions, G_FILE_TEST_IS_DIR));
   g_assert_true (g_file_get_contents (ini, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "database = inv.db"));
