@@ -61,6 +61,33 @@ test_byte_order_mark (void)
   ct_remove_tree (dir);
 }
 
+/* A key or the group written twice: the last value counts, as GKeyFile
+ * reads it, and the warning says so with both lines. */
+static void
+test_repeated_keys (void)
+{
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *config = g_build_filename (dir, "strata.ini", NULL);
+  g_autofree char *expected_db = g_build_filename (dir, "second.db", NULL);
+  g_autofree char *db = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  const char * const *warnings;
+
+  g_assert_true (g_file_set_contents (config, "[strata]\ndatabase = first.db\n# a note\n"
+                                      "database = second.db\n[strata]\nschema = s.sql\n",
+                                      -1, NULL));
+  project = ct_open_project (dir);
+  db = g_file_get_path (strata_project_get_database_file (project));
+  g_assert_cmpstr (db, ==, expected_db);
+  warnings = strata_project_get_warnings (project);
+  g_assert_cmpuint (g_strv_length ((char **)warnings), ==, 2);
+  g_assert_cmpstr (warnings[0], ==, "strata.ini:4: “database” is set again (first on line 2); "
+                                    "this last value is the one used: keep one");
+  g_assert_cmpstr (warnings[1], ==, "strata.ini:5: [strata] again (first on line 1): its keys "
+                                    "join the first; keep one");
+  ct_remove_tree (dir);
+}
+
 static void
 test_database_overrides (void)
 {
@@ -255,6 +282,7 @@ main (int   argc,
 
   g_test_add_func ("/core/project/defaults-and-warnings", test_defaults_and_warnings);
   g_test_add_func ("/core/project/byte-order-mark", test_byte_order_mark);
+  g_test_add_func ("/core/project/repeated-keys", test_repeated_keys);
   g_test_add_func ("/core/project/database-overrides", test_database_overrides);
   g_test_add_func ("/core/project/init-and-discover", test_init_and_discover);
   g_test_add_func ("/core/project/create-revisions", test_create_revisions);

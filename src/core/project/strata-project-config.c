@@ -97,6 +97,59 @@ get_value (GKeyFile   *key_file,
   return g_steal_pointer (&value);
 }
 
+/* Keys and groups written twice: GKeyFile keeps the last value and merges
+ * the groups without a word, and a person reading the file from the top
+ * would take the first database for the one in use. */
+static void
+warn_repeats (GStrvBuilder *builder,
+              const char   *contents)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *group = g_strdup ("");
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *line = g_strstrip (g_strdup (lines[i]));
+      const char *equals = strchr (line, '=');
+      g_autofree char *key = NULL;
+      g_autofree char *where = NULL;
+      guint first;
+
+      if (line[0] == '#' || line[0] == ';' || line[0] == '\0')
+        continue;
+      if (line[0] == '[')
+        {
+          g_free (group);
+          group = g_strdup (line);
+          key = g_strdup (line);
+        }
+      else if (equals != NULL)
+        key = g_strdup_printf ("%s %.*s", group, (int)(equals - line), line);
+      else
+        continue;
+      g_strchomp (key);
+      if ((first = GPOINTER_TO_UINT (g_hash_table_lookup (seen, key))) == 0)
+        {
+          g_hash_table_insert (seen, g_steal_pointer (&key), GUINT_TO_POINTER (i + 1));
+          continue;
+        }
+      if (line[0] == '[')
+        where = g_strdup_printf (_("%s:%u: %s again (first on line %u): its keys join the "
+                                   "first; keep one"),
+                                 STRATA_PROJECT_CONFIG_NAME, i + 1, line, first);
+      else
+        {
+          g_autofree char *name = g_strndup (line, equals - line);
+
+          where = g_strdup_printf (_("%s:%u: “%s” is set again (first on line %u); this last "
+                                     "value is the one used: keep one"),
+                                   STRATA_PROJECT_CONFIG_NAME, i + 1, g_strstrip (name), first);
+        }
+      g_strv_builder_add (builder, where);
+    }
+}
+
 static GStrv
 collect_warnings (GKeyFile   *key_file,
                   const char *contents)
@@ -128,6 +181,7 @@ collect_warnings (GKeyFile   *key_file,
             g_strv_builder_add (builder, warning);
           }
     }
+  warn_repeats (builder, contents);
   return g_strv_builder_end (builder);
 }
 
