@@ -195,24 +195,28 @@ strict_storage (const char *type)
   return NULL;
 }
 
-/* Stored values go through a one-column table with the column's affinity,
- * in the temp schema, to see what STRICT would be handed. */
+/* Stored values go through a table with the column's affinity, in the temp
+ * schema, to see what STRICT would be handed; the rows named are those the
+ * probe refused (a REAL 2.0 is an INTEGER there, and not listed). */
 static void
 check_strict (Check                  *check,
               StrataColumnDefinition *column,
               const char             *column_id)
 {
   const char *storage = strict_storage (column->type);
+  gboolean rowid = !check->table->definition->without_rowid;
   g_autofree char *create = NULL;
   g_autofree char *fill = NULL;
   g_autofree char *list = NULL;
+  g_autofree char *ids = NULL;
   gint64 n;
 
   if (storage == NULL)
     return;
-  create = g_strdup_printf ("CREATE TEMP TABLE strata_strict_probe (v %s)", column->type);
-  fill = g_strdup_printf ("INSERT INTO temp.strata_strict_probe SELECT %s FROM %s WHERE %s IS "
-                          "NOT NULL", column_id, check->table_id, column_id);
+  create = g_strdup_printf ("CREATE TEMP TABLE strata_strict_probe (k, v %s)", column->type);
+  fill = g_strdup_printf ("INSERT INTO temp.strata_strict_probe SELECT %s, %s FROM %s WHERE %s "
+                          "IS NOT NULL", rowid ? "rowid" : "NULL", column_id, check->table_id,
+                          column_id);
   sqlite3_exec (check->db, "DROP TABLE IF EXISTS temp.strata_strict_probe", NULL, NULL, NULL);
   if (sqlite3_exec (check->db, create, NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_exec (check->db, fill, NULL, NULL, NULL) != SQLITE_OK)
@@ -221,14 +225,26 @@ check_strict (Check                  *check,
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM temp.strata_strict_probe "
                                               "WHERE typeof(v) != '%s'", storage);
+      g_autofree char *mark = g_strdup_printf ("SELECT group_concat(k, ', ') FROM (SELECT k FROM "
+                                               "temp.strata_strict_probe WHERE typeof(v) != '%s' "
+                                               "ORDER BY k LIMIT 10)", storage);
+      sqlite3_stmt *stmt = NULL;
+
       n = count (check->db, sql);
+      if (n > 0 && rowid && sqlite3_prepare_v2 (check->db, mark, -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        ids = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      sqlite3_finalize (stmt);
     }
   sqlite3_exec (check->db, "DROP TABLE IF EXISTS temp.strata_strict_probe", NULL, NULL, NULL);
   if (n <= 0)
     return;
-  list = g_strdup_printf ("SELECT %s, typeof(%s) FROM %s WHERE typeof(%s) NOT IN "
-                          "('null', '%s')", all_columns (check), column_id, check->table_id,
-                          column_id, storage);
+  list = ids != NULL
+         ? g_strdup_printf ("SELECT rowid, %s, typeof(%s) FROM %s WHERE rowid IN (%s)",
+                            column_id, column_id, check->table_id, ids)
+         : g_strdup_printf ("SELECT %s, typeof(%s) FROM %s WHERE typeof(%s) NOT IN "
+                            "('null', '%s')", all_columns (check), column_id, check->table_id,
+                            column_id, storage);
   g_ptr_array_add (check->problems,
                        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                      "column “%s” of table “%s” becomes %s in "
