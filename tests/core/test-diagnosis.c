@@ -73,6 +73,40 @@ test_rolled_back (void)
   ct_remove_tree (dir);
 }
 
+/* A unique index over rows that repeat a value: the failure counts them
+ * and gives the query that lists them, in the user's table. */
+static void
+test_unique_explained (void)
+{
+  g_autofree char *dir = ct_make_tmp ();
+  g_autofree char *db = NULL;
+  g_autoptr(StrataProject) project = NULL;
+  g_autoptr(StrataMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ct_write_config (dir);
+  ct_write_revision (dir, "r1", NULL, "members",
+                     "CREATE TABLE member (id INTEGER PRIMARY KEY, club INTEGER, email TEXT);\n"
+                     "INSERT INTO member VALUES (1, 1, 'a@x'), (2, 1, 'a@x'), (3, 1, NULL), "
+                     "(4, 1, NULL);\n",
+                     "DROP TABLE member;\n");
+  ct_write_revision (dir, "r2", "r1", "unique",
+                     "CREATE UNIQUE INDEX member_club_email ON member (club, email);\n",
+                     "DROP INDEX member_club_email;\n");
+  project = ct_open_project (dir);
+  ct_migrate (project, STRATA_DIRECTION_UPGRADE, "r1");
+  migration = strata_migration_new (project, STRATA_DIRECTION_UPGRADE, "head");
+  g_assert_false (strata_migration_run (migration, NULL, &error));
+  assert_contains (error->message, "UNIQUE constraint failed: member.club, member.email: 1 value "
+                                   "of (club, email) occurs more than once in table “member”; "
+                                   "remove the duplicates first (list them with: SELECT club, "
+                                   "email, count(*) FROM member WHERE (club) IS NOT NULL AND "
+                                   "(email) IS NOT NULL GROUP BY club, email HAVING count(*) > 1;)");
+  db = g_build_filename (dir, "test.db", NULL);
+  ct_assert_heads (db, "r1");
+  ct_remove_tree (dir);
+}
+
 static void
 test_from_base (void)
 {
@@ -177,6 +211,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/diagnosis/rolled-back", test_rolled_back);
+  g_test_add_func ("/core/diagnosis/unique-explained", test_unique_explained);
   g_test_add_func ("/core/diagnosis/from-base", test_from_base);
   g_test_add_func ("/core/diagnosis/half-applied", test_half_applied);
   g_test_add_func ("/core/diagnosis/half-applied-earlier", test_half_applied_earlier);

@@ -152,6 +152,80 @@ rename_scratch (Copy       *copy,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The expression a copy writes into @column of its new table, or the
+ * column itself when @copy is NULL (a CREATE UNIQUE INDEX over the table). */
+static char *
+source_of (Copy       *copy,
+           const char *column)
+{
+  g_autofree char *name = _strata_sql_identifier (column);
+
+  for (guint i = 0; copy != NULL && i < copy->columns->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (copy->columns, i), name) == 0)
+      return g_strdup (g_ptr_array_index (copy->values, i));
+  return copy == NULL ? g_steal_pointer (&name) : NULL;
+}
+
+/* "UNIQUE constraint failed: t.a, t.b" (the user's names already): how
+ * many values of (a, b) the rows of t hold more than once, and the query
+ * that lists them; @message unchanged when they cannot be counted (an
+ * expression index, a collation the plain comparison does not share). */
+static char *
+explain_unique (sqlite3    *db,
+                Copy       *copy,
+                const char *message)
+{
+  const char *prefix = "UNIQUE constraint failed: ";
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) terms = g_string_new (NULL);
+  g_autoptr(GString) present = g_string_new (NULL);
+  g_autofree char *table = NULL;
+  g_autofree char *table_id = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (!g_str_has_prefix (message, prefix))
+    return g_strdup (message);
+  parts = g_strsplit (message + strlen (prefix), ", ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *dot = strchr (parts[i], '.');
+      g_autofree char *source = NULL;
+
+      if (dot == NULL || (table != NULL && strncmp (table, parts[i], dot - parts[i]) != 0) ||
+          !(source = source_of (copy, dot + 1)))
+        return g_strdup (message);
+      if (table == NULL)
+        table = g_strndup (parts[i], dot - parts[i]);
+      g_string_append_printf (terms, "%s%s", terms->len ? ", " : "", source);
+      g_string_append_printf (present, "%s(%s) IS NOT NULL", present->len ? " AND " : "", source);
+    }
+  if (table == NULL)
+    return g_strdup (message);
+  table_id = _strata_sql_identifier (copy != NULL ? copy->from : table);
+  sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY %s HAVING "
+                         "count(*) > 1)", table_id, present->str, terms->str);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (n <= 0)
+    return g_strdup (message);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s: %lld value of (%s) occurs more than once in table "
+                                       "“%s”; remove the duplicates first (list them with: "
+                                       "SELECT %s, count(*) FROM %s WHERE %s GROUP BY %s HAVING "
+                                       "count(*) > 1;)",
+                                       "%s: %lld values of (%s) occur more than once in table "
+                                       "“%s”; remove the duplicates first (list them with: "
+                                       "SELECT %s, count(*) FROM %s WHERE %s GROUP BY %s HAVING "
+                                       "count(*) > 1;)",
+                                       (gulong)n),
+                          message, (long long)n, terms->str, copy != NULL ? copy->from : table,
+                          terms->str, table_id, present->str, terms->str);
+}
+
 char *
 _strata_copy_failure_explain (sqlite3    *db,
                               const char *statement,
@@ -166,8 +240,15 @@ _strata_copy_failure_explain (sqlite3    *db,
   g_return_val_if_fail (message != NULL, NULL);
 
   if (statement == NULL || !parse_copy (statement, &copy))
-    return g_strdup (message);
+    return explain_unique (db, NULL, message);
   renamed = rename_scratch (&copy, message);
+  if (g_str_has_prefix (renamed, "UNIQUE constraint failed: "))
+    {
+      g_autofree char *explained = explain_unique (db, &copy, renamed);
+
+      if (g_strcmp0 (explained, renamed) != 0)
+        return g_steal_pointer (&explained);
+    }
   prefix = g_strdup_printf ("NOT NULL constraint failed: %s.", copy.from);
   if (!g_str_has_prefix (renamed, prefix))
     return g_strdup_printf (_("%s (while copying the rows of table “%s” into its new "
