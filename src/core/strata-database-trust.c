@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "strata-database-private.h"
+#include "strata-sql-lexer-private.h"
 #include "strata-sql.h"
 
 #ifndef SQLITE_INNOCUOUS
@@ -76,23 +77,6 @@ add_lower (GHashTable *set,
     g_hash_table_add (set, g_ascii_strdown (name, -1));
 }
 
-/* The module of "CREATE VIRTUAL TABLE x USING module (…)", lower case. */
-static char *
-module_of (const char *sql)
-{
-  g_autofree char *lower = g_ascii_strdown (sql != NULL ? sql : "", -1);
-  const char *p = strstr (lower, " using ");
-  const char *start;
-
-  if (p == NULL)
-    return NULL;
-  for (p += strlen (" using "); g_ascii_isspace (*p); p++)
-    ;
-  for (start = p; g_ascii_isalnum (*p) || *p == '_'; p++)
-    ;
-  return g_strndup (start, p - start);
-}
-
 static void
 read_schema (StrataTrust *trust,
              const char  *schema)
@@ -113,7 +97,7 @@ read_schema (StrataTrust *trust,
       add_lower (trust->tables, name);
       if (create == NULL || g_ascii_strncasecmp (create, "CREATE VIRTUAL", 14) != 0)
         continue;
-      module = module_of (create);
+      module = _strata_sql_virtual_module (create);
       if (module == NULL || !g_strv_contains (storage_modules, module))
         add_lower (trust->refused, name);
     }

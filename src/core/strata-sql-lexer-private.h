@@ -68,6 +68,9 @@ char       *_strata_sql_normalise       (GPtrArray      *tokens,
 /* The whole of @sql normalised; the object it creates named @name. */
 char       *_strata_sql_normalise_create (const char    *sql,
                                           gboolean       fold);
+/* The module of "CREATE VIRTUAL TABLE x USING module (…)", case-folded
+ * ("fts5", "rtree"); NULL for any other statement. */
+char       *_strata_sql_virtual_module  (const char     *sql);
 /* The index of the token naming the object of a CREATE statement, or
  * tokens->len; *@name_start is set to the first token of "schema.name". */
 guint       _strata_sql_create_name     (GPtrArray      *tokens,

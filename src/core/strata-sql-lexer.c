@@ -389,6 +389,19 @@ _strata_sql_create_name (GPtrArray *tokens,
 }
 
 char *
+_strata_sql_virtual_module (const char *sql)
+{
+  g_autoptr(GPtrArray) tokens = _strata_sql_lex (sql != NULL ? sql : "");
+
+  if (!_strata_sql_token_is (tokens, 0, "CREATE") || !_strata_sql_token_is (tokens, 1, "VIRTUAL"))
+    return NULL;
+  for (guint i = 2; i + 1 < tokens->len; i++)
+    if (_strata_sql_token_is (tokens, i, "USING"))
+      return g_ascii_strdown (((StrataSqlToken *)g_ptr_array_index (tokens, i + 1))->value, -1);
+  return NULL;
+}
+
+char *
 _strata_sql_normalise_create (const char *sql,
                               gboolean    fold)
 {

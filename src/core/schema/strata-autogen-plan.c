@@ -847,13 +847,9 @@ rebuild_statement (const char *name,
                    const char *sql)
 {
   g_autoptr(GPtrArray) tokens = _strata_sql_lex (sql);
+  g_autofree char *module = _strata_sql_virtual_module (sql);
   g_autofree char *quoted = NULL;
-  gboolean fts = FALSE;
-
-  for (guint i = 0; i + 1 < tokens->len && !fts; i++)
-    fts = _strata_sql_token_is (tokens, i, "USING") &&
-          (_strata_sql_token_is (tokens, i + 1, "fts4") ||
-           _strata_sql_token_is (tokens, i + 1, "fts5"));
+  gboolean fts = g_strcmp0 (module, "fts4") == 0 || g_strcmp0 (module, "fts5") == 0;
   for (guint i = 0; fts && i + 2 < tokens->len; i++)
     {
       StrataSqlToken *value = g_ptr_array_index (tokens, i + 2);
@@ -1447,18 +1443,6 @@ is_virtual (StrataSnapshotEntry *entry)
   return g_ascii_strncasecmp (entry->key, "CREATE VIRTUAL TABLE", 20) == 0;
 }
 
-/* The module a CREATE VIRTUAL TABLE uses, case-folded ("fts5", "rtree"). */
-static char *
-module_of (const char *sql)
-{
-  g_autoptr(GPtrArray) tokens = _strata_sql_lex (sql);
-
-  for (guint i = 0; i + 1 < tokens->len; i++)
-    if (_strata_sql_token_is (tokens, i, "USING"))
-      return g_ascii_strdown (((StrataSqlToken *)g_ptr_array_index (tokens, i + 1))->value, -1);
-  return g_strdup ("");
-}
-
 /* A table's columns as SQLite lists them on the scratch database (a virtual
  * table's too, which has no definition of ours). */
 static GPtrArray *
@@ -1502,7 +1486,7 @@ copy_virtual_table (Plan                *plan,
   g_autofree char *table_id = ident (from->name);
   g_autofree char *target_id = ident (to->name);
   g_autofree char *create = _strata_table_sql_rename (to->sql, temporary);
-  g_autofree char *module = module_of (to->sql);
+  g_autofree char *module = _strata_sql_virtual_module (to->sql);
   g_autoptr(GPtrArray) old_columns = column_names (plan, from->name);
   g_autoptr(GPtrArray) new_columns = NULL;
   g_autoptr(GString) common = g_string_new (NULL);
@@ -1513,7 +1497,7 @@ copy_virtual_table (Plan                *plan,
     return FALSE;
   new_columns = column_names (plan, temporary);
   /* R*Tree's first column is its rowid already. */
-  if (!g_str_equal (module, "rtree") && !g_str_equal (module, "rtree_i32"))
+  if (g_strcmp0 (module, "rtree") != 0 && g_strcmp0 (module, "rtree_i32") != 0)
     g_string_append (common, "rowid");
   for (guint i = 0; i < old_columns->len; i++)
     {

@@ -195,6 +195,27 @@ strict_storage (const char *type)
   return NULL;
 }
 
+/* The keys (rowids) of at most ten rows of @probe (a temp table) that
+ * @condition selects, as "1, 3", for a query that lists them: enough to
+ * look at. NULL when there are none. */
+static char *
+probe_keys (Check      *check,
+            const char *probe,
+            const char *condition)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT group_concat(k, ', ') FROM (SELECT k FROM "
+                                          "temp.%s WHERE %s ORDER BY k LIMIT 10)",
+                                          probe, condition);
+  sqlite3_stmt *stmt = NULL;
+  char *keys = NULL;
+
+  if (sqlite3_prepare_v2 (check->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    keys = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return keys;
+}
+
 /* Stored values go through a table with the column's affinity, in the temp
  * schema, to see what STRICT would be handed; the rows named are those the
  * probe refused (a REAL 2.0 is an INTEGER there, and not listed). */
@@ -223,18 +244,13 @@ check_strict (Check                  *check,
     n = -1;
   else
     {
+      g_autofree char *refused = g_strdup_printf ("typeof(v) != '%s'", storage);
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM temp.strata_strict_probe "
-                                              "WHERE typeof(v) != '%s'", storage);
-      g_autofree char *mark = g_strdup_printf ("SELECT group_concat(k, ', ') FROM (SELECT k FROM "
-                                               "temp.strata_strict_probe WHERE typeof(v) != '%s' "
-                                               "ORDER BY k LIMIT 10)", storage);
-      sqlite3_stmt *stmt = NULL;
+                                              "WHERE %s", refused);
 
       n = count (check->db, sql);
-      if (n > 0 && rowid && sqlite3_prepare_v2 (check->db, mark, -1, &stmt, NULL) == SQLITE_OK &&
-          sqlite3_step (stmt) == SQLITE_ROW)
-        ids = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
-      sqlite3_finalize (stmt);
+      if (n > 0 && rowid)
+        ids = probe_keys (check, "strata_strict_probe", refused);
     }
   sqlite3_exec (check->db, "DROP TABLE IF EXISTS temp.strata_strict_probe", NULL, NULL, NULL);
   if (n <= 0)
@@ -260,23 +276,6 @@ check_strict (Check                  *check,
                                                      (gulong)n),
                                         column->name, check->table->name, column->type,
                                         (long long)n, column->type, list));
-}
-
-/* The rowids of the rows a probe found changed, for a query that lists
- * them: at most ten, which is enough to look at. */
-static char *
-changed_rowids (Check *check)
-{
-  g_autoptr(GString) ids = g_string_new (NULL);
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (check->db, "SELECT k FROM temp.strata_affinity_probe WHERE changed "
-                                     "ORDER BY k LIMIT 10", -1, &stmt, NULL) == SQLITE_OK)
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      g_string_append_printf (ids, "%s%lld", ids->len ? ", " : "",
-                              (long long)sqlite3_column_int64 (stmt, 0));
-  sqlite3_finalize (stmt);
-  return g_string_free (g_steal_pointer (&ids), FALSE);
 }
 
 /* Outside STRICT, a new declared type is a new affinity, and the copy into
@@ -317,7 +316,7 @@ check_affinity (Check                  *check,
           ? count (check->db, "SELECT count(*) FROM temp.strata_affinity_probe WHERE changed")
           : -1;
       if (n > 0)
-        ids = changed_rowids (check);
+        ids = probe_keys (check, "strata_affinity_probe", "changed");
     }
   sqlite3_exec (check->db, "DROP TABLE IF EXISTS temp.strata_affinity_probe", NULL, NULL, NULL);
   if (n <= 0)
