@@ -21,7 +21,7 @@ cd "$top"
 build_packages="meson ninja-build pkg-config gcc libc6-dev gettext git
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-bin libsqlite3-dev sqlite3 libjson-glib-dev
   libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev libepoxy-dev"
-test_packages="desktop-file-utils appstream xvfb xauth dbus dbus-x11 imagemagick
+test_packages="desktop-file-utils appstream xvfb xauth dbus dbus-daemon dbus-x11 imagemagick
   at-spi2-core gir1.2-atspi-2.0 gir1.2-glib-2.0 python3 python3-gi python3-alembic
   python3-sqlalchemy valgrind libc6-dbg clang libclang-rt-14-dev"
 

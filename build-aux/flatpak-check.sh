@@ -24,7 +24,7 @@ arch=$(uname -m)
 # Installed without Recommends, so what flatpak-builder and debootstrap call but
 # only recommend is named here: flatpak-builder strips and splits the debug
 # info on the host (eu-strip, eu-elfcompress: elfutils) and runs git --version.
-host_packages="flatpak flatpak-builder debootstrap ostree bubblewrap xvfb xauth dbus
+host_packages="flatpak flatpak-builder debootstrap ostree bubblewrap xvfb xauth dbus dbus-daemon
   imagemagick sqlite3 python3 elfutils debugedit git wget debian-archive-keyring mount"
 # What this script and the tools it starts call on the host, as PROGRAM:PACKAGE.
 host_programs="flatpak:flatpak flatpak-builder:flatpak-builder debootstrap:debootstrap

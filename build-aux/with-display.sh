@@ -14,6 +14,10 @@
 # The screen is wide enough for tests/app/test-window-size.c's 1400-pixel
 # window; STRATA_TEST_SCREEN overrides it. If the server dies while COMMAND
 # runs, its log is printed.
+#
+# Programs it calls, by Debian 12 package (build-aux/dev.sh and
+# flatpak-check.sh install them): Xvfb (xvfb), xauth (xauth), dbus-daemon
+# (dbus-daemon); mktemp, od, tr, head, sleep (coreutils).
 set -eu
 
 screen=${STRATA_TEST_SCREEN:-1600x1000x24}
@@ -40,7 +44,7 @@ trap 'exit 130' INT
 
 for program in Xvfb xauth dbus-daemon; do
   command -v "$program" >/dev/null 2>&1 || {
-    echo "with-display.sh: $program is not installed (apt install xvfb xauth dbus)" >&2
+    echo "with-display.sh: $program is not installed (apt install xvfb xauth dbus-daemon)" >&2
     exit 1
   }
 done
